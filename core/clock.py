@@ -1,0 +1,70 @@
+"""Time rules of SCORING.md §1: local business dates, UTC instants, periods."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+UTC = timezone.utc
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def parse_instant(text: str, field: str = "at") -> datetime:
+    """An ISO 8601 instant with an offset, returned in UTC."""
+    try:
+        value = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise ValueError(f"{field}: {text!r} is not an ISO 8601 time with an offset") from None
+    if value.tzinfo is None:
+        raise ValueError(f"{field}: {text!r} has no UTC offset (write it like 2023-03-01T09:00:00+08:00)")
+    return value.astimezone(UTC)
+
+
+def local_date(instant: datetime, tz: ZoneInfo) -> date:
+    return instant.astimezone(tz).date()
+
+
+def parse_period(text: str) -> tuple[int, int]:
+    try:
+        year, month = text.split("-")
+        if len(year) != 4 or len(month) != 2:
+            raise ValueError
+        y, m = int(year), int(month)
+        if not 1 <= m <= 12:
+            raise ValueError
+    except (AttributeError, ValueError):
+        raise ValueError(f"period: {text!r} is not a month written YYYY-MM") from None
+    return y, m
+
+
+def period_of(d: date) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def period_name(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def month_start(year: int, month: int) -> date:
+    return date(year, month, 1)
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def quarter(month: int) -> int:
+    return (month + 2) // 3
+
+
+def days_in_year(year: int) -> int:
+    return 366 if calendar.isleap(year) else 365
+
+
+def previous_period(year: int, month: int) -> tuple[int, int] | None:
+    """The previous month of the same year, or None for January."""
+    return (year, month - 1) if month > 1 else None

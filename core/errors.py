@@ -1,0 +1,41 @@
+"""Sankao's errors: one root, each message naming what failed and the rule broken."""
+
+from __future__ import annotations
+
+
+class SankaoError(Exception):
+    """Root of every error Sankao raises on purpose."""
+
+
+class ConfigError(SankaoError):
+    """The configuration (store, time zone, ``plugins.toml``) cannot be used."""
+
+
+class CommandRejected(SankaoError):
+    """A command broke a rule of SCORING.md §2; nothing of it was recorded.
+
+    :ivar cmd: the command name (``sign_project``).
+    :ivar subject: what the command is about (a project, unit, date or period), if known.
+    :ivar reason: the field and the rule, in words.
+    """
+
+    def __init__(self, cmd: str, subject: str | None, reason: str):
+        self.cmd, self.subject, self.reason = cmd, subject, reason
+        head = " ".join(p for p in (cmd, subject) if p)
+        super().__init__(f"{head}: {reason}" if head else reason)
+
+
+class StoreNotReady(SankaoError):
+    """The store's tables do not exist yet (run ``sankao init``)."""
+
+
+class ConcurrentWrite(SankaoError):
+    """Another writer kept winning the race for the same records; nothing was lost."""
+
+
+class PluginError(SankaoError):
+    """A plugin is misconfigured, raised, or returned something unusable."""
+
+
+class NotFound(SankaoError):
+    """A query asked for something that does not exist (yet)."""

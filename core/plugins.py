@@ -1,0 +1,174 @@
+"""Plugins: discovery through entry points, ``plugins.toml`` validation, managers.
+
+A plugin manager is built fresh by ``build_manager`` for one set of rules; there
+is no global one.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pluggy
+from marshmallow import ValidationError
+
+from core import hookspecs
+from core.errors import ConfigError, PluginError
+from core.model import IndicatorSpec
+
+GROUP = "sankao.plugins"
+RESERVED = {"enabled"}
+
+
+def installed_plugins() -> dict[str, type]:
+    """Every plugin class registered under the ``sankao.plugins`` entry points."""
+    found = {}
+    for ep in entry_points(group=GROUP):
+        try:
+            found[ep.name] = ep.load()
+        except Exception as exc:  # a broken third-party package must be named, not crash discovery
+            raise PluginError(f'Error importing plugin "{ep.name}" ({ep.value}): {exc}') from exc
+    return found
+
+
+def read_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"plugins.toml: {path} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"plugins.toml: {path} is not valid TOML: {exc}") from None
+
+
+def validate_config(raw: dict, installed: dict[str, type], source: str = "plugins.toml") -> dict:
+    """Validate a ``plugins.toml`` document against the installed plugins.
+
+    Returns ``{name: {"enabled", "version", "settings"}}`` in file order, enabled
+    plugins first-listed first; raises ``ConfigError`` listing every problem at once.
+    """
+    problems, out = [], {}
+    tables = raw.get("plugins")
+    extra = sorted(set(raw) - {"plugins"})
+    if extra:
+        problems.append(f"{source}: unknown top-level key(s) {', '.join(extra)} (only [plugins.NAME] tables)")
+    if not isinstance(tables, dict):
+        raise ConfigError(f"{source}: no [plugins.NAME] tables found")
+    for name, table in tables.items():
+        where = f"{source} [plugins.{name}]"
+        cls = installed.get(name)
+        if cls is None:
+            problems.append(f"{where}: unknown plugin (installed: {', '.join(sorted(installed))})")
+            continue
+        if not isinstance(table, dict):
+            problems.append(f"{where}: must be a table")
+            continue
+        enabled = table.get("enabled", True)
+        if not isinstance(enabled, bool):
+            problems.append(f"{where} enabled: must be true or false")
+        settings_in = {k: v for k, v in table.items() if k not in RESERVED}
+        try:
+            settings = cls.Settings().load(settings_in)
+        except ValidationError as exc:
+            for key, messages in sorted(exc.messages.items()):
+                text = "; ".join(m if isinstance(m, str) else str(m) for m in
+                                 (messages if isinstance(messages, list) else [messages]))
+                problems.append(f"{where} {key}: {text.replace('Unknown field.', 'unknown key')}")
+            continue
+        out[name] = {"enabled": enabled is True, "version": str(getattr(cls, "version", "0")),
+                     "settings": settings}
+    for name, cls in installed.items():
+        out.setdefault(name, {"enabled": False, "version": str(getattr(cls, "version", "0")),
+                              "settings": None})
+    if not problems:
+        weights = [cfg["settings"].get("weight") for cfg in out.values()
+                   if cfg["enabled"] and isinstance(cfg["settings"], dict)]
+        weights = [w for w in weights if w is not None]
+        if not weights or sum(weights) <= 0:
+            problems.append(f"{source}: the enabled indicators' weights add up to "
+                            f"{sum(weights, Decimal(0))}; at least one weight must be > 0")
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return out
+
+
+def load_config(path: Path | None, installed: dict[str, type]) -> dict:
+    """The plugins configuration from ``path`` (or every installed plugin with its defaults)."""
+    if path is None:
+        raw = {"plugins": {name: {} for name in installed}}
+        return validate_config(raw, installed, "built-in defaults")
+    return validate_config(read_toml(path), installed, str(path))
+
+
+@dataclass
+class PluginSet:
+    """The plugin manager for one set of rules, with what core needs to know of it."""
+
+    pm: pluggy.PluginManager
+    order: list[str]
+    indicators: dict[str, IndicatorSpec]
+    versions: dict[str, str]
+
+    def hook(self, name: str, **kwargs):
+        """Call a hook; a plugin that raises is named in a ``PluginError``."""
+        caller = getattr(self.pm.hook, name)
+        try:
+            return caller(**kwargs)
+        except PluginError:
+            raise
+        except Exception as exc:
+            culprits = [impl.plugin_name for impl in caller.get_hookimpls()]
+            raise PluginError(f"hook {name} failed in plugin(s) {', '.join(culprits)}: "
+                              f"{type(exc).__name__}: {exc}") from exc
+
+
+    def each(self, name: str, **kwargs):
+        """Call a hook plugin by plugin, in configured order: yields ``(plugin, answer)``."""
+        impls = {impl.plugin_name: impl for impl in getattr(self.pm.hook, name).get_hookimpls()}
+        for plugin in self.order:
+            impl = impls.get(plugin)
+            if impl is None:
+                continue
+            try:
+                answer = impl.function(*[kwargs[arg] for arg in impl.argnames])
+            except Exception as exc:
+                raise PluginError(f'plugin "{plugin}" raised in {name}: {type(exc).__name__}: {exc}') from exc
+            yield plugin, answer
+
+
+def build_manager(plugins: dict, installed: dict[str, type]) -> PluginSet:
+    """A fresh plugin manager with the enabled plugins of ``plugins`` registered."""
+    pm = pluggy.PluginManager("sankao")
+    pm.add_hookspecs(hookspecs)
+    order, versions = [], {}
+    for name, cfg in plugins.items():
+        if not cfg["enabled"]:
+            continue
+        cls = installed.get(name)
+        if cls is None:
+            raise PluginError(f'plugin "{name}" is in force but not installed; '
+                              f"install it or apply rules without it (sankao plugins apply)")
+        try:
+            pm.register(cls(cfg["settings"]), name=name)
+        except Exception as exc:
+            raise PluginError(f'plugin "{name}" could not be set up: {exc}') from exc
+        order.append(name)
+        versions[name] = cfg["version"]
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PluginError(f'plugin "{exc.plugin_name}" implements an unknown hook: {exc}') from None
+    indicators = {}
+    for spec in PluginSet(pm, order, {}, versions).hook("sankao_indicator"):
+        if not isinstance(spec, IndicatorSpec):
+            raise PluginError(f"hook sankao_indicator returned {spec!r}, not an IndicatorSpec")
+        indicators[spec.name] = spec
+    return PluginSet(pm, order, indicators, versions)
+
+
+def indicator_names(installed: dict[str, type]) -> frozenset[str]:
+    """Names of installed plugins that supply an indicator."""
+    return frozenset(name for name, cls in installed.items() if hasattr(cls, "sankao_indicator"))

@@ -1,0 +1,86 @@
+"""Queries of SCORING.md §7, answered from the recorded events as known at a time.
+
+Scores are read from the recorded ``ScoreChanged``/``BoardFrozen`` events, never
+recomputed; only the order of a live (not yet frozen) board is worked out at
+query time, by the ranking plugin in force for the month.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from core import report
+from core.clock import local_date, month_start, now, parse_period
+from core.errors import NotFound
+from core.facts import Rules, stream_id
+from core.rules import RulesBook
+from core.scoring import NOTICES, board_stream, entry_dict, first_answer, live_entries
+from core.store import AssessmentApplication, RecordsApplication
+from events import assessment as out
+
+
+class Queries:
+    def __init__(self, records: RecordsApplication, assessment: AssessmentApplication,
+                 rulebook: RulesBook, tz: ZoneInfo):
+        self.records, self.assessment, self.rulebook, self.tz = records, assessment, rulebook, tz
+
+    def _rules(self, known_at: datetime) -> list[Rules]:
+        return [Rules(e.command_id, 0, e.effective, e.plugins)
+                for e in self.records.events.get(stream_id("rules")) if e.timestamp <= known_at]
+
+    def _board_rows(self, period: str, known_at: datetime, restated: bool) -> tuple[bool, list[dict]]:
+        year, month = parse_period(period)
+        if local_date(known_at, self.tz) < month_start(year, month):
+            raise NotFound(f"board {period}: no board yet as known at {known_at.isoformat()}; "
+                           "a month's board exists from its first day on")
+        latest, frozen = {}, None
+        for event in self.assessment.events.get(board_stream(period)):
+            if event.timestamp > known_at:
+                break
+            if isinstance(event, out.ScoreChanged):
+                latest[event.unit] = event
+            elif isinstance(event, out.BoardFrozen):
+                frozen = event
+        if frozen is not None and not restated:
+            return True, frozen.entries
+        rules = self._rules(known_at)
+        if not rules:
+            return False, []
+        ps = self.rulebook.manager(self.rulebook.in_force(rules, month_start(year, month)))
+        ranked, _ = first_answer(ps, "sankao_rank", period=period, entries=live_entries(latest.values(), period))
+        return False, [entry_dict(e) for e in ranked or ()]
+
+    def board(self, period: str, known_at: datetime | None = None, restated: bool = False) -> dict:
+        """``sankao board PERIOD``."""
+        known_at = known_at or now()
+        frozen, rows = self._board_rows(period, known_at, restated)
+        finals = [report.money(r["final"]) for r in rows]
+        spread = max(map(Decimal, finals)) - min(map(Decimal, finals)) if finals else 0
+        return {"period": period, "known_at": known_at.isoformat(), "frozen": frozen,
+                "spread": report.money(spread), "units": [report.entry(r) for r in rows]}
+
+    def score(self, unit: str, period: str, known_at: datetime | None = None, restated: bool = False) -> dict:
+        """``sankao score UNIT PERIOD``."""
+        known_at = known_at or now()
+        frozen, rows = self._board_rows(period, known_at, restated)
+        row = next((r for r in rows if r["unit"] == unit), None)
+        if row is None:
+            raise NotFound(f"score {unit} {period}: {unit} is not on the board of {period} as known at "
+                           f"{known_at.isoformat()} (unknown unit, or no targets for the year)")
+        answer = report.entry(row, with_indicators=True)
+        answer.update(period=period, known_at=known_at.isoformat(), frozen=frozen)
+        return answer
+
+    def notices(self, unit: str | None = None, known_at: datetime | None = None) -> list[dict]:
+        """``sankao notices``: letters and sheets in recorded order."""
+        known_at = known_at or now()
+        found = []
+        for event in self.assessment.events.get(NOTICES):
+            if event.timestamp > known_at:
+                break
+            if unit is None or event.unit == unit:
+                found.append(report.notice(event))
+        return found
+

@@ -1,0 +1,47 @@
+"""Output of figures (SCORING.md §4): Decimal rounded half-up, written as strings."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT, TEN_THOUSANDTH = Decimal("0.01"), Decimal("0.0001")
+
+
+def money(value: Decimal) -> str:
+    """Amounts, scores, base, final and deductions: 2 decimals."""
+    return str(Decimal(value).quantize(CENT, ROUND_HALF_UP))
+
+
+def ratio(value: Decimal) -> str:
+    """Ratios, coefficients and lags: 4 decimals."""
+    return str(Decimal(value).quantize(TEN_THOUSANDTH, ROUND_HALF_UP))
+
+
+def plain(value) -> str:
+    """Counts and weights: a plain number (``"9"``, ``"35"``, ``"12.5"``)."""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
+
+
+def indicator(row: dict) -> dict:
+    amount = money if row.get("kind", "amount") == "amount" else plain
+    return {"plugin": row["plugin"], "value": amount(row["value"]), "target": amount(row["target"]),
+            "ratio": ratio(row["ratio"]), "weight": plain(row["weight"]), "score": money(row["score"])}
+
+
+def entry(row: dict, *, with_indicators: bool = False) -> dict:
+    out = {"unit": row["unit"], "rank": row["rank"], "third": row["third"], "base": money(row["base"]),
+           "coefficient": ratio(row["coefficient"]), "deduction": money(row["deduction"]),
+           "final": money(row["final"]), "signed_amount": money(row["signed_amount"]),
+           "streak": row["streak"], "accountability": row["accountability"], "commended": row["commended"]}
+    if with_indicators:
+        out["indicators"] = [indicator(i) for i in row["indicators"]]
+    return out
+
+
+def notice(event) -> dict:
+    return {"unit": event.unit, "case": event.case, "level": event.level, "date": event.date.isoformat(),
+            "lag": None if event.lag is None else ratio(event.lag), "points": money(event.points),
+            "outcome": event.outcome}

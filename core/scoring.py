@@ -1,0 +1,298 @@
+"""The scoring process: follows the record and records the consequences.
+
+For every recorded fact, in recorded order, it recomputes the figures of each
+(unit, month) the fact may change, with the rules in force for that month, and
+records a ``ScoreChanged`` where they did change; a dispatch records its
+``NoticeIssued`` letters and sheets; a month close records the ``BoardFrozen``.
+Its output is saved together with its position in the record (tracking), one
+transaction per chunk, so a crash neither loses nor doubles anything.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.application import ProcessingEvent
+
+from core.clock import month_end, month_start, parse_period, period_name
+from core.errors import PluginError
+from core.facts import Facts, stream_id
+from core.model import BoardEntry, Measure, NoticeDecision
+from core.rules import RulesBook
+from core.store import AssessmentApplication, RecordsApplication
+from core.view import CasesView, FactsView
+from events import assessment as out
+from events import facts as ev
+
+ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
+_DATE_FIELDS = {ev.ProjectPlanned: "planned_on", ev.ProjectSigned: "signed_on", ev.ProjectLanded: "landed_on",
+                ev.ConstructionStarted: "started_on", ev.ProjectWithdrawn: "withdrawn_on"}
+
+
+def board_stream(period: str):
+    return stream_id("board", period)
+
+
+NOTICES = stream_id("notices")
+
+
+class Scorer:
+    """Catches the assessment up with the record."""
+
+    chunk = 100
+
+    def __init__(self, records: RecordsApplication, assessment: AssessmentApplication,
+                 rulebook: RulesBook):
+        self.records, self.assessment, self.rulebook = records, assessment, rulebook
+        self._state_at: int | None = None
+
+    def behind(self) -> int:
+        """How many record events the assessment has not processed yet."""
+        done = self.assessment.recorder.max_tracking_id(self.records.name) or 0
+        last = self.records.recorder.max_notification_id() or 0
+        return last - done
+
+    # -- state -----------------------------------------------------------------
+    def _load_state(self) -> None:
+        done = self.assessment.recorder.max_tracking_id(self.records.name) or 0
+        if self._state_at == done:
+            return
+        self.facts, self.cases = Facts(), CasesView()
+        self.view = FactsView(self.facts)
+        self.latest: dict = {}
+        self.frozen: dict = {}
+        self.versions: dict = defaultdict(int)
+        start = 1
+        while start <= done:
+            batch = self.records.recorder.select_notifications(start=start, limit=2000, stop=done)
+            for n in batch:
+                self.facts.apply(self.records.mapper.to_domain_event(n), n.id)
+            if not batch:
+                break
+            start = batch[-1].id + 1
+        start = 1
+        while True:
+            batch = self.assessment.recorder.select_notifications(start=start, limit=2000)
+            for n in batch:
+                self._remember(self.assessment.mapper.to_domain_event(n))
+            if len(batch) < 2000:
+                break
+            start = batch[-1].id + 1
+        self._state_at = done
+
+    def _remember(self, event) -> None:
+        self.versions[event.originator_id] = event.originator_version
+        if isinstance(event, out.ScoreChanged):
+            self.latest[(event.unit, event.period)] = event
+        elif isinstance(event, out.NoticeIssued):
+            self.cases.apply(event)
+        elif isinstance(event, out.BoardFrozen):
+            self.frozen[event.period] = event.entries
+
+    # -- running ---------------------------------------------------------------
+    def run(self, progress=None) -> int:
+        """Process every record event not processed yet; returns how many."""
+        total = 0
+        while True:
+            self._load_state()
+            batch = self.records.recorder.select_notifications(start=self.facts.position + 1, limit=self.chunk)
+            if not batch:
+                return total
+            pe = ProcessingEvent(Tracking(application_name=self.records.name, notification_id=batch[-1].id))
+            try:
+                for n in batch:
+                    event = self.records.mapper.to_domain_event(n)
+                    self.facts.apply(event, n.id)
+                    self.view.invalidate()
+                    for derived in self._consequences(event, n.id):
+                        self._remember(derived)
+                        pe.collect_events(derived)
+                self.assessment._record(pe)
+            except IntegrityError:
+                self._state_at = None  # another scorer got there first: reload and go on
+                continue
+            except BaseException:
+                self._state_at = None  # nothing of this chunk was recorded; forget it
+                raise
+            self._state_at = batch[-1].id
+            total += len(batch)
+            if progress:
+                progress(len(batch))
+
+    def _new(self, cls, stream, cause, position, **data):
+        self.versions[stream] += 1
+        return cls(originator_id=stream, originator_version=self.versions[stream],
+                   timestamp=cause.timestamp, command_id=cause.command_id, position=position, **data)
+
+    def _consequences(self, event, position):
+        if isinstance(event, ev.DispatchHeld):
+            notices, touched = self._dispatch(event, position)
+            yield from notices
+            yield from self._rescore({(u, event.date.year): event.date.month for u in touched}, event, position)
+        elif isinstance(event, ev.MonthCloseRequested):
+            yield self._close(event, position)
+        else:
+            yield from self._rescore(self._affected(event), event, position)
+
+    def _affected(self, event) -> dict:
+        """``{(unit, year): first month}`` whose figures ``event`` may change."""
+        affected: dict = {}
+
+        def touch(unit, day):
+            if isinstance(day, date):
+                key = (unit, day.year)
+                affected[key] = min(affected.get(key, 12), day.month)
+
+        if isinstance(event, ev.TargetsSet):
+            touch(event.unit, date(event.year, 1, 1))
+        elif isinstance(event, ev.RulesApplied):
+            for unit in self.facts.units.values():
+                for year in unit.targets:
+                    first = first_month_from(event.effective, year)
+                    if first is not None:
+                        touch(unit.id, date(year, first, 1))
+        elif type(event) in _DATE_FIELDS:
+            project = self.facts.projects[event.project]
+            touch(project.unit, getattr(event, _DATE_FIELDS[type(event)]))
+        elif isinstance(event, ev.FactCorrected):
+            project = self.facts.projects[event.project]
+            if event.field == "signed_amount":
+                touch(project.unit, project.signed_on)
+            else:
+                touch(project.unit, event.previous)
+                touch(project.unit, event.value)
+        return affected
+
+    def _rescore(self, affected: dict, cause, position):
+        for (unit, year), first in sorted(affected.items()):
+            if self.view.targets(unit, year) is None:
+                continue
+            for month in range(first, 13):
+                period = period_name(year, month)
+                rule = self.rulebook.in_force(self.facts.rules, month_start(year, month))
+                figures = self.figures(self.rulebook.manager(rule), unit, period)
+                previous = self.latest.get((unit, period))
+                same = previous is not None and all(
+                    getattr(previous, k) == v for k, v in figures.items())
+                if same or (previous is None and not figures["assessed"]):
+                    continue
+                ps = self.rulebook.manager(rule)
+                yield self._new(out.ScoreChanged, board_stream(period), cause, position, unit=unit,
+                                period=period, rules=rule.command_id, plugins=dict(ps.versions), **figures)
+
+    def figures(self, ps, unit: str, period: str) -> dict:
+        """A unit's figures for a month under one set of rules (SCORING.md §4)."""
+        year, month = parse_period(period)
+        targets = self.view.targets(unit, year)
+        indicators, total_weight, total_score = [], ZERO, ZERO
+        measures = {}
+        for plugin, measure in ps.each("sankao_measure", unit=unit, period=period, facts=self.view):
+            if measure is None:
+                continue
+            if not isinstance(measure, Measure) or measure.plugin not in ps.indicators or not all(
+                    isinstance(x, Decimal) and x.is_finite() and x >= 0 for x in (measure.value, measure.target)):
+                raise PluginError(f'plugin "{plugin}" returned nonsense from sankao_measure for {unit} '
+                                  f"{period}: {measure!r} (want a Measure of its own indicator with "
+                                  "finite Decimal value and target >= 0)")
+            measures[measure.plugin] = measure
+        for name in ps.order:
+            measure = measures.get(name)
+            if measure is None or measure.target == 0:
+                continue
+            spec = ps.indicators[name]
+            weight = Decimal(targets.weights.get(name, spec.default_weight))
+            ratio = measure.value / measure.target
+            score = weight * min(ratio, spec.cap)
+            total_weight += weight
+            total_score += score
+            indicators.append({"plugin": name, "kind": spec.kind, "value": measure.value,
+                               "target": measure.target, "ratio": ratio, "weight": weight, "score": score})
+        assessed = total_weight > 0
+        base = total_score * HUNDRED / total_weight if assessed else ZERO
+        coefficient = self._decimal(ps, "sankao_coefficient", ONE, unit=unit, period=period, facts=self.view)
+        deduction = self._decimal(ps, "sankao_deduction", ZERO, unit=unit, period=period, cases=self.cases)
+        return {"assessed": assessed, "base": base, "coefficient": coefficient, "deduction": deduction,
+                "final": max(ZERO, base * coefficient - deduction),
+                "signed_amount": self.view.signed_amount(unit, month_end(year, month)),
+                "indicators": indicators}
+
+    @staticmethod
+    def _decimal(ps, hook, default, **kwargs):
+        for plugin, value in ps.each(hook, **kwargs):
+            if value is None:
+                continue
+            if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
+                raise PluginError(f'plugin "{plugin}" returned nonsense from {hook}: {value!r} '
+                                  "(want a finite Decimal >= 0)")
+            return value
+        return default
+
+    def _dispatch(self, event: ev.DispatchHeld, position):
+        rule = self.rulebook.in_force(self.facts.rules, event.date)
+        ps = self.rulebook.manager(rule)
+        notices, touched = [], set()
+        for plugin, decisions in ps.each("sankao_dispatch", date=event.date, facts=self.view, cases=self.cases):
+            for d in decisions or ():
+                if not isinstance(d, NoticeDecision) or d.level not in ("green", "orange", "red", "feedback") \
+                        or d.unit not in self.facts.units:
+                    raise PluginError(f'plugin "{plugin}" returned nonsense from sankao_dispatch: {d!r}')
+                notice = self._new(out.NoticeIssued, NOTICES, event, position, unit=d.unit, case=d.case,
+                                   level=d.level, date=d.date, lag=d.lag, points=d.points,
+                                   outcome=d.outcome, policy=plugin)
+                self.cases.apply(notice)
+                notices.append(notice)
+                touched.add(d.unit)
+        return notices, touched
+
+    def _close(self, event: ev.MonthCloseRequested, position):
+        year, month = parse_period(event.period)
+        rule = self.rulebook.in_force(self.facts.rules, month_start(year, month))
+        ps = self.rulebook.manager(rule)
+        entries = live_entries(self.latest.values(), event.period)
+        ranked, policy = first_answer(ps, "sankao_rank", period=event.period, entries=entries)
+        if ranked is None:
+            raise PluginError("no enabled plugin ranks the board (sankao_rank); enable ranking_policy")
+        closed = {p: e for p, e in self.frozen.items() if p.startswith(f"{year:04d}-") and p < event.period}
+        outcome, _ = first_answer(ps, "sankao_close_month", period=event.period, board=ranked, closed=closed)
+        rows = []
+        for entry in ranked:
+            extra = (outcome or {}).get(entry.unit, {})
+            entry.streak = extra.get("streak", 0)
+            entry.accountability = extra.get("accountability")
+            entry.commended = bool(extra.get("commended", False))
+            rows.append(entry_dict(entry))
+        return self._new(out.BoardFrozen, board_stream(event.period), event, position,
+                         period=event.period, entries=rows, policy=policy)
+
+
+def first_month_from(effective: date | None, year: int) -> int | None:
+    """The first month of ``year`` that begins on or after ``effective`` (None: every month)."""
+    if effective is None or effective.year < year:
+        return 1
+    if effective.year > year:
+        return None
+    month = effective.month if effective.day == 1 else effective.month + 1
+    return month if month <= 12 else None
+
+
+def first_answer(ps, hook, **kwargs):
+    for plugin, value in ps.each(hook, **kwargs):
+        if value is not None:
+            return value, plugin
+    return None, None
+
+
+def live_entries(score_events, period: str) -> list[BoardEntry]:
+    return [BoardEntry(e.unit, e.base, e.coefficient, e.deduction, e.final, e.signed_amount, e.indicators)
+            for e in score_events if e.period == period and e.assessed]
+
+
+def entry_dict(entry: BoardEntry) -> dict:
+    return {"unit": entry.unit, "rank": entry.rank, "third": entry.third, "base": entry.base,
+            "coefficient": entry.coefficient, "deduction": entry.deduction, "final": entry.final,
+            "signed_amount": entry.signed_amount, "streak": entry.streak,
+            "accountability": entry.accountability, "commended": entry.commended,
+            "indicators": entry.indicators}

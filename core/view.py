@@ -1,0 +1,137 @@
+"""Read-only views plugins compute from: the facts and the early-warning cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from types import MappingProxyType
+
+from core.clock import month_end, parse_period
+from core.facts import Facts, Targets
+
+ZERO = Decimal(0)
+
+
+class FactsView:
+    """What plugins may read of the facts (SCORING.md §3). Results are memoised
+    until ``invalidate`` is called after the facts change."""
+
+    def __init__(self, facts: Facts):
+        self._facts = facts
+        self._memo: dict = {}
+
+    def invalidate(self) -> None:
+        self._memo.clear()
+
+    def units(self) -> list[str]:
+        """Registered unit ids, ascending."""
+        return sorted(self._facts.units)
+
+    def targets(self, unit: str, year: int) -> Targets | None:
+        """The unit's targets for the year as last set, or None."""
+        found = self._facts.units.get(unit)
+        return found.targets.get(year) if found else None
+
+    def projects(self, unit: str) -> tuple:
+        """The unit's projects (read-only snapshots) in planning order."""
+        return tuple(MappingProxyType(dict(vars(p))) for p in self._facts.projects_by_unit.get(unit, ()))
+
+    def _memoised(self, key, compute):
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = compute()
+            return value
+
+    def _live(self, unit: str, d: date):
+        for p in self._facts.projects_by_unit.get(unit, ()):
+            if p.withdrawn_on is None or p.withdrawn_on > d:
+                yield p
+
+    def signed_amount(self, unit: str, through: date) -> Decimal:
+        """A(u, d): signed amounts with ``signed_on`` in [year start, d], less withdrawals ≤ d."""
+        def compute():
+            start = date(through.year, 1, 1)
+            return sum((p.signed_amount for p in self._live(unit, through)
+                        if p.signed_on is not None and start <= p.signed_on <= through), ZERO)
+        return self._memoised(("A", unit, through), compute)
+
+    def signed_in_month(self, unit: str, period: str) -> Decimal:
+        """M(u, P): signed amounts dated within P, less withdrawals by the end of P."""
+        year, month = parse_period(period)
+        end = month_end(year, month)
+
+        def compute():
+            return sum((p.signed_amount for p in self._live(unit, end)
+                        if p.signed_on is not None and (p.signed_on.year, p.signed_on.month) == (year, month)),
+                       ZERO)
+        return self._memoised(("M", unit, period), compute)
+
+    def count_dated(self, unit: str, attribute: str, through: date) -> int:
+        """Projects whose ``attribute`` date lies in [year start, d], not withdrawn by d."""
+        def compute():
+            start = date(through.year, 1, 1)
+            return sum(1 for p in self._live(unit, through)
+                       if getattr(p, attribute) is not None and start <= getattr(p, attribute) <= through)
+        return self._memoised((attribute, unit, through), compute)
+
+    def planned_count(self, unit: str, through: date) -> int:
+        """Nplan(u, d)."""
+        return self.count_dated(unit, "planned_on", through)
+
+    def landed_count(self, unit: str, through: date) -> int:
+        """Nland(u, d)."""
+        return self.count_dated(unit, "landed_on", through)
+
+
+@dataclass
+class Case:
+    """An early-warning case, as its recorded notices tell it.
+
+    :ivar history: ``(date, level, points, outcome)`` of each notice, in order.
+    """
+
+    name: str
+    unit: str
+    year: int
+    opened_on: date
+    level: str
+    points: Decimal
+    outcome: str | None = None
+    closed_on: date | None = None
+    history: list = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
+
+
+class CasesView:
+    """The early-warning cases, folded from recorded ``NoticeIssued`` events."""
+
+    def __init__(self):
+        self._cases: dict[str, Case] = {}
+        self._by_unit: dict[str, list[Case]] = {}
+
+    def apply(self, notice) -> None:
+        case = self._cases.get(notice.case)
+        if case is None:
+            case = Case(notice.case, notice.unit, notice.date.year, notice.date, notice.level, notice.points)
+            self._cases[notice.case] = case
+            self._by_unit.setdefault(notice.unit, []).append(case)
+        elif notice.level == "feedback":
+            case.outcome, case.closed_on, case.points = notice.outcome, notice.date, notice.points
+        else:
+            case.level, case.points = notice.level, notice.points
+        case.history.append((notice.date, notice.level, notice.points, notice.outcome))
+
+    def of_unit(self, unit: str, year: int | None = None) -> list[Case]:
+        """The unit's cases in opening order, optionally of one year only."""
+        return [c for c in self._by_unit.get(unit, ()) if year is None or c.year == year]
+
+    def open_case(self, unit: str) -> Case | None:
+        return next((c for c in reversed(self._by_unit.get(unit, ())) if c.is_open), None)
+
+    def open_cases(self) -> list[Case]:
+        return [c for cases in self._by_unit.values() for c in cases if c.is_open]

@@ -1,0 +1,112 @@
+"""Consequences: what the assessment engine derived from the facts (SCORING.md §3-§6).
+
+These are recorded by Sankao's scoring process, never by a plugin's own event
+class: what a plugin decided is stored here, with the plugin's name, so that
+history stays readable even when the plugin is uninstalled.
+
+Every consequence carries:
+
+- ``timestamp``: the logical time, that is the recorded time of the command that
+  caused it (so history loaded with ``at`` reads right);
+- ``command_id``: the id of that command;
+- ``position``: that command's position in the record log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from eventsourcing.domain import DomainEvent
+
+
+@dataclass(frozen=True)
+class Derived(DomainEvent):
+    """Base of every event the scoring process records.
+
+    :ivar command_id: the id of the command whose recording caused this event.
+    :ivar position: the position of that command's event in the record log.
+    """
+
+    command_id: str
+    position: int
+
+
+@dataclass(frozen=True)
+class ScoreChanged(Derived):
+    """A unit's figures for a month changed (月考核 score).
+
+    Values are unrounded ``Decimal``; rounding happens only on output.
+
+    :ivar unit: the unit id.
+    :ivar period: the month, ``YYYY-MM``.
+    :ivar assessed: False when the unit is not on the month's board (no targets,
+        or assessed weights adding up to 0); the figures are then zero.
+    :ivar base: Σ score × 100 / Σ weight.
+    :ivar coefficient: the unit coefficient.
+    :ivar deduction: the pre-deducted points D(u, P).
+    :ivar final: max(0, base × coefficient − deduction).
+    :ivar signed_amount: A(u, end of P), used to break ties.
+    :ivar indicators: one ``{"plugin", "value", "target", "ratio", "weight", "score"}``
+        dict per indicator assessed, in plugin order.
+    :ivar rules: the ``command_id`` of the ``RulesApplied`` in force for the month.
+    :ivar plugins: ``{plugin name: version}`` of every plugin that took part.
+    """
+
+    unit: str
+    period: str
+    assessed: bool
+    base: Decimal
+    coefficient: Decimal
+    deduction: Decimal
+    final: Decimal
+    signed_amount: Decimal
+    indicators: list
+    rules: str
+    plugins: dict
+
+
+@dataclass(frozen=True)
+class NoticeIssued(Derived):
+    """A letter or a sheet of the "three letters and one sheet" (三函一单) was issued.
+
+    Levels: ``green`` reminder letter (绿色提醒函), ``orange`` warning letter
+    (橙色警示函), ``red`` supervision letter (红色督办函), and the result
+    ``feedback`` sheet (结果反馈单) that closes a case.
+
+    :ivar unit: the unit id.
+    :ivar case: the case name, ``{unit}-{year}-{n}``.
+    :ivar level: ``green``, ``orange``, ``red`` or ``feedback``.
+    :ivar date: the business date of the dispatch that issued it.
+    :ivar lag: the unit's lag at that dispatch, or None for a year-end closing.
+    :ivar points: a letter's level points; on a feedback sheet what the case
+        finally deducts.
+    :ivar outcome: ``restored`` or ``confirmed`` on a feedback sheet, else None.
+    :ivar policy: the plugin that decided it.
+    """
+
+    unit: str
+    case: str
+    level: str
+    date: date
+    lag: Decimal | None
+    points: Decimal
+    outcome: str | None
+    policy: str
+
+
+@dataclass(frozen=True)
+class BoardFrozen(Derived):
+    """A month was closed and its board frozen (``close_month``).
+
+    :ivar period: the month, ``YYYY-MM``.
+    :ivar entries: the board as it stood, one dict per unit in rank order with
+        ``unit, rank, third, base, coefficient, deduction, final, signed_amount,
+        streak, accountability, commended, indicators``.
+    :ivar policy: the plugin that ranked the board and decided its consequences.
+    """
+
+    period: str
+    entries: list
+    policy: str

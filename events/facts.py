@@ -1,0 +1,196 @@
+"""Facts: what the office and the units recorded (SCORING.md §2).
+
+Every fact event carries, besides its own fields:
+
+- ``timestamp``: the recorded time (transaction time) of the command, in UTC;
+- ``command_id``: the id of the command line that recorded it;
+- ``actor``: who recorded it.
+
+Amounts are ``Decimal`` yuan; business dates are local ``datetime.date`` values in
+the assessment time zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from eventsourcing.domain import DomainEvent
+
+
+@dataclass(frozen=True)
+class Recorded(DomainEvent):
+    """Base of every event recorded because of a command.
+
+    :ivar command_id: the id of the command that caused this event.
+    :ivar actor: the person or system that recorded the command.
+    """
+
+    command_id: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class UnitRegistered(Recorded):
+    """A unit was registered for assessment (``register_unit``).
+
+    :ivar unit: the unit id.
+    :ivar name: the unit's display name.
+    :ivar category: the unit's category (for example ``department``, ``platform``).
+    """
+
+    unit: str
+    name: str
+    category: str
+
+
+@dataclass(frozen=True)
+class TargetsSet(Recorded):
+    """A unit's targets for a year were set or revised (``set_targets``).
+
+    A later ``TargetsSet`` for the same unit and year replaces the earlier one for
+    every computation made after it is recorded.
+
+    :ivar unit: the unit id.
+    :ivar year: the assessment year.
+    :ivar annual: the annual signed-investment target, yuan.
+    :ivar quarterly: four cumulative quarterly targets, yuan; the fourth equals ``annual``.
+    :ivar monthly: the monthly increment target, yuan.
+    :ivar planned: the number of projects to plan in the year.
+    :ivar landed: the number of projects to land in the year.
+    :ivar weights: per-indicator weights overriding the plugins' defaults.
+    """
+
+    unit: str
+    year: int
+    annual: Decimal
+    quarterly: list
+    monthly: Decimal
+    planned: int
+    landed: int
+    weights: dict
+
+
+@dataclass(frozen=True)
+class ProjectPlanned(Recorded):
+    """A unit put a project on its plan (``plan_project``).
+
+    :ivar project: the project id.
+    :ivar unit: the unit the project belongs to.
+    :ivar name: the project's name.
+    :ivar planned_on: the business date of planning.
+    """
+
+    project: str
+    unit: str
+    name: str
+    planned_on: date
+
+
+@dataclass(frozen=True)
+class ProjectSigned(Recorded):
+    """A project's investment agreement was signed (``sign_project``).
+
+    :ivar project: the project id.
+    :ivar signed_on: the business date of signing.
+    :ivar amount: the signed investment, yuan.
+    """
+
+    project: str
+    signed_on: date
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class ProjectLanded(Recorded):
+    """A signed project landed (``land_project``).
+
+    :ivar project: the project id.
+    :ivar landed_on: the business date of landing.
+    """
+
+    project: str
+    landed_on: date
+
+
+@dataclass(frozen=True)
+class ConstructionStarted(Recorded):
+    """Construction of a signed project started (``start_construction``).
+
+    :ivar project: the project id.
+    :ivar started_on: the business date construction started.
+    """
+
+    project: str
+    started_on: date
+
+
+@dataclass(frozen=True)
+class ProjectWithdrawn(Recorded):
+    """A project was withdrawn (``withdraw_project``); it no longer counts from its date.
+
+    :ivar project: the project id.
+    :ivar withdrawn_on: the business date of withdrawal.
+    :ivar reason: why it was withdrawn.
+    """
+
+    project: str
+    withdrawn_on: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class FactCorrected(Recorded):
+    """A recorded field of a project was corrected (``correct``).
+
+    Every computation made after this is recorded uses ``value`` as if it had
+    always been so; the replaced value stays in history.
+
+    :ivar project: the project id.
+    :ivar field: ``planned_on``, ``signed_on``, ``signed_amount`` or ``landed_on``.
+    :ivar value: the new value (a ``date`` or a ``Decimal``).
+    :ivar previous: the value it replaces.
+    :ivar reason: why it was corrected.
+    """
+
+    project: str
+    field: str
+    value: object
+    previous: object
+    reason: str
+
+
+@dataclass(frozen=True)
+class DispatchHeld(Recorded):
+    """The office held a weekly dispatch (周调度) on a date (``dispatch``).
+
+    :ivar date: the business date of the dispatch.
+    """
+
+    date: date
+
+
+@dataclass(frozen=True)
+class MonthCloseRequested(Recorded):
+    """The office closed a month's assessment (月考核) (``close_month``).
+
+    :ivar period: the month, ``YYYY-MM``.
+    """
+
+    period: str
+
+
+@dataclass(frozen=True)
+class RulesApplied(Recorded):
+    """A set of plugins and their settings was put in force (``plugins apply``).
+
+    The first rules of a store are recorded with its first command, from
+    ``plugins.toml``, and are in force from the beginning (``effective`` is None).
+
+    :ivar effective: the first business date the rules apply to, or None for always.
+    :ivar plugins: ``{name: {"enabled": bool, "version": str, "settings": {...}}}``.
+    """
+
+    effective: date | None
+    plugins: dict

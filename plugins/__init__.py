@@ -1,0 +1,2 @@
+"""Sankao's built-in plugins, registered through the ``sankao.plugins`` entry points
+exactly like third-party ones (see ``setup.cfg``)."""

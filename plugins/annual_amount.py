@@ -1,0 +1,13 @@
+"""Indicator ``annual_amount``: A(u, d) against the annual target."""
+
+from __future__ import annotations
+
+from plugins.base import IndicatorPlugin
+
+
+class AnnualAmount(IndicatorPlugin):
+    name = "annual_amount"
+    kind = "amount"
+
+    def measure(self, unit, period, end, targets, facts):
+        return facts.signed_amount(unit, end), targets.annual

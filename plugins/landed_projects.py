@@ -1,0 +1,13 @@
+"""Indicator ``landed_projects``: Nland(u, d), projects landed this year, against the landed target."""
+
+from __future__ import annotations
+
+from plugins.base import IndicatorPlugin
+
+
+class LandedProjects(IndicatorPlugin):
+    name = "landed_projects"
+    kind = "count"
+
+    def measure(self, unit, period, end, targets, facts):
+        return facts.landed_count(unit, end), targets.landed

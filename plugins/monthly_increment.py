@@ -1,0 +1,13 @@
+"""Indicator ``monthly_increment``: M(u, P), the month's own signings, against the monthly target."""
+
+from __future__ import annotations
+
+from plugins.base import IndicatorPlugin
+
+
+class MonthlyIncrement(IndicatorPlugin):
+    name = "monthly_increment"
+    kind = "amount"
+
+    def measure(self, unit, period, end, targets, facts):
+        return facts.signed_in_month(unit, period), targets.monthly

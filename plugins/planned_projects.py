@@ -1,0 +1,13 @@
+"""Indicator ``planned_projects``: Nplan(u, d), projects planned this year, against the planned target."""
+
+from __future__ import annotations
+
+from plugins.base import IndicatorPlugin
+
+
+class PlannedProjects(IndicatorPlugin):
+    name = "planned_projects"
+    kind = "count"
+
+    def measure(self, unit, period, end, targets, facts):
+        return facts.planned_count(unit, end), targets.planned

@@ -1,0 +1,14 @@
+"""Indicator ``quarterly_progress``: A(u, d) against the cumulative target of the month's quarter."""
+
+from __future__ import annotations
+
+from core.clock import quarter
+from plugins.base import IndicatorPlugin
+
+
+class QuarterlyProgress(IndicatorPlugin):
+    name = "quarterly_progress"
+    kind = "amount"
+
+    def measure(self, unit, period, end, targets, facts):
+        return facts.signed_amount(unit, end), targets.quarterly[quarter(end.month) - 1]

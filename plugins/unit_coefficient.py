@@ -1,0 +1,44 @@
+"""Policy ``unit_coefficient``: a unit's coefficient rises with its results.
+
+``c = c_min + (c_max − c_min) × min(A(u, d) / annual, 1)``; ``c = 1`` when
+``annual`` is 0 or the unit has no targets.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from core.clock import month_end, parse_period
+from core.hookspecs import hookimpl
+
+
+class Settings(Schema):
+    class Meta:
+        unknown = RAISE
+
+    c_min = fields.Decimal(load_default=Decimal("0.90"), validate=validate.Range(min=0))
+    c_max = fields.Decimal(load_default=Decimal("1.10"), validate=validate.Range(min=0))
+
+    @validates_schema
+    def ordered(self, data, **kwargs):
+        if data["c_min"] > data["c_max"]:
+            raise ValidationError(f"c_min {data['c_min']} is greater than c_max {data['c_max']}", "c_min")
+
+
+class UnitCoefficient:
+    version = "1.0"
+    Settings = Settings
+
+    def __init__(self, settings: dict):
+        self.c_min, self.c_max = settings["c_min"], settings["c_max"]
+
+    @hookimpl
+    def sankao_coefficient(self, unit, period, facts):
+        year, month = parse_period(period)
+        targets = facts.targets(unit, year)
+        if targets is None or targets.annual == 0:
+            return Decimal(1)
+        achieved = facts.signed_amount(unit, month_end(year, month)) / targets.annual
+        return self.c_min + (self.c_max - self.c_min) * min(achieved, Decimal(1))

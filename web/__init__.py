@@ -1,0 +1,1 @@
+"""The web layer (thin Flask + marshmallow); its API issue comes after the engine."""
