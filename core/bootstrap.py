@@ -108,8 +108,9 @@ class Platform:
                 "recorded rules. Run 'sankao plugins apply' to put the file in force.")
 
     def close(self) -> None:
+        """Release the store's connections."""
         for app in (self.records, self.assessment):
-            app.close() if hasattr(app, "close") else None
+            app.close()
 
 
 def _comparable(plugins: dict) -> dict:

@@ -20,6 +20,7 @@ def _platform(ctx) -> Platform:
     obj = ctx.find_root().obj
     if "platform" not in obj:
         obj["platform"] = Platform(obj["config"])
+        ctx.find_root().call_on_close(obj["platform"].close)
         drift = obj["platform"].rules_drift()
         if drift:
             click.echo(drift, err=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 UTC = timezone.utc
@@ -28,6 +29,7 @@ def local_date(instant: datetime, tz: ZoneInfo) -> date:
     return instant.astimezone(tz).date()
 
 
+@lru_cache(maxsize=4096)
 def parse_period(text: str) -> tuple[int, int]:
     try:
         year, month = text.split("-")
@@ -49,10 +51,12 @@ def period_name(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
 
 
+@lru_cache(maxsize=4096)
 def month_start(year: int, month: int) -> date:
     return date(year, month, 1)
 
 
+@lru_cache(maxsize=4096)
 def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 

@@ -50,7 +50,7 @@ def subject_of(cmd: str, data: dict) -> str | None:
 
 
 class Identifier(fields.String):
-    default_error_messages = {"pattern": "must match ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"}
+    default_error_messages = {"pattern": "must match ^[A-Za-z0-9][A-Za-z0-9_.-]{{0,63}}$"}
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)

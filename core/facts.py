@@ -8,6 +8,7 @@ I/O; the write side decides against it and the scoring process reads it through
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime
 from decimal import Decimal
 from functools import singledispatchmethod
@@ -18,6 +19,7 @@ from events import facts as ev
 _NS = uuid5(NAMESPACE_URL, "https://sankao.invalid/streams")
 
 
+@lru_cache(maxsize=65536)
 def stream_id(kind: str, key: str = "") -> UUID:
     """The id of the event stream of a unit, a project, the office or the rules."""
     return uuid5(_NS, f"{kind}:{key}")

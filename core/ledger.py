@@ -113,7 +113,7 @@ class Ledger:
     def _save(self, events: list[ev.Recorded]) -> None:
         if not events:
             return
-        recordings = self.app.save(*events)
+        recordings = self.app.events.put(events)  # one transaction, in the order given
         self._ahead.update(r.notification.id for r in recordings)
         self.refresh()
 

@@ -109,7 +109,7 @@ class Scorer:
                     self.view.invalidate()
                     for derived in self._consequences(event, n.id):
                         self._remember(derived)
-                        pe.collect_events(derived)
+                        pe.events.append(derived)
                 self.assessment._record(pe)
             except IntegrityError:
                 self._state_at = None  # another scorer got there first: reload and go on
@@ -208,8 +208,9 @@ class Scorer:
             score = weight * min(ratio, spec.cap)
             total_weight += weight
             total_score += score
-            indicators.append({"plugin": name, "kind": spec.kind, "value": measure.value,
-                               "target": measure.target, "ratio": ratio, "weight": weight, "score": score})
+            indicators.append({"plugin": name, "kind": spec.kind, "value": str(measure.value),
+                               "target": str(measure.target), "ratio": str(ratio), "weight": str(weight),
+                               "score": str(score)})
         assessed = total_weight > 0
         base = total_score * HUNDRED / total_weight if assessed else ZERO
         coefficient = self._decimal(ps, "sankao_coefficient", ONE, unit=unit, period=period, facts=self.view)

@@ -44,6 +44,26 @@ class FactsView:
             value = self._memo[key] = compute()
             return value
 
+    def _totals(self, unit: str, d: date) -> tuple:
+        """``(A(u, d), Nplan(u, d), Nland(u, d))`` in one pass over the unit's projects."""
+        key = ("totals", unit, d)
+        found = self._memo.get(key)
+        if found is not None:
+            return found
+        start = date(d.year, 1, 1)
+        amount, planned, landed = ZERO, 0, 0
+        for p in self._facts.projects_by_unit.get(unit, ()):
+            if p.withdrawn_on is not None and p.withdrawn_on <= d:
+                continue
+            if p.signed_on is not None and start <= p.signed_on <= d:
+                amount += p.signed_amount
+            if start <= p.planned_on <= d:
+                planned += 1
+            if p.landed_on is not None and start <= p.landed_on <= d:
+                landed += 1
+        found = self._memo[key] = (amount, planned, landed)
+        return found
+
     def _live(self, unit: str, d: date):
         for p in self._facts.projects_by_unit.get(unit, ()):
             if p.withdrawn_on is None or p.withdrawn_on > d:
@@ -51,11 +71,7 @@ class FactsView:
 
     def signed_amount(self, unit: str, through: date) -> Decimal:
         """A(u, d): signed amounts with ``signed_on`` in [year start, d], less withdrawals ≤ d."""
-        def compute():
-            start = date(through.year, 1, 1)
-            return sum((p.signed_amount for p in self._live(unit, through)
-                        if p.signed_on is not None and start <= p.signed_on <= through), ZERO)
-        return self._memoised(("A", unit, through), compute)
+        return self._totals(unit, through)[0]
 
     def signed_in_month(self, unit: str, period: str) -> Decimal:
         """M(u, P): signed amounts dated within P, less withdrawals by the end of P."""
@@ -78,11 +94,11 @@ class FactsView:
 
     def planned_count(self, unit: str, through: date) -> int:
         """Nplan(u, d)."""
-        return self.count_dated(unit, "planned_on", through)
+        return self._totals(unit, through)[1]
 
     def landed_count(self, unit: str, through: date) -> int:
         """Nland(u, d)."""
-        return self.count_dated(unit, "landed_on", through)
+        return self._totals(unit, through)[2]
 
 
 @dataclass

@@ -1,0 +1,157 @@
+"""Every rejection rule of SCORING.md §1-§2: the error names the field and the rule,
+and nothing is recorded."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.errors import CommandRejected
+
+BASE = [
+    {"cmd": "register_unit", "unit": "U1", "name": "Unit 1", "category": "department", "at": "2023-01-03T09:00:00+08:00"},
+    {"cmd": "set_targets", "unit": "U1", "year": 2023, "annual": "1000", "quarterly": ["100", "200", "600", "1000"],
+     "monthly": "80", "planned": 3, "landed": 1, "at": "2023-01-03T09:01:00+08:00"},
+    {"cmd": "plan_project", "project": "P1", "unit": "U1", "name": "one", "planned_on": "2023-01-05",
+     "at": "2023-01-05T10:00:00+08:00"},
+    {"cmd": "plan_project", "project": "P2", "unit": "U1", "name": "two", "planned_on": "2023-01-05",
+     "at": "2023-01-05T10:01:00+08:00"},
+    {"cmd": "sign_project", "project": "P2", "signed_on": "2023-01-10", "amount": "300",
+     "at": "2023-01-10T10:00:00+08:00"},
+    {"cmd": "plan_project", "project": "P3", "unit": "U1", "name": "three", "planned_on": "2023-01-06",
+     "at": "2023-01-10T10:01:00+08:00"},
+    {"cmd": "withdraw_project", "project": "P3", "withdrawn_on": "2023-01-10", "reason": "gone",
+     "at": "2023-01-10T10:02:00+08:00"},
+    {"cmd": "dispatch", "date": "2023-02-06", "at": "2023-02-06T08:00:00+08:00"},
+    {"cmd": "close_month", "period": "2023-01", "at": "2023-02-06T09:00:00+08:00"},
+]
+AT = "2023-02-10T10:00:00+08:00"
+
+CASES = [
+    # (command, expected message fragment)
+    ({"cmd": "fly"}, "cmd: 'fly' is not one of"),
+    ({"cmd": "register_unit", "unit": "U1", "name": "again", "category": "x"}, "register_unit U1: unit U1 is already registered"),
+    ({"cmd": "register_unit", "unit": "bad id!", "name": "n", "category": "x"}, "unit: must match"),
+    ({"cmd": "register_unit", "unit": "U9", "name": "n"}, "category: is required"),
+    ({"cmd": "register_unit", "unit": "U9", "name": "n", "category": "x", "colour": "red"}, "colour: unknown field"),
+    ({"cmd": "set_targets", "unit": "U9", "year": 2023, "annual": "1", "quarterly": ["0", "0", "0", "1"],
+      "monthly": "0", "planned": 0, "landed": 0}, "unit: U9 is not a registered unit"),
+    ({"cmd": "set_targets", "unit": "U1", "year": 2023, "annual": "1000", "quarterly": ["300", "200", "600", "1000"],
+      "monthly": "0", "planned": 0, "landed": 0}, "quarterly: the 4 cumulative amounts must not decrease"),
+    ({"cmd": "set_targets", "unit": "U1", "year": 2023, "annual": "1000", "quarterly": ["100", "200", "600", "900"],
+      "monthly": "0", "planned": 0, "landed": 0}, "quarterly: the 4th amount 900 must equal annual 1000"),
+    ({"cmd": "set_targets", "unit": "U1", "year": 2023, "annual": "1000", "quarterly": ["100", "200", "600", "1000"],
+      "monthly": "0", "planned": 0, "landed": 0, "weights": {"happiness": 5}},
+     "weights: happiness is not an indicator plugin"),
+    ({"cmd": "set_targets", "unit": "U1", "year": 2023, "annual": "-5", "quarterly": ["0", "0", "0", "-5"],
+      "monthly": "0", "planned": 0, "landed": 0}, "annual: '-5' is not a decimal string >= 0"),
+    ({"cmd": "set_targets", "unit": "U1", "year": 2023, "annual": "10", "quarterly": ["0", "0", "0", "10"],
+      "monthly": "0", "planned": -1, "landed": 0}, "planned: Must be greater than or equal to 0"),
+    ({"cmd": "plan_project", "project": "P1", "unit": "U1", "name": "x", "planned_on": "2023-01-05"},
+     "plan_project P1: project P1 is already planned"),
+    ({"cmd": "plan_project", "project": "P9", "unit": "U9", "name": "x", "planned_on": "2023-01-05"},
+     "plan_project P9: unit: U9 is not a registered unit"),
+    ({"cmd": "plan_project", "project": "P9", "unit": "U1", "name": "x", "planned_on": "2023-02-11"},
+     "planned_on 2023-02-11 is after the local date 2023-02-10 of the recorded time"),
+    ({"cmd": "plan_project", "project": "P9", "unit": "U1", "name": "x", "planned_on": "2023-2-1"},
+     "planned_on: '2023-2-1' is not a date written YYYY-MM-DD"),
+    ({"cmd": "sign_project", "project": "P9", "signed_on": "2023-01-10", "amount": "1"},
+     "sign_project P9: project P9 is not planned (unknown project)"),
+    ({"cmd": "sign_project", "project": "P3", "signed_on": "2023-01-10", "amount": "1"},
+     "sign_project P3: project P3 is withdrawn"),
+    ({"cmd": "sign_project", "project": "P2", "signed_on": "2023-01-10", "amount": "1"},
+     "sign_project P2: project P2 is already signed"),
+    ({"cmd": "sign_project", "project": "P1", "signed_on": "2023-01-02", "amount": "1"},
+     "sign_project P1: signed_on 2023-01-02 is before planned_on 2023-01-05"),
+    ({"cmd": "sign_project", "project": "P1", "signed_on": "2023-01-09", "amount": "1.234"},
+     "amount: '1.234' is not a decimal string > 0 with at most 2 decimals"),
+    ({"cmd": "sign_project", "project": "P1", "signed_on": "2023-01-09", "amount": "0"},
+     "amount: '0' is not a decimal string > 0"),
+    ({"cmd": "sign_project", "project": "P1", "signed_on": "2023-01-09", "amount": 5},
+     "amount: 5 is not a decimal string > 0"),
+    ({"cmd": "land_project", "project": "P9", "landed_on": "2023-01-10"}, "project P9 is not planned"),
+    ({"cmd": "land_project", "project": "P1", "landed_on": "2023-01-10"}, "land_project P1: project P1 is not signed"),
+    ({"cmd": "land_project", "project": "P2", "landed_on": "2023-01-09"},
+     "land_project P2: landed_on 2023-01-09 is before signed_on 2023-01-10"),
+    ({"cmd": "start_construction", "project": "P1", "started_on": "2023-01-10"}, "project P1 is not signed"),
+    ({"cmd": "start_construction", "project": "P9", "started_on": "2023-01-10"}, "project P9 is not planned"),
+    ({"cmd": "start_construction", "project": "P2", "started_on": "2023-01-09"},
+     "started_on 2023-01-09 is before signed_on 2023-01-10"),
+    ({"cmd": "withdraw_project", "project": "P9", "withdrawn_on": "2023-01-10", "reason": "r"}, "project P9 is not planned"),
+    ({"cmd": "withdraw_project", "project": "P3", "withdrawn_on": "2023-01-11", "reason": "r"},
+     "withdraw_project P3: project P3 is already withdrawn"),
+    ({"cmd": "withdraw_project", "project": "P1", "withdrawn_on": "2023-01-04", "reason": "r"},
+     "withdrawn_on 2023-01-04 is before planned_on 2023-01-05"),
+    ({"cmd": "correct", "project": "P9", "field": "planned_on", "value": "2023-01-05", "reason": "r"}, "project P9 is not planned"),
+    ({"cmd": "correct", "project": "P1", "field": "signed_on", "value": "2023-01-06", "reason": "r"},
+     "correct P1: field: signed_on of project P1 was never set"),
+    ({"cmd": "correct", "project": "P1", "field": "colour", "value": "red", "reason": "r"}, "field: Must be one of"),
+    ({"cmd": "correct", "project": "P2", "field": "planned_on", "value": "2023-01-11", "reason": "r"},
+     "value: the corrected project would break an ordering rule: signed_on 2023-01-10 is before planned_on 2023-01-11"),
+    ({"cmd": "correct", "project": "P2", "field": "signed_on", "value": "2023-02-11", "reason": "r"},
+     "value 2023-02-11 is after the local date 2023-02-10 of the recorded time"),
+    ({"cmd": "correct", "project": "P2", "field": "signed_amount", "value": "-3", "reason": "r"},
+     "value: '-3' is not a decimal string > 0"),
+    ({"cmd": "correct", "project": "P2", "field": "signed_on", "value": "soon", "reason": "r"},
+     "value: 'soon' is not a date written YYYY-MM-DD"),
+    ({"cmd": "dispatch", "date": "2023-02-01"}, "dispatch 2023-02-01: date 2023-02-01 is earlier than the last dispatch's 2023-02-06"),
+    ({"cmd": "close_month", "period": "2023-01"}, "close_month 2023-01: period 2023-01 is already closed"),
+    ({"cmd": "close_month", "period": "2023-03"}, "period: the previous month 2023-02 is not closed yet"),
+    ({"cmd": "close_month", "period": "2023-13"}, "period: '2023-13' is not a month written YYYY-MM"),
+    ({"cmd": "register_unit", "unit": "U9", "name": "n", "category": "x", "at": "2023-02-06T08:00:00+08:00"},
+     "is earlier than the latest recorded time"),
+    ({"cmd": "register_unit", "unit": "U9", "name": "n", "category": "x", "at": "2999-01-01T00:00:00+08:00"},
+     "at 2998-12-31T16:00:00+00:00 is later than now"),
+    ({"cmd": "register_unit", "unit": "U9", "name": "n", "category": "x", "at": "2023-03-01T10:00:00"},
+     "at: '2023-03-01T10:00:00' has no UTC offset"),
+    ("{not json", "not a JSON object"),
+]
+
+
+@pytest.fixture
+def seeded(store_url, make_platform):
+    platform = make_platform(store_url)
+    for n, command in enumerate(BASE, 1):
+        platform.ledger.record({**command, "id": f"base{n}"}, "tester")
+    return platform
+
+
+@pytest.mark.parametrize("command,message", CASES, ids=[str(i) for i in range(len(CASES))])
+def test_rejected_command_names_field_and_rule_and_records_nothing(seeded, command, message):
+    before = list(seeded.ledger.notifications())
+    if isinstance(command, dict):
+        command = {"at": AT, **command}
+    with pytest.raises(CommandRejected) as caught:
+        seeded.ledger.record(command, "tester")
+    assert message in str(caught.value)
+    assert list(seeded.ledger.notifications()) == before
+
+
+def test_month_not_over_is_rejected(seeded):
+    with pytest.raises(CommandRejected, match="period 2023-02 is not over: the local date of the recorded time "
+                                              "is 2023-02-28, the month ends 2023-02-28"):
+        seeded.ledger.record({"cmd": "close_month", "period": "2023-02", "at": "2023-02-28T23:00:00+08:00"}, "t")
+    seeded.ledger.record({"cmd": "close_month", "period": "2023-02", "at": "2023-03-01T00:00:00+08:00"}, "t")
+
+
+def test_business_date_is_local_to_the_assessment_time_zone(seeded):
+    # 2023-02-28T17:00Z is already 2023-03-01 in Shanghai: a March date is fine then, not before.
+    with pytest.raises(CommandRejected, match="after the local date 2023-03-01"):
+        seeded.ledger.record({"cmd": "dispatch", "date": "2023-03-02", "at": "2023-02-28T17:00:00+00:00"}, "t")
+    seeded.ledger.record({"cmd": "dispatch", "date": "2023-03-01", "at": "2023-02-28T17:00:00+00:00"}, "t")
+
+
+def test_accepted_commands_are_recorded_with_actor_time_and_id(seeded):
+    seeded.ledger.record({"cmd": "land_project", "project": "P2", "landed_on": "2023-02-09", "id": "x-1",
+                          "at": AT}, "alice")
+    position, event = list(seeded.ledger.notifications())[-1]
+    assert type(event).__name__ == "ProjectLanded"
+    assert (event.actor, event.command_id, event.timestamp.isoformat()) == ("alice", "x-1", "2023-02-10T02:00:00+00:00")
+    assert str(event.landed_on) == "2023-02-09"
+
+
+def test_correction_replaces_the_value_and_keeps_the_old_one(seeded):
+    seeded.ledger.record({"cmd": "correct", "project": "P2", "field": "signed_amount", "value": "450.50",
+                          "reason": "contract verified", "at": AT}, "bob")
+    _, event = list(seeded.ledger.notifications())[-1]
+    assert (str(event.previous), str(event.value)) == ("300", "450.50")
+    assert str(seeded.ledger.refresh().projects["P2"].signed_amount) == "450.50"
