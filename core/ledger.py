@@ -11,6 +11,8 @@ re-decides the batch, so nothing is lost and nothing doubled.
 from __future__ import annotations
 
 import copy
+import random
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,7 +29,12 @@ from core.facts import Facts, stream_id
 from core.store import RecordsApplication
 from events import facts as ev
 
-MAX_RETRIES = 20
+MAX_RETRIES = 30
+
+
+def _back_off(attempt: int) -> None:
+    """Sleep a random, growing while after a lost race, so that the loser gets its turn."""
+    time.sleep(random.uniform(0, min(1.0, 0.005 * 2 ** attempt)))
 
 
 @dataclass
@@ -124,7 +131,7 @@ class Ledger:
         Returns ``(line number, CommandRejected)`` of the rejected line, or None. Lines
         before it are saved; lines whose id is already recorded are skipped.
         """
-        for _attempt in range(MAX_RETRIES):
+        for attempt in range(MAX_RETRIES):
             self.refresh()
             recorded = skipped = 0
             events: list[ev.Recorded] = []
@@ -147,6 +154,7 @@ class Ledger:
                 self._save(events)
             except IntegrityError:
                 self._reset()  # another writer won a race: re-read everything, decide again
+                _back_off(attempt)
                 continue
             except Exception:
                 self._reset()  # the batch was not saved: forget what we applied ahead
@@ -209,7 +217,7 @@ class Ledger:
     def apply_rules(self, plugins: dict, effective: date | None, actor: str,
                     at: datetime | None = None) -> None:
         """Record which plugins and settings are in force from ``effective`` on."""
-        for _attempt in range(MAX_RETRIES):
+        for attempt in range(MAX_RETRIES):
             facts = self.refresh()
             command = Command("plugins_apply", {}, None, at)
             stamp = self._stamp(command, actor, facts)
@@ -221,4 +229,5 @@ class Ledger:
                 return
             except IntegrityError:
                 self._reset()
+                _back_off(attempt)
         raise ConcurrentWrite("gave up recording the rules after repeated version conflicts")

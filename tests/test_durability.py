@@ -1,0 +1,84 @@
+"""Nothing accepted is lost or doubled: crashes mid-load, and writers racing."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, write_lines
+from core.bootstrap import Config, Platform
+from core.generate import generate_year
+
+
+def _recorded_ids(platform) -> list[str]:
+    return [e.command_id for _, e in platform.ledger.notifications() if not e.command_id.startswith("rules-")]
+
+
+@pytest.mark.slow
+def test_sigkill_in_the_middle_then_rerun_records_every_line_exactly_once(store_url, make_platform, tmp_path):
+    lines = generate_year(units=60, projects=8000, seed=5)
+    path = write_lines(tmp_path / "big.jsonl", lines)
+    env = {**os.environ, "SANKAO_DB": store_url, "SANKAO_PLUGINS": str(ROOT / "plugins.toml")}
+    command = [sys.executable, "-m", "core.cli", "load", str(path), "--no-score"]
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    watcher = make_platform(store_url)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(_recorded_ids(watcher)) < 3000:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    partly = len(set(_recorded_ids(make_platform(store_url))))
+    assert process.returncode == -signal.SIGKILL, "the load finished before it could be killed"
+    assert 0 < partly < len(lines)
+    rerun = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"recorded {len(lines) - partly}, skipped {partly}" in rerun.stderr
+    ids = _recorded_ids(make_platform(store_url))
+    assert ids == [line["id"] for line in lines]
+
+
+def _race(url: str, lines: list[str], start_at: float) -> int:
+    platform = Platform(Config(db=url, plugins=str(ROOT / "plugins.toml"), create_tables=False))
+    while time.time() < start_at:
+        time.sleep(0.001)
+    done = 0
+    for n, line in enumerate(lines, 1):
+        platform.ledger.record(line, f"writer-{os.getpid()}")
+        done += 1
+    platform.close()
+    return done
+
+
+def test_two_writers_racing_on_one_project_lose_nothing(store_url, make_platform):
+    setup = make_platform(store_url)
+    setup.ledger.record({"cmd": "register_unit", "unit": "U1", "name": "u", "category": "c", "id": "s1"}, "t")
+    setup.ledger.record({"cmd": "plan_project", "project": "P1", "unit": "U1", "name": "p",
+                         "planned_on": "2023-01-05", "id": "s2"}, "t")
+    setup.ledger.record({"cmd": "sign_project", "project": "P1", "signed_on": "2023-01-06", "amount": "10",
+                         "id": "s3"}, "t")
+    writers = [[json.dumps({"cmd": "start_construction", "project": "P1", "started_on": "2023-01-07",
+                            "id": f"w{w}-{n}"}) for n in range(60)] for w in range(2)]
+    # both writers also try to record the same shared lines: each must land exactly once
+    shared = [json.dumps({"cmd": "start_construction", "project": "P1", "started_on": "2023-01-08",
+                          "id": f"shared-{n}"}) for n in range(30)]
+    context = multiprocessing.get_context("spawn")
+    start_at = time.time() + 2
+    with context.Pool(2) as pool:
+        counts = pool.starmap(_race, [(store_url, writers[0] + shared, start_at),
+                                      (store_url, writers[1] + shared, start_at)])
+    assert counts == [90, 90]
+    events = [e for _, e in make_platform(store_url).ledger.notifications()
+              if type(e).__name__ == "ConstructionStarted"]
+    ids = [e.command_id for e in events]
+    assert sorted(ids) == sorted([f"w{w}-{n}" for w in range(2) for n in range(60)] +
+                                 [f"shared-{n}" for n in range(30)])
+    assert [e.originator_version for e in events] == list(range(3, 3 + len(events)))
+    assert len({e.actor for e in events}) == 2
