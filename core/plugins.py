@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from datetime import date, datetime
+from datetime import time as dt_time
 from decimal import Decimal
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -44,6 +46,17 @@ def read_toml(path: Path) -> dict:
         raise ConfigError(f"plugins.toml: {path} is not valid TOML: {exc}") from None
 
 
+def _plain(value):
+    """TOML's native dates and times as the ISO strings marshmallow schemas read."""
+    if isinstance(value, (date, datetime, dt_time)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
 def validate_config(raw: dict, installed: dict[str, type], source: str = "plugins.toml") -> dict:
     """Validate a ``plugins.toml`` document against the installed plugins.
 
@@ -69,7 +82,7 @@ def validate_config(raw: dict, installed: dict[str, type], source: str = "plugin
         enabled = table.get("enabled", True)
         if not isinstance(enabled, bool):
             problems.append(f"{where} enabled: must be true or false")
-        settings_in = {k: v for k, v in table.items() if k not in RESERVED}
+        settings_in = {k: _plain(v) for k, v in table.items() if k not in RESERVED}
         try:
             settings = cls.Settings().load(settings_in)
         except ValidationError as exc:

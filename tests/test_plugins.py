@@ -1,0 +1,147 @@
+"""Plugins: plugins.toml validation, rules in force as history, a third-party plugin,
+and plugins that misbehave."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SCENARIO
+from core.bootstrap import Config, Platform
+from core.errors import ConfigError, PluginError
+from core.plugins import installed_plugins, load_config
+
+SAMPLE = ROOT / "tests" / "sample_plugin"
+
+
+@pytest.fixture(scope="session")
+def sample_plugin():
+    """pip-install the sample third-party plugin package, as a user would."""
+    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", str(SAMPLE)]
+    subprocess.run(pip, check=True, capture_output=True)
+    importlib.invalidate_caches()
+    yield
+    subprocess.run([sys.executable, "-m", "pip", "uninstall", "--quiet", "-y", "sankao-construction-starts"],
+                   check=True, capture_output=True)
+    importlib.invalidate_caches()
+
+
+def toml_with(tmp_path: Path, extra: str = "", replace: dict | None = None) -> Path:
+    text = (ROOT / "plugins.toml").read_text()
+    for old, new in (replace or {}).items():
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "plugins.toml"
+    path.write_text(text + extra)
+    return path
+
+
+def test_every_problem_in_plugins_toml_is_reported_at_once(tmp_path):
+    bad = toml_with(tmp_path, '\n[plugins.no_such_plugin]\nweight = 3\n', {
+        "weight = 30": 'weight = "heavy"', "c_min = 0.90": "c_min = 0.90\nc_mid = 1"})
+    with pytest.raises(ConfigError) as caught:
+        load_config(bad, installed_plugins())
+    message = str(caught.value)
+    assert "[plugins.annual_amount] weight: Not a valid number." in message
+    assert "[plugins.unit_coefficient] c_mid: unknown key" in message
+    assert "[plugins.no_such_plugin]: unknown plugin (installed: " in message
+
+
+def test_weights_that_add_up_to_nothing_are_refused(tmp_path):
+    path = toml_with(tmp_path, replace={f"weight = {w}": "weight = 0" for w in (30, 20, 15, 20)})
+    with pytest.raises(ConfigError, match="the enabled indicators' weights add up to 0"):
+        load_config(path, installed_plugins())
+
+
+def test_settings_that_contradict_themselves_are_refused(tmp_path):
+    path = toml_with(tmp_path, replace={"c_min = 0.90": "c_min = 1.5"})
+    with pytest.raises(ConfigError, match=r"\[plugins.unit_coefficient\] c_min: c_min 1.5 is greater than c_max"):
+        load_config(path, installed_plugins())
+
+
+def test_disabling_monthly_increment_from_july_changes_boards_from_july_only(store_url, cli, tmp_path):
+    cli(store_url, "load", str(SCENARIO / "commands.jsonl"))
+
+    def boards(*flags):
+        return {m: json.loads(cli(store_url, "board", f"2023-{m:02d}", *flags, "--json").stdout)["units"]
+                for m in range(1, 13)}
+
+    frozen, restated = boards(), boards("--restated")
+    off = toml_with(tmp_path, replace={"[plugins.monthly_increment]    # 月度增量目标\nweight = 15":
+                                       "[plugins.monthly_increment]    # 月度增量目标\nenabled = false\nweight = 15"})
+    applied = cli(store_url, "plugins", "apply", str(off), "--effective", "2023-07-01", "--actor", "office-admin")
+    assert "rules in force from 2023-07-01, recorded by office-admin" in applied.stdout
+    assert boards() == frozen
+    after = boards("--restated")
+    assert all(after[m] == restated[m] for m in range(1, 7))
+    assert all(after[m] != restated[m] for m in range(7, 13))
+    july = json.loads(cli(store_url, "score", "U03", "2023-07", "--restated", "--json").stdout)
+    june = json.loads(cli(store_url, "score", "U03", "2023-06", "--restated", "--json").stdout)
+    assert "monthly_increment" not in [i["plugin"] for i in july["indicators"]]
+    assert "monthly_increment" in [i["plugin"] for i in june["indicators"]]
+    listed = {p["name"]: p for p in json.loads(cli(store_url, "plugins", "list", "--json").stdout)}
+    assert listed["monthly_increment"]["enabled"] is False
+    assert listed["annual_amount"]["since"] == "the start"
+    assert listed["annual_amount"]["hooks"] == ["sankao_indicator", "sankao_measure"]
+    assert "differs from the rules recorded" in cli(store_url, "board", "2023-07").stderr
+
+
+def test_a_plugins_toml_that_differs_from_the_record_is_named(sqlite_url, cli, tmp_path):
+    cli(sqlite_url, "load", str(SCENARIO / "commands.jsonl"))
+    assert "differs" not in cli(sqlite_url, "board", "2023-03").stderr
+    other = toml_with(tmp_path, replace={"weight = 30": "weight = 40"})
+    result = cli(sqlite_url, "--plugins", str(other), "board", "2023-03")
+    assert f"note: {other} differs from the rules recorded at 2023-01-03T01:01:00+00:00" in result.stderr
+    assert "Run 'sankao plugins apply' to put the file in force." in result.stderr
+
+
+def test_third_party_plugin_joins_without_core_changes(sample_plugin, store_url, cli, tmp_path):
+    listed = {p["name"]: p for p in json.loads(cli(store_url, "plugins", "list", "--json").stdout)}
+    assert listed["construction_starts"]["enabled"] is False
+    assert listed["construction_starts"]["version"] == "1.2.0"
+    cli(store_url, "load", str(SCENARIO / "commands.jsonl"))
+    before = json.loads(cli(store_url, "board", "2023-06", "--restated", "--json").stdout)
+    on = toml_with(tmp_path, "\n[plugins.construction_starts]\nweight = 10\n")
+    cli(store_url, "plugins", "apply", str(on))
+    listed = {p["name"]: p for p in json.loads(cli(store_url, "plugins", "list", "--json").stdout)}
+    assert listed["construction_starts"]["enabled"] is True
+    assert listed["construction_starts"]["settings"] == {"weight": "10", "share": "1"}
+    score = json.loads(cli(store_url, "score", "U03", "2023-06", "--restated", "--json").stdout)
+    starts = next(i for i in score["indicators"] if i["plugin"] == "construction_starts")
+    assert (starts["target"], starts["weight"]) == ("3", "10")
+    after = json.loads(cli(store_url, "board", "2023-06", "--restated", "--json").stdout)
+    assert after["units"] != before["units"]
+    assert json.loads(cli(store_url, "board", "2023-06", "--json").stdout)["frozen"] is True
+
+
+@pytest.mark.parametrize("mode,message", [
+    ("raise", 'plugin "flaky_indicator" raised in sankao_measure: RuntimeError: flaky indicator lost its marbles'),
+    ("nonsense", 'plugin "flaky_indicator" returned nonsense from sankao_measure'),
+])
+def test_a_misbehaving_plugin_is_named_and_nothing_half_done_is_recorded(
+        sample_plugin, sqlite_url, cli, tmp_path, mode, message):
+    config = toml_with(tmp_path, f'\n[plugins.flaky_indicator]\nmode = "{mode}"\nafter = 2023-06-01\n')
+    platform = Platform(Config(db=sqlite_url, plugins=str(config)))
+    lines = [(n, line) for n, line in enumerate((SCENARIO / "commands.jsonl").read_text().splitlines(), 1)]
+    platform.ledger.load(lines, "t")
+    with pytest.raises(PluginError, match=message):
+        platform.scorer.run()
+    done = platform.assessment.recorder.max_tracking_id("Records") or 0
+    recorded = [platform.assessment.mapper.to_domain_event(n)
+                for n in platform.assessment.recorder.select_notifications(start=1, limit=100000)]
+    assert recorded and done, "whole chunks before the failing one are kept"
+    first_bad = next(position for position, e in platform.ledger.notifications()
+                     if type(e).__name__ == "ProjectSigned" and e.signed_on.isoformat() >= "2023-06-01")
+    assert done < first_bad
+    assert max(e.position for e in recorded) <= done  # nothing derived from past the tracked position
+    with pytest.raises(PluginError, match=message):
+        platform.scorer.run()
+    assert (platform.assessment.recorder.max_tracking_id("Records") or 0) == done
+    platform.close()
+    result = cli(sqlite_url, "--plugins", str(config), "board", "2023-01", expect=1)
+    assert message in result.stderr
