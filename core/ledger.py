@@ -121,8 +121,12 @@ class Ledger:
         if not events:
             return
         recordings = self.app.events.put(events)  # one transaction, in the order given
-        self._ahead.update(r.notification.id for r in recordings)
-        self.refresh()
+        positions = [r.notification.id for r in recordings]
+        if positions == list(range(self.facts.position + 1, self.facts.position + 1 + len(positions))):
+            self.facts.position = positions[-1]  # nobody wrote in between: no need to read our own events back
+        else:
+            self._ahead.update(positions)
+            self.refresh()
 
     def record_batch(self, lines: list[tuple[int, str | dict | Command]], actor: str,
                      report: LoadReport) -> tuple[int, str] | None:

@@ -140,16 +140,20 @@ class PluginSet:
 
     def each(self, name: str, **kwargs):
         """Call a hook plugin by plugin, in configured order: yields ``(plugin, answer)``."""
-        impls = {impl.plugin_name: impl for impl in getattr(self.pm.hook, name).get_hookimpls()}
-        for plugin in self.order:
-            impl = impls.get(plugin)
-            if impl is None:
-                continue
+        for plugin, function, argnames in self._callers(name):
             try:
-                answer = impl.function(*[kwargs[arg] for arg in impl.argnames])
+                answer = function(*[kwargs[arg] for arg in argnames])
             except Exception as exc:
                 raise PluginError(f'plugin "{plugin}" raised in {name}: {type(exc).__name__}: {exc}') from exc
             yield plugin, answer
+
+    def _callers(self, name: str) -> list:
+        cache = self.__dict__.setdefault("_caller_cache", {})
+        found = cache.get(name)
+        if found is None:
+            impls = {impl.plugin_name: impl for impl in getattr(self.pm.hook, name).get_hookimpls()}
+            found = cache[name] = [(p, impls[p].function, impls[p].argnames) for p in self.order if p in impls]
+        return found
 
 
 def build_manager(plugins: dict, installed: dict[str, type]) -> PluginSet:

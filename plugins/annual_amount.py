@@ -7,6 +7,7 @@ from plugins.base import IndicatorPlugin
 
 class AnnualAmount(IndicatorPlugin):
     name = "annual_amount"
+    default_weight = 30
     kind = "amount"
 
     def measure(self, unit, period, end, targets, facts):

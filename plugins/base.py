@@ -11,23 +11,30 @@ from core.hookspecs import hookimpl
 from core.model import IndicatorSpec, Measure
 
 
-class IndicatorSettings(Schema):
-    """``weight``: the default weight (≥ 0); ``cap``: the ratio cap (> 0)."""
+def indicator_settings(default_weight: Decimal) -> type[Schema]:
+    """Settings of an indicator: ``weight`` (≥ 0, default ``default_weight``) and ``cap`` (> 0, default 1)."""
 
-    class Meta:
-        unknown = RAISE
+    class IndicatorSettings(Schema):
+        class Meta:
+            unknown = RAISE
 
-    weight = fields.Decimal(required=True, validate=validate.Range(min=0))
-    cap = fields.Decimal(load_default=Decimal(1), validate=validate.Range(min=0, min_inclusive=False))
+        weight = fields.Decimal(load_default=default_weight, validate=validate.Range(min=0))
+        cap = fields.Decimal(load_default=Decimal(1), validate=validate.Range(min=0, min_inclusive=False))
+
+    return IndicatorSettings
 
 
 class IndicatorPlugin:
-    """Base of an indicator plugin: subclasses set ``name``, ``kind`` and ``measure``."""
+    """Base of an indicator plugin: subclasses set ``name``, ``kind``, ``default_weight`` and ``measure``."""
 
     name = ""
     kind = "amount"
     version = "1.0"
-    Settings = IndicatorSettings
+    default_weight = Decimal(0)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.Settings = indicator_settings(Decimal(cls.default_weight))
 
     def __init__(self, settings: dict):
         self.settings = settings

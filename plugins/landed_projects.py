@@ -7,6 +7,7 @@ from plugins.base import IndicatorPlugin
 
 class LandedProjects(IndicatorPlugin):
     name = "landed_projects"
+    default_weight = 20
     kind = "count"
 
     def measure(self, unit, period, end, targets, facts):

@@ -7,6 +7,7 @@ from plugins.base import IndicatorPlugin
 
 class MonthlyIncrement(IndicatorPlugin):
     name = "monthly_increment"
+    default_weight = 15
     kind = "amount"
 
     def measure(self, unit, period, end, targets, facts):

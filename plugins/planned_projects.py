@@ -7,6 +7,7 @@ from plugins.base import IndicatorPlugin
 
 class PlannedProjects(IndicatorPlugin):
     name = "planned_projects"
+    default_weight = 15
     kind = "count"
 
     def measure(self, unit, period, end, targets, facts):

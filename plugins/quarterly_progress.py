@@ -8,6 +8,7 @@ from plugins.base import IndicatorPlugin
 
 class QuarterlyProgress(IndicatorPlugin):
     name = "quarterly_progress"
+    default_weight = 20
     kind = "amount"
 
     def measure(self, unit, period, end, targets, facts):
