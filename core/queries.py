@@ -35,16 +35,16 @@ class Queries:
         if local_date(known_at, self.tz) < month_start(year, month):
             raise NotFound(f"board {period}: no board yet as known at {known_at.isoformat()}; "
                            "a month's board exists from its first day on")
-        latest, frozen = {}, None
-        for event in self.assessment.events.get(board_stream(period)):
+        latest = {}
+        # newest first: a frozen board ends the search; otherwise each unit's latest change wins
+        for event in self.assessment.events.get(board_stream(period), desc=True):
             if event.timestamp > known_at:
-                break
-            if isinstance(event, out.ScoreChanged):
-                latest[event.unit] = event
-            elif isinstance(event, out.BoardFrozen):
-                frozen = event
-        if frozen is not None and not restated:
-            return True, frozen.entries
+                continue
+            if isinstance(event, out.BoardFrozen):
+                if not restated:
+                    return True, event.entries
+            else:
+                latest.setdefault(event.unit, event)
         rules = self._rules(known_at)
         if not rules:
             return False, []
