@@ -6,6 +6,7 @@ import json
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 from tqdm import tqdm
@@ -31,10 +32,9 @@ def _known_at(ctx, param, value):
     if value is None:
         return None
     try:
-        if len(value) == 10:  # a local date: the end of that day
-            tz = Config.from_env().timezone
-            from zoneinfo import ZoneInfo
-            return datetime.combine(date.fromisoformat(value), time.max, ZoneInfo(tz))
+        if len(value) == 10:  # a local date: the end of that day in the assessment time zone
+            tz = ZoneInfo(ctx.find_root().obj["config"].timezone)
+            return datetime.combine(date.fromisoformat(value), time.max, tz)
         return parse_instant(value, "--known-at")
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None

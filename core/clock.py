@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -22,25 +23,25 @@ def parse_instant(text: str, field: str = "at") -> datetime:
         raise ValueError(f"{field}: {text!r} is not an ISO 8601 time with an offset") from None
     if value.tzinfo is None:
         raise ValueError(f"{field}: {text!r} has no UTC offset (write it like 2023-03-01T09:00:00+08:00)")
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{field}: {text!r} is out of range") from None
 
 
 def local_date(instant: datetime, tz: ZoneInfo) -> date:
     return instant.astimezone(tz).date()
 
 
+_PERIOD = re.compile(r"(?!0000)[0-9]{4}-(0[1-9]|1[0-2])")
+
+
 @lru_cache(maxsize=4096)
 def parse_period(text: str) -> tuple[int, int]:
-    try:
-        year, month = text.split("-")
-        if len(year) != 4 or len(month) != 2:
-            raise ValueError
-        y, m = int(year), int(month)
-        if not 1 <= m <= 12:
-            raise ValueError
-    except (AttributeError, ValueError):
-        raise ValueError(f"period: {text!r} is not a month written YYYY-MM") from None
-    return y, m
+    """``(year, month)`` of a period written ``YYYY-MM`` exactly."""
+    if not isinstance(text, str) or not _PERIOD.fullmatch(text):
+        raise ValueError(f"period: {text!r} is not a month written YYYY-MM")
+    return int(text[:4]), int(text[5:])
 
 
 def period_of(d: date) -> str:

@@ -17,9 +17,11 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from core.clock import parse_instant, parse_period
 from core.errors import CommandRejected
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-_AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")
-_TARGET = re.compile(r"^\d+(\.\d+)?$")
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+_AMOUNT = re.compile(r"[0-9]{1,18}(\.[0-9]{1,2})?")
+_TARGET = re.compile(r"[0-9]{1,18}(\.[0-9]{1,6})?")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+MAX_WEIGHT = Decimal(1_000_000)
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ class Identifier(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        if not ID_PATTERN.match(text):
+        if not ID_PATTERN.fullmatch(text):
             raise self.make_error("pattern")
         return text
 
@@ -69,8 +71,8 @@ class Money(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
         pattern = _AMOUNT if self.positive else _TARGET
         rule = ("a decimal string > 0 with at most 2 decimals" if self.positive
-                else "a decimal string >= 0")
-        if not isinstance(value, str) or not pattern.match(value):
+                else "a decimal string >= 0 with at most 6 decimals")
+        if not isinstance(value, str) or not pattern.fullmatch(value):
             raise ValidationError(f"{value!r} is not {rule}")
         amount = Decimal(value)
         if self.positive and amount <= 0:
@@ -83,7 +85,7 @@ class Day(fields.Field):
 
     def _deserialize(self, value, attr, data, **kwargs):
         try:
-            if not isinstance(value, str) or len(value) != 10:
+            if not isinstance(value, str) or not _DATE.fullmatch(value):
                 raise ValueError
             return date.fromisoformat(value)
         except ValueError:
@@ -96,15 +98,20 @@ class Count(fields.Integer):
 
 
 class Weight(fields.Field):
+    """A weight: a JSON number (or decimal string) from 0 to 1,000,000."""
+
     def _deserialize(self, value, attr, data, **kwargs):
+        rule = f"{value!r} is not a number from 0 to {MAX_WEIGHT}"
         if isinstance(value, bool) or not isinstance(value, (int, str, float)):
-            raise ValidationError(f"{value!r} is not a number >= 0")
+            raise ValidationError(rule)
+        if isinstance(value, str) and not _TARGET.fullmatch(value):
+            raise ValidationError(rule)
         try:
             weight = Decimal(str(value))
         except InvalidOperation:
-            raise ValidationError(f"{value!r} is not a number >= 0") from None
-        if not weight.is_finite() or weight < 0:
-            raise ValidationError(f"{value!r} is not a number >= 0")
+            raise ValidationError(rule) from None
+        if not weight.is_finite() or not 0 <= weight <= MAX_WEIGHT:
+            raise ValidationError(rule)
         return weight
 
 
@@ -227,7 +234,10 @@ SCHEMAS: dict[str, Schema] = {
 def _flatten(messages, prefix="") -> list[str]:
     out = []
     for key, value in messages.items():
-        name = f"{prefix}{key}" if key != "_schema" else prefix.rstrip(".")
+        if key == "_schema" or (prefix and key == "value"):  # marshmallow's Dict nests value errors
+            name = prefix.rstrip(".")
+        else:
+            name = f"{prefix}{key}"
         if isinstance(value, dict):
             out.extend(_flatten(value, f"{name}."))
         else:
@@ -250,6 +260,8 @@ def parse_line(text: str | dict) -> Command:
             raw = json.loads(text)
         except ValueError as exc:
             raise CommandRejected("", None, f"not a JSON object ({exc.msg} at column {exc.colno})") from None
+        except RecursionError:
+            raise CommandRejected("", None, "not a JSON object Sankao reads (nested too deeply)") from None
     if not isinstance(raw, dict):
         raise CommandRejected("", None, "not a JSON object")
     cmd = raw.get("cmd")

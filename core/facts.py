@@ -77,6 +77,7 @@ class Facts:
     dispatches: list = field(default_factory=list)  # dates, in recorded order
     closed: set = field(default_factory=set)  # periods
     office_version: int = 0
+    log_version: int = 0  # of the BatchRecorded stream
     rules: list = field(default_factory=list)  # Rules, in recorded order
     command_ids: set = field(default_factory=set)
     position: int = 0  # the last applied notification id
@@ -152,6 +153,10 @@ class Facts:
     @_apply.register
     def _(self, e: ev.RulesApplied) -> None:
         pass
+
+    @_apply.register
+    def _(self, e: ev.BatchRecorded) -> None:
+        self.log_version = e.originator_version
 
     def _project(self, e) -> Project:
         project = self.projects[e.project]

@@ -101,7 +101,7 @@ class Ledger:
             raise CommandRejected(command.cmd, command.subject,
                                   f"at {at.isoformat()} is earlier than the latest recorded time "
                                   f"{facts.last_recorded.isoformat()} in the store")
-        return Stamp(command.id or f"auto-{uuid4().hex}", actor, at)
+        return Stamp(command.id or f"auto:{uuid4().hex}", actor, at)
 
     def _rules_event(self, facts: Facts, stamp: Stamp, plugins: dict, effective: date | None):
         return ev.RulesApplied(originator_id=stream_id("rules"),
@@ -113,13 +113,20 @@ class Ledger:
         stamp = self._stamp(command, actor, facts)
         events = decide(facts, command, stamp, self.tz, self.indicators)
         if not facts.rules:
-            genesis = Stamp(f"rules-initial-{stamp.command_id}", actor, stamp.at)
+            genesis = Stamp(f"rules:initial:{stamp.command_id}", actor, stamp.at)
             events.insert(0, self._rules_event(facts, genesis, self.initial_rules(), None))
         return events
 
     def _save(self, events: list[ev.Recorded]) -> None:
         if not events:
             return
+        commands = [e for e in events if not isinstance(e, ev.RulesApplied)] or events
+        head = ev.BatchRecorded(originator_id=stream_id("log"), originator_version=self.facts.log_version + 1,
+                                timestamp=max(e.timestamp for e in events), command_id=f"batch:{uuid4().hex}",
+                                actor=events[-1].actor, lines=len({e.command_id for e in commands}),
+                                first_command=commands[0].command_id, last_command=commands[-1].command_id)
+        self.facts.apply(head, None)
+        events = [*events, head]
         recordings = self.app.events.put(events)  # one transaction, in the order given
         positions = [r.notification.id for r in recordings]
         if positions == list(range(self.facts.position + 1, self.facts.position + 1 + len(positions))):
@@ -140,21 +147,21 @@ class Ledger:
             recorded = skipped = 0
             events: list[ev.Recorded] = []
             rejected = None
-            for lineno, line in lines:
-                try:
-                    command = line if isinstance(line, Command) else parse_line(line)
-                    if command.id is not None and command.id in self.facts.command_ids:
-                        skipped += 1
-                        continue
-                    new = self._decide_line(self.facts, command, actor)
-                except CommandRejected as exc:
-                    rejected = (lineno, exc)
-                    break
-                for event in new:
-                    self.facts.apply(event, None)
-                events.extend(new)
-                recorded += 1
             try:
+                for lineno, line in lines:
+                    try:
+                        command = line if isinstance(line, Command) else parse_line(line)
+                        if command.id is not None and command.id in self.facts.command_ids:
+                            skipped += 1
+                            continue
+                        new = self._decide_line(self.facts, command, actor)
+                    except CommandRejected as exc:
+                        rejected = (lineno, exc)
+                        break
+                    for event in new:
+                        self.facts.apply(event, None)
+                    events.extend(new)
+                    recorded += 1
                 self._save(events)
             except IntegrityError:
                 self._reset()  # another writer won a race: re-read everything, decide again
@@ -225,7 +232,7 @@ class Ledger:
             facts = self.refresh()
             command = Command("plugins_apply", {}, None, at)
             stamp = self._stamp(command, actor, facts)
-            event = self._rules_event(facts, Stamp(f"rules-{uuid4().hex}", actor, stamp.at),
+            event = self._rules_event(facts, Stamp(f"rules:{uuid4().hex}", actor, stamp.at),
                                       plugins, effective)
             try:
                 facts.apply(event, None)
@@ -234,4 +241,7 @@ class Ledger:
             except IntegrityError:
                 self._reset()
                 _back_off(attempt)
+            except Exception:
+                self._reset()
+                raise
         raise ConcurrentWrite("gave up recording the rules after repeated version conflicts")

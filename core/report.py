@@ -19,10 +19,7 @@ def ratio(value: Decimal) -> str:
 
 def plain(value) -> str:
     """Counts and weights: a plain number (``"9"``, ``"35"``, ``"12.5"``)."""
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        return str(int(value))
-    return format(value.normalize(), "f")
+    return format(Decimal(value).normalize(), "f")
 
 
 def indicator(row: dict) -> dict:

@@ -6,6 +6,7 @@ so renaming or moving a class is a data migration (see ``docs/events.md``).
 
 from events.assessment import BoardFrozen, NoticeIssued, ScoreChanged
 from events.facts import (
+    BatchRecorded,
     ConstructionStarted,
     DispatchHeld,
     FactCorrected,
@@ -21,6 +22,7 @@ from events.facts import (
 )
 
 __all__ = [
+    "BatchRecorded",
     "BoardFrozen",
     "ConstructionStarted",
     "DispatchHeld",

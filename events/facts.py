@@ -194,3 +194,21 @@ class RulesApplied(Recorded):
 
     effective: date | None
     plugins: dict
+
+
+@dataclass(frozen=True)
+class BatchRecorded(Recorded):
+    """A transaction of the record was saved; closes every batch of commands.
+
+    All writers append to this one stream, so two writers saving at once always
+    collide and one of them retries having read the other's lines: that keeps
+    recorded times in log order and the checks against them honest.
+
+    :ivar lines: how many commands the batch recorded.
+    :ivar first_command: the id of its first command.
+    :ivar last_command: the id of its last command.
+    """
+
+    lines: int
+    first_command: str
+    last_command: str

@@ -104,7 +104,32 @@ CASES = [
     ({"cmd": "register_unit", "unit": "U9", "name": "n", "category": "x", "at": "2023-03-01T10:00:00"},
      "at: '2023-03-01T10:00:00' has no UTC offset"),
     ("{not json", "not a JSON object"),
+    ("[" * 100000 + "]" * 100000, "nested too deeply"),
+    ({"cmd": "close_month", "period": "2023-+1"}, "period: '2023-+1' is not a month written YYYY-MM"),
+    ({"cmd": "close_month", "period": "2023- 2"}, "period: '2023- 2' is not a month written YYYY-MM"),
+    ({"cmd": "close_month", "period": "0000-01"}, "period: '0000-01' is not a month written YYYY-MM"),
+    ({"cmd": "close_month", "period": "2023-1"}, "period: '2023-1' is not a month written YYYY-MM"),
+    ({"cmd": "register_unit", "unit": "U9\n", "name": "n", "category": "x"}, "unit: must match"),
+    ({"cmd": "register_unit", "unit": "U9", "name": "n", "category": "x", "id": "rules:initial:base1"},
+     "id: must match"),
+    ({"cmd": "sign_project", "project": "P1", "signed_on": "2023-01-09", "amount": "50\n"}, "amount: '50\\n' is not"),
+    ({"cmd": "sign_project", "project": "P1", "signed_on": "2023-01-09", "amount": "\uff11\uff10\uff10"},
+     "is not a decimal string > 0"),
+    ({"cmd": "plan_project", "project": "P9", "unit": "U1", "name": "x", "planned_on": "2023-W01-1"},
+     "planned_on: '2023-W01-1' is not a date written YYYY-MM-DD"),
+    ({"cmd": "set_targets", "unit": "U1", "year": 2023, "annual": "1000", "quarterly": ["100", "200", "600", "1000"],
+      "monthly": "0", "planned": 0, "landed": 0, "weights": {"annual_amount": "1e5000"}},
+     "weights.annual_amount: '1e5000' is not a number from 0 to 1000000"),
+    ({"cmd": "register_unit", "unit": "U9", "name": "n", "category": "x", "at": "0001-01-01T00:00:00+08:00"},
+     "at: '0001-01-01T00:00:00+08:00' is out of range"),
 ]
+
+
+def last_fact(platform):
+    """The last event recorded for a command (each transaction ends with a BatchRecorded)."""
+    events = [e for _, e in platform.ledger.notifications()]
+    assert type(events[-1]).__name__ == "BatchRecorded"
+    return events[-2]
 
 
 @pytest.fixture
@@ -143,7 +168,7 @@ def test_business_date_is_local_to_the_assessment_time_zone(seeded):
 def test_accepted_commands_are_recorded_with_actor_time_and_id(seeded):
     seeded.ledger.record({"cmd": "land_project", "project": "P2", "landed_on": "2023-02-09", "id": "x-1",
                           "at": AT}, "alice")
-    position, event = list(seeded.ledger.notifications())[-1]
+    event = last_fact(seeded)
     assert type(event).__name__ == "ProjectLanded"
     assert (event.actor, event.command_id, event.timestamp.isoformat()) == ("alice", "x-1", "2023-02-10T02:00:00+00:00")
     assert str(event.landed_on) == "2023-02-09"
@@ -152,6 +177,31 @@ def test_accepted_commands_are_recorded_with_actor_time_and_id(seeded):
 def test_correction_replaces_the_value_and_keeps_the_old_one(seeded):
     seeded.ledger.record({"cmd": "correct", "project": "P2", "field": "signed_amount", "value": "450.50",
                           "reason": "contract verified", "at": AT}, "bob")
-    _, event = list(seeded.ledger.notifications())[-1]
+    event = last_fact(seeded)
     assert (str(event.previous), str(event.value)) == ("300", "450.50")
     assert str(seeded.ledger.refresh().projects["P2"].signed_amount) == "450.50"
+
+
+def test_two_writers_cannot_record_time_backwards(store_url, make_platform):
+    """A writer that read the log before another one saved must not save an earlier time after it."""
+    from datetime import datetime
+
+    first, second = make_platform(store_url), make_platform(store_url)
+    first.ledger.record({"cmd": "register_unit", "unit": "U1", "name": "u", "category": "c",
+                         "at": "2023-01-03T09:00:00+08:00"}, "t")
+    ten, eleven = (datetime.fromisoformat(f"2023-01-04T{h}:00:00+08:00") for h in (10, 11))
+    calls = []
+
+    def slow_clock():  # the second writer saves while the first is deciding its line
+        calls.append(1)
+        if len(calls) == 1:
+            second.ledger.record({"cmd": "register_unit", "unit": "U2", "name": "u", "category": "c",
+                                  "at": eleven.isoformat()}, "t")
+        return ten
+
+    first.ledger.clock = slow_clock
+    with pytest.raises(CommandRejected, match="is earlier than the latest recorded time 2023-01-04T03:00:00"):
+        first.ledger.record({"cmd": "register_unit", "unit": "U3", "name": "u", "category": "c"}, "t")
+    times = [e.timestamp for _, e in make_platform(store_url).ledger.notifications()]
+    assert times == sorted(times)
+    assert len(calls) >= 2, "the first writer must have decided again after losing the race"

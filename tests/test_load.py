@@ -20,7 +20,7 @@ def test_scenario_loads_once_and_reloads_as_skips(store_url, cli):
     again = cli(store_url, "load", str(SCENARIO / "commands.jsonl"))
     assert "recorded 0, skipped 481" in again.stderr
     log = json.loads(cli(store_url, "events", "--json").stdout)
-    commands = [row for row in log if not row["command_id"].startswith("rules-initial-")]
+    commands = [row for row in log if row["type"] not in ("RulesApplied", "BatchRecorded")]
     assert [row["command_id"] for row in commands] == [f"c{n:05d}" for n in range(1, 482)]
     assert [row["position"] for row in log] == list(range(1, len(log) + 1))
     assert {row["actor"] for row in log} == {"office"}
@@ -50,7 +50,8 @@ def test_each_bad_line_is_reported_with_its_number_and_earlier_lines_stay(store_
         result = cli(store_url, "load", str(path), expect=1)
         assert result.stdout.strip() == f"line 3: {message}"
         log = json.loads(cli(store_url, "events", "--json").stdout)
-        assert [row["command_id"] for row in log][-2:] == ["a1", "a2"]  # nothing past the last good line
+        ids = [row["command_id"] for row in log if row["type"] != "BatchRecorded"]
+        assert ids[-2:] == ["a1", "a2"]  # nothing past the last good line
 
 
 def test_check_reports_every_bad_line_and_records_nothing(store_url, cli, tmp_path):
@@ -69,7 +70,8 @@ def test_lines_without_id_get_one_and_blank_lines_are_ignored(sqlite_url, cli, t
     path.write_text(json.dumps({k: v for k, v in GOOD[0].items() if k != "id"}) + "\n\n", encoding="utf-8")
     assert "recorded 1, skipped 0" in cli(sqlite_url, "load", str(path)).stderr
     log = json.loads(cli(sqlite_url, "events", "--json").stdout)
-    assert log[-1]["command_id"].startswith("auto-")
+    assert log[-2]["command_id"].startswith("auto:")
+    assert log[-1]["type"] == "BatchRecorded"
 
 
 def test_events_table_without_json(sqlite_url, cli, tmp_path):
