@@ -35,7 +35,8 @@ def _known_at(ctx, param, value):
         if len(value) == 10:  # a local date: the end of that day in the assessment time zone
             tz = ZoneInfo(ctx.find_root().obj["config"].timezone)
             return datetime.combine(date.fromisoformat(value), time.max, tz)
-        return parse_instant(value, "--known-at")
+        parse_instant(value, "--known-at")  # validates; the answer keeps the offset the user wrote
+        return datetime.fromisoformat(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
 
