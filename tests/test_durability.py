@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 
@@ -82,3 +83,41 @@ def test_two_writers_racing_on_one_project_lose_nothing(store_url, make_platform
                                  [f"shared-{n}" for n in range(30)])
     assert [e.originator_version for e in events] == list(range(3, 3 + len(events)))
     assert len({e.actor for e in events}) == 2
+
+
+def _score(url: str, start_at: float) -> int:
+    platform = Platform(Config(db=url, plugins=str(ROOT / "plugins.toml"), create_tables=False))
+    while time.time() < start_at:
+        time.sleep(0.001)
+    done = platform.scorer.run()
+    platform.close()
+    return done
+
+
+def test_two_scoring_workers_at_once_record_each_consequence_once(store_url, make_platform, tmp_path):
+    from conftest import SCENARIO
+
+    loader = make_platform(store_url)
+    lines = list(enumerate((SCENARIO / "commands.jsonl").read_text().splitlines(), 1))
+    loader.ledger.load(lines, "office")
+    start_at = time.time() + 2
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        pool.starmap(_score, [(store_url, start_at), (store_url, start_at)])
+    both = make_platform(store_url)
+    derived = [both.assessment.mapper.to_domain_event(n)
+               for n in both.assessment.recorder.select_notifications(start=1, limit=1_000_000)]
+    keys = [(type(e).__name__, e.originator_id, e.originator_version) for e in derived]
+    assert len(keys) == len(set(keys))
+    single = make_platform(str(tmp_path / "single.db"))
+    single.ledger.load(lines, "office")
+    single.scorer.run()
+    alone = [single.assessment.mapper.to_domain_event(n)
+             for n in single.assessment.recorder.select_notifications(start=1, limit=1_000_000)]
+
+    def comparable(events):
+        return [(type(e).__name__, e.command_id, {k: v for k, v in vars(e).items()
+                                                  if k not in ("originator_id", "timestamp")})
+                for e in events]
+
+    assert comparable(derived) == comparable(alone)
+    assert both.queries.board("2023-12") == {**single.queries.board("2023-12"), "known_at": ANY}
