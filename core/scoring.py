@@ -15,7 +15,6 @@ from datetime import date
 from decimal import Decimal
 
 from eventsourcing.persistence import IntegrityError, Tracking
-from eventsourcing.application import ProcessingEvent
 
 from core.clock import month_end, month_start, parse_period, period_name
 from core.errors import PluginError
@@ -101,7 +100,8 @@ class Scorer:
             batch = self.records.recorder.select_notifications(start=self.facts.position + 1, limit=self.chunk)
             if not batch:
                 return total
-            pe = ProcessingEvent(Tracking(application_name=self.records.name, notification_id=batch[-1].id))
+            tracking = Tracking(application_name=self.records.name, notification_id=batch[-1].id)
+            derived_events = []
             try:
                 for n in batch:
                     event = self.records.mapper.to_domain_event(n)
@@ -109,8 +109,9 @@ class Scorer:
                     self.view.invalidate()
                     for derived in self._consequences(event, n.id):
                         self._remember(derived)
-                        pe.events.append(derived)
-                self.assessment._record(pe)
+                        derived_events.append(derived)
+                # the consequences and the position they reach, in one transaction
+                self.assessment.events.put(derived_events, tracking=tracking)
             except IntegrityError:
                 self._state_at = None  # another scorer got there first: reload and go on
                 continue
@@ -173,13 +174,13 @@ class Scorer:
             for month in range(first, 13):
                 period = period_name(year, month)
                 rule = self.rulebook.in_force(self.facts.rules, month_start(year, month))
-                figures = self.figures(self.rulebook.manager(rule), unit, period)
+                ps = self.rulebook.manager(rule)
+                figures = self.figures(ps, unit, period)
                 previous = self.latest.get((unit, period))
                 same = previous is not None and all(
                     getattr(previous, k) == v for k, v in figures.items())
                 if same or (previous is None and not figures["assessed"]):
                     continue
-                ps = self.rulebook.manager(rule)
                 yield self._new(out.ScoreChanged, board_stream(period), cause, position, unit=unit,
                                 period=period, rules=rule.command_id, plugins=dict(ps.versions), **figures)
 
