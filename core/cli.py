@@ -341,7 +341,8 @@ def demo(ctx, demo_db):
     for n in answer[-5:]:
         click.echo(f"  {n['date']}  {n['unit']:<6} {n['case']:<12} {n['level']:<8} points {n['points']} "
                    f"{_dash(n['outcome'])}")
-    click.echo(f"\nExplore it: sankao --db {path} score U01 2023-12; sankao --db {path} notices --unit U02")
+    me = sys.argv[0] if sys.argv and sys.argv[0].endswith("sankao") else "sankao"
+    click.echo(f"\nExplore it: {me} --db {path} score U01 2023-12; {me} --db {path} notices --unit U02")
 
 
 if __name__ == "__main__":  # pragma: no cover
