@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from core import report
 from core.bootstrap import Config, Platform, default_actor, init_store
-from core.clock import parse_instant
+from core.clock import local_date, parse_instant
 from core.errors import CommandRejected, SankaoError
 
 
@@ -284,8 +284,9 @@ def plugins_list(ctx, as_json):
 
 @plugins.command("apply")
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
-@click.option("--effective", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="First business date the rules apply to (default: from the start).")
+@click.option("--effective", default=None, metavar="YYYY-MM-DD|start",
+              help="First business date the rules apply to: a date, or 'start' for every month "
+                   "ever assessed (default: today in the assessment time zone).")
 @actor_option
 @click.pass_context
 def plugins_apply(ctx, file, effective, actor):
@@ -293,7 +294,18 @@ def plugins_apply(ctx, file, effective, actor):
     if file:
         ctx.find_root().obj["config"].plugins = file
     platform = _platform(ctx)
-    effective_date = effective.date() if effective else None
+    if effective is None:
+        effective_date = local_date(datetime.now(ZoneInfo(platform.config.timezone)), platform.tz)
+    elif effective == "start":
+        effective_date = None
+    else:
+        try:
+            effective_date = date.fromisoformat(effective) if len(effective) == 10 else None
+        except ValueError:
+            effective_date = None
+        if effective_date is None:
+            raise click.BadParameter(f"{effective!r} is not a date written YYYY-MM-DD nor 'start'",
+                                     param_hint="--effective")
     platform.ledger.apply_rules(platform.plugin_config, effective_date, actor)
     click.echo(f"rules in force from {effective_date or 'the start'}, recorded by {actor}")
     _score(platform)

@@ -89,6 +89,18 @@ def test_disabling_monthly_increment_from_july_changes_boards_from_july_only(sto
     assert listed["annual_amount"]["since"] == "the start"
     assert listed["annual_amount"]["hooks"] == ["sankao_indicator", "sankao_measure"]
     assert "differs from the rules recorded" in cli(store_url, "board", "2023-07").stderr
+    bad = cli(store_url, "plugins", "apply", str(off), "--effective", "July", expect=2)
+    assert "'July' is not a date written YYYY-MM-DD nor 'start'" in bad.stderr
+
+
+def test_rules_applied_without_a_date_change_nothing_before_today(sqlite_url, cli, tmp_path):
+    cli(sqlite_url, "load", str(SCENARIO / "commands.jsonl"))
+    before = cli(sqlite_url, "board", "2023-12", "--restated", "--json").stdout
+    heavier = toml_with(tmp_path, replace={"weight = 30": "weight = 60"})
+    result = cli(sqlite_url, "plugins", "apply", str(heavier))
+    assert "rules in force from 20" in result.stdout and "2023" not in result.stdout.split(",")[0]
+    after = cli(sqlite_url, "board", "2023-12", "--restated", "--json").stdout
+    assert json.loads(after)["units"] == json.loads(before)["units"]
 
 
 def test_a_plugins_toml_that_differs_from_the_record_is_named(sqlite_url, cli, tmp_path):
@@ -107,7 +119,7 @@ def test_third_party_plugin_joins_without_core_changes(sample_plugin, store_url,
     cli(store_url, "load", str(SCENARIO / "commands.jsonl"))
     before = json.loads(cli(store_url, "board", "2023-06", "--restated", "--json").stdout)
     on = toml_with(tmp_path, "\n[plugins.construction_starts]\nweight = 10\n")
-    cli(store_url, "plugins", "apply", str(on))
+    cli(store_url, "plugins", "apply", str(on), "--effective", "start")
     listed = {p["name"]: p for p in json.loads(cli(store_url, "plugins", "list", "--json").stdout)}
     assert listed["construction_starts"]["enabled"] is True
     assert listed["construction_starts"]["settings"] == {"weight": "10", "share": "1"}
