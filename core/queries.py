@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from core import report
 from core.clock import local_date, month_start, now, parse_period
-from core.errors import NotFound
+from core.errors import NotFound, PluginError
 from core.facts import Rules, stream_id
 from core.rules import RulesBook
 from core.scoring import NOTICES, board_stream, entry_dict, first_answer, live_entries
@@ -49,7 +49,11 @@ class Queries:
         if not rules:
             return False, []
         ps = self.rulebook.manager(self.rulebook.in_force(rules, month_start(year, month)))
-        ranked, _ = first_answer(ps, "sankao_rank", period=period, entries=live_entries(latest.values(), period))
+        entries = live_entries(latest.values(), period)
+        ranked, _ = first_answer(ps, "sankao_rank", period=period, entries=entries)
+        if ranked is None and entries:
+            raise PluginError(f"board {period}: no enabled plugin ranks the board (sankao_rank); "
+                              "enable ranking_policy")
         return False, [entry_dict(e) for e in ranked or ()]
 
     def board(self, period: str, known_at: datetime | None = None, restated: bool = False) -> dict:
