@@ -14,15 +14,15 @@ from tqdm import tqdm
 from core import report
 from core.bootstrap import Config, Platform, default_actor, init_store
 from core.clock import local_date, parse_instant
-from core.errors import CommandRejected, SankaoError
+from core.errors import CommandRejected, PluginError, SankaoError
 
 
-def _platform(ctx) -> Platform:
+def _platform(ctx, *, note_drift: bool = True) -> Platform:
     obj = ctx.find_root().obj
     if "platform" not in obj:
         obj["platform"] = Platform(obj["config"])
         ctx.find_root().call_on_close(obj["platform"].close)
-        drift = obj["platform"].rules_drift()
+        drift = obj["platform"].rules_drift() if note_drift else None
         if drift:
             click.echo(drift, err=True)
     return obj["platform"]
@@ -115,16 +115,28 @@ def load(ctx, file, check, score, actor):
         click.echo(f"line {number}: {message}")
     click.echo(f"recorded {result.recorded}, skipped {result.skipped}", err=True)
     if score:
-        _score(platform)
+        _score(platform, strict=True)
     sys.exit(1 if result.rejected else 0)
 
 
-def _score(platform: Platform) -> None:
+def _score(platform: Platform, *, strict: bool = False) -> None:
+    """Bring the scores up to date; when scoring fails, say so and how far behind the scores are.
+
+    Queries go on answering from what was scored (history stays readable); with
+    ``strict`` the command then exits 1.
+    """
     behind = platform.scorer.behind()
     if behind <= 0:
         return
-    with tqdm(total=behind, unit="event", disable=not sys.stderr.isatty(), desc="scoring") as bar:
-        platform.scorer.run(progress=bar.update)
+    try:
+        with tqdm(total=behind, unit="event", disable=not sys.stderr.isatty(), desc="scoring") as bar:
+            platform.scorer.run(progress=bar.update)
+    except SankaoError as exc:
+        left = platform.scorer.behind()
+        click.echo(f"warning: scoring stopped, the scores are {left} record event(s) behind the facts: {exc}. "
+                   "Answers show what was scored before that.", err=True)
+        if strict:
+            sys.exit(1)
 
 
 @main.command()
@@ -293,7 +305,7 @@ def plugins_apply(ctx, file, effective, actor):
     """Record that the plugins and settings of FILE (default: the configured plugins.toml) are in force."""
     if file:
         ctx.find_root().obj["config"].plugins = file
-    platform = _platform(ctx)
+    platform = _platform(ctx, note_drift=False)
     if effective is None:
         effective_date = local_date(datetime.now(ZoneInfo(platform.config.timezone)), platform.tz)
     elif effective == "start":
@@ -306,9 +318,14 @@ def plugins_apply(ctx, file, effective, actor):
         if effective_date is None:
             raise click.BadParameter(f"{effective!r} is not a date written YYYY-MM-DD nor 'start'",
                                      param_hint="--effective")
+    _score(platform)
+    try:
+        platform.scorer.trial(platform.plugin_config)
+    except SankaoError as exc:
+        raise PluginError(f"the rules were not put in force, a trial run over the facts failed: {exc}") from None
     platform.ledger.apply_rules(platform.plugin_config, effective_date, actor)
     click.echo(f"rules in force from {effective_date or 'the start'}, recorded by {actor}")
-    _score(platform)
+    _score(platform, strict=True)
 
 
 @main.command()

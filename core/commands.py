@@ -231,7 +231,8 @@ SCHEMAS: dict[str, Schema] = {
 }
 
 
-def _flatten(messages, prefix="") -> list[str]:
+def flatten_messages(messages, prefix="") -> list[str]:
+    """marshmallow's nested error messages as ``field.sub: message`` lines."""
     out = []
     for key, value in messages.items():
         if key == "_schema" or (prefix and key == "value"):  # marshmallow's Dict nests value errors
@@ -239,7 +240,7 @@ def _flatten(messages, prefix="") -> list[str]:
         else:
             name = f"{prefix}{key}"
         if isinstance(value, dict):
-            out.extend(_flatten(value, f"{name}."))
+            out.extend(flatten_messages(value, f"{name}."))
         else:
             for text in value:
                 text = "unknown field" if text == "Unknown field." else text
@@ -273,7 +274,7 @@ def parse_line(text: str | dict) -> Command:
     try:
         data = schema.load(raw)
     except ValidationError as exc:
-        raise CommandRejected(cmd, subject, "; ".join(_flatten(exc.messages))) from None
+        raise CommandRejected(cmd, subject, "; ".join(flatten_messages(exc.messages))) from None
     at = data.pop("at")
     if at is not None:
         try:

@@ -7,7 +7,7 @@ is no global one.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as dt_time
 from decimal import Decimal
@@ -18,6 +18,7 @@ import pluggy
 from marshmallow import ValidationError
 
 from core import hookspecs
+from core.commands import flatten_messages
 from core.errors import ConfigError, PluginError
 from core.model import IndicatorSpec
 
@@ -64,6 +65,7 @@ def validate_config(raw: dict, installed: dict[str, type], source: str = "plugin
     plugins first-listed first; raises ``ConfigError`` listing every problem at once.
     """
     problems, out = [], {}
+    unsure_weights = False  # an indicator's table failed: its weight is unknown
     tables = raw.get("plugins")
     extra = sorted(set(raw) - {"plugins"})
     if extra:
@@ -86,20 +88,18 @@ def validate_config(raw: dict, installed: dict[str, type], source: str = "plugin
         try:
             settings = cls.Settings().load(settings_in)
         except ValidationError as exc:
-            for key, messages in sorted(exc.messages.items()):
-                text = "; ".join(m if isinstance(m, str) else str(m) for m in
-                                 (messages if isinstance(messages, list) else [messages]))
-                problems.append(f"{where} {key}: {text.replace('Unknown field.', 'unknown key')}")
+            problems.extend(f"{where} {line.replace('unknown field', 'unknown key')}"
+                            for line in sorted(flatten_messages(exc.messages)))
+            unsure_weights = unsure_weights or hasattr(cls, "sankao_indicator")
             continue
         out[name] = {"enabled": enabled is True, "version": str(getattr(cls, "version", "0")),
                      "settings": settings}
     for name, cls in installed.items():
         out.setdefault(name, {"enabled": False, "version": str(getattr(cls, "version", "0")),
                               "settings": None})
-    if not problems:
-        weights = [cfg["settings"].get("weight") for cfg in out.values()
-                   if cfg["enabled"] and isinstance(cfg["settings"], dict)]
-        weights = [w for w in weights if w is not None]
+    checked = [cfg for cfg in out.values() if cfg["enabled"] and isinstance(cfg["settings"], dict)]
+    if checked and not unsure_weights:
+        weights = [w for w in (cfg["settings"].get("weight") for cfg in checked) if w is not None]
         if not weights or sum(weights) <= 0:
             problems.append(f"{source}: the enabled indicators' weights add up to "
                             f"{sum(weights, Decimal(0))}; at least one weight must be > 0")
@@ -124,19 +124,7 @@ class PluginSet:
     order: list[str]
     indicators: dict[str, IndicatorSpec]
     versions: dict[str, str]
-
-    def hook(self, name: str, **kwargs):
-        """Call a hook; a plugin that raises is named in a ``PluginError``."""
-        caller = getattr(self.pm.hook, name)
-        try:
-            return caller(**kwargs)
-        except PluginError:
-            raise
-        except Exception as exc:
-            culprits = [impl.plugin_name for impl in caller.get_hookimpls()]
-            raise PluginError(f"hook {name} failed in plugin(s) {', '.join(culprits)}: "
-                              f"{type(exc).__name__}: {exc}") from exc
-
+    owners: dict[str, str] = field(default_factory=dict)  # indicator -> the plugin that supplies it
 
     def each(self, name: str, **kwargs):
         """Call a hook plugin by plugin, in configured order: yields ``(plugin, answer)``."""
@@ -166,8 +154,8 @@ def build_manager(plugins: dict, installed: dict[str, type]) -> PluginSet:
             continue
         cls = installed.get(name)
         if cls is None:
-            raise PluginError(f'plugin "{name}" is in force but not installed; '
-                              f"install it or apply rules without it (sankao plugins apply)")
+            raise PluginError(f'plugin "{name}" is in force but not installed; install it again: scoring '
+                              "cannot go past a fact assessed under rules that name it until then")
         try:
             pm.register(cls(cfg["settings"]), name=name)
         except Exception as exc:
@@ -178,12 +166,18 @@ def build_manager(plugins: dict, installed: dict[str, type]) -> PluginSet:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
         raise PluginError(f'plugin "{exc.plugin_name}" implements an unknown hook: {exc}') from None
-    indicators = {}
-    for spec in PluginSet(pm, order, {}, versions).hook("sankao_indicator"):
-        if not isinstance(spec, IndicatorSpec):
-            raise PluginError(f"hook sankao_indicator returned {spec!r}, not an IndicatorSpec")
-        indicators[spec.name] = spec
-    return PluginSet(pm, order, indicators, versions)
+    indicators, owners = {}, {}
+    for plugin, spec in PluginSet(pm, order, {}, versions).each("sankao_indicator"):
+        if spec is None:
+            continue
+        if not isinstance(spec, IndicatorSpec) or not isinstance(spec.default_weight, Decimal) \
+                or not isinstance(spec.cap, Decimal) or spec.kind not in ("amount", "count"):
+            raise PluginError(f'plugin "{plugin}" returned nonsense from sankao_indicator: {spec!r} '
+                              "(want an IndicatorSpec with Decimal weight and cap, kind amount or count)")
+        if spec.name in owners:
+            raise PluginError(f'plugins "{owners[spec.name]}" and "{plugin}" both supply indicator {spec.name}')
+        indicators[spec.name], owners[spec.name] = spec, plugin
+    return PluginSet(pm, order, indicators, versions, owners)
 
 
 def indicator_names(installed: dict[str, type]) -> frozenset[str]:

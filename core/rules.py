@@ -18,13 +18,17 @@ class RulesBook:
 
     @staticmethod
     def in_force(rules: list[Rules], day: date) -> Rules:
-        """The rules recorded last among those effective on ``day`` (None = always)."""
-        found = None
+        """The rules recorded last among those effective on ``day`` (None = always).
+
+        Before the first effective date of a store's rules, its first rules apply:
+        every month is assessed under some recorded rules.
+        """
+        if not rules:
+            raise PluginError("no rules are recorded yet; run: sankao plugins apply")
+        found = rules[0]
         for rule in rules:
             if rule.effective is None or rule.effective <= day:
                 found = rule
-        if found is None:
-            raise PluginError(f"no rules are in force on {day}; run: sankao plugins apply")
         return found
 
     def manager(self, rule: Rules) -> PluginSet:

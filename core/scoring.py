@@ -20,6 +20,7 @@ from core.clock import month_end, month_start, parse_period, period_name
 from core.errors import PluginError
 from core.facts import Facts, stream_id
 from core.model import BoardEntry, Measure, NoticeDecision
+from core.plugins import build_manager
 from core.rules import RulesBook
 from core.store import AssessmentApplication, RecordsApplication
 from core.view import CasesView, FactsView
@@ -123,6 +124,45 @@ class Scorer:
             if progress:
                 progress(len(batch))
 
+    def trial(self, plugins: dict) -> int:
+        """Run a proposed set of plugins over the facts scored so far, recording nothing.
+
+        Every hook is exercised (indicators and coefficient for every unit and month
+        with targets, a dispatch on the last dispatch date, ranking and month-close
+        consequences), so a plugin that raises or answers nonsense is named before
+        its rules are put in force. Returns how many figures were computed.
+        """
+        ps = build_manager(plugins, self.rulebook.installed)
+        self._load_state()
+        computed = 0
+        for year in sorted({y for unit in self.facts.units.values() for y in unit.targets}):
+            for month in range(1, 13):
+                period = period_name(year, month)
+                entries = []
+                for unit in sorted(self.facts.units):
+                    if self.view.targets(unit, year) is not None:
+                        figures = self.figures(ps, unit, period)
+                        computed += 1
+                        if figures["assessed"]:
+                            entries.append(BoardEntry(unit, figures["base"], figures["coefficient"],
+                                                      figures["deduction"], figures["final"],
+                                                      figures["signed_amount"], figures["indicators"]))
+                ranked, _ = first_answer(ps, "sankao_rank", period=period, entries=entries)
+                if entries and ranked is None:
+                    raise PluginError("no enabled plugin ranks the board (sankao_rank); enable ranking_policy")
+                first_answer(ps, "sankao_close_month", period=period, board=ranked or [], closed={})
+        if self.facts.dispatches:
+            day = self.facts.dispatches[-1]
+            for plugin, decisions in ps.each("sankao_dispatch", date=day, facts=self.view, cases=self.cases):
+                for d in decisions or ():
+                    self._check_notice(plugin, d)
+        return computed
+
+    def _check_notice(self, plugin: str, d) -> None:
+        if not isinstance(d, NoticeDecision) or d.level not in ("green", "orange", "red", "feedback") \
+                or d.unit not in self.facts.units:
+            raise PluginError(f'plugin "{plugin}" returned nonsense from sankao_dispatch: {d!r}')
+
     def _new(self, cls, stream, cause, position, **data):
         self.versions[stream] += 1
         return cls(originator_id=stream, originator_version=self.versions[stream],
@@ -193,7 +233,7 @@ class Scorer:
         for plugin, measure in ps.each("sankao_measure", unit=unit, period=period, facts=self.view):
             if measure is None:
                 continue
-            if not isinstance(measure, Measure) or measure.plugin not in ps.indicators or not all(
+            if not isinstance(measure, Measure) or ps.owners.get(measure.plugin) != plugin or not all(
                     isinstance(x, Decimal) and x.is_finite() and x >= 0 for x in (measure.value, measure.target)):
                 raise PluginError(f'plugin "{plugin}" returned nonsense from sankao_measure for {unit} '
                                   f"{period}: {measure!r} (want a Measure of its own indicator with "
@@ -238,9 +278,7 @@ class Scorer:
         notices, touched = [], set()
         for plugin, decisions in ps.each("sankao_dispatch", date=event.date, facts=self.view, cases=self.cases):
             for d in decisions or ():
-                if not isinstance(d, NoticeDecision) or d.level not in ("green", "orange", "red", "feedback") \
-                        or d.unit not in self.facts.units:
-                    raise PluginError(f'plugin "{plugin}" returned nonsense from sankao_dispatch: {d!r}')
+                self._check_notice(plugin, d)
                 notice = self._new(out.NoticeIssued, NOTICES, event, position, unit=d.unit, case=d.case,
                                    level=d.level, date=d.date, lag=d.lag, points=d.points,
                                    outcome=d.outcome, policy=plugin)

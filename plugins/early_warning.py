@@ -46,9 +46,11 @@ class Settings(Schema):
     points = _levels(load_default=lambda: {"green": Decimal("0"), "orange": Decimal("1.00"),
                                            "red": Decimal("2.00")})
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def complete_and_rising(self, data, **kwargs):
         for key in ("thresholds", "points"):
+            if key not in data:
+                continue
             missing = [lv for lv in LEVELS if lv not in data[key]]
             if missing:
                 raise ValidationError(f"needs a value for {', '.join(missing)}", key)

@@ -21,9 +21,9 @@ class Settings(Schema):
     c_min = fields.Decimal(load_default=Decimal("0.90"), validate=validate.Range(min=0))
     c_max = fields.Decimal(load_default=Decimal("1.10"), validate=validate.Range(min=0))
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def ordered(self, data, **kwargs):
-        if data["c_min"] > data["c_max"]:
+        if "c_min" in data and "c_max" in data and data["c_min"] > data["c_max"]:
             raise ValidationError(f"c_min {data['c_min']} is greater than c_max {data['c_max']}", "c_min")
 
 

@@ -52,6 +52,24 @@ def test_every_problem_in_plugins_toml_is_reported_at_once(tmp_path):
     assert "[plugins.no_such_plugin]: unknown plugin (installed: " in message
 
 
+def test_checks_across_keys_are_reported_beside_field_errors(tmp_path):
+    bad = toml_with(tmp_path, replace={
+        "grace_days = 31": "grace_days = -4",
+        "thresholds = { green = 0.10, orange = 0.20, red = 0.30 }": "thresholds = { green = 0.3, orange = 0.2, red = 0.1 }",
+        "points = { green = 0, orange = 1.00, red = 2.00 }": 'points = { green = 0, orange = "one", red = 2.00 }',
+        '"2" = "assessment"': 'two = "assessment"'})
+    with pytest.raises(ConfigError) as caught:
+        load_config(bad, installed_plugins())
+    lines = str(caught.value).splitlines()
+    assert any("[plugins.early_warning] grace_days: Must be greater than or equal to 0" in line for line in lines)
+    assert any("[plugins.early_warning] thresholds: must not decrease from green to orange to red" in line
+               for line in lines)
+    assert any("[plugins.early_warning] points.orange: Not a valid number." in line for line in lines)
+    assert any('[plugins.ranking_policy] accountability.two.key: must be a streak length like "2"' in line
+               for line in lines)
+    assert not any("{" in line for line in lines), "no Python dicts in messages"
+
+
 def test_weights_that_add_up_to_nothing_are_refused(tmp_path):
     path = toml_with(tmp_path, replace={f"weight = {w}": "weight = 0" for w in (30, 20, 15, 20)})
     with pytest.raises(ConfigError, match="the enabled indicators' weights add up to 0"):
@@ -131,6 +149,14 @@ def test_third_party_plugin_joins_without_core_changes(sample_plugin, store_url,
     assert json.loads(cli(store_url, "board", "2023-06", "--json").stdout)["frozen"] is True
 
 
+def test_a_plugin_answering_for_another_indicator_is_refused(sample_plugin, sqlite_url, cli, tmp_path):
+    cli(sqlite_url, "load", str(SCENARIO / "commands.jsonl"))
+    steal = toml_with(tmp_path, '\n[plugins.flaky_indicator]\nmode = "steal"\n')
+    result = cli(sqlite_url, "plugins", "apply", str(steal), "--effective", "start", expect=1)
+    assert 'plugin "flaky_indicator" returned nonsense from sankao_measure' in result.stderr
+    assert "Measure(plugin='annual_amount'" in result.stderr
+
+
 @pytest.mark.parametrize("mode,message", [
     ("raise", 'plugin "flaky_indicator" raised in sankao_measure: RuntimeError: flaky indicator lost its marbles'),
     ("nonsense", 'plugin "flaky_indicator" returned nonsense from sankao_measure'),
@@ -155,5 +181,57 @@ def test_a_misbehaving_plugin_is_named_and_nothing_half_done_is_recorded(
         platform.scorer.run()
     assert (platform.assessment.recorder.max_tracking_id("Records") or 0) == done
     platform.close()
-    result = cli(sqlite_url, "--plugins", str(config), "board", "2023-01", expect=1)
-    assert message in result.stderr
+    result = cli(sqlite_url, "--plugins", str(config), "board", "2023-01", "--json")
+    assert "warning: scoring stopped, the scores are" in result.stderr and message in result.stderr
+    assert json.loads(result.stdout)["frozen"] is True  # history scored before the failure stays readable
+
+
+def test_rules_that_fail_a_trial_run_are_not_put_in_force(sample_plugin, sqlite_url, cli, tmp_path):
+    cli(sqlite_url, "load", str(SCENARIO / "commands.jsonl"))
+    rules_before = [row for row in json.loads(cli(sqlite_url, "events", "--json").stdout)
+                    if row["type"] == "RulesApplied"]
+    bad = toml_with(tmp_path, '\n[plugins.flaky_indicator]\nmode = "nonsense"\n')
+    result = cli(sqlite_url, "plugins", "apply", str(bad), "--effective", "2023-07-01", expect=1)
+    assert "the rules were not put in force, a trial run over the facts failed" in result.stderr
+    assert 'plugin "flaky_indicator" returned nonsense from sankao_measure' in result.stderr
+    rules_after = [row for row in json.loads(cli(sqlite_url, "events", "--json").stdout)
+                   if row["type"] == "RulesApplied"]
+    assert rules_after == rules_before
+
+
+def test_a_plugin_uninstalled_while_in_force_leaves_history_readable(sample_plugin, sqlite_url, cli, tmp_path):
+    on = toml_with(tmp_path, "\n[plugins.construction_starts]\nweight = 10\n")
+    cli(sqlite_url, "--plugins", str(on), "load", str(SCENARIO / "commands.jsonl"))
+    subprocess.run([sys.executable, "-m", "pip", "uninstall", "--quiet", "-y", "sankao-construction-starts"],
+                   check=True, capture_output=True)
+    importlib.invalidate_caches()
+    try:
+        _history_stays_readable(sqlite_url, cli, tmp_path)
+    finally:  # put it back for the other tests of this session
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+                        str(SAMPLE)], check=True, capture_output=True)
+        importlib.invalidate_caches()
+
+
+def _history_stays_readable(sqlite_url, cli, tmp_path):
+    frozen = json.loads(cli(sqlite_url, "score", "U03", "2023-06", "--json").stdout)
+    assert "construction_starts" in [i["plugin"] for i in frozen["indicators"]]
+    late = tmp_path / "late.jsonl"
+    late.write_text(json.dumps({"cmd": "dispatch", "date": "2024-01-08", "at": "2024-01-08T09:00:00+08:00"}) + "\n")
+    result = cli(sqlite_url, "load", str(late), expect=1)
+    assert "recorded 1, skipped 0" in result.stderr
+    assert 'plugin "construction_starts" is in force but not installed; install it again' in result.stderr
+    again = cli(sqlite_url, "board", "2023-06", "--json")
+    assert "warning: scoring stopped" in again.stderr and json.loads(again.stdout)["frozen"] is True
+
+
+def test_rules_applied_to_an_empty_store_cover_every_month(sqlite_url, cli, tmp_path):
+    cli(sqlite_url, "plugins", "apply", "--effective", "2024-06-01")
+    lines = [{"cmd": "register_unit", "unit": "U1", "name": "u", "category": "c"},
+             {"cmd": "set_targets", "unit": "U1", "year": 2024, "annual": "100", "quarterly": ["10", "20", "50", "100"],
+              "monthly": "8", "planned": 1, "landed": 0}]
+    path = tmp_path / "now.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    cli(sqlite_url, "load", str(path))
+    board = json.loads(cli(sqlite_url, "board", "2024-01", "--json").stdout)
+    assert [u["unit"] for u in board["units"]] == ["U1"]

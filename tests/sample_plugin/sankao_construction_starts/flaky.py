@@ -15,7 +15,7 @@ class Settings(Schema):
         unknown = RAISE
 
     weight = fields.Decimal(load_default=Decimal(5))
-    mode = fields.String(load_default="raise", validate=validate.OneOf(["raise", "nonsense", "fine"]))
+    mode = fields.String(load_default="raise", validate=validate.OneOf(["raise", "nonsense", "steal", "fine"]))
     after = fields.Date(load_default=None)  # misbehave once a project of the unit is signed on or after
 
 
@@ -38,4 +38,6 @@ class FlakyIndicator:
             raise RuntimeError("flaky indicator lost its marbles")
         if triggered and self.settings["mode"] == "nonsense":
             return Measure("flaky_indicator", Decimal("NaN"), Decimal(-1))
+        if triggered and self.settings["mode"] == "steal":  # answers for another plugin's indicator
+            return Measure("annual_amount", Decimal(999_999_999_999), Decimal(1))
         return Measure("flaky_indicator", Decimal(1), Decimal(1))
