@@ -90,8 +90,10 @@ class Platform:
         try:
             return list(self.records.events.get(stream_id("rules")))
         except Exception as exc:
-            if self.location.is_postgres:
-                raise StoreNotReady(f"{self.location.describe()}: tables missing ({exc}); run: sankao init") from None
+            if self.location.is_postgres and "does not exist" in str(exc):
+                first_line = str(exc).splitlines()[0]
+                raise StoreNotReady(f"{self.location.describe()}: tables missing ({first_line}); "
+                                    "run: sankao init") from None
             raise
 
     def rules_drift(self) -> str | None:
@@ -123,6 +125,7 @@ def bootstrap(config: Config | None = None) -> Platform:
 
 
 def init_store(config: Config) -> Platform:
-    """Create the store's tables (``sankao init``); safe to run again."""
+    """Create the store's schema and tables (``sankao init``); safe to run again."""
+    StoreLocation(config.db).ensure_schema()
     config.create_tables = True
     return Platform(config)

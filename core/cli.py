@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import click
+from eventsourcing.persistence import PersistenceError
 from tqdm import tqdm
 
 from core import report
 from core.bootstrap import Config, Platform, default_actor, init_store
 from core.clock import local_date, parse_instant
-from core.errors import CommandRejected, PluginError, SankaoError
+from core.plugins import installed_plugins, load_config
+from core.errors import CommandRejected, NotFound, PluginError, SankaoError
+from core.store import StoreLocation
 
 
-def _platform(ctx, *, note_drift: bool = True) -> Platform:
+def _platform(ctx, *, note_drift: bool = True, must_exist: bool = False) -> Platform:
     obj = ctx.find_root().obj
     if "platform" not in obj:
+        location = StoreLocation(obj["config"].db)
+        if must_exist and not location.is_postgres and not location.sqlite_exists():
+            raise NotFound(f"no store at {Path(location.url).resolve()}: nothing was recorded there "
+                           "(check --db or SANKAO_DB)")
         obj["platform"] = Platform(obj["config"])
         ctx.find_root().call_on_close(obj["platform"].close)
         drift = obj["platform"].rules_drift() if note_drift else None
@@ -60,6 +68,11 @@ class SankaoGroup(click.Group):
         except SankaoError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
+        except (PersistenceError, sqlite3.Error) as exc:
+            where = StoreLocation(ctx.obj["config"].db).describe()
+            first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
+            click.echo(f"error: the store ({where}) cannot be used: {first_line}", err=True)
+            sys.exit(1)
 
 
 @click.group(cls=SankaoGroup)
@@ -85,8 +98,13 @@ def init(ctx):
 
 
 def _numbered(path: Path):
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise CommandRejected("", None, f"{path}: line {number} is not UTF-8 text ({exc.reason} at "
+                                      f"byte {exc.start + 1}); nothing was recorded") from None
             if line.strip():
                 yield number, line
 
@@ -100,6 +118,11 @@ def _numbered(path: Path):
 @click.pass_context
 def load(ctx, file, check, score, actor):
     """Record the command lines of FILE in order (SCORING.md §2 batch format)."""
+    total = sum(1 for _ in _numbered(file))  # reads the whole file first: a bad encoding stops here
+    config = ctx.find_root().obj["config"]
+    location = StoreLocation(config.db)
+    if check and not location.is_postgres and not location.sqlite_exists():
+        config.db = ":memory:"  # checking against an empty store creates no files
     platform = _platform(ctx)
     if check:
         result = platform.ledger.check(_numbered(file), actor)
@@ -108,7 +131,6 @@ def load(ctx, file, check, score, actor):
         click.echo(f"check: {result.recorded} would be recorded, {result.skipped} skipped, "
                    f"{len(result.rejected)} rejected; nothing recorded", err=True)
         sys.exit(1 if result.rejected else 0)
-    total = sum(1 for _ in _numbered(file))
     with tqdm(total=total, unit="line", disable=not sys.stderr.isatty(), desc="recording") as bar:
         result = platform.ledger.load(_numbered(file), actor, progress=bar.update)
     for number, message in result.rejected:
@@ -146,7 +168,7 @@ def _score(platform: Platform, *, strict: bool = False) -> None:
 @click.pass_context
 def events(ctx, after, limit, as_json):
     """Print the record log in recorded order."""
-    platform = _platform(ctx)
+    platform = _platform(ctx, must_exist=True)
     rows = []
     for position, event in platform.ledger.notifications(after, limit):
         data = {k: v for k, v in vars(event).items()
@@ -175,7 +197,7 @@ def _jsonable(value):
 
 
 def _query(ctx):
-    platform = _platform(ctx)
+    platform = _platform(ctx, must_exist=True)
     _score(platform)
     return platform.queries
 
@@ -263,12 +285,18 @@ def plugins():
 @click.pass_context
 def plugins_list(ctx, as_json):
     """Show every installed plugin: version, hooks, enabled, settings, since when."""
-    platform = _platform(ctx)
-    recorded = platform.recorded_rules()
+    config = ctx.find_root().obj["config"]
+    location = StoreLocation(config.db)
+    if location.is_postgres or location.sqlite_exists():
+        platform = _platform(ctx)
+        installed, configured, recorded = platform.installed, platform.plugin_config, platform.recorded_rules()
+    else:  # no store yet: what the first command would put in force
+        installed = installed_plugins()
+        configured, recorded = load_config(config.plugins_path(), installed), []
     latest = recorded[-1] if recorded else None
     rows = []
-    for name, cls in sorted(platform.installed.items()):
-        cfg = (latest.plugins if latest else platform.plugin_config).get(name) or {
+    for name, cls in sorted(installed.items()):
+        cfg = (latest.plugins if latest else configured).get(name) or {
             "enabled": False, "settings": None, "version": getattr(cls, "version", "0")}
         since = None
         if latest and cfg["enabled"]:
@@ -336,7 +364,7 @@ def plugins_apply(ctx, file, effective, actor):
 def worker(ctx, interval, once):
     """Run the scoring process: follow the record and record scores, notices and frozen boards."""
     import time as _time
-    platform = _platform(ctx)
+    platform = _platform(ctx, must_exist=True)
     while True:
         done = platform.scorer.run()
         if done:

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
-from eventsourcing.persistence import IntegrityError, ProgrammingError, OperationalError
+from eventsourcing.persistence import IntegrityError, ProgrammingError
 
 from core.clock import now as utc_now
 from core.commands import Command, parse_line
@@ -67,8 +67,9 @@ class Ledger:
             size = 2000 if left is None else min(2000, left)
             try:
                 batch = self.app.recorder.select_notifications(start=start, limit=size)
-            except (ProgrammingError, OperationalError) as exc:
-                raise StoreNotReady(f"the store has no tables yet ({exc}); run: sankao init") from None
+            except ProgrammingError as exc:
+                first_line = str(exc).splitlines()[0]
+                raise StoreNotReady(f"the store has no tables yet ({first_line}); run: sankao init") from None
             for notification in batch:
                 yield notification.id, self.app.mapper.to_domain_event(notification)
             if len(batch) < size:

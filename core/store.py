@@ -64,12 +64,30 @@ class StoreLocation:
     def describe(self) -> str:
         if self.is_postgres:
             parsed = urlparse(self.url)
-            return f"PostgreSQL {parsed.hostname}:{parsed.port or 5432}/{parsed.path.lstrip('/')}"
+            schema = parse_qs(parsed.query).get("schema")
+            where = f" schema {schema[0]}" if schema else ""
+            return f"PostgreSQL {parsed.hostname}:{parsed.port or 5432}/{parsed.path.lstrip('/')}{where}"
         return f"SQLite {Path(self.url).resolve()}"
+
+    def ensure_schema(self) -> None:
+        """Create the PostgreSQL schema the URL names, if it is missing (``sankao init``)."""
+        schema = parse_qs(urlparse(self.url).query).get("schema") if self.is_postgres else None
+        if not schema:
+            return
+        import psycopg
+        from psycopg import sql
+
+        env = self.env("Records", create_tables=False)
+        with psycopg.connect(host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"], user=env["POSTGRES_USER"],
+                             password=env["POSTGRES_PASSWORD"] or None, dbname=env["POSTGRES_DBNAME"],
+                             connect_timeout=5, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema[0])))
 
     def env(self, app_name: str, *, create_tables: bool) -> dict[str, str]:
         """The eventsourcing environment of one application of this store."""
         create = "y" if create_tables else "n"
+        if self.url == ":memory:":
+            return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": ":memory:", "CREATE_TABLE": "y"}
         if not self.is_postgres:
             path = Path(self.url)
             if path.is_dir():

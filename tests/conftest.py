@@ -38,7 +38,8 @@ def _pg_reachable() -> str | None:
     return _pg_problem[0]
 
 
-def _pg_schema_url():
+def require_pg() -> None:
+    """Skip (or, with SANKAO_REQUIRE_PG=1, fail) when no PostgreSQL server answers."""
     problem = _pg_reachable()
     if problem:
         message = (f"PostgreSQL not reachable at {PG_URL} ({problem.strip()}). Start it with "
@@ -47,6 +48,10 @@ def _pg_schema_url():
         if os.environ.get("SANKAO_REQUIRE_PG") == "1":
             pytest.fail(message)
         pytest.skip(message)
+
+
+def _pg_schema_url():
+    require_pg()
     import psycopg
     schema = f"t_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(PG_URL, autocommit=True) as conn:
