@@ -376,8 +376,9 @@ def worker(ctx, interval, once):
 
 @main.command()
 @click.option("--db", "demo_db", default="sankao-demo.db", show_default=True, help="Where to put the demo store.")
+@click.option("--actor", default="demo", show_default=True, help="Who records the demo's commands.")
 @click.pass_context
-def demo(ctx, demo_db):
+def demo(ctx, demo_db, actor):
     """Load a small example year of our own and show what the office sees."""
     from core.generate import generate_year
     path = Path(demo_db)
@@ -387,7 +388,7 @@ def demo(ctx, demo_db):
     config.db = str(path)
     platform = _platform(ctx)
     lines = [(n, json.dumps(c)) for n, c in enumerate(generate_year(units=6, projects=90, year=2023, seed=7), 1)]
-    result = platform.ledger.load(lines, "demo")
+    result = platform.ledger.load(lines, actor)
     click.echo(f"Example year 2023: recorded {result.recorded} commands into {platform.location.describe()}")
     _score(platform)
     for period in ("2023-06", "2023-12"):
