@@ -73,15 +73,35 @@ class Scorer:
             if not batch:
                 break
             start = batch[-1].id + 1
-        start = 1
-        while True:
-            batch = self.assessment.recorder.select_notifications(start=start, limit=2000)
-            for n in batch:
-                self._remember(self.assessment.mapper.to_domain_event(n))
-            if len(batch) < 2000:
-                break
-            start = batch[-1].id + 1
+        self._load_derived()
         self._state_at = done
+
+    def _load_derived(self) -> None:
+        """What the scoring needs of its own past output: every notice, and per month the
+        stream's version, each unit's latest figures and the frozen board.
+
+        A month's stream is read newest first and only until every unit with targets
+        (and, for a closed month, its frozen board) has been seen.
+        """
+        for event in self.assessment.events.get(NOTICES):
+            self._remember(event)
+        years = {y for unit in self.facts.units.values() for y in unit.targets}
+        years |= {parse_period(p)[0] for p in self.facts.closed}
+        for year in sorted(years):
+            wanted = {u.id for u in self.facts.units.values() if year in u.targets}
+            for month in range(1, 13):
+                period = period_name(year, month)
+                stream = board_stream(period)
+                missing, frozen_missing = set(wanted), period in self.facts.closed
+                for event in self.assessment.events.get(stream, desc=True):
+                    self.versions.setdefault(stream, event.originator_version)
+                    if isinstance(event, out.BoardFrozen) and frozen_missing:
+                        self.frozen[period], frozen_missing = event.entries, False
+                    elif isinstance(event, out.ScoreChanged) and event.unit in missing:
+                        self.latest[(event.unit, period)] = event
+                        missing.discard(event.unit)
+                    if not missing and not frozen_missing:
+                        break
 
     def _remember(self, event) -> None:
         self.versions[event.originator_id] = event.originator_version

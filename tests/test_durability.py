@@ -121,3 +121,28 @@ def test_two_scoring_workers_at_once_record_each_consequence_once(store_url, mak
 
     assert comparable(derived) == comparable(alone)
     assert both.queries.board("2023-12") == {**single.queries.board("2023-12"), "known_at": ANY}
+
+
+def _derived(platform) -> list:
+    events = [platform.assessment.mapper.to_domain_event(n)
+              for n in platform.assessment.recorder.select_notifications(start=1, limit=1_000_000)]
+    return [(type(e).__name__, e.originator_id, e.originator_version, e.command_id,
+             {k: v for k, v in vars(e).items()
+              if k not in ("originator_id", "originator_version", "timestamp", "position")})
+            for e in events]
+
+
+def test_scoring_in_many_sittings_records_what_one_sitting_does(store_url, make_platform, tmp_path):
+    """Each sitting starts from what the store holds (a new process would), and must carry on exactly."""
+    lines = [json.dumps(c) for c in generate_year(units=6, projects=120, seed=31)]
+    numbered = list(enumerate(lines, 1))
+    cuts = [0, 40, 41, 150, 260, len(lines)]
+    for start, stop in zip(cuts, cuts[1:]):
+        sitting = make_platform(store_url)
+        sitting.ledger.load(numbered[start:stop], "office")
+        sitting.scorer.run()
+        sitting.close()
+    once = make_platform(str(tmp_path / "once.db"))
+    once.ledger.load(numbered, "office")
+    once.scorer.run()
+    assert _derived(make_platform(store_url)) == _derived(once)
