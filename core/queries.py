@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 from core import report
 from core.clock import local_date, month_start, now, parse_period
-from core.errors import NotFound, PluginError
+from core.errors import NotFound
 from core.facts import Rules, stream_id
 from core.rules import RulesBook
-from core.scoring import NOTICES, board_stream, entry_dict, first_answer, live_entries
+from core.scoring import NOTICES, board_stream, entry_dict, live_entries, rank_board
 from core.store import AssessmentApplication, RecordsApplication
 from events import assessment as out
 
@@ -50,11 +50,8 @@ class Queries:
             return False, []
         ps = self.rulebook.manager(self.rulebook.in_force(rules, month_start(year, month)))
         entries = live_entries(latest.values(), period)
-        ranked, _ = first_answer(ps, "sankao_rank", period=period, entries=entries)
-        if ranked is None and entries:
-            raise PluginError(f"board {period}: no enabled plugin ranks the board (sankao_rank); "
-                              "enable ranking_policy")
-        return False, [entry_dict(e) for e in ranked or ()]
+        ranked = rank_board(ps, period, entries)[0] if entries else []
+        return False, [entry_dict(e) for e in ranked]
 
     def board(self, period: str, known_at: datetime | None = None, restated: bool = False) -> dict:
         """``sankao board PERIOD``."""

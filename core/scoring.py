@@ -167,10 +167,8 @@ class Scorer:
                             entries.append(BoardEntry(unit, figures["base"], figures["coefficient"],
                                                       figures["deduction"], figures["final"],
                                                       figures["signed_amount"], figures["indicators"]))
-                ranked, _ = first_answer(ps, "sankao_rank", period=period, entries=entries)
-                if entries and ranked is None:
-                    raise PluginError("no enabled plugin ranks the board (sankao_rank); enable ranking_policy")
-                first_answer(ps, "sankao_close_month", period=period, board=ranked or [], closed={})
+                ranked = rank_board(ps, period, entries)[0] if entries else []
+                first_answer(ps, "sankao_close_month", period=period, board=ranked, closed={})
         if self.facts.dispatches:
             day = self.facts.dispatches[-1]
             for plugin, decisions in ps.each("sankao_dispatch", date=day, facts=self.view, cases=self.cases):
@@ -312,9 +310,7 @@ class Scorer:
         rule = self.rulebook.in_force(self.facts.rules, month_start(year, month))
         ps = self.rulebook.manager(rule)
         entries = live_entries(self.latest.values(), event.period)
-        ranked, policy = first_answer(ps, "sankao_rank", period=event.period, entries=entries)
-        if ranked is None:
-            raise PluginError("no enabled plugin ranks the board (sankao_rank); enable ranking_policy")
+        ranked, policy = rank_board(ps, event.period, entries)
         closed = {p: e for p, e in self.frozen.items() if p.startswith(f"{year:04d}-") and p < event.period}
         outcome, _ = first_answer(ps, "sankao_close_month", period=event.period, board=ranked, closed=closed)
         rows = []
@@ -336,6 +332,15 @@ def first_month_from(effective: date | None, year: int) -> int | None:
         return None
     month = effective.month if effective.day == 1 else effective.month + 1
     return month if month <= 12 else None
+
+
+def rank_board(ps, period: str, entries: list[BoardEntry]) -> tuple[list[BoardEntry], str]:
+    """The entries in rank order and the plugin that ranked them; no ranking plugin is an error."""
+    ranked, policy = first_answer(ps, "sankao_rank", period=period, entries=entries)
+    if ranked is None:
+        raise PluginError(f"board {period}: no enabled plugin ranks the board (sankao_rank); "
+                          "enable ranking_policy")
+    return ranked, policy
 
 
 def first_answer(ps, hook, **kwargs):
