@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from core import report
 from core.bootstrap import Config, Platform, default_actor, init_store
-from core.clock import local_date, parse_instant
+from core.clock import local_date, now, parse_day, parse_instant
 from core.plugins import installed_plugins, load_config
 from core.errors import CommandRejected, NotFound, PluginError, SankaoError
 from core.store import StoreLocation
@@ -25,7 +25,7 @@ def _platform(ctx, *, note_drift: bool = True, must_exist: bool = False) -> Plat
     obj = ctx.find_root().obj
     if "platform" not in obj:
         location = StoreLocation(obj["config"].db)
-        if must_exist and not location.is_postgres and not location.sqlite_exists():
+        if must_exist and not location.exists():
             raise NotFound(f"no store at {Path(location.url).resolve()}: nothing was recorded there "
                            "(check --db or SANKAO_DB)")
         obj["platform"] = Platform(obj["config"])
@@ -42,7 +42,7 @@ def _known_at(ctx, param, value):
     try:
         if len(value) == 10:  # a local date: the end of that day in the assessment time zone
             tz = ZoneInfo(ctx.find_root().obj["config"].timezone)
-            return datetime.combine(date.fromisoformat(value), time.max, tz)
+            return datetime.combine(parse_day(value), time.max, tz)
         parse_instant(value, "--known-at")  # validates; the answer keeps the offset the user wrote
         return datetime.fromisoformat(value)
     except ValueError as exc:
@@ -121,7 +121,7 @@ def load(ctx, file, check, score, actor):
     total = sum(1 for _ in _numbered(file))  # reads the whole file first: a bad encoding stops here
     config = ctx.find_root().obj["config"]
     location = StoreLocation(config.db)
-    if check and not location.is_postgres and not location.sqlite_exists():
+    if check and not location.exists():
         config.db = ":memory:"  # checking against an empty store creates no files
     platform = _platform(ctx)
     if check:
@@ -287,7 +287,7 @@ def plugins_list(ctx, as_json):
     """Show every installed plugin: version, hooks, enabled, settings, since when."""
     config = ctx.find_root().obj["config"]
     location = StoreLocation(config.db)
-    if location.is_postgres or location.sqlite_exists():
+    if location.exists():
         platform = _platform(ctx)
         installed, configured, recorded = platform.installed, platform.plugin_config, platform.recorded_rules()
     else:  # no store yet: what the first command would put in force
@@ -335,17 +335,14 @@ def plugins_apply(ctx, file, effective, actor):
         ctx.find_root().obj["config"].plugins = file
     platform = _platform(ctx, note_drift=False)
     if effective is None:
-        effective_date = local_date(datetime.now(ZoneInfo(platform.config.timezone)), platform.tz)
+        effective_date = local_date(now(), platform.tz)
     elif effective == "start":
         effective_date = None
     else:
         try:
-            effective_date = date.fromisoformat(effective) if len(effective) == 10 else None
-        except ValueError:
-            effective_date = None
-        if effective_date is None:
-            raise click.BadParameter(f"{effective!r} is not a date written YYYY-MM-DD nor 'start'",
-                                     param_hint="--effective")
+            effective_date = parse_day(effective)
+        except ValueError as exc:
+            raise click.BadParameter(f"{exc} nor 'start'", param_hint="--effective") from None
     _score(platform)
     try:
         platform.scorer.trial(platform.plugin_config)

@@ -14,13 +14,12 @@ from decimal import Decimal, InvalidOperation
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from core.clock import parse_instant, parse_period
+from core.clock import parse_day, parse_instant, parse_period
 from core.errors import CommandRejected
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _AMOUNT = re.compile(r"[0-9]{1,18}(\.[0-9]{1,2})?")
 _TARGET = re.compile(r"[0-9]{1,18}(\.[0-9]{1,6})?")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 MAX_WEIGHT = Decimal(1_000_000)
 
 
@@ -85,11 +84,9 @@ class Day(fields.Field):
 
     def _deserialize(self, value, attr, data, **kwargs):
         try:
-            if not isinstance(value, str) or not _DATE.fullmatch(value):
-                raise ValueError
-            return date.fromisoformat(value)
-        except ValueError:
-            raise ValidationError(f"{value!r} is not a date written YYYY-MM-DD") from None
+            return parse_day(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
 
 
 class Count(fields.Integer):

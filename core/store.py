@@ -118,5 +118,6 @@ class StoreLocation:
             env["POSTGRES_SCHEMA"] = schema[0]
         return env
 
-    def sqlite_exists(self) -> bool:
-        return not self.is_postgres and Path(self.url).exists()
+    def exists(self) -> bool:
+        """False only for a SQLite store whose file is not there (PostgreSQL tables are checked on use)."""
+        return self.is_postgres or Path(self.url).exists()
