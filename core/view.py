@@ -150,4 +150,5 @@ class CasesView:
         return next((c for c in reversed(self._by_unit.get(unit, ())) if c.is_open), None)
 
     def open_cases(self) -> list[Case]:
-        return [c for cases in self._by_unit.values() for c in cases if c.is_open]
+        """Every open case, units in id order (SCORING.md §7 lists a dispatch's notices so)."""
+        return [c for unit in sorted(self._by_unit) for c in self._by_unit[unit] if c.is_open]

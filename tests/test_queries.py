@@ -48,3 +48,28 @@ def test_known_at_a_local_date_means_the_end_of_that_day(sqlite_url, cli):
     assert by_date == by_instant
     utc = json.loads(cli(sqlite_url, "--tz", "UTC", "notices", "--known-at", "2023-04-30", "--json").stdout)
     assert utc == by_instant  # nothing was recorded between 16:00 and 24:00 UTC that day
+
+
+def test_year_end_closing_sheets_are_listed_in_unit_id_order(sqlite_url, cli, tmp_path):
+    """U02's case opens before U01's; the first dispatch of the new year closes both, U01 first."""
+    from conftest import write_lines
+
+    def targets(unit):
+        return {"cmd": "set_targets", "unit": unit, "year": 2023, "annual": "1200", "monthly": "100",
+                "quarterly": ["300", "600", "900", "1200"], "planned": 0, "landed": 0,
+                "at": "2023-01-02T10:00:00+08:00"}
+
+    lines = [{"cmd": "register_unit", "unit": u, "name": u, "category": "c", "at": "2023-01-02T09:00:00+08:00"}
+             for u in ("U01", "U02")] + [targets("U01"), targets("U02"),
+        {"cmd": "plan_project", "project": "P1", "unit": "U01", "name": "p", "planned_on": "2023-01-03",
+         "at": "2023-01-03T09:00:00+08:00"},
+        {"cmd": "sign_project", "project": "P1", "signed_on": "2023-01-04", "amount": "1000",
+         "at": "2023-01-04T09:00:00+08:00"},
+        {"cmd": "dispatch", "date": "2023-03-06", "at": "2023-03-06T09:00:00+08:00"},  # only U02 lags
+        {"cmd": "dispatch", "date": "2023-12-04", "at": "2023-12-04T09:00:00+08:00"},  # now U01 lags too
+        {"cmd": "dispatch", "date": "2024-01-08", "at": "2024-01-08T09:00:00+08:00"}]
+    cli(sqlite_url, "load", str(write_lines(tmp_path / "year.jsonl", lines)))
+    notices = json.loads(cli(sqlite_url, "notices", "--json").stdout)
+    assert [(n["case"], n["level"]) for n in notices] == [
+        ("U02-2023-1", "red"), ("U01-2023-1", "green"),
+        ("U01-2023-1", "feedback"), ("U02-2023-1", "feedback")]
