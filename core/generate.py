@@ -19,8 +19,15 @@ def _at(day: date, minute_of_day: int) -> datetime:
 
 
 def generate_year(*, units: int = 8, projects: int = 160, year: int = 2023, seed: int = 1,
-                  tz: ZoneInfo = SHANGHAI) -> list[dict]:
-    """Command dicts of one year, in recorded order."""
+                  tz: ZoneInfo = SHANGHAI, cross_year: bool = False) -> list[dict]:
+    """Command dicts of one year, in recorded order.
+
+    With ``cross_year`` the units start in the autumn of the year before: some have
+    targets for it too, dispatches run from November, and some projects straddle
+    the new year (planned in the old year and signed in the new one, withdrawn
+    with a date in the old year after signing in the new one, corrected across
+    the year boundary), as offices really record them.
+    """
     rng = random.Random(seed)
     end = date(year, 12, 31)
     timeline: list[tuple[datetime, int, dict]] = []
@@ -33,7 +40,7 @@ def generate_year(*, units: int = 8, projects: int = 160, year: int = 2023, seed
         return at
 
     unit_ids = [f"U{n:02d}" if units < 100 else f"U{n:04d}" for n in range(1, units + 1)]
-    start = date(year, 1, 3)
+    start = date(year - 1, 10, 2) if cross_year else date(year, 1, 3)
     for i, unit in enumerate(unit_ids):
         add(_at(start, 9 * 60 + i % 600), {"cmd": "register_unit", "unit": unit, "name": f"Unit {unit}",
                                            "category": rng.choice(["department", "platform", "park"])})
@@ -51,6 +58,8 @@ def generate_year(*, units: int = 8, projects: int = 160, year: int = 2023, seed
             command["weights"] = {"annual_amount": 35, "landed_projects": 15}
         add(_at(start, 10 * 60 + i % 600), command)
     weights = [share[u] for u in unit_ids]
+    if cross_year:
+        _previous_year(add, rng, unit_ids, weights, year)
     for n in range(1, projects + 1):
         pid = f"P{n:05d}"
         unit = rng.choices(unit_ids, weights)[0]
@@ -95,7 +104,60 @@ def generate_year(*, units: int = 8, projects: int = 160, year: int = 2023, seed
         close = date(year + (month == 12), 1 if month == 12 else month + 1, 5)
         add(_at(close, 23 * 60), {"cmd": "close_month", "period": f"{year}-{month:02d}"})
     timeline.sort(key=lambda item: (item[0], item[1]))
+    for seq_at, _seq, command in timeline:  # every business date lies on or before its recorded date
+        for key in ("planned_on", "signed_on", "landed_on", "started_on", "withdrawn_on", "date", "value"):
+            if key in command and len(str(command[key])) == 10 and str(command[key])[4] == "-":
+                assert date.fromisoformat(command[key]) <= seq_at.astimezone(tz).date(), command
     out = []
     for n, (at, _seq, command) in enumerate(timeline, start=1):
         out.append({**command, "id": f"g{seed}-{n:06d}", "at": at.isoformat()})
     return out
+
+
+def _previous_year(add, rng: random.Random, unit_ids: list[str], weights: list[float], year: int) -> None:
+    """Targets for half the units in ``year - 1``, dispatches from November, and projects
+    that straddle the new year: planned late in the old year, then signed, withdrawn
+    with an old-year date, or corrected across the boundary in the new year."""
+    old = year - 1
+    for i, unit in enumerate(unit_ids[::2]):
+        annual = Decimal(rng.randrange(5, 30)) * Decimal(100_000_000)
+        add(_at(date(old, 10, 3), 11 * 60 + i % 600),
+            {"cmd": "set_targets", "unit": unit, "year": old, "annual": str(annual),
+             "quarterly": [str(annual * k // 4) for k in (1, 2, 3)] + [str(annual)],
+             "monthly": str((annual / 12).quantize(Decimal(1))), "planned": 3, "landed": 1})
+    monday = date(old, 11, 6)
+    while monday.year == old:
+        add(_at(monday, 8 * 60 + 30), {"cmd": "dispatch", "date": monday.isoformat()})
+        monday += timedelta(days=7)
+    for n in range(1, 4 * len(unit_ids) + 1):
+        pid, unit = f"X{n:05d}", rng.choices(unit_ids, weights)[0]
+        planned = date(old, 10, 5) + timedelta(days=rng.randrange(0, 85))
+        at = _at(planned, rng.randrange(480, 1080))
+        add(at, {"cmd": "plan_project", "project": pid, "unit": unit, "name": f"Project {pid}",
+                 "planned_on": planned.isoformat()})
+        signed = planned + timedelta(days=rng.randrange(2, 50))
+        amount = Decimal(rng.randrange(1_000, 90_000)) * Decimal(10_000)
+        at = max(_at(signed + timedelta(days=rng.randrange(0, 3)), rng.randrange(480, 1080)),
+                 at + timedelta(minutes=1))
+        add(at, {"cmd": "sign_project", "project": pid, "signed_on": signed.isoformat(), "amount": str(amount)})
+        late = _at(date(year, 1, 2) + timedelta(days=rng.randrange(0, 40)), rng.randrange(480, 1080))
+        late = max(late, at + timedelta(minutes=1))
+        choice = rng.random()
+        if choice < 0.3:  # withdrawn, dated in the old year, recorded after the signing
+            withdrawn = planned + timedelta(days=rng.randrange(0, max(1, (date(old, 12, 31) - planned).days + 1)))
+            add(late, {"cmd": "withdraw_project", "project": pid, "withdrawn_on": withdrawn.isoformat(),
+                       "reason": "investor withdrew"})
+        elif choice < 0.5 and signed.year == year:  # the plan moves into the new year, up to the signing
+            moved = date(year, 1, 1) + timedelta(days=rng.randrange(0, (signed - date(year, 1, 1)).days + 1))
+            add(late, {"cmd": "correct", "project": pid, "field": "planned_on", "value": moved.isoformat(),
+                       "reason": "plan date verified"})
+        elif choice < 0.7:  # the signing moves across the boundary, either way
+            moved = (date(year, 1, 1) + timedelta(days=rng.randrange(0, 20)) if signed.year == old
+                     else max(planned, date(old, 12, 31) - timedelta(days=rng.randrange(0, 20))))
+            if moved <= late.astimezone(SHANGHAI).date():
+                add(late, {"cmd": "correct", "project": pid, "field": "signed_on", "value": moved.isoformat(),
+                           "reason": "contract date verified"})
+        elif choice < 0.85:
+            landed = max(signed, date(year, 1, 1)) + timedelta(days=rng.randrange(0, 30))
+            add(max(late, _at(landed, 1000)), {"cmd": "land_project", "project": pid,
+                                               "landed_on": landed.isoformat()})

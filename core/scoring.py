@@ -21,6 +21,7 @@ from core.errors import PluginError
 from core.facts import Facts, stream_id
 from core.model import BoardEntry, Measure, NoticeDecision
 from core.plugins import build_manager
+from core.reach import months_moved
 from core.rules import RulesBook
 from core.store import AssessmentApplication, RecordsApplication
 from core.view import CasesView, FactsView
@@ -28,8 +29,14 @@ from events import assessment as out
 from events import facts as ev
 
 ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
-_DATE_FIELDS = {ev.ProjectPlanned: "planned_on", ev.ProjectSigned: "signed_on", ev.ProjectLanded: "landed_on",
-                ev.ConstructionStarted: "started_on", ev.ProjectWithdrawn: "withdrawn_on"}
+_PROJECT_FACTS = (ev.ProjectPlanned, ev.ProjectSigned, ev.ProjectLanded, ev.ConstructionStarted,
+                  ev.ProjectWithdrawn, ev.FactCorrected)
+
+
+def project_state(project) -> dict:
+    return {"planned_on": project.planned_on, "signed_on": project.signed_on,
+            "signed_amount": project.signed_amount, "landed_on": project.landed_on,
+            "started_on": project.started_on, "withdrawn_on": project.withdrawn_on}
 
 
 def board_stream(period: str):
@@ -126,9 +133,10 @@ class Scorer:
             try:
                 for n in batch:
                     event = self.records.mapper.to_domain_event(n)
+                    before = self._project_state(event)
                     self.facts.apply(event, n.id)
                     self.view.invalidate()
-                    for derived in self._consequences(event, n.id):
+                    for derived in self._consequences(event, n.id, before):
                         self._remember(derived)
                         derived_events.append(derived)
                 # the consequences and the position they reach, in one transaction
@@ -186,7 +194,11 @@ class Scorer:
         return cls(originator_id=stream, originator_version=self.versions[stream],
                    timestamp=cause.timestamp, command_id=cause.command_id, position=position, **data)
 
-    def _consequences(self, event, position):
+    def _project_state(self, event) -> dict | None:
+        project = self.facts.projects.get(getattr(event, "project", None))
+        return project_state(project) if project is not None else None
+
+    def _consequences(self, event, position, before=None):
         if isinstance(event, ev.DispatchHeld):
             notices, touched = self._dispatch(event, position)
             yield from notices
@@ -194,35 +206,23 @@ class Scorer:
         elif isinstance(event, ev.MonthCloseRequested):
             yield self._close(event, position)
         else:
-            yield from self._rescore(self._affected(event), event, position)
+            yield from self._rescore(self._affected(event, before), event, position)
 
-    def _affected(self, event) -> dict:
+    def _affected(self, event, before: dict | None) -> dict:
         """``{(unit, year): first month}`` whose figures ``event`` may change."""
         affected: dict = {}
-
-        def touch(unit, day):
-            if isinstance(day, date):
-                key = (unit, day.year)
-                affected[key] = min(affected.get(key, 12), day.month)
-
         if isinstance(event, ev.TargetsSet):
-            touch(event.unit, date(event.year, 1, 1))
+            affected[(event.unit, event.year)] = 1
         elif isinstance(event, ev.RulesApplied):
             for unit in self.facts.units.values():
                 for year in unit.targets:
                     first = first_month_from(event.effective, year)
                     if first is not None:
-                        touch(unit.id, date(year, first, 1))
-        elif type(event) in _DATE_FIELDS:
+                        affected[(unit.id, year)] = first
+        elif isinstance(event, _PROJECT_FACTS):
             project = self.facts.projects[event.project]
-            touch(project.unit, getattr(event, _DATE_FIELDS[type(event)]))
-        elif isinstance(event, ev.FactCorrected):
-            project = self.facts.projects[event.project]
-            if event.field == "signed_amount":
-                touch(project.unit, project.signed_on)
-            else:
-                touch(project.unit, event.previous)
-                touch(project.unit, event.value)
+            for year, months in months_moved(before, project_state(project)).items():
+                affected[(project.unit, year)] = min(months)
         return affected
 
     def _rescore(self, affected: dict, cause, position):

@@ -83,7 +83,7 @@ class Oracle:
     # early warning
     def dispatch(self, c):
         d = date.fromisoformat(c["date"])
-        for name, case in self.cases.items():
+        for case in sorted(self.cases.values(), key=lambda k: k["unit"]):  # §7: units in id order
             if case["closed"] is None and case["year"] < d.year:
                 self.issue(case, "feedback", d, None, case["points"], "confirmed")
         if d.timetuple().tm_yday <= 31:

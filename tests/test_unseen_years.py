@@ -26,12 +26,18 @@ def test_the_oracle_agrees_with_the_shared_scenario():
     assert oracle.notices == json.loads((SCENARIO / "expected" / "notices.json").read_text())
 
 
-@pytest.mark.parametrize("seed,units,projects", [(21, 7, 140), (22, 10, 220), (23, 4, 60)])
-def test_generated_year_matches_the_oracle(sqlite_url, cli, tmp_path, seed, units, projects):
-    commands = generate_year(units=units, projects=projects, seed=seed, year=2024)
+@pytest.mark.parametrize("seed,units,projects,cross_year", [
+    (21, 7, 140, False), (22, 10, 220, False), (23, 4, 60, False),
+    (40, 6, 80, True), (44, 9, 150, True), (45, 5, 70, True)])
+def test_generated_year_matches_the_oracle(sqlite_url, cli, tmp_path, seed, units, projects, cross_year):
+    commands = generate_year(units=units, projects=projects, seed=seed, year=2024, cross_year=cross_year)
     cli(sqlite_url, "load", str(write_lines(tmp_path / "year.jsonl", commands)))
     oracle = Oracle().run(commands)
     assert oracle.notices, "a year without letters checks too little"
+    if cross_year:  # the year before is live (never closed): every month as known now
+        for month in range(1, 13):
+            live = json.loads(cli(sqlite_url, "board", f"2023-{month:02d}", "--json").stdout)
+            assert live["frozen"] is False and live["units"] == oracle.board(2023, month), f"2023-{month:02d}"
     for month in range(1, 13):
         period = f"2024-{month:02d}"
         board = json.loads(cli(sqlite_url, "board", period, "--json").stdout)

@@ -1,0 +1,56 @@
+"""Which months a change to a project can move: a pure function of the project before and after.
+
+A project counts in month (y, m) of its unit's figures through each of its dated
+fields (``planned_on``, ``signed_on``, ``landed_on``, ``started_on``): a field
+dated in year y counts from its own month to December of y, and stops counting
+from the month whose end is on or after ``withdrawn_on`` (SCORING.md §3). A
+withdrawal dated before the year begins stops it in every month of that year,
+whatever the year of the withdrawal itself. A change (a new fact, a correction, a
+withdrawal) can move exactly the months where the project counted before or counts
+after with a different value.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+DATED = ("planned_on", "signed_on", "landed_on", "started_on")
+
+
+def _cut(field_year: int, withdrawn_on: date | None) -> int:
+    """The first month of ``field_year`` in which a withdrawal stops the project counting (13: never)."""
+    if withdrawn_on is None or withdrawn_on.year > field_year:
+        return 13
+    if withdrawn_on.year < field_year:
+        return 1
+    return withdrawn_on.month
+
+
+def contributions(project: dict) -> dict:
+    """``{(field, year, month): value}`` for every month in which the project counts through a field.
+
+    ``project`` maps the dated fields, ``withdrawn_on`` and ``signed_amount`` to values
+    (None when not set). The value for ``signed_on`` includes the amount, so that a
+    corrected amount moves the months the signing counts in.
+    """
+    out = {}
+    withdrawn = project.get("withdrawn_on")
+    for name in DATED:
+        day = project.get(name)
+        if day is None:
+            continue
+        value = (day, project.get("signed_amount")) if name == "signed_on" else day
+        for month in range(day.month, _cut(day.year, withdrawn)):
+            out[(name, day.year, month)] = value
+    return out
+
+
+def months_moved(before: dict | None, after: dict) -> dict[int, set[int]]:
+    """``{year: {months}}`` whose figures may differ between ``before`` (None: no project) and ``after``."""
+    old = contributions(before) if before else {}
+    new = contributions(after)
+    moved: dict[int, set[int]] = {}
+    for key in old.keys() | new.keys():
+        if old.get(key) != new.get(key):
+            moved.setdefault(key[1], set()).add(key[2])
+    return moved
