@@ -36,7 +36,7 @@ def commands(n: int) -> list[str]:
 
 
 def sankao_rate(db: str, lines: list[str]) -> float:
-    platform = Platform(Config(db=db, create_tables=True))
+    platform = Platform(Config(db=db), "init")
     start = time.perf_counter()
     report = platform.ledger.load(enumerate(lines, 1), "bench")
     elapsed = time.perf_counter() - start

@@ -11,14 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core.errors import ConfigError, StoreNotReady
+from core.errors import ConfigError
 from core.facts import stream_id
 from core.ledger import Ledger
 from core.plugins import indicator_names, installed_plugins, load_config
 from core.queries import Queries
 from core.rules import RulesBook
 from core.scoring import Scorer
-from core.store import AssessmentApplication, RecordsApplication, StoreLocation
+from core.store import StoreLocation, open_recorder
+from core.store.app import SankaoApplication
 
 DEFAULT_DB = "sankao.db"
 
@@ -38,15 +39,13 @@ class Config:
     :ivar timezone: the assessment time zone.
     :ivar plugins: the ``plugins.toml`` to use; None looks for ``./plugins.toml``,
         else uses every installed plugin with its defaults.
-    :ivar create_tables: create missing tables on start; None means yes on SQLite,
-        no on PostgreSQL (there ``sankao init`` does it).
+    :ivar sources: where each setting came from (``{"db": "--db"}``), named in errors.
     """
 
     db: str = DEFAULT_DB
     timezone: str = "Asia/Shanghai"
     plugins: str | None = None
-    create_tables: bool | None = None
-    env: dict = field(default_factory=dict)
+    sources: dict = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, **overrides) -> "Config":
@@ -56,6 +55,13 @@ class Config:
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
+    def source(self, setting: str) -> str:
+        return self.sources.get(setting, {"db": "SANKAO_DB", "timezone": "SANKAO_TZ",
+                                          "plugins": "SANKAO_PLUGINS"}[setting])
+
+    def location(self) -> StoreLocation:
+        return StoreLocation(self.db, self.source("db"))
+
     def plugins_path(self) -> Path | None:
         if self.plugins:
             return Path(self.plugins)
@@ -63,38 +69,43 @@ class Config:
         return local if local.exists() else None
 
 
-class Platform:
-    """The wired platform: store, plugins, the ledger (write side), the scorer, the queries."""
+def time_zone(config: Config) -> ZoneInfo:
+    try:
+        return ZoneInfo(config.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{config.source('timezone')}: {config.timezone!r} is not a known time zone "
+                          "(an IANA name such as Asia/Shanghai)") from None
 
-    def __init__(self, config: Config):
+
+class Platform:
+    """The wired platform: store, plugins, the ledger (write side), the scorer, the queries.
+
+    ``mode`` says what may happen to the store (``core.store``): ``read`` (the
+    default), ``write``, ``load`` (may create a SQLite file) or ``init``.
+    """
+
+    def __init__(self, config: Config, mode: str = "read"):
         self.config = config
-        try:
-            self.tz = ZoneInfo(config.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ConfigError(f"SANKAO_TZ: {config.timezone!r} is not a known time zone") from None
-        self.location = StoreLocation(config.db)
-        create = config.create_tables if config.create_tables is not None else not self.location.is_postgres
+        self.tz = time_zone(config)
+        self.location = config.location()
         self.installed = installed_plugins()
         self.plugin_config = load_config(config.plugins_path(), self.installed)
-        self.records = RecordsApplication(env=self.location.env(RecordsApplication.name, create_tables=create))
-        self.assessment = AssessmentApplication(
-            env=self.location.env(AssessmentApplication.name, create_tables=create))
+        opened = open_recorder(self.location, mode)
+        self.created = opened.created
+        self.app = SankaoApplication(opened.recorder)
         self.rulebook = RulesBook(self.installed)
-        self.ledger = Ledger(self.records, tz=self.tz, indicators=indicator_names(self.installed),
+        self.ledger = Ledger(self.app, tz=self.tz, indicators=indicator_names(self.installed),
                              initial_rules=lambda: self.plugin_config)
-        self.scorer = Scorer(self.records, self.assessment, self.rulebook)
-        self.queries = Queries(self.records, self.assessment, self.rulebook, self.tz)
+        self.scorer = Scorer(self.app, self.rulebook)
+        self.queries = Queries(self.app, self.rulebook, self.tz)
+
+    @property
+    def read_only(self) -> bool:
+        return self.app.recorder.read_only
 
     def recorded_rules(self) -> list:
         """Every ``RulesApplied`` recorded, oldest first."""
-        try:
-            return list(self.records.events.get(stream_id("rules")))
-        except Exception as exc:
-            if self.location.is_postgres and "does not exist" in str(exc):
-                first_line = str(exc).splitlines()[0]
-                raise StoreNotReady(f"{self.location.describe()}: tables missing ({first_line}); "
-                                    "run: sankao init") from None
-            raise
+        return list(self.app.events.get(stream_id("rules")))
 
     def rules_drift(self) -> str | None:
         """A plain sentence when the configured ``plugins.toml`` differs from the rules in force, else None."""
@@ -111,8 +122,7 @@ class Platform:
 
     def close(self) -> None:
         """Release the store's connections."""
-        for app in (self.records, self.assessment):
-            app.close()
+        self.app.close()
 
 
 def _comparable(plugins: dict) -> dict:
@@ -125,7 +135,5 @@ def bootstrap(config: Config | None = None) -> Platform:
 
 
 def init_store(config: Config) -> Platform:
-    """Create the store's schema and tables (``sankao init``); safe to run again."""
-    StoreLocation(config.db).ensure_schema()
-    config.create_tables = True
-    return Platform(config)
+    """Create the store's schema and tables (``sankao init``); safe to run again, and at once."""
+    return Platform(config, "init")

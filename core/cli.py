@@ -21,14 +21,10 @@ from core.errors import CommandRejected, NotFound, PluginError, SankaoError
 from core.store import StoreLocation
 
 
-def _platform(ctx, *, note_drift: bool = True, must_exist: bool = False) -> Platform:
+def _platform(ctx, mode: str = "read", *, note_drift: bool = True) -> Platform:
     obj = ctx.find_root().obj
     if "platform" not in obj:
-        location = StoreLocation(obj["config"].db)
-        if must_exist and not location.exists():
-            raise NotFound(f"no store at {Path(location.url).resolve()}: nothing was recorded there "
-                           "(check --db or SANKAO_DB)")
-        obj["platform"] = Platform(obj["config"])
+        obj["platform"] = Platform(obj["config"], mode)
         ctx.find_root().call_on_close(obj["platform"].close)
         drift = obj["platform"].rules_drift() if note_drift else None
         if drift:
@@ -123,7 +119,7 @@ def load(ctx, file, check, score, actor):
     location = StoreLocation(config.db)
     if check and not location.exists():
         config.db = ":memory:"  # checking against an empty store creates no files
-    platform = _platform(ctx)
+    platform = _platform(ctx, "read" if check else "load")
     if check:
         result = platform.ledger.check(_numbered(file), actor)
         for number, message in result.rejected:
@@ -168,7 +164,7 @@ def _score(platform: Platform, *, strict: bool = False) -> None:
 @click.pass_context
 def events(ctx, after, limit, as_json):
     """Print the record log in recorded order."""
-    platform = _platform(ctx, must_exist=True)
+    platform = _platform(ctx)
     rows = []
     for position, event in platform.ledger.notifications(after, limit):
         data = {k: v for k, v in vars(event).items()
@@ -197,7 +193,7 @@ def _jsonable(value):
 
 
 def _query(ctx):
-    platform = _platform(ctx, must_exist=True)
+    platform = _platform(ctx)
     _score(platform)
     return platform.queries
 
@@ -333,7 +329,7 @@ def plugins_apply(ctx, file, effective, actor):
     """Record that the plugins and settings of FILE (default: the configured plugins.toml) are in force."""
     if file:
         ctx.find_root().obj["config"].plugins = file
-    platform = _platform(ctx, note_drift=False)
+    platform = _platform(ctx, "write", note_drift=False)
     if effective is None:
         effective_date = local_date(now(), platform.tz)
     elif effective == "start":
@@ -361,7 +357,7 @@ def plugins_apply(ctx, file, effective, actor):
 def worker(ctx, interval, once):
     """Run the scoring process: follow the record and record scores, notices and frozen boards."""
     import time as _time
-    platform = _platform(ctx, must_exist=True)
+    platform = _platform(ctx, "write")
     while True:
         done = platform.scorer.run()
         if done:
@@ -383,7 +379,7 @@ def demo(ctx, demo_db, actor):
         stale.unlink(missing_ok=True)
     config = ctx.obj["config"]
     config.db = str(path)
-    platform = _platform(ctx)
+    platform = _platform(ctx, "load")
     lines = [(n, json.dumps(c)) for n, c in enumerate(generate_year(units=6, projects=90, year=2023, seed=7), 1)]
     result = platform.ledger.load(lines, actor)
     click.echo(f"Example year 2023: recorded {result.recorded} commands into {platform.location.describe()}")

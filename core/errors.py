@@ -26,7 +26,30 @@ class CommandRejected(SankaoError):
 
 
 class StoreNotReady(SankaoError):
-    """The store's tables do not exist yet (run ``sankao init``)."""
+    """The store does not exist or its tables do not exist yet (run ``sankao init``)."""
+
+
+class StoreUnavailable(SankaoError):
+    """The store cannot be reached or stopped answering (PostgreSQL down, no such database or role)."""
+
+
+class StoreDamaged(SankaoError):
+    """What the store holds cannot be read: not a Sankao store, or a damaged event.
+
+    :ivar position: the log position of the damaged event, when known.
+    """
+
+    def __init__(self, message: str, position: int | None = None):
+        super().__init__(message)
+        self.position = position
+
+
+class StoreBusy(SankaoError):
+    """Another process held the store's write lock for too long; nothing was recorded."""
+
+
+class StoreReadOnly(SankaoError):
+    """The store can only be read here (a read-only copy, or no write permission)."""
 
 
 class ConcurrentWrite(SankaoError):

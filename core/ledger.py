@@ -19,14 +19,15 @@ from datetime import date, datetime
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
-from eventsourcing.persistence import IntegrityError, ProgrammingError
+from eventsourcing.persistence import IntegrityError
 
 from core.clock import now as utc_now
 from core.commands import Command, parse_line
 from core.decide import Stamp, decide
-from core.errors import CommandRejected, ConcurrentWrite, StoreNotReady
+from core.errors import CommandRejected, ConcurrentWrite
 from core.facts import Facts, stream_id
-from core.store import RecordsApplication
+from core.store.app import SankaoApplication
+from events import FACT_TOPICS
 from events import facts as ev
 
 MAX_RETRIES = 30
@@ -49,7 +50,7 @@ class LoadReport:
 class Ledger:
     """Records commands into the record application, enforcing SCORING.md §1-§2."""
 
-    def __init__(self, app: RecordsApplication, *, tz: ZoneInfo, indicators: frozenset[str],
+    def __init__(self, app: SankaoApplication, *, tz: ZoneInfo, indicators: frozenset[str],
                  initial_rules: Callable[[], dict], clock: Callable[[], datetime] = utc_now):
         self.app = app
         self.tz = tz
@@ -60,16 +61,14 @@ class Ledger:
         self._ahead: set[int] = set()  # positions of our own saves applied before the log reached them
 
     # -- reading -------------------------------------------------------------
-    def notifications(self, after: int = 0, limit: int | None = None) -> Iterator[tuple[int, ev.Recorded]]:
-        """The record log after position ``after``: ``(position, event)`` in recorded order."""
+    def notifications(self, after: int = 0, limit: int | None = None,
+                      topics: tuple[str, ...] = FACT_TOPICS) -> Iterator[tuple[int, ev.Recorded]]:
+        """The log after position ``after``: ``(position, event)`` in recorded order, facts only
+        unless ``topics`` says otherwise (``()``: every event)."""
         start, left = after + 1, limit
         while left is None or left > 0:
             size = 2000 if left is None else min(2000, left)
-            try:
-                batch = self.app.recorder.select_notifications(start=start, limit=size)
-            except ProgrammingError as exc:
-                first_line = str(exc).splitlines()[0]
-                raise StoreNotReady(f"the store has no tables yet ({first_line}); run: sankao init") from None
+            batch = self.app.recorder.select_notifications(start=start, limit=size, topics=topics)
             for notification in batch:
                 yield notification.id, self.app.mapper.to_domain_event(notification)
             if len(batch) < size:
@@ -128,7 +127,10 @@ class Ledger:
                                 first_command=commands[0].command_id, last_command=commands[-1].command_id)
         self.facts.apply(head, None)
         events = [*events, head]
-        recordings = self.app.events.put(events)  # one transaction, in the order given
+        firsts = {}
+        for index, event in enumerate(events):
+            firsts.setdefault(event.command_id, index)
+        recordings = self.app.events.put(events, commands=list(firsts.items()))  # one transaction, in order
         positions = [r.notification.id for r in recordings]
         if positions == list(range(self.facts.position + 1, self.facts.position + 1 + len(positions))):
             self.facts.position = positions[-1]  # nobody wrote in between: no need to read our own events back

@@ -17,18 +17,17 @@ from core.errors import NotFound
 from core.facts import Rules, stream_id
 from core.rules import RulesBook
 from core.scoring import NOTICES, board_stream, entry_dict, live_entries, rank_board
-from core.store import AssessmentApplication, RecordsApplication
+from core.store.app import SankaoApplication
 from events import assessment as out
 
 
 class Queries:
-    def __init__(self, records: RecordsApplication, assessment: AssessmentApplication,
-                 rulebook: RulesBook, tz: ZoneInfo):
-        self.records, self.assessment, self.rulebook, self.tz = records, assessment, rulebook, tz
+    def __init__(self, app: SankaoApplication, rulebook: RulesBook, tz: ZoneInfo):
+        self.app, self.rulebook, self.tz = app, rulebook, tz
 
     def _rules(self, known_at: datetime) -> list[Rules]:
         return [Rules(e.command_id, 0, e.effective, e.plugins)
-                for e in self.records.events.get(stream_id("rules")) if e.timestamp <= known_at]
+                for e in self.app.events.get(stream_id("rules")) if e.timestamp <= known_at]
 
     def _board_rows(self, period: str, known_at: datetime, restated: bool) -> tuple[bool, list[dict]]:
         year, month = parse_period(period)
@@ -37,7 +36,7 @@ class Queries:
                            "a month's board exists from its first day on")
         latest = {}
         # newest first: a frozen board ends the search; otherwise each unit's latest change wins
-        for event in self.assessment.events.get(board_stream(period), desc=True):
+        for event in self.app.events.get(board_stream(period), desc=True):
             if event.timestamp > known_at:
                 continue
             if isinstance(event, out.BoardFrozen):
@@ -78,7 +77,7 @@ class Queries:
         """``sankao notices``: letters and sheets in recorded order."""
         known_at = known_at or now()
         found = []
-        for event in self.assessment.events.get(NOTICES):
+        for event in self.app.events.get(NOTICES):
             if event.timestamp > known_at:
                 break
             if unit is None or event.unit == unit:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.persistence import IntegrityError
 
 from core.clock import month_end, month_start, parse_period, period_name
 from core.errors import PluginError
@@ -23,8 +23,9 @@ from core.model import BoardEntry, Measure, NoticeDecision
 from core.plugins import build_manager
 from core.reach import months_moved
 from core.rules import RulesBook
-from core.store import AssessmentApplication, RecordsApplication
+from core.store.app import SankaoApplication
 from core.view import CasesView, FactsView
+from events import FACT_TOPICS
 from events import assessment as out
 from events import facts as ev
 
@@ -50,21 +51,23 @@ class Scorer:
     """Catches the assessment up with the record."""
 
     chunk = 100
+    name = "scorer"
 
-    def __init__(self, records: RecordsApplication, assessment: AssessmentApplication,
-                 rulebook: RulesBook):
-        self.records, self.assessment, self.rulebook = records, assessment, rulebook
+    def __init__(self, app: SankaoApplication, rulebook: RulesBook):
+        self.app, self.rulebook = app, rulebook
         self._state_at: int | None = None
 
+    def done(self) -> int:
+        """The position of the last fact scored."""
+        return self.app.recorder.max_tracking_id(self.name) or 0
+
     def behind(self) -> int:
-        """How many record events the assessment has not processed yet."""
-        done = self.assessment.recorder.max_tracking_id(self.records.name) or 0
-        last = self.records.recorder.max_notification_id() or 0
-        return last - done
+        """How many facts are recorded but not scored yet."""
+        return self.app.recorder.count_after(self.done(), FACT_TOPICS)
 
     # -- state -----------------------------------------------------------------
     def _load_state(self) -> None:
-        done = self.assessment.recorder.max_tracking_id(self.records.name) or 0
+        done = self.done()
         if self._state_at == done:
             return
         self.facts, self.cases = Facts(), CasesView()
@@ -74,9 +77,9 @@ class Scorer:
         self.versions: dict = defaultdict(int)
         start = 1
         while start <= done:
-            batch = self.records.recorder.select_notifications(start=start, limit=2000, stop=done)
+            batch = self.app.recorder.select_notifications(start=start, limit=2000, stop=done, topics=FACT_TOPICS)
             for n in batch:
-                self.facts.apply(self.records.mapper.to_domain_event(n), n.id)
+                self.facts.apply(self.app.mapper.to_domain_event(n), n.id)
             if not batch:
                 break
             start = batch[-1].id + 1
@@ -90,7 +93,7 @@ class Scorer:
         A month's stream is read newest first and only until every unit with targets
         (and, for a closed month, its frozen board) has been seen.
         """
-        for event in self.assessment.events.get(NOTICES):
+        for event in self.app.events.get(NOTICES):
             self._remember(event)
         years = {y for unit in self.facts.units.values() for y in unit.targets}
         years |= {parse_period(p)[0] for p in self.facts.closed}
@@ -100,7 +103,7 @@ class Scorer:
                 period = period_name(year, month)
                 stream = board_stream(period)
                 missing, frozen_missing = set(wanted), period in self.facts.closed
-                for event in self.assessment.events.get(stream, desc=True):
+                for event in self.app.events.get(stream, desc=True):
                     self.versions.setdefault(stream, event.originator_version)
                     if isinstance(event, out.BoardFrozen) and frozen_missing:
                         self.frozen[period], frozen_missing = event.entries, False
@@ -125,14 +128,14 @@ class Scorer:
         total = 0
         while True:
             self._load_state()
-            batch = self.records.recorder.select_notifications(start=self.facts.position + 1, limit=self.chunk)
+            start = self._state_at
+            batch = self.app.recorder.select_notifications(start=start + 1, limit=self.chunk, topics=FACT_TOPICS)
             if not batch:
                 return total
-            tracking = Tracking(application_name=self.records.name, notification_id=batch[-1].id)
             derived_events = []
             try:
                 for n in batch:
-                    event = self.records.mapper.to_domain_event(n)
+                    event = self.app.mapper.to_domain_event(n)
                     before = self._project_state(event)
                     self.facts.apply(event, n.id)
                     self.view.invalidate()
@@ -140,7 +143,7 @@ class Scorer:
                         self._remember(derived)
                         derived_events.append(derived)
                 # the consequences and the position they reach, in one transaction
-                self.assessment.events.put(derived_events, tracking=tracking)
+                self.app.events.put(derived_events, track=(self.name, start, batch[-1].id))
             except IntegrityError:
                 self._state_at = None  # another scorer got there first: reload and go on
                 continue

@@ -21,7 +21,17 @@ from events.facts import (
     UnitRegistered,
 )
 
+def _topics(*classes) -> tuple[str, ...]:
+    from eventsourcing.utils import get_topic
+    return tuple(get_topic(c) for c in classes)
+
+
+FACT_TOPICS = _topics(UnitRegistered, TargetsSet, ProjectPlanned, ProjectSigned, ProjectLanded, ConstructionStarted,
+                      ProjectWithdrawn, FactCorrected, DispatchHeld, MonthCloseRequested, RulesApplied, BatchRecorded)
+"""The stored topics of every fact (what commands record); the rest of the log is consequences."""
+
 __all__ = [
+    "FACT_TOPICS",
     "BatchRecorded",
     "BoardFrozen",
     "ConstructionStarted",

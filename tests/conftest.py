@@ -91,7 +91,8 @@ def make_platform():
 
     def factory(url: str, **kwargs) -> Platform:
         kwargs.setdefault("plugins", str(ROOT / "plugins.toml"))
-        platform = Platform(Config(db=url, **kwargs))
+        mode = kwargs.pop("mode", "load")
+        platform = Platform(Config(db=url, **kwargs), mode)
         made.append(platform)
         return platform
 

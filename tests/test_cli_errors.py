@@ -33,7 +33,7 @@ def test_check_against_no_store_creates_no_files(cli, tmp_path):
 def test_reading_a_store_that_does_not_exist_says_so_and_creates_nothing(cli, tmp_path, command):
     missing = tmp_path / "no" / "such" / "store.db"
     result = cli(str(missing), *command, expect=1)
-    assert f"error: no store at {missing}: nothing was recorded there (check --db or SANKAO_DB)" in result.stderr
+    assert f"error: no store at {missing}: nothing was recorded there (check --db or SANKAO_DB" in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
@@ -48,14 +48,13 @@ def test_a_file_that_is_not_a_store_is_named(cli, tmp_path):
     junk = tmp_path / "junk.db"
     junk.write_text("not a database at all\n" * 100)
     result = cli(str(junk), "events", expect=1)
-    assert f"error: the store (SQLite {junk}) cannot be used: file is not a database" in result.stderr
+    assert f"error: SQLite {junk} cannot be read: file is not a database" in result.stderr
 
 
-@pytest.mark.slow
 def test_an_unreachable_postgres_is_named(cli):
     result = cli("postgresql://postgres@127.0.0.1:1/test", "events", expect=1)
-    assert "error: the store (PostgreSQL 127.0.0.1:1/test) cannot be used: couldn't get a connection" \
-        in result.stderr
+    assert result.stderr == ("error: PostgreSQL 127.0.0.1:1/test: nothing answers at 127.0.0.1:1 "
+                             "(connection refused: is the server running?)\n")
 
 
 @pytest.mark.postgres

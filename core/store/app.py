@@ -1,0 +1,93 @@
+"""The eventsourcing ``Application`` over Sankao's recorder, and how events are encoded.
+
+Events are encoded by eventsourcing's ``JSONTranscoder`` (compact JSON, UTF-8,
+keys in field order) with its transcodings for ``UUID``, ``Decimal`` and
+``datetime`` and ours for ``date``. Reading a stored event that does not decode,
+names an unknown class or lacks a field of its class raises ``StoreDamaged``
+naming its position, never a traceback from deep inside the library.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from functools import lru_cache
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import JSONTranscoder, Mapper, Transcoding
+from eventsourcing.utils import Environment, resolve_topic
+
+from core.errors import StoreDamaged
+from core.store.recorder import Recorder
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+@lru_cache(maxsize=256)
+def _required_fields(topic: str) -> tuple[type, frozenset[str]]:
+    cls = resolve_topic(topic)
+    names = frozenset(f.name for f in dataclasses.fields(cls)) - {"originator_id", "originator_version"}
+    return cls, names
+
+
+class CheckedMapper(Mapper):
+    """eventsourcing's mapper, turning an undecodable stored event into ``StoreDamaged``."""
+
+    def to_domain_event(self, stored_event):
+        position = getattr(stored_event, "id", None)
+        where = (f"position {position}" if position is not None
+                 else f"stream {stored_event.originator_id} version {stored_event.originator_version}")
+        try:
+            _cls, names = _required_fields(stored_event.topic)
+        except Exception as exc:
+            raise StoreDamaged(f"the store is damaged at {where}: unknown event type {stored_event.topic!r} "
+                               f"({type(exc).__name__}); run 'sankao audit verify' and restore from a backup",
+                               position) from None
+        try:
+            event = super().to_domain_event(stored_event)
+        except Exception as exc:
+            raise StoreDamaged(f"the store is damaged at {where}: its {stored_event.topic} cannot be decoded "
+                               f"({str(exc).splitlines()[0][:200]}); run 'sankao audit verify' and restore from "
+                               "a backup", position) from None
+        missing = names - event.__dict__.keys()
+        if missing:
+            raise StoreDamaged(f"the store is damaged at {where}: its {stored_event.topic} lacks "
+                               f"{', '.join(sorted(missing))}", position)
+        return event
+
+
+class SankaoApplication(Application):
+    """Saves and reads Sankao's events through a ``core.store`` recorder."""
+
+    name = "Sankao"
+
+    def __init__(self, recorder: Recorder):
+        self._given_recorder = recorder
+        super().__init__()
+
+    def construct_env(self, name, env=None) -> Environment:
+        # Only what we set: a stray CIPHER_KEY or COMPRESSOR_TOPIC in the shell must not change the encoding.
+        return Environment(name, {"PERSISTENCE_MODULE": "eventsourcing.popo"})
+
+    def construct_mapper(self) -> Mapper:
+        return CheckedMapper(transcoder=self.construct_transcoder())
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    def construct_recorder(self) -> Recorder:
+        return self._given_recorder
+
+    def close(self) -> None:
+        self.recorder.close()
+        super().close()

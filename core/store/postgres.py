@@ -1,0 +1,154 @@
+"""The growth path: PostgreSQL, several writers, web workers and scoring workers on one database.
+
+A write transaction takes ``LOCK TABLE events IN EXCLUSIVE MODE`` (readers go
+on; writers queue, at most 30 s) so that positions are handed out and committed
+in order. Connections come from a small pool; before the pool opens, one direct
+connection says exactly what is wrong when there is no server, no such database
+or no such role, within a few seconds. A connection lost mid-way fails the step
+at once (nothing half-recorded) instead of retrying for a minute.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from eventsourcing.persistence import IntegrityError
+
+from core.errors import ConfigError, StoreBusy, StoreDamaged, StoreNotReady, StoreUnavailable
+from core.store.location import StoreLocation
+from core.store.recorder import FORMAT, Recorder, schema_statements
+
+CONNECT_TIMEOUT_S = 3
+LOCK_TIMEOUT_S = 30
+
+
+def _psycopg():
+    try:
+        import psycopg
+        import psycopg_pool
+    except ImportError:  # pragma: no cover - depends on the installation
+        raise ConfigError("PostgreSQL needs the postgres extra: pip install 'sankao[postgres]'") from None
+    return psycopg, psycopg_pool
+
+
+class PostgresRecorder(Recorder):
+    ph = "%s"
+
+    def __init__(self, location: StoreLocation, *, pool_size: int = 4):
+        super().__init__()
+        self.location = location
+        psycopg, psycopg_pool = _psycopg()
+        self._psycopg = psycopg
+        self.params = {**location.pg_params(), "connect_timeout": CONNECT_TIMEOUT_S}
+        if location.schema:
+            self.params["options"] = f"-c search_path={location.schema}"
+        self.diagnose()
+        self.pool = psycopg_pool.ConnectionPool(kwargs=self.params, min_size=1, max_size=pool_size, timeout=5,
+                                                open=False, check=psycopg_pool.ConnectionPool.check_connection,
+                                                name="sankao")
+        try:
+            self.pool.open(wait=True, timeout=CONNECT_TIMEOUT_S + 2)
+        except psycopg_pool.PoolTimeout:
+            self.diagnose()
+            raise StoreUnavailable(f"{location.describe()}: no connection within {CONNECT_TIMEOUT_S + 2} s") from None
+
+    def diagnose(self) -> None:
+        """Connect once, directly; raise ``StoreUnavailable`` saying why that fails."""
+        try:
+            self._psycopg.connect(**self.params).close()
+        except self._psycopg.OperationalError as exc:
+            raise StoreUnavailable(self._why(exc)) from None
+
+    def _why(self, exc) -> str:
+        where, p = self.location.describe(), self.location.pg_params()
+        text = " ".join(str(exc).split())
+        if f'database "{p["dbname"]}" does not exist' in text:
+            return f"{where}: there is no database {p['dbname']!r} on that server (create it: createdb {p['dbname']})"
+        if f'role "{p["user"]}" does not exist' in text:
+            return f"{where}: the server has no role {p['user']!r} (name another user in the URL)"
+        if "password authentication failed" in text or "no password supplied" in text:
+            return f"{where}: the server refused the password of {p['user']!r}"
+        if "Connection refused" in text or "connection refused" in text:
+            return (f"{where}: nothing answers at {p['host']}:{p['port']} (connection refused: is the server "
+                    "running?)")
+        if "timeout expired" in text or "timed out" in text:
+            return f"{where}: no answer from {p['host']}:{p['port']} within {CONNECT_TIMEOUT_S} s"
+        if "terminating connection" in text or "server closed the connection" in text or "shut down" in text:
+            return f"{where}: the server stopped answering ({text})"
+        return f"{where}: cannot connect ({text})"
+
+    def close(self) -> None:
+        self.pool.close()
+
+    # -- transactions ----------------------------------------------------------------
+    @contextmanager
+    def _write(self):
+        with self._errors(), self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+            cur.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_S}s'")
+            cur.execute("LOCK TABLE events IN EXCLUSIVE MODE")
+            yield cur
+
+    @contextmanager
+    def _read(self):
+        with self._errors(), self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+            cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield cur
+
+    snapshot = _read
+
+    @contextmanager
+    def _errors(self):
+        psycopg = self._psycopg
+        from psycopg_pool import PoolTimeout
+        try:
+            yield
+        except psycopg.errors.UniqueViolation as exc:
+            raise IntegrityError(exc) from exc
+        except psycopg.errors.UndefinedTable as exc:
+            first = str(exc).splitlines()[0]
+            raise StoreNotReady(f"{self.location.describe()}: the tables are missing ({first}); "
+                                "run: sankao init") from None
+        except psycopg.errors.LockNotAvailable:
+            raise StoreBusy(f"{self.location.describe()}: another process held the write lock for "
+                            f"{LOCK_TIMEOUT_S} s; nothing of this step was recorded, run it again") from None
+        except (psycopg.OperationalError, PoolTimeout) as exc:
+            try:
+                self.diagnose()
+                why = f"{self.location.describe()}: the connection failed ({' '.join(str(exc).split())})"
+            except StoreUnavailable as down:
+                why = str(down)
+            raise StoreUnavailable(why) from None
+
+    # -- creating and checking ---------------------------------------------------------
+    def create(self) -> bool:
+        """Create the schema and tables if missing (``sankao init``); safe to run at once from several places."""
+        schema = self.location.schema
+        with self._errors(), self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(4715307)")  # one creator at a time
+            if schema:
+                cur.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            cur.execute("SELECT to_regclass('events') IS NULL")
+            made = cur.fetchone()[0]
+            self._check_old(cur)
+            for statement in schema_statements("BYTEA", "BIGINT"):
+                cur.execute(statement)
+        return made
+
+    def _check_old(self, cur) -> None:
+        cur.execute("SELECT to_regclass('records_events') IS NOT NULL AND to_regclass('events') IS NULL")
+        if cur.fetchone()[0]:
+            raise StoreNotReady(f"{self.location.describe()} holds tables of Sankao 0.1 (records_events, "
+                                "assessment_events); this Sankao keeps one log and cannot read them. "
+                                "They were not changed; use another schema (?schema=NAME).")
+
+    def check(self) -> None:
+        with self._read() as cur:
+            self._check_old(cur)
+            cur.execute("SELECT to_regclass('meta') IS NOT NULL")
+            if not cur.fetchone()[0]:
+                raise StoreNotReady(f"{self.location.describe()}: no Sankao tables yet; run: sankao init")
+            cur.execute("SELECT value FROM meta WHERE key = 'format'")
+            row = cur.fetchone()
+        if not row or row[0] != FORMAT:
+            raise StoreDamaged(f"{self.location.describe()} has store format {row[0] if row else 'none'!r}; "
+                               f"this Sankao reads {FORMAT!r}")

@@ -1,0 +1,209 @@
+"""The event log and the tables written with it, one transaction at a time.
+
+One table ``events`` holds every event Sankao records, facts and consequences
+alike, in recorded order: ``position`` 1, 2, 3, … without gaps, taken from a
+counter (``log_head``) under the write lock, so the log never reorders and a
+position is never reused. Beside it, in the same transaction as the events:
+
+- ``commands``: every command id recorded, for skipping a line recorded before;
+- ``tracking``: how far each follower of the log (a scoring worker) has got,
+  moved only from the position it last read (two followers can never both
+  record the same step);
+- whatever a caller writes through ``after`` (read models) and the side writers
+  registered on the recorder (the Merkle tree).
+
+It implements eventsourcing's ``ProcessRecorder`` so that an eventsourcing
+``Application`` and ``EventStore`` save and read through it. The SQL dialects
+live in ``core.store.sqlite`` and ``core.store.postgres``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError, Notification, ProcessRecorder, StoredEvent, Tracking
+
+FORMAT = "sankao-2"
+EVENT_COLUMNS = "position, stream, version, topic, state"
+
+
+class Recorder(ProcessRecorder):
+    """Base of the SQLite and PostgreSQL recorders: the SQL they share.
+
+    Subclasses provide ``_write()`` and ``_read()`` (context managers yielding a
+    cursor), ``ph`` (the parameter placeholder), the DDL, and error translation.
+    """
+
+    ph = "?"
+    read_only = False
+
+    def __init__(self):
+        self.side_writers: list[Callable[[Any, list[tuple]], None]] = []
+
+    # -- to be provided by a dialect -----------------------------------------
+    @contextmanager
+    def _write(self) -> Iterator[Any]:  # pragma: no cover - abstract
+        raise NotImplementedError
+        yield
+
+    @contextmanager
+    def _read(self) -> Iterator[Any]:  # pragma: no cover - abstract
+        raise NotImplementedError
+        yield
+
+    def close(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def q(self, sql: str) -> str:
+        return sql if self.ph == "?" else sql.replace("?", self.ph)
+
+    # -- writing ---------------------------------------------------------------
+    def insert_events(self, stored_events: Sequence[StoredEvent], *, tracking: Tracking | None = None,
+                      track: tuple[str, int, int] | None = None, commands: Sequence[tuple[str, int]] = (),
+                      after: Callable[[Any, list[int]], None] | None = None, **_: Any) -> list[int]:
+        """Append events in one transaction; return their positions.
+
+        :param track: ``(follower, read up to, now at)``: the follower's position
+            moves only from ``read up to``, else ``IntegrityError``.
+        :param commands: ``(command id, index of its first event)`` to record (a repeated
+            id is ``IntegrityError``).
+        :param after: called with the cursor and the positions, inside the transaction.
+        """
+        with self._write() as cur:
+            base = self._bump_head(cur, len(stored_events))
+            rows = [(base + i + 1, _hex(s.originator_id), s.originator_version, s.topic, bytes(s.state))
+                    for i, s in enumerate(stored_events)]
+            if rows:
+                cur.executemany(self.q(f"INSERT INTO events ({EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?)"), rows)
+            if commands:
+                cur.executemany(self.q("INSERT INTO commands (command_id, position) VALUES (?, ?)"),
+                                [(c, base + index + 1) for c, index in commands])
+            if tracking is not None:
+                track = (tracking.application_name, None, tracking.notification_id)
+            if track is not None:
+                self._track(cur, *track)
+            for write in self.side_writers:
+                write(cur, rows)
+            positions = [r[0] for r in rows]
+            if after is not None:
+                after(cur, positions)
+        return positions
+
+    def _bump_head(self, cur, count: int) -> int:
+        cur.execute(self.q("UPDATE log_head SET size = size + ? WHERE id = 1 RETURNING size"), (count,))
+        return cur.fetchone()[0] - count
+
+    def _track(self, cur, name: str, before: int | None, now: int) -> None:
+        cur.execute(self.q("SELECT position FROM tracking WHERE name = ?"), (name,))
+        row = cur.fetchone()
+        current = row[0] if row else None
+        if before is not None and (current or 0) != before:
+            raise IntegrityError(f"tracking {name}: at {current}, not {before}: another follower went ahead")
+        if current is None:
+            cur.execute(self.q("INSERT INTO tracking (name, position) VALUES (?, ?)"), (name, now))
+        elif now < current or (before is None and now == current):
+            raise IntegrityError(f"tracking {name}: already at {current}")
+        else:
+            cur.execute(self.q("UPDATE tracking SET position = ? WHERE name = ?"), (now, name))
+
+    def insert_tracking(self, tracking: Tracking) -> None:
+        self.insert_events([], tracking=tracking)
+
+    # -- reading ---------------------------------------------------------------
+    def select_events(self, originator_id: UUID | str, *, gt: int | None = None, lte: int | None = None,
+                      desc: bool = False, limit: int | None = None) -> list[Notification]:
+        sql, params = f"SELECT {EVENT_COLUMNS} FROM events WHERE stream = ?", [_hex(originator_id)]
+        if gt is not None:
+            sql, params = sql + " AND version > ?", params + [gt]
+        if lte is not None:
+            sql, params = sql + " AND version <= ?", params + [lte]
+        sql += " ORDER BY version DESC" if desc else " ORDER BY version"
+        if limit is not None:
+            sql, params = sql + " LIMIT ?", params + [limit]
+        return self.fetch_events(sql, params)
+
+    def select_notifications(self, start: int | None, limit: int, stop: int | None = None,
+                             topics: Sequence[str] = (), *, inclusive_of_start: bool = True) -> list[Notification]:
+        sql, params, where = f"SELECT {EVENT_COLUMNS} FROM events", [], []
+        if start is not None:
+            where.append("position >= ?" if inclusive_of_start else "position > ?")
+            params.append(start)
+        if stop is not None:
+            where.append("position <= ?")
+            params.append(stop)
+        if topics:
+            where.append(f"topic IN ({', '.join('?' * len(topics))})")
+            params.extend(topics)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return self.fetch_events(sql + " ORDER BY position LIMIT ?", params + [limit])
+
+    def select_positions(self, positions: Sequence[int]) -> list[Notification]:
+        """The events at the given positions, in position order."""
+        found = []
+        for i in range(0, len(positions), 500):
+            chunk = list(positions[i:i + 500])
+            found += self.fetch_events(f"SELECT {EVENT_COLUMNS} FROM events WHERE position IN "
+                                       f"({', '.join('?' * len(chunk))}) ORDER BY position", chunk)
+        return sorted(found, key=lambda n: n.id)
+
+    def fetch_events(self, sql: str, params: Sequence) -> list[Notification]:
+        with self._read() as cur:
+            cur.execute(self.q(sql), params)
+            return [Notification(id=r[0], originator_id=r[1], originator_version=r[2], topic=r[3],
+                                 state=bytes(r[4])) for r in cur.fetchall()]
+
+    def fetch(self, sql: str, params: Sequence = ()) -> list[tuple]:
+        """Rows of a read-only query (``?`` placeholders)."""
+        with self._read() as cur:
+            cur.execute(self.q(sql), params)
+            return cur.fetchall()
+
+    def max_notification_id(self) -> int:
+        return self.fetch("SELECT size FROM log_head WHERE id = 1")[0][0]
+
+    def count_after(self, position: int, topics: Sequence[str] = ()) -> int:
+        """How many events (of ``topics``, if given) lie after ``position``."""
+        sql, params = "SELECT count(*) FROM events WHERE position > ?", [position]
+        if topics:
+            sql, params = sql + f" AND topic IN ({', '.join('?' * len(topics))})", params + list(topics)
+        return self.fetch(sql, params)[0][0]
+
+    def max_tracking_id(self, application_name: str) -> int | None:
+        rows = self.fetch("SELECT position FROM tracking WHERE name = ?", (application_name,))
+        return rows[0][0] if rows else None
+
+    def known_commands(self, command_ids: Sequence[str]) -> set[str]:
+        """Which of ``command_ids`` are recorded."""
+        found: set[str] = set()
+        ids = list(dict.fromkeys(command_ids))
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            found.update(r[0] for r in self.fetch(
+                f"SELECT command_id FROM commands WHERE command_id IN ({', '.join('?' * len(chunk))})", chunk))
+        return found
+
+    def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()):
+        raise NotImplementedError("Sankao's followers poll the log; they do not subscribe")
+
+
+def _hex(originator_id: UUID | str) -> str:
+    return originator_id.hex if isinstance(originator_id, UUID) else str(originator_id)
+
+
+def schema_statements(blob: str, bigint: str) -> list[str]:
+    """The tables of a Sankao store, in either dialect."""
+    return [
+        f"CREATE TABLE IF NOT EXISTS events (position {bigint} PRIMARY KEY, stream TEXT NOT NULL, "
+        f"version {bigint} NOT NULL, topic TEXT NOT NULL, state {blob} NOT NULL, UNIQUE (stream, version))",
+        "CREATE INDEX IF NOT EXISTS events_by_topic ON events (topic, position)",
+        f"CREATE TABLE IF NOT EXISTS log_head (id INTEGER PRIMARY KEY, size {bigint} NOT NULL)",
+        "INSERT INTO log_head (id, size) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
+        f"CREATE TABLE IF NOT EXISTS commands (command_id TEXT PRIMARY KEY, position {bigint} NOT NULL)",
+        f"CREATE TABLE IF NOT EXISTS tracking (name TEXT PRIMARY KEY, position {bigint} NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        f"INSERT INTO meta (key, value) VALUES ('format', '{FORMAT}') ON CONFLICT (key) DO NOTHING",
+    ]

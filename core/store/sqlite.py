@@ -1,0 +1,176 @@
+"""The embedded store: one SQLite file in WAL mode.
+
+Writes take the database's write lock at ``BEGIN IMMEDIATE`` (so a transaction
+never has to upgrade a read lock, which fails at once under contention) and
+wait up to 30 s for it. A store that cannot be written (a read-only copy, a
+file without write permission) is opened read-only, and as ``immutable`` where
+even that fails because SQLite cannot create its shared-memory file beside it.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from eventsourcing.persistence import IntegrityError
+
+from core.errors import StoreBusy, StoreDamaged, StoreNotReady, StoreReadOnly
+from core.store.location import StoreLocation
+from core.store.recorder import FORMAT, Recorder, schema_statements
+
+LOCK_TIMEOUT_S = 30
+
+
+class SQLiteRecorder(Recorder):
+    ph = "?"
+
+    def __init__(self, location: StoreLocation, *, read_only: bool = False):
+        super().__init__()
+        self.location = location
+        self.read_only = read_only
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._memory_uri = f"file:sankao-{id(self)}?mode=memory&cache=shared" if location.is_memory else None
+
+    # -- connections ---------------------------------------------------------------
+    def _connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._open()
+            self._local.conn, self._local.depth = conn, 0
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    def _open(self) -> sqlite3.Connection:
+        kwargs = {"isolation_level": None, "check_same_thread": False, "timeout": LOCK_TIMEOUT_S}
+        if self._memory_uri:
+            return sqlite3.connect(self._memory_uri, uri=True, **kwargs)
+        path = self.location.path
+        if not self.read_only:
+            return sqlite3.connect(path, **kwargs)
+        uri = f"file:{quote(str(path))}?mode=ro"
+        try:
+            conn = sqlite3.connect(uri, uri=True, **kwargs)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError:  # no -shm file and no right to make one: read it as it is
+            return sqlite3.connect(f"file:{quote(str(path))}?immutable=1", uri=True, **kwargs)
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    # -- transactions ----------------------------------------------------------------
+    @contextmanager
+    def _write(self):
+        if self.read_only:
+            raise StoreReadOnly(f"{self.location.describe()} is open read-only here; nothing was recorded")
+        conn = self._connection()
+        with self._errors():
+            conn.execute("BEGIN IMMEDIATE")
+            self._local.depth += 1
+            try:
+                yield conn.cursor()
+            except BaseException:
+                conn.rollback()
+                raise
+            else:
+                conn.commit()
+            finally:
+                self._local.depth -= 1
+
+    @contextmanager
+    def _read(self):
+        conn = self._connection()
+        with self._errors():
+            if self._local.depth:  # inside another transaction of this thread: read what it sees
+                yield conn.cursor()
+                return
+            conn.execute("BEGIN")
+            self._local.depth += 1
+            try:
+                yield conn.cursor()
+            finally:
+                self._local.depth -= 1
+                conn.rollback()
+
+    snapshot = _read
+
+    @contextmanager
+    def _errors(self):
+        try:
+            yield
+        except sqlite3.IntegrityError as exc:
+            raise IntegrityError(exc) from exc
+        except sqlite3.OperationalError as exc:
+            text = str(exc)
+            if "locked" in text or "busy" in text:
+                raise StoreBusy(f"{self.location.describe()} stayed locked by another process for "
+                                f"{LOCK_TIMEOUT_S} s; nothing of this step was recorded, run it again") from None
+            if "readonly" in text:
+                raise StoreReadOnly(f"{self.location.describe()} cannot be written here ({text}); "
+                                    "nothing was recorded") from None
+            if "no such table" in text:
+                raise StoreNotReady(f"{self.location.describe()} is not a Sankao store ({text})") from None
+            raise
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.ProgrammingError):
+                raise
+            raise StoreDamaged(f"{self.location.describe()} cannot be read: {exc}") from None
+
+    # -- creating and checking ---------------------------------------------------------
+    def create(self) -> bool:
+        """Create the tables if they are missing; True when this call made a new store."""
+        self.location.check_can_create()
+        existed = not self._memory_uri and self.location.path.exists() and self.location.path.stat().st_size > 0
+        conn = self._connection()
+        with self._errors():
+            if not self._memory_uri:
+                for attempt in range(50):  # switching to WAL needs a moment alone with the file
+                    try:
+                        conn.execute("PRAGMA journal_mode=WAL")
+                        break
+                    except sqlite3.OperationalError:
+                        time.sleep(0.1)
+            if existed:
+                self.check()
+        with self._write() as cur:
+            cur.execute("SELECT count(*) FROM sqlite_master WHERE name = 'events'")
+            made = cur.fetchone()[0] == 0
+            for statement in schema_statements("BLOB", "INTEGER"):
+                cur.execute(statement)
+        return made
+
+    def check(self) -> None:
+        """Raise a clear error unless this is a Sankao store Sankao can read."""
+        conn = self._connection()
+        with self._errors():
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "meta" in names:
+            found = self.fetch("SELECT value FROM meta WHERE key = 'format'")
+            if found and found[0][0] == FORMAT:
+                return
+            raise StoreDamaged(f"{self.location.describe()} has store format {found[0][0] if found else 'none'!r}; "
+                               f"this Sankao reads {FORMAT!r}")
+        if "stored_events" in names:
+            raise StoreNotReady(
+                f"{self.location.describe()} was written by Sankao 0.1 (the record in this file, the assessment in "
+                f"{Path(self.location.url).name}-assessment); this Sankao keeps both in one log and cannot "
+                "read it. It was not changed.")
+        raise StoreNotReady(f"{self.location.describe()} is not a Sankao store (no Sankao tables in it); "
+                            "nothing was changed")
+
+
+def writable(path: Path) -> bool:
+    """Whether SQLite can write the file (and its WAL companions beside it)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
