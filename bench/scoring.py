@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.bootstrap import Config, Platform  # noqa: E402
 from core.generate import generate_year  # noqa: E402
-from events import FACT_TOPICS  # noqa: E402
+from events import CONSEQUENCE_TOPICS  # noqa: E402
 from ingest import drop_pg_schema, pg_store  # noqa: E402
 
 
@@ -42,7 +42,7 @@ def run(db_bare: str, db_full: str, lines: list[str], label: str) -> None:
     full.scorer.run()
     done = time.perf_counter()
     rate = len(lines) / (done - start)
-    scored = full.app.recorder.max_notification_id() - full.app.recorder.count_after(0, FACT_TOPICS)
+    scored = full.app.recorder.max_notification_id() - full.app.recorder.count_after(0, CONSEQUENCE_TOPICS)
     past = datetime.fromisoformat("2023-08-20T12:00:00+08:00")
     board_times, score_times = [], []
     for _ in range(5):

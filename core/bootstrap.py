@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from core.errors import ConfigError
 from core.facts import stream_id
 from core.ledger import Ledger
-from core.plugins import indicator_names, installed_plugins, load_config
+from core.plugins import indicator_names, installed_plugins, load_config, merge_config, read_toml, same_rules
 from core.queries import Queries
 from core.rules import RulesBook
 from core.scoring import Scorer
@@ -37,8 +37,8 @@ class Config:
 
     :ivar db: a SQLite file path or a ``postgresql://`` URL.
     :ivar timezone: the assessment time zone.
-    :ivar plugins: the ``plugins.toml`` to use; None looks for ``./plugins.toml``,
-        else uses every installed plugin with its defaults.
+    :ivar plugins: a ``plugins.toml`` laid over the built-in defaults for the first
+        rules of a new store; None: the built-in defaults alone.
     :ivar sources: where each setting came from (``{"db": "--db"}``), named in errors.
     """
 
@@ -63,10 +63,9 @@ class Config:
         return StoreLocation(self.db, self.source("db"))
 
     def plugins_path(self) -> Path | None:
-        if self.plugins:
-            return Path(self.plugins)
-        local = Path("plugins.toml")
-        return local if local.exists() else None
+        """The plugins.toml named by ``--plugins``/``SANKAO_PLUGINS``; None means the built-in defaults
+        (never a file found in the working directory: the rules must not depend on where Sankao runs)."""
+        return Path(self.plugins) if self.plugins else None
 
 
 def time_zone(config: Config) -> ZoneInfo:
@@ -107,26 +106,29 @@ class Platform:
         """Every ``RulesApplied`` recorded, oldest first."""
         return list(self.app.events.get(stream_id("rules")))
 
-    def rules_drift(self) -> str | None:
-        """A plain sentence when the configured ``plugins.toml`` differs from the rules in force, else None."""
+    def rules_in_force(self) -> dict:
+        """The latest recorded rules, or (before anything is recorded) the rules a first command records."""
         recorded = self.recorded_rules()
+        return recorded[-1].plugins if recorded else self.plugin_config
+
+    def rules_drift(self) -> str | None:
+        """A plain sentence when the ``plugins.toml`` named by the configuration would change the rules
+        recorded last, else None."""
+        path = self.config.plugins_path()
+        recorded = self.recorded_rules() if path else []
         if not recorded:
             return None
         latest = recorded[-1]
-        if _comparable(latest.plugins) == _comparable(self.plugin_config):
+        proposed = merge_config(latest.plugins, read_toml(path), self.installed, str(path))
+        if same_rules(latest.plugins, proposed):
             return None
-        source = self.config.plugins_path() or "the built-in defaults"
-        return (f"note: {source} differs from the rules recorded at {latest.timestamp.isoformat()} by "
+        return (f"note: {path} differs from the rules recorded at {latest.timestamp.isoformat()} by "
                 f"{latest.actor} (effective {latest.effective or 'from the start'}); scores use the "
                 "recorded rules. Run 'sankao plugins apply' to put the file in force.")
 
     def close(self) -> None:
         """Release the store's connections."""
         self.app.close()
-
-
-def _comparable(plugins: dict) -> dict:
-    return {name: (cfg["enabled"], cfg["settings"]) for name, cfg in plugins.items() if cfg["enabled"]}
 
 
 def bootstrap(config: Config | None = None) -> Platform:

@@ -24,9 +24,12 @@ def parse_instant(text: str, field: str = "at") -> datetime:
     if value.tzinfo is None:
         raise ValueError(f"{field}: {text!r} has no UTC offset (write it like 2023-03-01T09:00:00+08:00)")
     try:
-        return value.astimezone(UTC)
+        value = value.astimezone(UTC)
     except OverflowError:
         raise ValueError(f"{field}: {text!r} is out of range") from None
+    if value.year < 1900:
+        raise ValueError(f"{field}: {text!r} is before 1900 (years run from 1900 to 9999)")
+    return value
 
 
 def local_date(instant: datetime, tz: ZoneInfo) -> date:
@@ -37,23 +40,26 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_day(text: str) -> date:
-    """A business date written ``YYYY-MM-DD`` exactly (no week dates, no other forms)."""
+    """A business date written ``YYYY-MM-DD`` exactly (no week dates, no other forms), years 1900 to 9999."""
     try:
         if not isinstance(text, str) or not _DATE.fullmatch(text):
             raise ValueError
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{text!r} is not a date written YYYY-MM-DD") from None
+    if day.year < 1900:
+        raise ValueError(f"{text!r} is before 1900 (years run from 1900 to 9999)")
+    return day
 
 
-_PERIOD = re.compile(r"(?!0000)[0-9]{4}-(0[1-9]|1[0-2])")
+_PERIOD = re.compile(r"(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2])")
 
 
 @lru_cache(maxsize=4096)
 def parse_period(text: str) -> tuple[int, int]:
     """``(year, month)`` of a period written ``YYYY-MM`` exactly."""
     if not isinstance(text, str) or not _PERIOD.fullmatch(text):
-        raise ValueError(f"period: {text!r} is not a month written YYYY-MM")
+        raise ValueError(f"period: {text!r} is not a month written YYYY-MM (years 1900 to 9999)")
     return int(text[:4]), int(text[5:])
 
 

@@ -246,20 +246,48 @@ def flatten_messages(messages, prefix="") -> list[str]:
     return out
 
 
+def _no_duplicates(pairs: list) -> dict:
+    seen: dict = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _DuplicateKey(key)
+        seen[key] = value
+    return seen
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates)
+
+
+def decode_json(text: str) -> object:
+    """A JSON text; a leading byte-order mark (Excel writes one) is read past.
+
+    Raises ``CommandRejected`` saying what is wrong, at which column (counted in
+    characters from 1), and the text that starts there.
+    """
+    text = text.lstrip("\ufeff").rstrip("\r\n")
+    try:
+        return _DECODER.decode(text)
+    except _DuplicateKey as exc:
+        raise CommandRejected("", None, f"not a JSON object Sankao reads: the key {exc.args[0]!r} appears twice") \
+            from None
+    except json.JSONDecodeError as exc:
+        here = text[exc.pos:exc.pos + 24]
+        where = f"here: {here!r}" if here else "at the end of the line"
+        raise CommandRejected("", None, f"not valid JSON: {exc.msg} at column {exc.pos + 1} ({where})") from None
+    except RecursionError:
+        raise CommandRejected("", None, "not a JSON object Sankao reads (nested too deeply)") from None
+
+
 def parse_line(text: str | dict) -> Command:
     """Parse one batch line (a JSON text or an already decoded object).
 
     Raises ``CommandRejected`` naming the field and the rule.
     """
-    if isinstance(text, dict):
-        raw = text
-    else:
-        try:
-            raw = json.loads(text)
-        except ValueError as exc:
-            raise CommandRejected("", None, f"not a JSON object ({exc.msg} at column {exc.colno})") from None
-        except RecursionError:
-            raise CommandRejected("", None, "not a JSON object Sankao reads (nested too deeply)") from None
+    raw = text if isinstance(text, dict) else decode_json(text)
     if not isinstance(raw, dict):
         raise CommandRejected("", None, "not a JSON object")
     cmd = raw.get("cmd")

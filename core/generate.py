@@ -19,7 +19,7 @@ def _at(day: date, minute_of_day: int) -> datetime:
 
 
 def generate_year(*, units: int = 8, projects: int = 160, year: int = 2023, seed: int = 1,
-                  tz: ZoneInfo = SHANGHAI, cross_year: bool = False) -> list[dict]:
+                  tz: ZoneInfo = SHANGHAI, cross_year: bool = False, id_prefix: str | None = None) -> list[dict]:
     """Command dicts of one year, in recorded order.
 
     With ``cross_year`` the units start in the autumn of the year before: some have
@@ -110,7 +110,7 @@ def generate_year(*, units: int = 8, projects: int = 160, year: int = 2023, seed
                 assert date.fromisoformat(command[key]) <= seq_at.astimezone(tz).date(), command
     out = []
     for n, (at, _seq, command) in enumerate(timeline, start=1):
-        out.append({**command, "id": f"g{seed}-{n:06d}", "at": at.isoformat()})
+        out.append({**command, "id": f"{id_prefix or f'g{seed}-'}{n:06d}", "at": at.isoformat()})
     return out
 
 

@@ -27,7 +27,7 @@ from core.decide import Stamp, decide
 from core.errors import CommandRejected, ConcurrentWrite
 from core.facts import Facts, stream_id
 from core.store.app import SankaoApplication
-from events import FACT_TOPICS
+from events import CONSEQUENCE_TOPICS
 from events import facts as ev
 
 MAX_RETRIES = 30
@@ -62,13 +62,13 @@ class Ledger:
 
     # -- reading -------------------------------------------------------------
     def notifications(self, after: int = 0, limit: int | None = None,
-                      topics: tuple[str, ...] = FACT_TOPICS) -> Iterator[tuple[int, ev.Recorded]]:
-        """The log after position ``after``: ``(position, event)`` in recorded order, facts only
-        unless ``topics`` says otherwise (``()``: every event)."""
+                      exclude: tuple[str, ...] = CONSEQUENCE_TOPICS) -> Iterator[tuple[int, ev.Recorded]]:
+        """The log after position ``after``: ``(position, event)`` in recorded order, leaving out the
+        topics ``exclude`` (by default the consequences: the record alone; ``()``: every event)."""
         start, left = after + 1, limit
         while left is None or left > 0:
             size = 2000 if left is None else min(2000, left)
-            batch = self.app.recorder.select_notifications(start=start, limit=size, topics=topics)
+            batch = self.app.recorder.select_notifications(start=start, limit=size, exclude=exclude)
             for notification in batch:
                 yield notification.id, self.app.mapper.to_domain_event(notification)
             if len(batch) < size:
@@ -180,9 +180,13 @@ class Ledger:
                               "nothing of this batch was recorded, run the command again")
 
     def load(self, lines: Iterable[tuple[int, str]], actor: str, *, batch_size: int = 500,
-             progress: Callable[[int], None] | None = None) -> LoadReport:
-        """Record numbered lines in order, stopping at the first rejected one."""
-        report = LoadReport()
+             progress: Callable[[int], None] | None = None, report: LoadReport | None = None) -> LoadReport:
+        """Record numbered lines in order, stopping at the first rejected one.
+
+        ``report`` (a fresh one if not given) counts what was recorded as it goes,
+        so that a caller still knows what was kept when the store fails mid-way.
+        """
+        report = report if report is not None else LoadReport()
         batch: list = []
         for item in lines:
             batch.append(item)

@@ -7,6 +7,7 @@ is no global one.
 from __future__ import annotations
 
 import tomllib
+from importlib import resources
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as dt_time
@@ -58,13 +59,27 @@ def _plain(value):
     return value
 
 
-def validate_config(raw: dict, installed: dict[str, type], source: str = "plugins.toml") -> dict:
-    """Validate a ``plugins.toml`` document against the installed plugins.
+def _table_problems(name: str, table, installed: dict[str, type], where: str) -> list[str]:
+    if name not in installed:
+        return [f"{where}: unknown plugin (installed: {', '.join(sorted(installed))})"]
+    if not isinstance(table, dict):
+        return [f"{where}: must be a table"]
+    enabled = table.get("enabled", True)
+    return [] if isinstance(enabled, bool) else [f"{where} enabled: must be true or false"]
 
-    Returns ``{name: {"enabled", "version", "settings"}}`` in file order, enabled
-    plugins first-listed first; raises ``ConfigError`` listing every problem at once.
+
+def merge_config(current: dict, raw: dict, installed: dict[str, type], source: str = "plugins.toml") -> dict:
+    """The rules ``current`` with the ``plugins.toml`` document ``raw`` laid over them.
+
+    A plugin the document names is enabled unless ``enabled = false``; the keys of
+    its table replace those of its current settings, keys it does not name keep
+    their current values. A plugin the document does not name keeps its state and
+    settings. The result lists every installed plugin as
+    ``{name: {"enabled", "version", "settings"}}``: the current ones in their order
+    (the order scores list indicators in), then new ones in the document's order.
+    Every problem is reported at once in one ``ConfigError``.
     """
-    problems, out = [], {}
+    problems, out = [], {name: dict(cfg) for name, cfg in current.items()}
     unsure_weights = False  # an indicator's table failed: its weight is unknown
     tables = raw.get("plugins")
     extra = sorted(set(raw) - {"plugins"})
@@ -74,29 +89,26 @@ def validate_config(raw: dict, installed: dict[str, type], source: str = "plugin
         raise ConfigError(f"{source}: no [plugins.NAME] tables found")
     for name, table in tables.items():
         where = f"{source} [plugins.{name}]"
-        cls = installed.get(name)
-        if cls is None:
-            problems.append(f"{where}: unknown plugin (installed: {', '.join(sorted(installed))})")
+        found = _table_problems(name, table, installed, where)
+        if found:
+            problems.extend(found)
             continue
-        if not isinstance(table, dict):
-            problems.append(f"{where}: must be a table")
-            continue
-        enabled = table.get("enabled", True)
-        if not isinstance(enabled, bool):
-            problems.append(f"{where} enabled: must be true or false")
-        settings_in = {k: _plain(v) for k, v in table.items() if k not in RESERVED}
+        cls = installed[name]
+        schema = cls.Settings()
+        previous = (current.get(name) or {}).get("settings")
+        base = schema.dump(previous) if previous else {}
+        given = {k: _plain(v) for k, v in table.items() if k not in RESERVED}
         try:
-            settings = cls.Settings().load(settings_in)
+            settings = schema.load({**base, **given})
         except ValidationError as exc:
             problems.extend(f"{where} {line.replace('unknown field', 'unknown key')}"
                             for line in sorted(flatten_messages(exc.messages)))
             unsure_weights = unsure_weights or hasattr(cls, "sankao_indicator")
             continue
-        out[name] = {"enabled": enabled is True, "version": str(getattr(cls, "version", "0")),
+        out[name] = {"enabled": table.get("enabled", True) is True, "version": str(getattr(cls, "version", "0")),
                      "settings": settings}
     for name, cls in installed.items():
-        out.setdefault(name, {"enabled": False, "version": str(getattr(cls, "version", "0")),
-                              "settings": None})
+        out.setdefault(name, {"enabled": False, "version": str(getattr(cls, "version", "0")), "settings": None})
     checked = [cfg for cfg in out.values() if cfg["enabled"] and isinstance(cfg["settings"], dict)]
     if checked and not unsure_weights:
         weights = [w for w in (cfg["settings"].get("weight") for cfg in checked) if w is not None]
@@ -108,12 +120,62 @@ def validate_config(raw: dict, installed: dict[str, type], source: str = "plugin
     return out
 
 
+def defaults(installed: dict[str, type]) -> dict:
+    """The built-in defaults (``plugins/defaults.toml``): SCORING.md's plugins and settings, in its order.
+
+    Installed plugins the defaults do not name (third-party ones) are listed disabled.
+    """
+    text = resources.files("plugins").joinpath("defaults.toml").read_text(encoding="utf-8")
+    return merge_config({}, tomllib.loads(text), installed, "the built-in defaults")
+
+
 def load_config(path: Path | None, installed: dict[str, type]) -> dict:
-    """The plugins configuration from ``path`` (or every installed plugin with its defaults)."""
-    if path is None:
-        raw = {"plugins": {name: {} for name in installed}}
-        return validate_config(raw, installed, "built-in defaults")
-    return validate_config(read_toml(path), installed, str(path))
+    """The rules a new store starts with: the built-in defaults, with ``path`` laid over them if given."""
+    config = defaults(installed)
+    return config if path is None else merge_config(config, read_toml(path), installed, str(path))
+
+
+def same_rules(a: dict, b: dict) -> bool:
+    """Whether two sets of rules enable the same plugins with the same settings (versions aside)."""
+    def comparable(plugins):
+        return {name: cfg["settings"] for name, cfg in plugins.items() if cfg["enabled"]}
+    return comparable(a) == comparable(b)
+
+
+def rule_changes(old: dict, new: dict) -> list[str]:
+    """What changes from rules ``old`` to ``new``, a line each, in words an office reads."""
+    lines = []
+    for name in dict.fromkeys([*old, *new]):
+        before, after = old.get(name) or {"enabled": False}, new.get(name) or {"enabled": False}
+        if before["enabled"] and not after["enabled"]:
+            lines.append(f"{name}: enabled -> disabled")
+            continue
+        if after["enabled"] and not before["enabled"]:
+            lines.append(f"{name}: disabled -> enabled, settings {show_setting(after.get('settings'))}")
+            continue
+        if not after["enabled"]:
+            continue
+        old_settings, new_settings = before.get("settings") or {}, after.get("settings") or {}
+        for key in dict.fromkeys([*old_settings, *new_settings]):
+            if old_settings.get(key) != new_settings.get(key):
+                lines.append(f"{name}.{key}: {show_setting(old_settings.get(key))} -> {show_setting(new_settings.get(key))}")
+        if before.get("version") != after.get("version"):
+            lines.append(f"{name}: version {before.get('version')} -> {after.get('version')}")
+    return lines
+
+
+def show_setting(value) -> str:
+    """A setting as a plugins.toml would write it."""
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {show_setting(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
+        return format(Decimal(str(value)).normalize(), "f")
+    if isinstance(value, str):
+        try:
+            return format(Decimal(value).normalize(), "f")
+        except ArithmeticError:
+            return f'"{value}"'
+    return "none" if value is None else str(value).lower()
 
 
 @dataclass

@@ -29,10 +29,14 @@ class Queries:
         return [Rules(e.command_id, 0, e.effective, e.plugins)
                 for e in self.app.events.get(stream_id("rules")) if e.timestamp <= known_at]
 
-    def _board_rows(self, period: str, known_at: datetime, restated: bool) -> tuple[bool, list[dict]]:
+    def _unit(self, unit: str, known_at: datetime) -> list:
+        """The unit's recorded events as known at ``known_at`` (empty: not registered then)."""
+        return [e for e in self.app.events.get(stream_id("unit", unit)) if e.timestamp <= known_at]
+
+    def _board_rows(self, query: str, period: str, known_at: datetime, restated: bool) -> tuple[bool, list[dict]]:
         year, month = parse_period(period)
         if local_date(known_at, self.tz) < month_start(year, month):
-            raise NotFound(f"board {period}: no board yet as known at {known_at.isoformat()}; "
+            raise NotFound(f"{query}: no board yet as known at {known_at.isoformat()}; "
                            "a month's board exists from its first day on")
         latest = {}
         # newest first: a frozen board ends the search; otherwise each unit's latest change wins
@@ -53,9 +57,12 @@ class Queries:
         return False, [entry_dict(e) for e in ranked]
 
     def board(self, period: str, known_at: datetime | None = None, restated: bool = False) -> dict:
-        """``sankao board PERIOD``."""
+        """``sankao board PERIOD``; a month no unit is assessed in is ``NotFound``."""
         known_at = known_at or now()
-        frozen, rows = self._board_rows(period, known_at, restated)
+        frozen, rows = self._board_rows(f"board {period}", period, known_at, restated)
+        if not rows:
+            raise NotFound(f"board {period}: no unit is assessed in {period} as known at {known_at.isoformat()} "
+                           f"(no unit has targets for {period[:4]}, or every assessed weight is 0)")
         finals = [report.money(r["final"]) for r in rows]
         spread = max(map(Decimal, finals)) - min(map(Decimal, finals)) if finals else 0
         return {"period": period, "known_at": known_at.isoformat(), "frozen": frozen,
@@ -64,18 +71,27 @@ class Queries:
     def score(self, unit: str, period: str, known_at: datetime | None = None, restated: bool = False) -> dict:
         """``sankao score UNIT PERIOD``."""
         known_at = known_at or now()
-        frozen, rows = self._board_rows(period, known_at, restated)
+        query = f"score {unit} {period}"
+        frozen, rows = self._board_rows(query, period, known_at, restated)
         row = next((r for r in rows if r["unit"] == unit), None)
         if row is None:
-            raise NotFound(f"score {unit} {period}: {unit} is not on the board of {period} as known at "
-                           f"{known_at.isoformat()} (unknown unit, or no targets for the year)")
+            history = self._unit(unit, known_at)
+            if not history:
+                raise NotFound(f"{query}: {unit} is not a registered unit as known at {known_at.isoformat()}")
+            if not any(getattr(e, "year", None) == int(period[:4]) for e in history):
+                raise NotFound(f"{query}: {unit} has no targets for {period[:4]} as known at "
+                               f"{known_at.isoformat()}, so it is not assessed")
+            raise NotFound(f"{query}: {unit} is not on the board of {period} as known at {known_at.isoformat()} "
+                           "(every weight it is assessed with is 0)")
         answer = report.entry(row, with_indicators=True)
         answer.update(period=period, known_at=known_at.isoformat(), frozen=frozen)
         return answer
 
     def notices(self, unit: str | None = None, known_at: datetime | None = None) -> list[dict]:
-        """``sankao notices``: letters and sheets in recorded order."""
+        """``sankao notices``: letters and sheets in recorded order; an unknown unit is ``NotFound``."""
         known_at = known_at or now()
+        if unit is not None and not self._unit(unit, now()):
+            raise NotFound(f"notices: {unit} is not a registered unit")
         found = []
         for event in self.app.events.get(NOTICES):
             if event.timestamp > known_at:

@@ -25,7 +25,7 @@ from core.reach import months_moved
 from core.rules import RulesBook
 from core.store.app import SankaoApplication
 from core.view import CasesView, FactsView
-from events import FACT_TOPICS
+from events import CONSEQUENCE_TOPICS
 from events import assessment as out
 from events import facts as ev
 
@@ -63,7 +63,7 @@ class Scorer:
 
     def behind(self) -> int:
         """How many facts are recorded but not scored yet."""
-        return self.app.recorder.count_after(self.done(), FACT_TOPICS)
+        return self.app.recorder.count_after(self.done(), CONSEQUENCE_TOPICS)
 
     # -- state -----------------------------------------------------------------
     def _load_state(self) -> None:
@@ -77,7 +77,8 @@ class Scorer:
         self.versions: dict = defaultdict(int)
         start = 1
         while start <= done:
-            batch = self.app.recorder.select_notifications(start=start, limit=2000, stop=done, topics=FACT_TOPICS)
+            batch = self.app.recorder.select_notifications(start=start, limit=2000, stop=done,
+                                                           exclude=CONSEQUENCE_TOPICS)
             for n in batch:
                 self.facts.apply(self.app.mapper.to_domain_event(n), n.id)
             if not batch:
@@ -129,7 +130,8 @@ class Scorer:
         while True:
             self._load_state()
             start = self._state_at
-            batch = self.app.recorder.select_notifications(start=start + 1, limit=self.chunk, topics=FACT_TOPICS)
+            batch = self.app.recorder.select_notifications(start=start + 1, limit=self.chunk,
+                                                           exclude=CONSEQUENCE_TOPICS)
             if not batch:
                 return total
             derived_events = []
@@ -155,25 +157,24 @@ class Scorer:
             if progress:
                 progress(len(batch))
 
-    def trial(self, plugins: dict) -> int:
+    def trial(self, plugins: dict) -> dict:
         """Run a proposed set of plugins over the facts scored so far, recording nothing.
 
         Every hook is exercised (indicators and coefficient for every unit and month
         with targets, a dispatch on the last dispatch date, ranking and month-close
         consequences), so a plugin that raises or answers nonsense is named before
-        its rules are put in force. Returns how many figures were computed.
+        its rules are put in force. Returns ``{(unit, period): figures}``.
         """
         ps = build_manager(plugins, self.rulebook.installed)
         self._load_state()
-        computed = 0
+        computed = {}
         for year in sorted({y for unit in self.facts.units.values() for y in unit.targets}):
             for month in range(1, 13):
                 period = period_name(year, month)
                 entries = []
                 for unit in sorted(self.facts.units):
                     if self.view.targets(unit, year) is not None:
-                        figures = self.figures(ps, unit, period)
-                        computed += 1
+                        figures = computed[(unit, period)] = self.figures(ps, unit, period)
                         if figures["assessed"]:
                             entries.append(BoardEntry(unit, figures["base"], figures["coefficient"],
                                                       figures["deduction"], figures["final"],
@@ -186,6 +187,27 @@ class Scorer:
                 for d in decisions or ():
                     self._check_notice(plugin, d)
         return computed
+
+    def preview(self, plugins: dict, effective: date | None) -> dict[str, list[tuple]]:
+        """The months whose figures ``plugins`` in force from ``effective`` would move, recording nothing.
+
+        Runs ``trial`` first. Returns ``{period: [(unit, final now, final then), …]}``
+        for every month that begins on or after ``effective``, units whose final
+        would change (``None``: not on that board).
+        """
+        proposed = self.trial(plugins)
+        moved: dict[str, list[tuple]] = {}
+        for (unit, period), figures in sorted(proposed.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+            year, month = parse_period(period)
+            first = first_month_from(effective, year)
+            if first is None or month < first:
+                continue
+            now = self.latest.get((unit, period))
+            before = now.final if now is not None and now.assessed else None
+            after = figures["final"] if figures["assessed"] else None
+            if before != after:
+                moved.setdefault(period, []).append((unit, before, after))
+        return moved
 
     def _check_notice(self, plugin: str, d) -> None:
         if not isinstance(d, NoticeDecision) or d.level not in ("green", "orange", "red", "feedback") \

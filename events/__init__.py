@@ -28,9 +28,13 @@ def _topics(*classes) -> tuple[str, ...]:
 
 FACT_TOPICS = _topics(UnitRegistered, TargetsSet, ProjectPlanned, ProjectSigned, ProjectLanded, ConstructionStarted,
                       ProjectWithdrawn, FactCorrected, DispatchHeld, MonthCloseRequested, RulesApplied, BatchRecorded)
-"""The stored topics of every fact (what commands record); the rest of the log is consequences."""
+"""The stored topics of every fact (what commands record)."""
+CONSEQUENCE_TOPICS = _topics(ScoreChanged, NoticeIssued, BoardFrozen)
+"""The stored topics of what the engine records. Readers of the facts take every event that is not one
+of these, so that an event whose topic was damaged is reported, not silently passed over."""
 
 __all__ = [
+    "CONSEQUENCE_TOPICS",
     "FACT_TOPICS",
     "BatchRecorded",
     "BoardFrozen",

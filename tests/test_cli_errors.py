@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
+import sys
+import threading
+import time
 import uuid
 
 import pytest
 
-from conftest import PG_URL, _drop_schema, require_pg
+from conftest import PG_URL, ROOT, _drop_schema, require_pg
 
 
 def test_a_file_that_is_not_utf8_is_refused_before_the_store_is_touched(cli, tmp_path):
@@ -68,3 +73,93 @@ def test_init_creates_the_schema_and_a_load_before_init_says_what_to_do(cli, tmp
         assert cli(fresh, "events", "--json").stdout.strip() == "[]"
     finally:
         _drop_schema(fresh.rsplit("=", 1)[1])
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("url,message", [
+    ("postgresql://postgres@127.0.0.1:5432/no_such_db", "there is no database 'no_such_db' on that server"),
+    ("postgresql://no_such_role@127.0.0.1:5432/test", "the server has no role 'no_such_role'"),
+])
+def test_postgres_failures_say_which(cli, url, message):
+    require_pg()
+    started = time.monotonic()
+    result = cli(url, "events", expect=1)
+    assert message in result.stderr and result.stderr.count("\n") == 1
+    assert time.monotonic() - started < 5
+
+
+class _Proxy:
+    """A TCP relay to PostgreSQL that can be cut, as a server stopping mid-way would cut it."""
+
+    def __init__(self, port: int = 5432):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port, self.target, self.sockets, self.open = self.listener.getsockname()[1], port, [], True
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while self.open:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.target))
+            self.sockets += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(a, b):
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+
+    def cut(self):
+        self.open = False
+        self.listener.close()
+        for s in self.sockets:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+
+
+@pytest.mark.postgres
+def test_postgres_stopping_mid_load_fails_fast_and_says_what_was_kept(cli, tmp_path):
+    require_pg()
+    from core.generate import generate_year
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    direct = f"{PG_URL}?schema={schema}"
+    proxy = _Proxy()
+    relayed = f"postgresql://postgres@127.0.0.1:{proxy.port}/test?schema={schema}"
+    lines = generate_year(units=20, projects=3000, seed=9)
+    path = tmp_path / "big.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    try:
+        cli(direct, "init")
+        load = subprocess.Popen([sys.executable, "-m", "core.cli", "--db", relayed, "load", str(path), "--no-score"],
+                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if len(json.loads(cli(direct, "events", "--json", "--after", "1000", "--limit", "1").stdout)):
+                break
+            time.sleep(0.05)
+        proxy.cut()
+        cut_at = time.monotonic()
+        _, err = load.communicate(timeout=60)
+        assert time.monotonic() - cut_at < 10, "failing took too long"
+        assert load.returncode == 1, err
+        assert err.startswith("error: PostgreSQL 127.0.0.1:") and "Kept: " in err and "Traceback" not in err
+        assert "Run the same command again to finish: lines already recorded are skipped." in err
+        kept = int(err.split("Kept: ")[1].split(" ")[0])
+        assert 0 < kept < len(lines)
+        rerun = cli(direct, "load", str(path), "--no-score")
+        assert f"skipped {kept}" in rerun.stderr or "skipped" in rerun.stderr
+        ids = [e["command_id"] for e in json.loads(cli(direct, "events", "--json").stdout)
+               if e["type"] not in ("BatchRecorded", "RulesApplied")]
+        assert ids == [line["id"] for line in lines]
+    finally:
+        proxy.cut()
+        _drop_schema(schema)

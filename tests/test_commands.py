@@ -103,7 +103,13 @@ CASES = [
      "at 2998-12-31T16:00:00+00:00 is later than now"),
     ({"cmd": "register_unit", "unit": "U9", "name": "n", "category": "x", "at": "2023-03-01T10:00:00"},
      "at: '2023-03-01T10:00:00' has no UTC offset"),
-    ("{not json", "not a JSON object"),
+    ("{not json", "not valid JSON: Expecting property name enclosed in double quotes at column 2"),
+    ('{"cmd": "dispatch", "date": "2023-02-06", "date": "2023-02-07"}', "the key 'date' appears twice"),
+    ({"cmd": "plan_project", "project": "P9", "unit": "U1", "name": "x", "planned_on": "0001-01-01"},
+     "planned_on: '0001-01-01' is before 1900"),
+    ({"cmd": "set_targets", "unit": "U1", "year": 1899, "annual": "0", "quarterly": ["0", "0", "0", "0"],
+      "monthly": "0", "planned": 0, "landed": 0}, "year: Must be greater than or equal to 1900"),
+    ({"cmd": "close_month", "period": "1899-12"}, "period: '1899-12' is not a month written YYYY-MM"),
     ("[" * 100000 + "]" * 100000, "nested too deeply"),
     ({"cmd": "close_month", "period": "2023-+1"}, "period: '2023-+1' is not a month written YYYY-MM"),
     ({"cmd": "close_month", "period": "2023- 2"}, "period: '2023- 2' is not a month written YYYY-MM"),
@@ -122,6 +128,8 @@ CASES = [
      "weights.annual_amount: '1e5000' is not a number from 0 to 1000000"),
     ({"cmd": "register_unit", "unit": "U9", "name": "n", "category": "x", "at": "0001-01-01T00:00:00+08:00"},
      "at: '0001-01-01T00:00:00+08:00' is out of range"),
+    ({"cmd": "register_unit", "unit": "U9", "name": "n", "category": "x", "at": "0001-01-02T00:00:00+08:00"},
+     "at: '0001-01-02T00:00:00+08:00' is before 1900"),
 ]
 
 

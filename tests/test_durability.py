@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT, write_lines
 from core.bootstrap import Config, Platform
 from core.generate import generate_year
-from events import FACT_TOPICS
+from events import CONSEQUENCE_TOPICS
 
 
 def _recorded_ids(platform) -> list[str]:
@@ -125,7 +125,7 @@ def test_two_scoring_workers_at_once_record_each_consequence_once(store_url, mak
 def _consequences(platform) -> list:
     return [platform.app.mapper.to_domain_event(n)
             for n in platform.app.recorder.select_notifications(start=1, limit=10_000_000)
-            if n.topic not in FACT_TOPICS]
+            if n.topic in CONSEQUENCE_TOPICS]
 
 
 def _derived(platform) -> list:

@@ -39,7 +39,13 @@ BAD = [
      "plan_project P1: project P1 is already planned"),
     ({"cmd": "land_project", "project": "P1", "landed_on": "2023-01-06"}, "land_project P1: project P1 is not signed"),
     ({"cmd": "close_month", "period": "2023-02"}, "close_month 2023-02: period: the previous month 2023-01 is not closed yet"),
-    ("this is not json", "not a JSON object (Expecting value at column 1)"),
+    ("this is not json", "not valid JSON: Expecting value at column 1 (here: 'this is not json')"),
+    ('{"cmd": "register_unit", "unit": "U9", "name": "x" "category": "c"}',
+     """not valid JSON: Expecting ',' delimiter at column 52 (here: '"category": "c"}')"""),
+    ('{"cmd": "dispatch", "date": "2023-02-06",}',
+     "not valid JSON: Expecting property name enclosed in double quotes at column 42 (here: '}')"),
+    ('{"cmd": "dispatch", "date": "2023-02-06"', "not valid JSON: Expecting ',' delimiter at column 41 (at the end "
+                                                 "of the line)"),
 ]
 
 

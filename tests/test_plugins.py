@@ -15,7 +15,7 @@ from conftest import ROOT, SCENARIO
 from core.bootstrap import Config, Platform
 from core.errors import ConfigError, PluginError
 from core.plugins import installed_plugins, load_config
-from events import FACT_TOPICS
+from events import CONSEQUENCE_TOPICS
 
 SAMPLE = ROOT / "tests" / "sample_plugin"
 
@@ -93,7 +93,8 @@ def test_disabling_monthly_increment_from_july_changes_boards_from_july_only(sto
     frozen, restated = boards(), boards("--restated")
     off = toml_with(tmp_path, replace={"[plugins.monthly_increment]    # 月度增量目标\nweight = 15":
                                        "[plugins.monthly_increment]    # 月度增量目标\nenabled = false\nweight = 15"})
-    applied = cli(store_url, "plugins", "apply", str(off), "--effective", "2023-07-01", "--actor", "office-admin")
+    applied = cli(store_url, "plugins", "apply", str(off), "--effective", "2023-07-01", "--actor", "office-admin",
+                  "--yes")
     assert "rules in force from 2023-07-01, recorded by office-admin" in applied.stdout
     assert boards() == frozen
     after = boards("--restated")
@@ -107,7 +108,9 @@ def test_disabling_monthly_increment_from_july_changes_boards_from_july_only(sto
     assert listed["monthly_increment"]["enabled"] is False
     assert listed["annual_amount"]["since"] == "the start"
     assert listed["annual_amount"]["hooks"] == ["sankao_indicator", "sankao_measure"]
-    assert "differs from the rules recorded" in cli(store_url, "board", "2023-07").stderr
+    assert cli(store_url, "board", "2023-07").stderr == ""  # the rules come from the store, not from a file here
+    assert "differs from the rules recorded" in cli(store_url, "--plugins", str(ROOT / "plugins.toml"),
+                                                    "board", "2023-07").stderr
     bad = cli(store_url, "plugins", "apply", str(off), "--effective", "July", expect=2)
     assert "'July' is not a date written YYYY-MM-DD nor 'start'" in bad.stderr
 
@@ -116,7 +119,7 @@ def test_rules_applied_without_a_date_change_nothing_before_today(sqlite_url, cl
     cli(sqlite_url, "load", str(SCENARIO / "commands.jsonl"))
     before = cli(sqlite_url, "board", "2023-12", "--restated", "--json").stdout
     heavier = toml_with(tmp_path, replace={"weight = 30": "weight = 60"})
-    result = cli(sqlite_url, "plugins", "apply", str(heavier))
+    result = cli(sqlite_url, "plugins", "apply", str(heavier), "--yes")
     assert "rules in force from 20" in result.stdout and "2023" not in result.stdout.split(",")[0]
     after = cli(sqlite_url, "board", "2023-12", "--restated", "--json").stdout
     assert json.loads(after)["units"] == json.loads(before)["units"]
@@ -138,7 +141,7 @@ def test_third_party_plugin_joins_without_core_changes(sample_plugin, store_url,
     cli(store_url, "load", str(SCENARIO / "commands.jsonl"))
     before = json.loads(cli(store_url, "board", "2023-06", "--restated", "--json").stdout)
     on = toml_with(tmp_path, "\n[plugins.construction_starts]\nweight = 10\n")
-    cli(store_url, "plugins", "apply", str(on), "--effective", "start")
+    cli(store_url, "plugins", "apply", str(on), "--effective", "start", "--yes")
     listed = {p["name"]: p for p in json.loads(cli(store_url, "plugins", "list", "--json").stdout)}
     assert listed["construction_starts"]["enabled"] is True
     assert listed["construction_starts"]["settings"] == {"weight": "10", "share": "1"}
@@ -153,7 +156,7 @@ def test_third_party_plugin_joins_without_core_changes(sample_plugin, store_url,
 def test_a_plugin_answering_for_another_indicator_is_refused(sample_plugin, sqlite_url, cli, tmp_path):
     cli(sqlite_url, "load", str(SCENARIO / "commands.jsonl"))
     steal = toml_with(tmp_path, '\n[plugins.flaky_indicator]\nmode = "steal"\n')
-    result = cli(sqlite_url, "plugins", "apply", str(steal), "--effective", "start", expect=1)
+    result = cli(sqlite_url, "plugins", "apply", str(steal), "--effective", "start", "--yes", expect=1)
     assert 'plugin "flaky_indicator" returned nonsense from sankao_measure' in result.stderr
     assert "Measure(plugin='annual_amount'" in result.stderr
 
@@ -173,7 +176,7 @@ def test_a_misbehaving_plugin_is_named_and_nothing_half_done_is_recorded(
     done = platform.scorer.done()
     recorded = [platform.app.mapper.to_domain_event(n)
                 for n in platform.app.recorder.select_notifications(start=1, limit=100000)
-                if n.topic not in FACT_TOPICS]
+                if n.topic in CONSEQUENCE_TOPICS]
     assert recorded and done, "whole chunks before the failing one are kept"
     first_bad = next(position for position, e in platform.ledger.notifications()
                      if type(e).__name__ == "ProjectSigned" and e.signed_on.isoformat() >= "2023-06-01")
@@ -193,7 +196,7 @@ def test_rules_that_fail_a_trial_run_are_not_put_in_force(sample_plugin, sqlite_
     rules_before = [row for row in json.loads(cli(sqlite_url, "events", "--json").stdout)
                     if row["type"] == "RulesApplied"]
     bad = toml_with(tmp_path, '\n[plugins.flaky_indicator]\nmode = "nonsense"\n')
-    result = cli(sqlite_url, "plugins", "apply", str(bad), "--effective", "2023-07-01", expect=1)
+    result = cli(sqlite_url, "plugins", "apply", str(bad), "--effective", "2023-07-01", "--yes", expect=1)
     assert "the rules were not put in force, a trial run over the facts failed" in result.stderr
     assert 'plugin "flaky_indicator" returned nonsense from sankao_measure' in result.stderr
     rules_after = [row for row in json.loads(cli(sqlite_url, "events", "--json").stdout)
@@ -229,7 +232,8 @@ def _history_stays_readable(sqlite_url, cli, tmp_path):
 
 def test_rules_applied_to_an_empty_store_cover_every_month(sqlite_url, cli, tmp_path):
     cli(sqlite_url, "init")
-    cli(sqlite_url, "plugins", "apply", "--effective", "2024-06-01")
+    heavier = toml_with(tmp_path, replace={"weight = 30": "weight = 60"})
+    cli(sqlite_url, "plugins", "apply", str(heavier), "--effective", "2024-06-01", "--yes")
     lines = [{"cmd": "register_unit", "unit": "U1", "name": "u", "category": "c"},
              {"cmd": "set_targets", "unit": "U1", "year": 2024, "annual": "100", "quarterly": ["10", "20", "50", "100"],
               "monthly": "8", "planned": 1, "landed": 0}]
@@ -238,3 +242,35 @@ def test_rules_applied_to_an_empty_store_cover_every_month(sqlite_url, cli, tmp_
     cli(sqlite_url, "load", str(path))
     board = json.loads(cli(sqlite_url, "board", "2024-01", "--json").stdout)
     assert [u["unit"] for u in board["units"]] == ["U1"]
+
+
+def _rules_events(cli, url) -> list:
+    return [e for e in json.loads(cli(url, "events", "--json").stdout) if e["type"] == "RulesApplied"]
+
+
+def test_a_partial_plugins_file_changes_only_what_it_names_and_asks_first(store_url, cli, tmp_path):
+    cli(store_url, "load", str(SCENARIO / "commands.jsonl"))
+    snippet = tmp_path / "snippet.toml"  # the plugin author's guide's own example
+    snippet.write_text("[plugins.monthly_increment]\nweight = 10\n")
+    before = _rules_events(cli, store_url)
+    shown = cli(store_url, "plugins", "apply", str(snippet), "--effective", "2023-07-01", "--dry-run")
+    assert "monthly_increment.weight: 15 -> 10" in shown.stdout
+    assert "in force for months from 2023-07 on" in shown.stdout
+    assert "2023-07: 8 unit(s):" in shown.stdout and "2023-06:" not in shown.stdout
+    assert "dry run: nothing recorded" in shown.stdout
+    unconfirmed = cli(store_url, "plugins", "apply", str(snippet), "--effective", "2023-07-01", expect=1)
+    assert "nothing recorded: confirm with --yes" in unconfirmed.stderr
+    assert _rules_events(cli, store_url) == before
+    cli(store_url, "plugins", "apply", str(snippet), "--effective", "2023-07-01", "--yes")
+    listed = {p["name"]: p for p in json.loads(cli(store_url, "plugins", "list", "--json").stdout)}
+    assert all(listed[name]["enabled"] for name in ("early_warning", "unit_coefficient", "annual_amount",
+                                                     "landed_projects", "ranking_policy"))
+    assert listed["monthly_increment"]["settings"]["weight"] == "10"
+    assert listed["annual_amount"]["settings"]["weight"] == "30"
+    again = cli(store_url, "plugins", "apply", str(snippet), "--yes")
+    assert "nothing to change" in again.stdout
+    assert len(_rules_events(cli, store_url)) == len(before) + 1
+    off = tmp_path / "off.toml"
+    off.write_text("[plugins.early_warning]\nenabled = false\n")
+    dry = cli(store_url, "plugins", "apply", str(off), "--dry-run").stdout
+    assert "early_warning: enabled -> disabled" in dry and "monthly_increment" not in dry

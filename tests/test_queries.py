@@ -17,15 +17,28 @@ def test_worker_scores_what_load_left_unscored(store_url, cli):
 
 
 def test_readable_tables(sqlite_url, cli):
+    """Names beside ids, amounts in 亿元 (or exact), local times to the second, labels in either language."""
     cli(sqlite_url, "load", str(SCENARIO / "commands.jsonl"))
-    board = cli(sqlite_url, "board", "2023-03").stdout
-    assert "Board 2023-03 (frozen" in board and "spread 55.58" in board
-    assert board.splitlines()[2].split()[:2] == ["1", "U03"]
+    board = cli(sqlite_url, "board", "2023-03", "--known-at", "2023-08-20T12:00:00.123456+08:00").stdout.splitlines()
+    assert board[0] == ("Board 2023-03 · frozen at the month close · as known at 2023-08-20 12:00:00 · spread 55.58")
+    assert "signed (100M yuan)" in board[1] and "accountability" in board[1]
+    assert board[3].split() == ["1", "U03", "Unit", "U03", "top", "third", "56.27", "1.0002", "0.00", "56.28",
+                                "10.02", "-", "-", "yes"]
+    exact = cli(sqlite_url, "--exact", "board", "2023-03").stdout
+    assert "signed (yuan)" in exact and "1,002,230,000.00" in exact
+    restated = cli(sqlite_url, "board", "2023-03", "--restated").stdout
+    assert restated.startswith("Board 2023-03 · restated from everything known now")
+    zh = cli(sqlite_url, "--lang", "zh", "board", "2023-06").stdout
+    assert zh.startswith("形象清单 2023-06 · 月考核已冻结") and "签约额 (亿元)" in zh and "前三分之一" in zh
     score = cli(sqlite_url, "score", "U03", "2023-06").stdout
-    assert "U03 2023-06: rank 1 (top), final 86.17 = base 78.33 x coefficient 1.1000 - deduction 0.00" in score
-    assert "landed_projects" in score
-    notices = cli(sqlite_url, "notices", "--unit", "U04").stdout.splitlines()
-    assert notices[0].split()[:4] == ["2023-02-06", "U04", "U04-2023-1", "orange"]
+    assert "final 86.17 = base 78.33 × coefficient 1.1000 − deducted 0.00" in score
+    assert "projects landed" in score and "annual signed investment (100M yuan)   25.03    20.00" in score
+    notices = cli(sqlite_url, "--lang", "zh", "notices", "--unit", "U04").stdout.splitlines()
+    assert notices[0].startswith("三函一单 · U04 Unit U04")
+    assert notices[3].split()[:6] == ["2023-02-06", "U04", "Unit", "U04", "U04-2023-1", "橙色警示函"]
+    events = cli(sqlite_url, "--tz", "UTC", "events", "--type", "projectsigned", "--limit", "1").stdout
+    assert "ProjectSigned" in events and "2023-01-" in events and "+00:00" not in events and "." not in \
+        events.splitlines()[3].split()[2]
 
 
 def test_a_board_before_its_month_and_unknown_units_are_clear_errors(sqlite_url, cli):
@@ -36,7 +49,14 @@ def test_a_board_before_its_month_and_unknown_units_are_clear_errors(sqlite_url,
     first_day = json.loads(cli(sqlite_url, "board", "2023-05", "--known-at", "2023-05-01", "--json").stdout)
     assert first_day["frozen"] is False and len(first_day["units"]) == 8
     unknown = cli(sqlite_url, "score", "U99", "2023-05", expect=1)
-    assert "score U99 2023-05: U99 is not on the board of 2023-05" in unknown.stderr
+    assert "error: score U99 2023-05: U99 is not a registered unit as known at" in unknown.stderr
+    early = cli(sqlite_url, "score", "U01", "2023-05", "--known-at", "2023-04-30", expect=1)
+    assert early.stderr.startswith("error: score U01 2023-05: no board yet")  # the score, not "board", is named
+    no_year = cli(sqlite_url, "board", "2022-05", "--json", expect=1)
+    assert "board 2022-05: no unit is assessed in 2022-05" in no_year.stderr and "no unit has targets for 2022" \
+        in no_year.stderr and no_year.stdout == ""
+    assert "U01 has no targets for 2022" in cli(sqlite_url, "score", "U01", "2022-05", expect=1).stderr
+    assert "notices: U99 is not a registered unit" in cli(sqlite_url, "notices", "--unit", "U99", expect=1).stderr
     bad = cli(sqlite_url, "board", "2023-5", expect=2)
     assert "period: '2023-5' is not a month written YYYY-MM" in bad.stderr
 
@@ -73,3 +93,31 @@ def test_year_end_closing_sheets_are_listed_in_unit_id_order(sqlite_url, cli, tm
     assert [(n["case"], n["level"]) for n in notices] == [
         ("U02-2023-1", "red"), ("U01-2023-1", "green"),
         ("U01-2023-1", "feedback"), ("U02-2023-1", "feedback")]
+
+
+def test_units_projects_and_the_record_by_unit_project_and_type(sqlite_url, cli, tmp_path):
+    from conftest import write_lines
+    long_name = "兰州新区经济发展和招商引资工作领导小组办公室" * 4
+    cli(sqlite_url, "load", str(SCENARIO / "commands.jsonl"))
+    cli(sqlite_url, "load", str(write_lines(tmp_path / "more.jsonl", [
+        {"cmd": "register_unit", "unit": "U09", "name": long_name, "category": "park"}])))
+    units = json.loads(cli(sqlite_url, "units", "--json").stdout)
+    assert [u["unit"] for u in units] == [f"U0{n}" for n in range(1, 10)]
+    assert units[0] == {"unit": "U01", "name": "Unit U01", "category": "department", "projects": 17, "year": 2023,
+                        "annual": "8000000000"}
+    table = cli(sqlite_url, "units").stdout
+    assert "…" not in table and long_name[:40] in table and long_name[-40:] in table  # wrapped, never cut
+    withdrawn = json.loads(cli(sqlite_url, "projects", "--stage", "withdrawn", "--json").stdout)
+    assert withdrawn and all(p["stage"] == "withdrawn" and p["withdrawn_on"] for p in withdrawn)
+    mine = json.loads(cli(sqlite_url, "projects", "--unit", "U02", "--json").stdout)
+    assert len(mine) == 20 and {p["unit"] for p in mine} == {"U02"}
+    project = mine[0]["project"]
+    history = json.loads(cli(sqlite_url, "events", "--project", project, "--json").stdout)
+    assert history[0]["type"] == "ProjectPlanned" and {e["data"]["project"] for e in history} == {project}
+    by_unit = json.loads(cli(sqlite_url, "events", "--unit", "U02", "--type", "ProjectSigned,projectlanded",
+                             "--json").stdout)
+    assert by_unit and {e["type"] for e in by_unit} == {"ProjectSigned", "ProjectLanded"}
+    assert {e["data"]["project"] for e in by_unit} <= {p["project"] for p in mine}
+    letters = json.loads(cli(sqlite_url, "events", "--type", "NoticeIssued", "--unit", "U04", "--json").stdout)
+    assert [e["data"]["case"] for e in letters][:2] == ["U04-2023-1", "U04-2023-1"]
+    assert "projects: U99 is not a registered unit" in cli(sqlite_url, "projects", "--unit", "U99", expect=1).stderr

@@ -10,6 +10,7 @@ at once (nothing half-recorded) instead of retrying for a minute.
 
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 
 from eventsourcing.persistence import IntegrityError
@@ -43,6 +44,7 @@ class PostgresRecorder(Recorder):
         if location.schema:
             self.params["options"] = f"-c search_path={location.schema}"
         self.diagnose()
+        logging.getLogger("psycopg").setLevel(logging.CRITICAL)  # we say what failed, once, ourselves
         self.pool = psycopg_pool.ConnectionPool(kwargs=self.params, min_size=1, max_size=pool_size, timeout=5,
                                                 open=False, check=psycopg_pool.ConnectionPool.check_connection,
                                                 name="sankao")

@@ -58,7 +58,8 @@ class Recorder(ProcessRecorder):
         raise NotImplementedError
 
     def q(self, sql: str) -> str:
-        return sql if self.ph == "?" else sql.replace("?", self.ph)
+        """``sql`` with ``?`` placeholders in this dialect's style."""
+        return sql if self.ph == "?" else sql.replace("%", "%%").replace("?", self.ph)
 
     # -- writing ---------------------------------------------------------------
     def insert_events(self, stored_events: Sequence[StoredEvent], *, tracking: Tracking | None = None,
@@ -126,7 +127,9 @@ class Recorder(ProcessRecorder):
         return self.fetch_events(sql, params)
 
     def select_notifications(self, start: int | None, limit: int, stop: int | None = None,
-                             topics: Sequence[str] = (), *, inclusive_of_start: bool = True) -> list[Notification]:
+                             topics: Sequence[str] = (), *, inclusive_of_start: bool = True,
+                             exclude: Sequence[str] = ()) -> list[Notification]:
+        """Events in position order; of ``topics`` if given, leaving out those of ``exclude``."""
         sql, params, where = f"SELECT {EVENT_COLUMNS} FROM events", [], []
         if start is not None:
             where.append("position >= ?" if inclusive_of_start else "position > ?")
@@ -137,6 +140,9 @@ class Recorder(ProcessRecorder):
         if topics:
             where.append(f"topic IN ({', '.join('?' * len(topics))})")
             params.extend(topics)
+        if exclude:
+            where.append(f"topic NOT IN ({', '.join('?' * len(exclude))})")
+            params.extend(exclude)
         if where:
             sql += " WHERE " + " AND ".join(where)
         return self.fetch_events(sql + " ORDER BY position LIMIT ?", params + [limit])
@@ -165,11 +171,11 @@ class Recorder(ProcessRecorder):
     def max_notification_id(self) -> int:
         return self.fetch("SELECT size FROM log_head WHERE id = 1")[0][0]
 
-    def count_after(self, position: int, topics: Sequence[str] = ()) -> int:
-        """How many events (of ``topics``, if given) lie after ``position``."""
+    def count_after(self, position: int, exclude: Sequence[str] = ()) -> int:
+        """How many events lie after ``position``, leaving out those of the topics ``exclude``."""
         sql, params = "SELECT count(*) FROM events WHERE position > ?", [position]
-        if topics:
-            sql, params = sql + f" AND topic IN ({', '.join('?' * len(topics))})", params + list(topics)
+        if exclude:
+            sql, params = sql + f" AND topic NOT IN ({', '.join('?' * len(exclude))})", params + list(exclude)
         return self.fetch(sql, params)[0][0]
 
     def max_tracking_id(self, application_name: str) -> int | None:
@@ -185,6 +191,11 @@ class Recorder(ProcessRecorder):
             found.update(r[0] for r in self.fetch(
                 f"SELECT command_id FROM commands WHERE command_id IN ({', '.join('?' * len(chunk))})", chunk))
         return found
+
+    def commands_other_than(self, prefix: str) -> int:
+        """How many recorded commands have ids not starting with ``prefix`` (Sankao's own ids aside)."""
+        return self.fetch("SELECT count(*) FROM commands WHERE command_id NOT LIKE ? AND command_id NOT LIKE "
+                          "'batch:%' AND command_id NOT LIKE 'rules:initial:%'", (prefix.replace("%", "") + "%",))[0][0]
 
     def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()):
         raise NotImplementedError("Sankao's followers poll the log; they do not subscribe")

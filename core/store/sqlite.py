@@ -130,9 +130,12 @@ class SQLiteRecorder(Recorder):
 
     # -- creating and checking ---------------------------------------------------------
     def create(self) -> bool:
-        """Create the tables if they are missing; True when this call made a new store."""
+        """Create the tables if they are missing; True when this call made a new store.
+
+        Safe when several processes create the same new file at once: the check of
+        what the file holds and the creation happen under the write lock.
+        """
         self.location.check_can_create()
-        existed = not self._memory_uri and self.location.path.exists() and self.location.path.stat().st_size > 0
         conn = self._connection()
         with self._errors():
             if not self._memory_uri:
@@ -142,33 +145,51 @@ class SQLiteRecorder(Recorder):
                         break
                     except sqlite3.OperationalError:
                         time.sleep(0.1)
-            if existed:
-                self.check()
         with self._write() as cur:
-            cur.execute("SELECT count(*) FROM sqlite_master WHERE name = 'events'")
-            made = cur.fetchone()[0] == 0
+            cur.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            names = {r[0] for r in cur.fetchall()}
+            if names:
+                self._check_tables(names, cur)
+                return False
             for statement in schema_statements("BLOB", "INTEGER"):
                 cur.execute(statement)
-        return made
+        return True
 
     def check(self) -> None:
         """Raise a clear error unless this is a Sankao store Sankao can read."""
-        conn = self._connection()
-        with self._errors():
-            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        with self._read() as cur:
+            cur.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            self._check_tables({r[0] for r in cur.fetchall()}, cur)
+
+    def _check_tables(self, names: set[str], cur) -> None:
         if "meta" in names:
-            found = self.fetch("SELECT value FROM meta WHERE key = 'format'")
-            if found and found[0][0] == FORMAT:
+            cur.execute("SELECT value FROM meta WHERE key = 'format'")
+            found = cur.fetchone()
+            if found and found[0] == FORMAT:
                 return
-            raise StoreDamaged(f"{self.location.describe()} has store format {found[0][0] if found else 'none'!r}; "
+            raise StoreDamaged(f"{self.location.describe()} has store format {found[0] if found else 'none'!r}; "
                                f"this Sankao reads {FORMAT!r}")
         if "stored_events" in names:
             raise StoreNotReady(
                 f"{self.location.describe()} was written by Sankao 0.1 (the record in this file, the assessment in "
                 f"{Path(self.location.url).name}-assessment); this Sankao keeps both in one log and cannot "
                 "read it. It was not changed.")
-        raise StoreNotReady(f"{self.location.describe()} is not a Sankao store (no Sankao tables in it); "
-                            "nothing was changed")
+        if not names:
+            raise StoreNotReady(f"{self.location.describe()} is an empty database, not a Sankao store yet "
+                                "('sankao init' makes it one)")
+        raise StoreNotReady(f"{self.location.describe()} is not a Sankao store (it holds other tables: "
+                            f"{', '.join(sorted(names))}); nothing was changed")
+
+    def backup(self, target: Path) -> int:
+        """Copy the whole store, consistently, into the new file ``target``; returns its number of events."""
+        source = self._connection()
+        copy = sqlite3.connect(target)
+        try:
+            with self._errors():
+                source.backup(copy)
+            return copy.execute("SELECT size FROM log_head").fetchone()[0]
+        finally:
+            copy.close()
 
 
 def writable(path: Path) -> bool:

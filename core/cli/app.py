@@ -1,0 +1,97 @@
+"""The ``sankao`` group: global options, the platform for a command, errors without tracebacks."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+
+import click
+from click.core import ParameterSource
+
+from core.bootstrap import Config, Platform
+from core.cli.render import Out
+from core.errors import SankaoError
+
+ENVIRONMENT = """\b
+Environment (each is the default of the option beside it):
+  SANKAO_DB       --db       a SQLite file or a postgresql:// URL (default ./sankao.db)
+  SANKAO_TZ       --tz       the assessment time zone (default Asia/Shanghai)
+  SANKAO_PLUGINS  --plugins  a plugins.toml for the first rules of a new store
+  SANKAO_LANG     --lang     en or zh: the language of tables
+"""
+
+
+class SankaoGroup(click.Group):
+    """Turns Sankao's errors into one line on stderr and exit status 1; never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except SankaoError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a defect of ours: say so plainly
+            if os.environ.get("SANKAO_DEBUG") == "1":
+                traceback.print_exc()
+            first = (str(exc).splitlines() or [""])[0][:300]
+            click.echo(f"error: unexpected {type(exc).__name__}: {first} (a defect in Sankao; SANKAO_DEBUG=1 "
+                       "prints the traceback)", err=True)
+            sys.exit(1)
+
+
+def _source(ctx, name: str, option: str, env: str) -> str:
+    source = ctx.get_parameter_source(name)
+    return {ParameterSource.COMMANDLINE: option, ParameterSource.ENVIRONMENT: env}.get(source, f"default {option}")
+
+
+@click.group(cls=SankaoGroup, epilog=ENVIRONMENT,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--db", envvar="SANKAO_DB", default="sankao.db", show_default=True, show_envvar=True,
+              help="The store: a SQLite file or a postgresql://user@host:5432/dbname URL.")
+@click.option("--tz", "timezone", envvar="SANKAO_TZ", default="Asia/Shanghai", show_default=True, show_envvar=True,
+              help="The assessment time zone (business dates are local dates there).")
+@click.option("--plugins", envvar="SANKAO_PLUGINS", default=None, show_envvar=True,
+              help="A plugins.toml: the rules a new store starts with (default: the built-in defaults).")
+@click.option("--lang", envvar="SANKAO_LANG", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              show_envvar=True, help="The language of tables (zh: 中文).")
+@click.option("--exact", is_flag=True, help="Amounts in yuan, to the cent, instead of 亿元/万元.")
+@click.pass_context
+def main(ctx, db, timezone, plugins, lang, exact):
+    """Sankao (三考): assess how units do their investment-attraction work.
+
+    Record what units and the office do (load), keep the scores (worker), and read
+    boards, scores, letters and the record itself, as known on any day.
+    """
+    ctx.ensure_object(dict)
+    sources = {"db": _source(ctx, "db", "--db", "SANKAO_DB"),
+               "timezone": _source(ctx, "timezone", "--tz", "SANKAO_TZ"),
+               "plugins": _source(ctx, "plugins", "--plugins", "SANKAO_PLUGINS")}
+    ctx.obj["config"] = Config(db=db, timezone=timezone, plugins=plugins, sources=sources)
+    ctx.obj["out"] = Out(lang=lang, exact=exact)
+
+
+def config_of(ctx) -> Config:
+    return ctx.find_root().obj["config"]
+
+
+def out_of(ctx) -> Out:
+    return ctx.find_root().obj["out"]
+
+
+def platform_of(ctx, mode: str = "read", *, note_drift: bool = True) -> Platform:
+    """The platform for this command, opened for ``mode`` (``core.store``); closed when the command ends."""
+    obj = ctx.find_root().obj
+    if "platform" not in obj:
+        platform = Platform(obj["config"], mode)
+        obj["platform"] = platform
+        ctx.find_root().call_on_close(platform.close)
+        obj["out"].tz = platform.tz
+        if platform.created:
+            click.echo(f"created a new store: {platform.location.describe()}", err=True)
+        drift = platform.rules_drift() if note_drift else None
+        if drift:
+            click.echo(drift, err=True)
+    return obj["platform"]

@@ -1,0 +1,286 @@
+"""Commands that read: board, score, notices, units, projects, events."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time
+
+import click
+
+from core.cli.app import config_of, main, out_of, platform_of
+from core.cli.record import catch_up
+from core.cli.render import print_json
+from core.clock import parse_day, parse_instant, parse_period
+from core.errors import NotFound
+from core.facts import Project
+from events import CONSEQUENCE_TOPICS, FACT_TOPICS
+
+
+def _known_at(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:  # a local date: the end of that day in the assessment time zone
+            from core.bootstrap import time_zone
+            return datetime.combine(parse_day(value), time.max, time_zone(config_of(ctx)))
+        parse_instant(value, "--known-at")  # validates; the answer keeps the offset the user wrote
+        return datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _period(ctx, param, value):
+    try:
+        parse_period(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
+
+
+known_at_option = click.option("--known-at", callback=_known_at, metavar="TIME",
+                               help="Answer as if only commands recorded at or before TIME existed "
+                                    "(ISO 8601 with offset, or a local date YYYY-MM-DD meaning its end).")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print the contract's JSON (SCORING.md §7).")
+period_argument = click.argument("period", callback=_period)
+
+
+def _queries(ctx):
+    platform = platform_of(ctx)
+    catch_up(platform)
+    return platform
+
+
+def _names(platform) -> dict[str, str]:
+    return {u.id: u.name for u in platform.ledger.refresh().units.values()}
+
+
+def show_board(ctx, period, known_at, restated, as_json):
+    platform = _queries(ctx)
+    answer = platform.queries.board(period, known_at, restated)
+    if as_json:
+        print_json(answer)
+        return
+    out, names = out_of(ctx), _names(platform)
+    state = "restated" if restated else "frozen" if answer["frozen"] else "live"
+    out.line(f"{out.t('board')} {period} · {out.t(state)} · {out.t('known_at')} {out.instant(answer['known_at'])} "
+             f"· {out.t('spread')} {answer['spread']}")
+    columns = [(out.t("rank"), "right"), (out.t("unit"), "left"), (out.t("name"), "left"), (out.t("third"), "left"),
+               (out.t("base"), "right"), (out.t("coefficient"), "right"), (out.t("deduction"), "right"),
+               (out.t("final"), "right"), (out.amount_header("signed"), "right")]
+    closed = answer["frozen"]
+    if closed:
+        columns += [(out.t("streak"), "right"), (out.t("accountability"), "left"), (out.t("commended"), "left")]
+    rows = []
+    for u in answer["units"]:
+        row = [u["rank"], u["unit"], names.get(u["unit"], ""), out.word(u["third"]), u["base"], u["coefficient"],
+               u["deduction"], u["final"], out.amount(u["signed_amount"])]
+        if closed:
+            row += [u["streak"] or "-", out.word(u["accountability"]), out.word(u["commended"])]
+        rows.append(row)
+    out.table(None, columns, rows)
+
+
+@main.command()
+@period_argument
+@known_at_option
+@click.option("--restated", is_flag=True, help="Recompute a closed month from everything known, ignoring the freeze.")
+@json_option
+@click.pass_context
+def board(ctx, period, known_at, restated, as_json):
+    """Show the board (monthly ranking, 形象清单) of PERIOD (YYYY-MM)."""
+    show_board(ctx, period, known_at, restated, as_json)
+
+
+@main.command()
+@click.argument("unit")
+@period_argument
+@known_at_option
+@click.option("--restated", is_flag=True, help="Recompute a closed month, ignoring the freeze.")
+@json_option
+@click.pass_context
+def score(ctx, unit, period, known_at, restated, as_json):
+    """Show UNIT's score for PERIOD, indicator by indicator."""
+    platform = _queries(ctx)
+    answer = platform.queries.score(unit, period, known_at, restated)
+    if as_json:
+        print_json(answer)
+        return
+    out = out_of(ctx)
+    state = "restated" if restated else "frozen" if answer["frozen"] else "live"
+    out.line(f"{unit} {_names(platform).get(unit, '')} · {period} · {out.t('rank')} {answer['rank']} "
+             f"({out.word(answer['third'])}) · {out.t(state)} · {out.t('known_at')} {out.instant(answer['known_at'])}")
+    out.line(out.t("score_line", final=answer["final"], base=answer["base"], coefficient=answer["coefficient"],
+                   deduction=answer["deduction"]))
+    rows = []
+    for i in answer["indicators"]:
+        counted = "." not in i["value"]
+        value = i["value"] if counted else out.amount(i["value"])
+        target = i["target"] if counted else out.amount(i["target"])
+        unit_word = "" if counted or out.exact else f" ({out.t('yi')})"
+        rows.append([f"{out.t(i['plugin'])}{unit_word}", value, target, i["ratio"], i["weight"], i["score"]])
+    out.table(None, [(out.t("indicator"), "left"), (out.t("value"), "right"), (out.t("target"), "right"),
+                     (out.t("ratio"), "right"), (out.t("weight"), "right"), (out.t("score"), "right")], rows)
+
+
+def show_notices(ctx, unit, known_at, as_json, last: int | None = None):
+    platform = _queries(ctx)
+    answer = platform.queries.notices(unit, known_at)
+    names = _names(platform)
+    if as_json:
+        print_json(answer)
+        return
+    out = out_of(ctx)
+    shown = answer[-last:] if last else answer
+    title = out.t("notices") + (f" · {unit} {names[unit]}" if unit else "")
+    if last and len(answer) > last:
+        title += f" · {len(shown)}/{len(answer)}"
+    out.table(title, [(out.t("date"), "left"), (out.t("unit"), "left"), (out.t("name"), "left"),
+                      (out.t("case"), "left"), (out.t("level"), "left"), (out.t("lag"), "right"),
+                      (out.t("points"), "right"), (out.t("outcome"), "left")],
+              [[n["date"], n["unit"], names.get(n["unit"], ""), n["case"], out.word(n["level"]), n["lag"],
+                n["points"], out.word(n["outcome"])] for n in shown])
+
+
+@main.command()
+@click.option("--unit", default=None, help="Only this unit's letters and sheets.")
+@known_at_option
+@json_option
+@click.pass_context
+def notices(ctx, unit, known_at, as_json):
+    """List the three letters and one sheet (三函一单) in recorded order."""
+    show_notices(ctx, unit, known_at, as_json)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def units(ctx, as_json):
+    """List the registered units with their latest targets."""
+    facts = platform_of(ctx).ledger.refresh()
+    rows = []
+    for unit in sorted(facts.units.values(), key=lambda u: u.id):
+        year = max(unit.targets) if unit.targets else None
+        targets = unit.targets.get(year)
+        rows.append({"unit": unit.id, "name": unit.name, "category": unit.category,
+                     "projects": len(facts.projects_by_unit.get(unit.id, ())),
+                     "year": year, "annual": None if targets is None else str(targets.annual)})
+    if as_json:
+        print_json(rows)
+        return
+    out = out_of(ctx)
+    out.table(out.t("units"), [(out.t("unit"), "left"), (out.t("name"), "left"), (out.t("category"), "left"),
+                               (out.t("n_projects"), "right"), (out.t("year"), "right"),
+                               (out.amount_header("targets"), "right")],
+              [[r["unit"], r["name"], r["category"], r["projects"], r["year"],
+                None if r["annual"] is None else out.amount(r["annual"])] for r in rows])
+
+
+STAGES = ("planned", "signed", "landed", "started", "withdrawn")
+
+
+def stage_of(project: Project) -> str:
+    if project.withdrawn_on is not None:
+        return "withdrawn"
+    if project.started_on is not None:
+        return "started"
+    if project.landed_on is not None:
+        return "landed"
+    return "signed" if project.signed_on is not None else "planned"
+
+
+@main.command()
+@click.option("--unit", default=None, help="Only this unit's projects.")
+@click.option("--stage", type=click.Choice(STAGES), default=None, help="Only projects at this stage.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def projects(ctx, unit, stage, as_json):
+    """List projects with their dates, amounts and stage (planned, signed, landed, started, withdrawn)."""
+    facts = platform_of(ctx).ledger.refresh()
+    if unit is not None and unit not in facts.units:
+        raise NotFound(f"projects: {unit} is not a registered unit")
+    chosen = facts.projects_by_unit.get(unit, []) if unit else list(facts.projects.values())
+    rows = []
+    for p in chosen:
+        if stage and stage_of(p) != stage:
+            continue
+        rows.append({"project": p.id, "unit": p.unit, "name": p.name, "stage": stage_of(p),
+                     **{k: _iso(getattr(p, k)) for k in ("planned_on", "signed_on", "landed_on", "started_on",
+                                                       "withdrawn_on")},
+                     "signed_amount": None if p.signed_amount is None else str(p.signed_amount)})
+    if as_json:
+        print_json(rows)
+        return
+    out = out_of(ctx)
+    out.table(out.t("projects"), [(out.t("project"), "left"), (out.t("unit"), "left"), (out.t("name"), "left"),
+                                  (out.t("stage"), "left"), (out.t("planned_on"), "left"),
+                                  (out.t("signed_on"), "left"), (out.amount_header("amount", "wan"), "right"),
+                                  (out.t("landed_on"), "left"), (out.t("started_on"), "left"),
+                                  (out.t("withdrawn_on"), "left")],
+              [[r["project"], r["unit"], r["name"], out.t(r["stage"]), r["planned_on"], r["signed_on"],
+                out.amount(r["signed_amount"], "wan") if r["signed_amount"] else None, r["landed_on"],
+                r["started_on"], r["withdrawn_on"]] for r in rows])
+
+
+def _iso(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+@main.command()
+@click.option("--after", type=click.IntRange(min=0), default=0, help="Start after this position.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many events.")
+@click.option("--unit", default=None, help="Only events of this unit and its projects.")
+@click.option("--project", default=None, help="Only events of this project.")
+@click.option("--type", "types", default=None, metavar="TYPE[,TYPE…]",
+              help="Only these event types (ProjectSigned, NoticeIssued, …; any case).")
+@click.option("--consequences", is_flag=True, help="Also the scores, letters and frozen boards the engine recorded.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def events(ctx, after, limit, unit, project, types, consequences, as_json):
+    """Print the record itself, in recorded order: position, time, actor, type and data."""
+    platform = platform_of(ctx)
+    wanted = {t.strip().lower() for t in types.split(",") if t.strip()} if types else None
+    owner = {}
+    if unit or project:
+        facts = platform.ledger.refresh()
+        owner = {p.id: p.unit for p in facts.projects.values()}
+    rows = []
+    exclude = () if consequences or (wanted and not wanted <= _FACT_NAMES) else CONSEQUENCE_TOPICS
+    for position, event in platform.ledger.notifications(after, None, exclude=exclude):
+        name = type(event).__name__
+        if wanted is not None and name.lower() not in wanted:
+            continue
+        data = {k: v for k, v in vars(event).items()
+                if k not in ("originator_id", "originator_version", "timestamp", "command_id", "actor", "position")}
+        subject_project = data.get("project")
+        subject_unit = data.get("unit") or owner.get(subject_project)
+        if unit and subject_unit != unit or project and subject_project != project:
+            continue
+        rows.append({"position": position, "type": name, "recorded_at": event.timestamp.isoformat(),
+                     "actor": getattr(event, "actor", None), "command_id": event.command_id,
+                     "data": _jsonable(data)})
+        if limit and len(rows) >= limit:
+            break
+    if as_json:
+        print_json(rows)
+        return
+    out = out_of(ctx)
+    out.tz = platform.tz
+    out.table(out.t("events"), [(out.t("position"), "right"), (out.t("recorded_at"), "left"),
+                                (out.t("actor"), "left"), (out.t("type"), "left"), (out.t("data"), "left")],
+              [[r["position"], out.instant(r["recorded_at"]), r["actor"] or "(scoring)", r["type"],
+                json.dumps(r["data"], ensure_ascii=False)] for r in rows])
+
+
+_FACT_NAMES = {t.split(":")[1].lower() for t in FACT_TOPICS}
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    return str(value)

@@ -1,0 +1,216 @@
+"""Commands that record or keep the store: init, load, demo, backup, worker."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from core.bootstrap import Platform, default_actor
+from core.cli.app import config_of, main, out_of, platform_of
+from core.errors import CommandRejected, SankaoError, StoreBusy, StoreUnavailable
+from core.ledger import LoadReport
+
+actor_option = click.option("--actor", default=default_actor, show_default="the OS user",
+                            help="Who records the commands (written on every event).")
+
+
+def progress(total: int, what: str) -> Progress:
+    """A progress bar on stderr when it is a terminal (nothing otherwise)."""
+    from rich.console import Console
+    console = Console(stderr=True)
+    return Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=console, disable=not console.is_terminal, transient=True)
+
+
+def catch_up(platform: Platform, *, strict: bool = False) -> None:
+    """Bring the scores up to date; when that fails or cannot be done here, say how far behind they are.
+
+    Queries go on answering from what was scored; with ``strict`` the command exits 1 on failure.
+    """
+    behind = platform.scorer.behind()
+    if behind <= 0:
+        return
+    if platform.read_only:
+        click.echo(f"note: this store is open read-only; its scores are {behind} fact(s) behind the record "
+                   "(answers show what was scored)", err=True)
+        return
+    try:
+        with progress(behind, "scoring") as bar:
+            task = bar.add_task("scoring", total=behind)
+            platform.scorer.run(progress=lambda n: bar.advance(task, n))
+    except SankaoError as exc:
+        left = platform.scorer.behind()
+        click.echo(f"warning: scoring stopped, the scores are {left} fact(s) behind the record: {exc}. "
+                   "Answers show what was scored before that.", err=True)
+        if strict:
+            sys.exit(1)
+
+
+@main.command()
+@click.pass_context
+def init(ctx):
+    """Create the store (needed once on PostgreSQL; a first load creates a SQLite file)."""
+    platform = platform_of(ctx, "init", note_drift=False)
+    if not platform.created:
+        click.echo(f"ready: {platform.location.describe()} (it existed already; nothing was changed)")
+    else:
+        click.echo(f"ready: {platform.location.describe()}")
+
+
+def read_lines(file: str) -> list[tuple[int, str]]:
+    """The non-blank lines of FILE (``-``: standard input) with their numbers, all read before anything is
+    recorded, so that a file that is not UTF-8 changes nothing."""
+    where = "standard input" if file == "-" else file
+    if file == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        try:
+            data = Path(file).read_bytes()
+        except OSError as exc:
+            raise CommandRejected("", None, f"{file}: cannot be read ({exc.strerror})") from None
+    lines = []
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise CommandRejected("", None, f"{where}: line {number} is not UTF-8 text ({exc.reason} at byte "
+                                            f"{exc.start + 1}); nothing was recorded") from None
+        if line.strip().lstrip("\ufeff"):
+            lines.append((number, line))
+    return lines
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--check", is_flag=True, help="Report every line that would be rejected; record nothing.")
+@click.option("--score/--no-score", default=True, show_default=True,
+              help="Bring the scores up to date after recording (else `sankao worker` does it).")
+@actor_option
+@click.pass_context
+def load(ctx, file, check, score, actor):
+    """Record the command lines of FILE (or - for standard input) in order (SCORING.md §2).
+
+    Each line is recorded whole or not at all; at the first rejected line the load
+    stops, keeping the lines before it. A line whose id is recorded already is
+    skipped, so running a file again after a failure finishes it.
+    """
+    if file != "-" and not Path(file).is_file():
+        raise click.BadParameter(f"{file!r} is not a file", param_hint="FILE")
+    lines = read_lines(file)
+    config = config_of(ctx)
+    if check and not config.location().exists():
+        config.db = ":memory:"  # checking against an empty store creates no files
+    platform = platform_of(ctx, "read" if check else "load")
+    if check:
+        result = platform.ledger.check(lines, actor)
+        for number, message in result.rejected:
+            click.echo(f"line {number}: {message}")
+        click.echo(f"check: {result.recorded} would be recorded, {result.skipped} skipped, "
+                   f"{len(result.rejected)} rejected; nothing recorded", err=True)
+        sys.exit(1 if result.rejected else 0)
+    report = LoadReport()
+    try:
+        with progress(len(lines), "recording") as bar:
+            task = bar.add_task("recording", total=len(lines))
+            platform.ledger.load(lines, actor, report=report, progress=lambda n: bar.advance(task, n))
+    except (StoreUnavailable, StoreBusy) as exc:
+        raise type(exc)(f"{exc}\n{_kept(report, lines, file)}") from None
+    for number, message in report.rejected:
+        click.echo(f"line {number}: {message}")
+    click.echo(f"recorded {report.recorded}, skipped {report.skipped}", err=True)
+    if score:
+        catch_up(platform, strict=True)
+    sys.exit(1 if report.rejected else 0)
+
+
+def _kept(report: LoadReport, lines: list, file: str) -> str:
+    done = report.recorded + report.skipped
+    upto = f" (every line up to line {lines[done - 1][0]})" if done else ""
+    text = f"Kept: {report.recorded} line(s) recorded and {report.skipped} skipped{upto}; nothing after that."
+    missing_ids = sum(1 for _, line in lines[done:] if '"id"' not in line)
+    if missing_ids:
+        return (text + f" {missing_ids} of the remaining lines have no id and cannot be recognised when run again: "
+                f"record the rest with: tail -n +{lines[done][0]} {file} | sankao load -")
+    return text + " Run the same command again to finish: lines already recorded are skipped."
+
+
+@main.command()
+@click.argument("dest", type=click.Path(dir_okay=False))
+@click.pass_context
+def backup(ctx, dest):
+    """Copy a SQLite store, while it is in use, into the new file DEST (consistent, all of it)."""
+    platform = platform_of(ctx, "read", note_drift=False)
+    if platform.location.is_postgres:
+        raise SankaoError("backup copies SQLite stores; back up PostgreSQL with pg_dump")
+    target = Path(dest)
+    if target.exists():
+        raise SankaoError(f"{target} exists already; backup writes only new files")
+    if not target.resolve().parent.is_dir():
+        raise SankaoError(f"{target.resolve().parent} does not exist")
+    size = platform.app.recorder.backup(target)
+    click.echo(f"copied {platform.location.describe()} to {target.resolve()} ({size} events)")
+
+
+@main.command()
+@click.option("--interval", type=click.FloatRange(min=0.1), default=1.0, show_default=True,
+              help="Seconds between looks at the record.")
+@click.option("--once", is_flag=True, help="Catch up once and stop.")
+@click.pass_context
+def worker(ctx, interval, once):
+    """Run the scoring process: follow the record, record scores, letters and frozen boards."""
+    platform = platform_of(ctx, "write")
+    while True:
+        behind = platform.scorer.behind()
+        if behind:
+            started = time.monotonic()
+            with progress(behind, "scoring") as bar:
+                task = bar.add_task("scoring", total=behind)
+                done = platform.scorer.run(progress=lambda n: bar.advance(task, n))
+            click.echo(f"scored {done} fact(s) in {time.monotonic() - started:.1f} s; "
+                       f"{platform.scorer.behind()} behind", err=True)
+        if once:
+            return
+        time.sleep(interval)
+
+
+@main.command()
+@click.option("--actor", default="demo", show_default=True, help="Who records the demo's commands.")
+@click.pass_context
+def demo(ctx, actor):
+    """Load an example year into an empty store (default ./sankao-demo.db) and show what the office sees.
+
+    The demo never touches a store that holds anything but its own year.
+    """
+    from core.demo import DEMO_PREFIX, demo_commands
+    config = config_of(ctx)
+    if config.source("db").startswith("default"):
+        config.db = "sankao-demo.db"
+        config.sources["db"] = "the demo's default"
+    platform = platform_of(ctx, "load", note_drift=False)
+    out = out_of(ctx)
+    commands = demo_commands()
+    recorder = platform.app.recorder
+    foreign = recorder.commands_other_than(DEMO_PREFIX)
+    if foreign:
+        raise SankaoError(f"{platform.location.describe()} already holds {foreign} command(s) of its own; the demo "
+                          "loads only into an empty store and changed nothing (name another with --db)")
+    lines = [(n, json.dumps(c, ensure_ascii=False)) for n, c in enumerate(commands, 1)]
+    report = platform.ledger.load(lines, actor)
+    if report.rejected:  # pragma: no cover - the demo year is valid by construction
+        raise SankaoError(f"the demo year was rejected: {report.rejected[0]}")
+    click.echo(f"Example year 2023: recorded {report.recorded} commands ({report.skipped} were there already) "
+               f"into {platform.location.describe()}", err=True)
+    catch_up(platform)
+    from core.cli.read import show_board, show_notices
+    for period in ("2023-06", "2023-12"):
+        show_board(ctx, period, None, False, False)
+        out.line()
+    show_notices(ctx, None, None, False, last=5)
+    me = Path(sys.argv[0]).name if sys.argv and sys.argv[0].endswith("sankao") else "sankao"
+    click.echo(f"\nExplore it: {me} --db {config.db} score U01 2023-12; {me} --db {config.db} notices --unit U02",
+               err=True)

@@ -1,0 +1,150 @@
+"""``sankao plugins``: which plugins are in force, and putting changed rules in force."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import click
+
+from core.cli.app import config_of, main, out_of, platform_of
+from core.cli.record import actor_option, catch_up
+from core.cli.render import print_json
+from core.clock import local_date, month_start, now, parse_day, parse_period
+from core.errors import PluginError, SankaoError
+from core.plugins import (installed_plugins, load_config, merge_config, read_toml, rule_changes, same_rules,
+                          show_setting)
+from core.report import money
+from core.scoring import first_month_from
+
+
+@main.group()
+def plugins():
+    """Plugins and the rules in force."""
+
+
+@plugins.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def plugins_list(ctx, as_json):
+    """Show every installed plugin: version, hooks, enabled, settings, since when."""
+    from core.cli.read import _jsonable
+    config = config_of(ctx)
+    if config.location().exists():
+        platform = platform_of(ctx)
+        installed, recorded = platform.installed, platform.recorded_rules()
+        in_force = platform.rules_in_force()
+    else:  # no store yet: what the first command would put in force
+        installed, recorded = installed_plugins(), []
+        in_force = load_config(config.plugins_path(), installed)
+    rows = []
+    for name in dict.fromkeys([*in_force, *sorted(installed)]):
+        cls = installed.get(name)
+        cfg = in_force.get(name) or {"enabled": False, "settings": None, "version": getattr(cls, "version", "0")}
+        since = None
+        if recorded and cfg["enabled"]:
+            for rule in recorded:
+                if rule.plugins.get(name) == cfg:
+                    since = since or (rule.effective.isoformat() if rule.effective else "the start")
+                else:
+                    since = None
+        hooks = sorted(a for a in dir(cls) if a.startswith("sankao_")) if cls else []
+        rows.append({"name": name, "version": str(cfg.get("version") or getattr(cls, "version", "0")),
+                     "hooks": hooks, "enabled": cfg["enabled"], "settings": _jsonable(cfg["settings"]),
+                     "since": since, "recorded": bool(recorded), "installed": cls is not None})
+    if as_json:
+        print_json(rows)
+        return
+    out = out_of(ctx)
+    out.table(out.t("plugins"), [(out.t("plugin"), "left"), (out.t("version"), "left"), (out.t("state"), "left"),
+                                 (out.t("since"), "left"), (out.t("settings"), "left"), (out.t("hooks"), "left")],
+              [[r["name"], r["version"], out.t("enabled" if r["enabled"] else "disabled"), r["since"],
+                _settings_text(r["settings"]), ", ".join(r["hooks"])] for r in rows])
+    if not recorded:
+        out.line("(no rules recorded yet: the first command records the rules above)")
+
+
+def _settings_text(settings) -> str:
+    return "; ".join(f"{k} = {show_setting(v)}" for k, v in (settings or {}).items())
+
+
+def _effective(value: str | None, today: date) -> date | None:
+    if value is None:
+        return today
+    if value == "start":
+        return None
+    try:
+        return parse_day(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{exc} nor 'start'", param_hint="--effective") from None
+
+
+@plugins.command("apply")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--effective", default=None, metavar="YYYY-MM-DD|start",
+              help="First business date the rules apply to: a date, or 'start' for every month "
+                   "ever assessed (default: today in the assessment time zone).")
+@click.option("--yes", is_flag=True, help="Record without asking (for scripts).")
+@click.option("--dry-run", is_flag=True, help="Only show what would change; record nothing.")
+@actor_option
+@click.pass_context
+def plugins_apply(ctx, file, effective, yes, dry_run, actor):
+    """Put the plugins and settings of FILE in force (default: the file of --plugins/SANKAO_PLUGINS).
+
+    FILE may name only some plugins: the others keep their state and settings, and
+    keys a table leaves out keep their values. Shows what changes (plugins enabled
+    or disabled, settings old -> new, from which month, which boards move) and asks
+    before recording; identical rules record nothing.
+    """
+    config = config_of(ctx)
+    path = file or config.plugins
+    if path is None:
+        raise click.UsageError("name the plugins.toml to apply (FILE, --plugins or SANKAO_PLUGINS)")
+    platform = platform_of(ctx, "write", note_drift=False)
+    out = out_of(ctx)
+    today = local_date(now(), platform.tz)
+    effective_date = _effective(effective, today)
+    current = platform.rules_in_force()
+    proposed = merge_config(current, read_toml(path), platform.installed, str(path))
+    if same_rules(current, proposed):
+        click.echo(f"nothing to change: the rules in force are those of {path} already; nothing recorded")
+        return
+    catch_up(platform)
+    try:
+        moved = platform.scorer.preview(proposed, effective_date)
+    except SankaoError as exc:
+        raise PluginError(f"the rules were not put in force, a trial run over the facts failed: {exc}") from None
+    first = "every month ever assessed" if effective_date is None else _first_month(effective_date)
+    out.line(f"Changes ({path}), in force for {first} (a month is scored with the rules in force on its first day):")
+    for change in rule_changes(current, proposed):
+        out.line(f"  {change}")
+    begun = {p: units for p, units in moved.items() if month_start(*parse_period(p)) <= today}
+    if begun:
+        out.line("Boards that move (closed months stay frozen; --restated shows them):")
+        for period, units in sorted(begun.items()):
+            shown = ", ".join(f"{u} {_final(a)} -> {_final(b)}" for u, a, b in units[:6])
+            more = f", and {len(units) - 6} more" if len(units) > 6 else ""
+            out.line(f"  {period}: {len(units)} unit(s): {shown}{more}")
+    else:
+        out.line("No board that exists yet moves.")
+    if dry_run:
+        click.echo("dry run: nothing recorded")
+        return
+    if not yes:
+        if not sys.stdin.isatty():
+            raise SankaoError("nothing recorded: confirm with --yes (or look first with --dry-run)")
+        click.confirm("Record these rules?", abort=True)
+    platform.ledger.apply_rules(proposed, effective_date, actor)
+    click.echo(f"rules in force from {effective_date or 'the start'}, recorded by {actor}")
+    catch_up(platform, strict=True)
+
+
+def _first_month(effective: date) -> str:
+    month = first_month_from(effective, effective.year)
+    if month is None:
+        return f"months from {effective.year + 1}-01 on"
+    return f"months from {effective.year:04d}-{month:02d} on"
+
+
+def _final(value) -> str:
+    return "off the board" if value is None else money(value)
