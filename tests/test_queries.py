@@ -21,8 +21,8 @@ def test_readable_tables(sqlite_url, cli):
     cli(sqlite_url, "load", str(SCENARIO / "commands.jsonl"))
     board = cli(sqlite_url, "board", "2023-03", "--known-at", "2023-08-20T12:00:00.123456+08:00").stdout.splitlines()
     assert board[0] == ("Board 2023-03 · frozen at the month close · as known at 2023-08-20 12:00:00 · spread 55.58")
-    assert "signed (100M yuan)" in board[1] and "accountability" in board[1]
-    assert board[3].split() == ["1", "U03", "Unit", "U03", "top", "third", "56.27", "1.0002", "0.00", "56.28",
+    assert "signed (¥100M)" in board[1] and "accountability" in board[1]
+    assert board[3].split() == ["1", "U03", "Unit", "U03", "top", "56.27", "1.0002", "0.00", "56.28",
                                 "10.02", "-", "-", "yes"]
     exact = cli(sqlite_url, "--exact", "board", "2023-03").stdout
     assert "signed (yuan)" in exact and "1,002,230,000.00" in exact
@@ -32,7 +32,7 @@ def test_readable_tables(sqlite_url, cli):
     assert zh.startswith("形象清单 2023-06 · 月考核已冻结") and "签约额 (亿元)" in zh and "前三分之一" in zh
     score = cli(sqlite_url, "score", "U03", "2023-06").stdout
     assert "final 86.17 = base 78.33 × coefficient 1.1000 − deducted 0.00" in score
-    assert "projects landed" in score and "annual signed investment (100M yuan)   25.03    20.00" in score
+    assert "projects landed" in score and "annual signed investment (¥100M)   25.03    20.00" in score
     notices = cli(sqlite_url, "--lang", "zh", "notices", "--unit", "U04").stdout.splitlines()
     assert notices[0].startswith("三函一单 · U04 Unit U04")
     assert notices[3].split()[:6] == ["2023-02-06", "U04", "Unit", "U04", "U04-2023-1", "橙色警示函"]
