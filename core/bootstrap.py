@@ -15,9 +15,9 @@ from core.errors import ConfigError
 from core.facts import stream_id
 from core.ledger import Ledger
 from core.plugins import indicator_names, installed_plugins, load_config, merge_config, read_toml, same_rules
-from core.queries import Queries
+from core.read.queries import Queries
 from core.rules import RulesBook
-from core.scoring import Scorer
+from core.engine.scorer import Scorer
 from core.store import StoreLocation, open_recorder
 from core.store.app import SankaoApplication
 
@@ -40,18 +40,26 @@ class Config:
     :ivar plugins: a ``plugins.toml`` laid over the built-in defaults for the first
         rules of a new store; None: the built-in defaults alone.
     :ivar sources: where each setting came from (``{"db": "--db"}``), named in errors.
+    :ivar scoring: ``inline`` (commands and queries catch the scores up themselves, the
+        embedded default) or ``worker`` (only ``sankao worker`` scores; queries answer
+        from what it recorded and say how far behind it is).
+    :ivar partition: ``(index, count)``: which part of the units this process's
+        scorer keeps (``sankao worker --partition 2/3``); (0, 1) is all of them.
     """
 
     db: str = DEFAULT_DB
     timezone: str = "Asia/Shanghai"
     plugins: str | None = None
     sources: dict = field(default_factory=dict)
+    scoring: str = "inline"
+    partition: tuple = (0, 1)
 
     @classmethod
     def from_env(cls, **overrides) -> "Config":
         values = {"db": os.environ.get("SANKAO_DB", DEFAULT_DB),
                   "timezone": os.environ.get("SANKAO_TZ", "Asia/Shanghai"),
-                  "plugins": os.environ.get("SANKAO_PLUGINS")}
+                  "plugins": os.environ.get("SANKAO_PLUGINS"),
+                  "scoring": os.environ.get("SANKAO_SCORING", "inline")}
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
@@ -95,12 +103,36 @@ class Platform:
         self.rulebook = RulesBook(self.installed)
         self.ledger = Ledger(self.app, tz=self.tz, indicators=indicator_names(self.installed),
                              initial_rules=lambda: self.plugin_config)
-        self.scorer = Scorer(self.app, self.rulebook)
+        self.scorer = Scorer(self.app, self.rulebook, self.tz, partition=config.partition)
         self.queries = Queries(self.app, self.rulebook, self.tz)
 
     @property
     def read_only(self) -> bool:
         return self.app.recorder.read_only
+
+    def partitions(self) -> int:
+        """In how many partitions the store is scored (``sankao worker --partition K/N``)."""
+        return self.scorer.closer.partitions()
+
+    def claim_partitions(self, count: int) -> None:
+        """Record that the store is scored in ``count`` partitions, or refuse a different count."""
+        with self.app.recorder._write() as cur:
+            cur.execute(self.app.recorder.q("INSERT INTO meta (key, value) VALUES ('partitions', ?) "
+                                            "ON CONFLICT (key) DO NOTHING"), (str(count),))
+        recorded = self.partitions()
+        if recorded != count:
+            raise ConfigError(f"--partition: this store is scored in {recorded} partition(s), not {count}; "
+                              f"run workers 1/{recorded} to {recorded}/{recorded}")
+
+    def scores_inline(self) -> bool:
+        """Whether this process scores for itself (the embedded default) rather than leaving it to workers."""
+        return self.config.scoring != "worker" and self.partitions() == 1
+
+    def scoring_lag(self) -> int:
+        """How many facts the slowest scoring worker has not scored yet."""
+        floor = self.scorer.closer.scored_up_to()
+        from events import CONSEQUENCE_TOPICS
+        return self.app.recorder.count_after(floor, CONSEQUENCE_TOPICS)
 
     def recorded_rules(self) -> list:
         """Every ``RulesApplied`` recorded, oldest first."""

@@ -1,19 +1,23 @@
-"""The facts as recorded: a projection of the record log, folded event by event.
+"""The facts as recorded: a projection of the record, folded event by event.
 
 ``Facts.apply(event, position)`` is the only way state changes, and it does no
-I/O; the write side decides against it and the scoring process reads it through
-``core.view.FactsView``.
+I/O. It may hold only part of the record: the write side loads the units and
+projects a batch of commands touches (``Ledger``), a scoring worker keeps the units
+of its partition (``partition``); events about anything it does not hold are
+passed over. With ``buckets`` it keeps each unit's projects in monthly buckets
+(``core.engine.buckets``) for the scorer's constant-time sums.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date, datetime
 from decimal import Decimal
-from functools import singledispatchmethod
+from functools import lru_cache, singledispatchmethod
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+from core.engine.buckets import UnitBuckets
 from events import facts as ev
 
 _NS = uuid5(NAMESPACE_URL, "https://sankao.invalid/streams")
@@ -45,7 +49,7 @@ class Unit:
     targets: dict = field(default_factory=dict)  # year -> Targets
 
 
-@dataclass
+@dataclass(slots=True)
 class Project:
     id: str
     unit: str
@@ -58,34 +62,56 @@ class Project:
     started_on: date | None = None
     withdrawn_on: date | None = None
 
+    def as_dict(self) -> dict:
+        return {"id": self.id, "unit": self.unit, "name": self.name, "planned_on": self.planned_on,
+                "version": self.version, "signed_on": self.signed_on, "signed_amount": self.signed_amount,
+                "landed_on": self.landed_on, "started_on": self.started_on, "withdrawn_on": self.withdrawn_on}
+
+    def state(self) -> dict:
+        """The dated fields and the amount (what ``core.engine.reach`` compares)."""
+        return {"planned_on": self.planned_on, "signed_on": self.signed_on, "signed_amount": self.signed_amount,
+                "landed_on": self.landed_on, "started_on": self.started_on, "withdrawn_on": self.withdrawn_on}
+
 
 @dataclass
 class Rules:
     """One ``RulesApplied``: which plugins are in force from ``effective`` on."""
 
     command_id: str
-    position: int
+    position: int | None
     effective: date | None
     plugins: dict
 
 
 @dataclass
 class Facts:
+    """What the record says, or the part of it this process holds.
+
+    :ivar partition: which units this holds (None: every unit).
+    :ivar buckets: keep monthly buckets per unit (what ``FactsView`` reads), or not (the write side).
+    """
+
+    partition: Callable[[str], bool] | None = None
+    buckets: bool = True
     units: dict = field(default_factory=dict)
     projects: dict = field(default_factory=dict)
     projects_by_unit: dict = field(default_factory=dict)
+    unit_buckets: dict = field(default_factory=dict)
     dispatches: list = field(default_factory=list)  # dates, in recorded order
     closed: set = field(default_factory=set)  # periods
     office_version: int = 0
     log_version: int = 0  # of the BatchRecorded stream
     rules: list = field(default_factory=list)  # Rules, in recorded order
-    command_ids: set = field(default_factory=set)
-    position: int = 0  # the last applied notification id
+    command_ids: set = field(default_factory=set)  # ids this process recorded or saw recorded
+    position: int = 0  # the last applied log position
     last_recorded: datetime | None = None
 
     @property
     def rules_version(self) -> int:
         return len(self.rules)
+
+    def holds(self, unit: str) -> bool:
+        return self.partition is None or self.partition(unit)
 
     def apply(self, event: ev.Recorded, position: int | None) -> None:
         """Fold one recorded event (at its log ``position``, None while unsaved) into the facts."""
@@ -104,41 +130,48 @@ class Facts:
 
     @_apply.register
     def _(self, e: ev.UnitRegistered) -> None:
-        self.units[e.unit] = Unit(e.unit, e.name, e.category)
-        self.projects_by_unit.setdefault(e.unit, [])
+        if self.holds(e.unit):
+            self.units[e.unit] = Unit(e.unit, e.name, e.category)
+            self.projects_by_unit.setdefault(e.unit, [])
+            if self.buckets:
+                self.unit_buckets.setdefault(e.unit, UnitBuckets())
 
     @_apply.register
     def _(self, e: ev.TargetsSet) -> None:
-        unit = self.units[e.unit]
-        unit.targets[e.year] = Targets(e.year, e.annual, list(e.quarterly), e.monthly,
-                                       e.planned, e.landed, dict(e.weights))
-        unit.version = e.originator_version
+        unit = self.units.get(e.unit)
+        if unit is not None:
+            unit.targets[e.year] = Targets(e.year, e.annual, list(e.quarterly), e.monthly,
+                                           e.planned, e.landed, dict(e.weights))
+            unit.version = e.originator_version
 
     @_apply.register
     def _(self, e: ev.ProjectPlanned) -> None:
-        project = Project(e.project, e.unit, e.name, e.planned_on)
-        self.projects[e.project] = project
-        self.projects_by_unit.setdefault(e.unit, []).append(project)
+        if self.holds(e.unit):
+            project = Project(e.project, e.unit, e.name, e.planned_on)
+            self.projects[e.project] = project
+            self.projects_by_unit.setdefault(e.unit, []).append(project)
+            if self.buckets:
+                self.unit_buckets.setdefault(e.unit, UnitBuckets()).change(project, 1)
 
     @_apply.register
     def _(self, e: ev.ProjectSigned) -> None:
-        self._project(e).__dict__.update(signed_on=e.signed_on, signed_amount=e.amount)
+        self._change(e, signed_on=e.signed_on, signed_amount=e.amount)
 
     @_apply.register
     def _(self, e: ev.ProjectLanded) -> None:
-        self._project(e).landed_on = e.landed_on
+        self._change(e, landed_on=e.landed_on)
 
     @_apply.register
     def _(self, e: ev.ConstructionStarted) -> None:
-        self._project(e).started_on = e.started_on
+        self._change(e, started_on=e.started_on)
 
     @_apply.register
     def _(self, e: ev.ProjectWithdrawn) -> None:
-        self._project(e).withdrawn_on = e.withdrawn_on
+        self._change(e, withdrawn_on=e.withdrawn_on)
 
     @_apply.register
     def _(self, e: ev.FactCorrected) -> None:
-        setattr(self._project(e), e.field, e.value)
+        self._change(e, **{e.field: e.value})
 
     @_apply.register
     def _(self, e: ev.DispatchHeld) -> None:
@@ -158,7 +191,15 @@ class Facts:
     def _(self, e: ev.BatchRecorded) -> None:
         self.log_version = e.originator_version
 
-    def _project(self, e) -> Project:
-        project = self.projects[e.project]
+    def _change(self, e, **values) -> None:
+        project = self.projects.get(e.project)
+        if project is None:  # a project of another partition, or not loaded here
+            return
+        buckets = self.unit_buckets.get(project.unit) if self.buckets else None
+        if buckets is not None:
+            buckets.change(project, -1)
+        for name, value in values.items():
+            setattr(project, name, value)
         project.version = e.originator_version
-        return project
+        if buckets is not None:
+            buckets.change(project, 1)

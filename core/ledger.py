@@ -1,11 +1,15 @@
 """The write side: recording commands as events, line by line, batch by batch.
 
-The ``Ledger`` keeps the facts in memory (``core.facts``), follows the record log
-so that what other writers recorded is seen, decides each command with
-``core.decide`` and saves many lines per transaction. A line is atomic: its
-events are saved together or not at all. A version conflict (another writer won
-the race for the same project, unit or office stream) re-reads the log and
-re-decides the batch, so nothing is lost and nothing doubled.
+The ``Ledger`` holds only what it needs to decide: the rules, the office stream
+(dispatches and closes), the head of the log, and the units and projects the
+commands of a batch touch, each loaded from its own stream when first needed
+(``core.facts.Facts`` in part). So starting a writer costs the same whatever the
+length of the log. Before a batch it takes in what other writers recorded since
+it last looked, then decides each command with ``core.decide`` and saves many
+lines per transaction, ending with a ``BatchRecorded`` on the one log stream every
+writer appends to. A line is atomic: its events are saved together or not at
+all. A version conflict (another writer won the race) makes it look again and
+decide the batch anew, so nothing is lost and nothing doubled.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from events import CONSEQUENCE_TOPICS
 from events import facts as ev
 
 MAX_RETRIES = 30
+FOLLOW_LIMIT = 20_000  # past this many new events, forget the cache rather than fold them in
 
 
 def _back_off(attempt: int) -> None:
@@ -48,7 +53,7 @@ class LoadReport:
 
 
 class Ledger:
-    """Records commands into the record application, enforcing SCORING.md §1-§2."""
+    """Records commands into the log, enforcing SCORING.md §1-§2."""
 
     def __init__(self, app: SankaoApplication, *, tz: ZoneInfo, indicators: frozenset[str],
                  initial_rules: Callable[[], dict], clock: Callable[[], datetime] = utc_now):
@@ -57,10 +62,10 @@ class Ledger:
         self.indicators = indicators
         self.initial_rules = initial_rules
         self.clock = clock
-        self.facts = Facts()
-        self._ahead: set[int] = set()  # positions of our own saves applied before the log reached them
+        self.facts: Facts | None = None
+        self._loaded: set = set()  # stream ids folded into the cache (or known to be empty)
 
-    # -- reading -------------------------------------------------------------
+    # -- reading ---------------------------------------------------------------
     def notifications(self, after: int = 0, limit: int | None = None,
                       exclude: tuple[str, ...] = CONSEQUENCE_TOPICS) -> Iterator[tuple[int, ev.Recorded]]:
         """The log after position ``after``: ``(position, event)`` in recorded order, leaving out the
@@ -77,19 +82,59 @@ class Ledger:
             if left is not None:
                 left -= len(batch)
 
+    def _start(self) -> Facts:
+        """A fresh cache: the rules, the office and the head of the log, nothing else."""
+        recorder = self.app.recorder
+        head = recorder.max_notification_id()
+        facts = Facts(buckets=False)
+        streams = [stream_id("rules"), stream_id("office")]
+        for n in recorder.select_streams(streams, upto=head):
+            facts.apply(self.app.mapper.to_domain_event(n), None)
+        last = recorder.select_last(stream_id("log"), upto=head)
+        if last is not None:
+            facts.apply(self.app.mapper.to_domain_event(last), None)
+        facts.position = head
+        self.facts, self._loaded = facts, set(streams)
+        return facts
+
     def refresh(self) -> Facts:
-        """Fold into the facts every event recorded since we last looked."""
+        """Take in what other writers recorded since this ledger last looked."""
+        if self.facts is None:
+            return self._start()
+        head = self.app.recorder.max_notification_id()
+        if head == self.facts.position:
+            return self.facts
+        if head - self.facts.position > FOLLOW_LIMIT:
+            return self._start()
         for position, event in self.notifications(self.facts.position):
-            if position in self._ahead:
-                self._ahead.discard(position)
-            else:
-                self.facts.apply(event, None)
-            self.facts.position = position
+            if position > head:
+                break
+            self.facts.apply(event, position)  # new units and projects come whole: they stay loaded
+        self.facts.position = head
         return self.facts
 
-    def _reset(self) -> None:
-        self.facts, self._ahead = Facts(), set()
-        self.refresh()
+    def _load(self, commands: list[Command]) -> None:
+        """Fold into the cache the units and projects these commands touch, from their streams."""
+        wanted = []
+        for command in commands:
+            for kind in ("unit", "project"):
+                key = command.data.get(kind)
+                if isinstance(key, str):
+                    stream = stream_id(kind, key)
+                    if stream not in self._loaded:
+                        wanted.append(stream)
+        wanted = list(dict.fromkeys(wanted))
+        if not wanted:
+            return
+        for n in self.app.recorder.select_streams(wanted, upto=self.facts.position):
+            self.facts.apply(self.app.mapper.to_domain_event(n), None)
+        self._loaded.update(wanted)
+
+    def _recorded_ids(self, commands: list[Command]) -> set[str]:
+        ids = [c.id for c in commands if c.id is not None and c.id not in self.facts.command_ids]
+        found = self.app.recorder.known_commands(ids) if ids else set()
+        self.facts.command_ids.update(found)
+        return found
 
     # -- writing -------------------------------------------------------------
     def _stamp(self, command: Command, actor: str, facts: Facts) -> Stamp:
@@ -130,48 +175,58 @@ class Ledger:
         firsts = {}
         for index, event in enumerate(events):
             firsts.setdefault(event.command_id, index)
-        recordings = self.app.events.put(events, commands=list(firsts.items()))  # one transaction, in order
-        positions = [r.notification.id for r in recordings]
-        if positions == list(range(self.facts.position + 1, self.facts.position + 1 + len(positions))):
-            self.facts.position = positions[-1]  # nobody wrote in between: no need to read our own events back
-        else:
-            self._ahead.update(positions)
-            self.refresh()
+        positions = self.app.record(events, commands=list(firsts.items()))  # one transaction, in order
+        # Our BatchRecorded took the log stream's next version, so no other writer recorded facts
+        # since we looked: whatever lies between is the engine's output, which the cache does not hold.
+        self.facts.position = positions[-1]
+
+    @staticmethod
+    def _parse(lines: list) -> tuple[list, tuple | None]:
+        """``[(line number, Command)]`` up to the first line that does not parse, and that line's error."""
+        parsed = []
+        for lineno, line in lines:
+            try:
+                parsed.append((lineno, line if isinstance(line, Command) else parse_line(line)))
+            except CommandRejected as exc:
+                return parsed, (lineno, exc)
+        return parsed, None
 
     def record_batch(self, lines: list[tuple[int, str | dict | Command]], actor: str,
-                     report: LoadReport) -> tuple[int, str] | None:
+                     report: LoadReport) -> tuple[int, CommandRejected] | None:
         """Record ``(line number, line)`` pairs in one transaction, up to the first rejected line.
 
         Returns ``(line number, CommandRejected)`` of the rejected line, or None. Lines
         before it are saved; lines whose id is already recorded are skipped.
         """
+        parsed, unparsed = self._parse(lines)
         for attempt in range(MAX_RETRIES):
-            self.refresh()
+            facts = self.refresh()
             recorded = skipped = 0
             events: list[ev.Recorded] = []
-            rejected = None
+            rejected = unparsed
             try:
-                for lineno, line in lines:
+                self._load([c for _, c in parsed])
+                known = self._recorded_ids([c for _, c in parsed])
+                for lineno, command in parsed:
+                    if command.id is not None and (command.id in known or command.id in facts.command_ids):
+                        skipped += 1
+                        continue
                     try:
-                        command = line if isinstance(line, Command) else parse_line(line)
-                        if command.id is not None and command.id in self.facts.command_ids:
-                            skipped += 1
-                            continue
-                        new = self._decide_line(self.facts, command, actor)
+                        new = self._decide_line(facts, command, actor)
                     except CommandRejected as exc:
                         rejected = (lineno, exc)
                         break
                     for event in new:
-                        self.facts.apply(event, None)
+                        facts.apply(event, None)
                     events.extend(new)
                     recorded += 1
                 self._save(events)
             except IntegrityError:
-                self._reset()  # another writer won a race: re-read everything, decide again
+                self.facts = None  # another writer won a race: look again, decide again
                 _back_off(attempt)
                 continue
             except Exception:
-                self._reset()  # the batch was not saved: forget what we applied ahead
+                self.facts = None  # the batch was not saved: forget what we applied ahead
                 raise
             report.recorded += recorded
             report.skipped += skipped
@@ -210,14 +265,25 @@ class Ledger:
     def check(self, lines: Iterable[tuple[int, str]], actor: str) -> LoadReport:
         """Report every line that would be rejected; record nothing."""
         self.refresh()
-        facts = copy.deepcopy(self.facts)
-        report = LoadReport()
-        for lineno, line in lines:
+        numbered = list(lines)
+        parsed, report = [], LoadReport()
+        for lineno, line in numbered:
             try:
-                command = parse_line(line)
-                if command.id is not None and command.id in facts.command_ids:
-                    report.skipped += 1
-                    continue
+                parsed.append((lineno, parse_line(line)))
+            except CommandRejected as exc:
+                parsed.append((lineno, exc))
+        commands = [c for _, c in parsed if isinstance(c, Command)]
+        self._load(commands)
+        known = self._recorded_ids(commands)
+        facts = copy.deepcopy(self.facts)
+        for lineno, command in parsed:
+            if isinstance(command, CommandRejected):
+                report.rejected.append((lineno, str(command)))
+                continue
+            if command.id is not None and (command.id in known or command.id in facts.command_ids):
+                report.skipped += 1
+                continue
+            try:
                 for event in self._decide_line(facts, command, actor):
                     facts.apply(event, None)
                 report.recorded += 1
@@ -246,9 +312,9 @@ class Ledger:
                 self._save([event])
                 return
             except IntegrityError:
-                self._reset()
+                self.facts = None
                 _back_off(attempt)
             except Exception:
-                self._reset()
+                self.facts = None
                 raise
         raise ConcurrentWrite("gave up recording the rules after repeated version conflicts")

@@ -15,12 +15,20 @@ class IndicatorSpec:
     :ivar default_weight: its weight when the unit's targets give none.
     :ivar kind: ``"amount"`` (yuan, 2 decimals) or ``"count"`` (a plain number).
     :ivar cap: the ratio above which the indicator earns no more.
+    :ivar inputs: what the measure reads, or None (the default) for "anything":
+        the names of project fields (``planned_on``, ``signed_on``,
+        ``signed_amount``, ``landed_on``, ``started_on``, ``withdrawn_on``) and
+        ``targets``. When a fact changes none of them, Sankao keeps the previous
+        value and target of the month instead of asking again. Declare it only if
+        the measure reads nothing else (not the date of the month alone, either:
+        a month is always measured afresh when it begins and when rules change).
     """
 
     name: str
     default_weight: Decimal
     kind: str = "amount"
     cap: Decimal = Decimal(1)
+    inputs: frozenset | None = None
 
 
 @dataclass(frozen=True)

@@ -188,14 +188,21 @@ class PluginSet:
     versions: dict[str, str]
     owners: dict[str, str] = field(default_factory=dict)  # indicator -> the plugin that supplies it
 
-    def each(self, name: str, **kwargs):
-        """Call a hook plugin by plugin, in configured order: yields ``(plugin, answer)``."""
+    def each(self, name: str, *, skip: frozenset | set = frozenset(), **kwargs):
+        """Call a hook plugin by plugin, in configured order, leaving out the plugins in ``skip``:
+        yields ``(plugin, answer)``."""
         for plugin, function, argnames in self._callers(name):
+            if plugin in skip:
+                continue
             try:
                 answer = function(*[kwargs[arg] for arg in argnames])
             except Exception as exc:
                 raise PluginError(f'plugin "{plugin}" raised in {name}: {type(exc).__name__}: {exc}') from exc
             yield plugin, answer
+
+    def measures(self, *, skip: set = frozenset(), **kwargs):
+        """``sankao_measure`` of every indicator plugin but those supplying the indicators in ``skip``."""
+        return self.each("sankao_measure", skip={self.owners[name] for name in skip}, **kwargs)
 
     def _callers(self, name: str) -> list:
         cache = self.__dict__.setdefault("_caller_cache", {})
@@ -233,9 +240,12 @@ def build_manager(plugins: dict, installed: dict[str, type]) -> PluginSet:
         if spec is None:
             continue
         if not isinstance(spec, IndicatorSpec) or not isinstance(spec.default_weight, Decimal) \
-                or not isinstance(spec.cap, Decimal) or spec.kind not in ("amount", "count"):
+                or not isinstance(spec.cap, Decimal) or spec.kind not in ("amount", "count") \
+                or not (spec.inputs is None or isinstance(spec.inputs, frozenset)
+                        and all(isinstance(i, str) for i in spec.inputs)):
             raise PluginError(f'plugin "{plugin}" returned nonsense from sankao_indicator: {spec!r} '
-                              "(want an IndicatorSpec with Decimal weight and cap, kind amount or count)")
+                              "(want an IndicatorSpec with Decimal weight and cap, kind amount or count, "
+                              "inputs None or a frozenset of names)")
         if spec.name in owners:
             raise PluginError(f'plugins "{owners[spec.name]}" and "{plugin}" both supply indicator {spec.name}')
         indicators[spec.name], owners[spec.name] = spec, plugin

@@ -14,15 +14,17 @@ ZERO = Decimal(0)
 
 
 class FactsView:
-    """What plugins may read of the facts (SCORING.md §3). Results are memoised
-    until ``invalidate`` is called after the facts change."""
+    """What plugins may read of the facts (SCORING.md §3), read-only.
+
+    The sums and counts come from monthly buckets (``core.engine.buckets``): their
+    cost does not grow with the number of projects. With a scoring worker of a
+    partition, the view holds that partition's units only.
+    """
 
     def __init__(self, facts: Facts):
         self._facts = facts
-        self._memo: dict = {}
-
-    def invalidate(self) -> None:
-        self._memo.clear()
+        if not facts.buckets:
+            raise ValueError("FactsView needs Facts(buckets=True)")
 
     def units(self) -> list[str]:
         """Registered unit ids, ascending."""
@@ -35,70 +37,34 @@ class FactsView:
 
     def projects(self, unit: str) -> tuple:
         """The unit's projects (read-only snapshots) in planning order."""
-        return tuple(MappingProxyType(dict(vars(p))) for p in self._facts.projects_by_unit.get(unit, ()))
+        return tuple(MappingProxyType(p.as_dict()) for p in self._facts.projects_by_unit.get(unit, ()))
 
-    def _memoised(self, key, compute):
-        try:
-            return self._memo[key]
-        except KeyError:
-            value = self._memo[key] = compute()
-            return value
-
-    def _totals(self, unit: str, d: date) -> tuple:
-        """``(A(u, d), Nplan(u, d), Nland(u, d))`` in one pass over the unit's projects."""
-        key = ("totals", unit, d)
-        found = self._memo.get(key)
-        if found is not None:
-            return found
-        start = date(d.year, 1, 1)
-        amount, planned, landed = ZERO, 0, 0
-        for p in self._facts.projects_by_unit.get(unit, ()):
-            if p.withdrawn_on is not None and p.withdrawn_on <= d:
-                continue
-            if p.signed_on is not None and start <= p.signed_on <= d:
-                amount += p.signed_amount
-            if start <= p.planned_on <= d:
-                planned += 1
-            if p.landed_on is not None and start <= p.landed_on <= d:
-                landed += 1
-        found = self._memo[key] = (amount, planned, landed)
-        return found
-
-    def _live(self, unit: str, d: date):
-        for p in self._facts.projects_by_unit.get(unit, ()):
-            if p.withdrawn_on is None or p.withdrawn_on > d:
-                yield p
+    def _at(self, unit: str, name: str, day: date, amount: bool = False):
+        buckets = self._facts.unit_buckets.get(unit)
+        if buckets is None:
+            return ZERO if amount else 0
+        return buckets.at(name, day, self._facts.projects, amount, month_end=day == month_end(day.year, day.month))
 
     def signed_amount(self, unit: str, through: date) -> Decimal:
         """A(u, d): signed amounts with ``signed_on`` in [year start, d], less withdrawals ≤ d."""
-        return self._totals(unit, through)[0]
+        return self._at(unit, "signed_on", through, amount=True)
 
     def signed_in_month(self, unit: str, period: str) -> Decimal:
         """M(u, P): signed amounts dated within P, less withdrawals by the end of P."""
-        year, month = parse_period(period)
-        end = month_end(year, month)
-
-        def compute():
-            return sum((p.signed_amount for p in self._live(unit, end)
-                        if p.signed_on is not None and (p.signed_on.year, p.signed_on.month) == (year, month)),
-                       ZERO)
-        return self._memoised(("M", unit, period), compute)
+        buckets = self._facts.unit_buckets.get(unit)
+        return buckets.signed_in_month(*parse_period(period)) if buckets is not None else ZERO
 
     def count_dated(self, unit: str, attribute: str, through: date) -> int:
         """Projects whose ``attribute`` date lies in [year start, d], not withdrawn by d."""
-        def compute():
-            start = date(through.year, 1, 1)
-            return sum(1 for p in self._live(unit, through)
-                       if getattr(p, attribute) is not None and start <= getattr(p, attribute) <= through)
-        return self._memoised((attribute, unit, through), compute)
+        return self._at(unit, attribute, through)
 
     def planned_count(self, unit: str, through: date) -> int:
         """Nplan(u, d)."""
-        return self._totals(unit, through)[1]
+        return self._at(unit, "planned_on", through)
 
     def landed_count(self, unit: str, through: date) -> int:
         """Nland(u, d)."""
-        return self._totals(unit, through)[2]
+        return self._at(unit, "landed_on", through)
 
 
 @dataclass

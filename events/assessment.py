@@ -25,8 +25,10 @@ from eventsourcing.domain import DomainEvent
 class Derived(DomainEvent):
     """Base of every event the scoring process records.
 
-    :ivar command_id: the id of the command whose recording caused this event.
-    :ivar position: the position of that command's event in the record log.
+    :ivar command_id: the id of the command whose recording caused this event
+        (``open:YYYY-MM`` when a month began).
+    :ivar position: the log position of the last fact the figures take into
+        account (the cause, or the last fact before a month began).
     """
 
     command_id: str
@@ -35,36 +37,37 @@ class Derived(DomainEvent):
 
 @dataclass(frozen=True)
 class ScoreChanged(Derived):
-    """A unit's figures for a month changed (月考核 score).
+    """A unit's figures for a month changed, or the month began (月考核 score).
 
-    Values are unrounded ``Decimal``; rounding happens only on output.
+    One stream per unit and month. Numbers are exact decimal strings, never
+    rounded; what is not recorded here (each indicator's ratio and score, the
+    base) follows from it by ``core.engine.figures.derive``. A month's figures
+    are first recorded when the month begins (``command_id`` ``open:YYYY-MM``,
+    ``timestamp`` the month's first instant), then whenever a fact changes them.
 
     :ivar unit: the unit id.
     :ivar period: the month, ``YYYY-MM``.
     :ivar assessed: False when the unit is not on the month's board (no targets,
-        or assessed weights adding up to 0); the figures are then zero.
-    :ivar base: Σ score × 100 / Σ weight.
+        or assessed weights adding up to 0).
+    :ivar indicators: ``[plugin, kind, value, target, weight, cap]`` per indicator
+        assessed, in the order of the rules; ``kind`` is ``amount`` or ``count``.
     :ivar coefficient: the unit coefficient.
     :ivar deduction: the pre-deducted points D(u, P).
-    :ivar final: max(0, base × coefficient − deduction).
     :ivar signed_amount: A(u, end of P), used to break ties.
-    :ivar indicators: one ``{"plugin", "value", "target", "ratio", "weight", "score"}``
-        dict per indicator assessed, in plugin order.
-    :ivar rules: the ``command_id`` of the ``RulesApplied`` in force for the month.
-    :ivar plugins: ``{plugin name: version}`` of every plugin that took part.
+    :ivar final: max(0, base × coefficient − deduction).
+    :ivar rules: the ``command_id`` of the ``RulesApplied`` in force for the month
+        (which names every plugin's version and settings).
     """
 
     unit: str
     period: str
     assessed: bool
-    base: Decimal
-    coefficient: Decimal
-    deduction: Decimal
-    final: Decimal
-    signed_amount: Decimal
     indicators: list
+    coefficient: str
+    deduction: str
+    signed_amount: str
+    final: str
     rules: str
-    plugins: dict
 
 
 @dataclass(frozen=True)
@@ -102,11 +105,14 @@ class BoardFrozen(Derived):
 
     :ivar period: the month, ``YYYY-MM``.
     :ivar entries: the board as it stood, one dict per unit in rank order with
-        ``unit, rank, third, base, coefficient, deduction, final, signed_amount,
-        streak, accountability, commended, indicators``.
+        ``unit, rank, third, streak, accountability, commended`` and ``figures``
+        (the unit's ``ScoreChanged`` figures, as there) and ``scored`` (the
+        position of that ``ScoreChanged``).
     :ivar policy: the plugin that ranked the board and decided its consequences.
+    :ivar close: the log position of the ``close_month`` command.
     """
 
     period: str
     entries: list
     policy: str
+    close: int

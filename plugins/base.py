@@ -10,6 +10,8 @@ from core.clock import month_end, parse_period
 from core.hookspecs import hookimpl
 from core.model import IndicatorSpec, Measure
 
+SIGNINGS = frozenset({"signed_on", "signed_amount", "withdrawn_on", "targets"})
+
 
 def indicator_settings(default_weight: Decimal) -> type[Schema]:
     """Settings of an indicator: ``weight`` (≥ 0, default ``default_weight``) and ``cap`` (> 0, default 1)."""
@@ -31,6 +33,7 @@ class IndicatorPlugin:
     kind = "amount"
     version = "1.0"
     default_weight = Decimal(0)
+    inputs: frozenset | None = None  # what measure() reads (see IndicatorSpec.inputs)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -41,7 +44,7 @@ class IndicatorPlugin:
 
     @hookimpl
     def sankao_indicator(self):
-        return IndicatorSpec(self.name, self.settings["weight"], self.kind, self.settings["cap"])
+        return IndicatorSpec(self.name, self.settings["weight"], self.kind, self.settings["cap"], self.inputs)
 
     @hookimpl
     def sankao_measure(self, unit, period, facts):

@@ -9,6 +9,7 @@ class LandedProjects(IndicatorPlugin):
     name = "landed_projects"
     default_weight = 20
     kind = "count"
+    inputs = frozenset({"landed_on", "withdrawn_on", "targets"})
 
     def measure(self, unit, period, end, targets, facts):
         return facts.landed_count(unit, end), targets.landed

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from plugins.base import IndicatorPlugin
+from plugins.base import SIGNINGS, IndicatorPlugin
 
 
 class MonthlyIncrement(IndicatorPlugin):
     name = "monthly_increment"
     default_weight = 15
     kind = "amount"
+    inputs = SIGNINGS
 
     def measure(self, unit, period, end, targets, facts):
         return facts.signed_in_month(unit, period), targets.monthly

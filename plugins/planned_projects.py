@@ -9,6 +9,7 @@ class PlannedProjects(IndicatorPlugin):
     name = "planned_projects"
     default_weight = 15
     kind = "count"
+    inputs = frozenset({"planned_on", "withdrawn_on", "targets"})
 
     def measure(self, unit, period, end, targets, facts):
         return facts.planned_count(unit, end), targets.planned

@@ -59,8 +59,10 @@ SETTINGS = {"weight": D(30), "cap": D(1)}
 
 
 def test_sankao_indicator_declares_name_weight_kind():
-    assert AnnualAmount(SETTINGS).sankao_indicator() == IndicatorSpec("annual_amount", D(30), "amount", D(1))
-    assert PlannedProjects({"weight": D(15), "cap": D("1.2")}).sankao_indicator().kind == "count"
+    signings = frozenset({"signed_on", "signed_amount", "withdrawn_on", "targets"})
+    assert AnnualAmount(SETTINGS).sankao_indicator() == IndicatorSpec("annual_amount", D(30), "amount", D(1), signings)
+    planned = PlannedProjects({"weight": D(15), "cap": D("1.2")}).sankao_indicator()
+    assert planned.kind == "count" and planned.inputs == {"planned_on", "withdrawn_on", "targets"}
 
 
 @pytest.mark.parametrize("plugin,period,value,target", [

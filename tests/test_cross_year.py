@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from conftest import write_lines
-from core.reach import months_moved
+from core.engine.reach import months_moved
 
 UNIT = [{"cmd": "register_unit", "unit": "U01", "name": "A", "category": "park", "at": "2022-11-01T09:00:00+08:00"},
         {"cmd": "set_targets", "unit": "U01", "year": 2023, "annual": "1200",

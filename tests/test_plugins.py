@@ -171,6 +171,7 @@ def test_a_misbehaving_plugin_is_named_and_nothing_half_done_is_recorded(
     platform = Platform(Config(db=sqlite_url, plugins=str(config)), "load")
     lines = [(n, line) for n, line in enumerate((SCENARIO / "commands.jsonl").read_text().splitlines(), 1)]
     platform.ledger.load(lines, "t")
+    platform.scorer.chunk = 100  # several chunks before the failing fact
     with pytest.raises(PluginError, match=message):
         platform.scorer.run()
     done = platform.scorer.done()

@@ -193,8 +193,10 @@ def test_a_damaged_row_is_named_by_its_position_never_a_traceback(store_url, cli
     for command in (["events"], ["load", str(write_lines(tmp_path / "more.jsonl", [
             {"cmd": "dispatch", "date": "2024-01-08", "at": "2024-01-08T09:00:00+08:00"}]))]):
         result = cli(store_url, *command, expect=1)
-        assert result.stderr.startswith("error: the store is damaged at position 5:") and what in result.stderr, \
-            result.stderr
+        # events reads the damaged row; load records its line (the ledger reads only what a line touches),
+        # then scoring reaches the damaged row and stops there, naming it
+        assert "the store is damaged at position 5:" in result.stderr and what in result.stderr, result.stderr
+        assert result.stderr.startswith("error: " if command[0] == "events" else "recorded 1")
         assert "Traceback" not in result.stderr
 
 
@@ -247,7 +249,7 @@ def test_worker_says_what_it_did(cli, tmp_path):
     db = str(tmp_path / "s.db")
     cli(db, "load", str(SCENARIO / "commands.jsonl"), "--no-score")
     said = cli(db, "worker", "--once").stderr
-    assert said.startswith("scored ") and "fact(s) in" in said and "0 behind" in said
+    assert said.startswith("scorer: scored 483 fact(s) in") and said.endswith("; 0 behind\n")
     started = time.monotonic()
     assert cli(db, "worker", "--once").stderr == ""
     assert time.monotonic() - started < 5

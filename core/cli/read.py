@@ -12,7 +12,6 @@ from core.cli.record import catch_up
 from core.cli.render import print_json
 from core.clock import parse_day, parse_instant, parse_period
 from core.errors import NotFound
-from core.facts import Project
 from events import CONSEQUENCE_TOPICS, FACT_TOPICS
 
 
@@ -51,7 +50,7 @@ def _queries(ctx):
 
 
 def _names(platform) -> dict[str, str]:
-    return {u.id: u.name for u in platform.ledger.refresh().units.values()}
+    return platform.queries.names()
 
 
 def show_board(ctx, period, known_at, restated, as_json):
@@ -156,14 +155,7 @@ def notices(ctx, unit, known_at, as_json):
 @click.pass_context
 def units(ctx, as_json):
     """List the registered units with their latest targets."""
-    facts = platform_of(ctx).ledger.refresh()
-    rows = []
-    for unit in sorted(facts.units.values(), key=lambda u: u.id):
-        year = max(unit.targets) if unit.targets else None
-        targets = unit.targets.get(year)
-        rows.append({"unit": unit.id, "name": unit.name, "category": unit.category,
-                     "projects": len(facts.projects_by_unit.get(unit.id, ())),
-                     "year": year, "annual": None if targets is None else str(targets.annual)})
+    rows = _queries(ctx).queries.units()
     if as_json:
         print_json(rows)
         return
@@ -178,14 +170,13 @@ def units(ctx, as_json):
 STAGES = ("planned", "signed", "landed", "started", "withdrawn")
 
 
-def stage_of(project: Project) -> str:
-    if project.withdrawn_on is not None:
-        return "withdrawn"
-    if project.started_on is not None:
-        return "started"
-    if project.landed_on is not None:
-        return "landed"
-    return "signed" if project.signed_on is not None else "planned"
+def stage_of(project: dict) -> str:
+    """How far a project has got: withdrawn, started, landed, signed or planned."""
+    for stage, key in (("withdrawn", "withdrawn_on"), ("started", "started_on"), ("landed", "landed_on"),
+                       ("signed", "signed_on")):
+        if project[key] is not None:
+            return stage
+    return "planned"
 
 
 @main.command()
@@ -195,18 +186,11 @@ def stage_of(project: Project) -> str:
 @click.pass_context
 def projects(ctx, unit, stage, as_json):
     """List projects with their dates, amounts and stage (planned, signed, landed, started, withdrawn)."""
-    facts = platform_of(ctx).ledger.refresh()
-    if unit is not None and unit not in facts.units:
+    queries = _queries(ctx).queries
+    if unit is not None and unit not in queries.names():
         raise NotFound(f"projects: {unit} is not a registered unit")
-    chosen = facts.projects_by_unit.get(unit, []) if unit else list(facts.projects.values())
-    rows = []
-    for p in chosen:
-        if stage and stage_of(p) != stage:
-            continue
-        rows.append({"project": p.id, "unit": p.unit, "name": p.name, "stage": stage_of(p),
-                     **{k: _iso(getattr(p, k)) for k in ("planned_on", "signed_on", "landed_on", "started_on",
-                                                       "withdrawn_on")},
-                     "signed_amount": None if p.signed_amount is None else str(p.signed_amount)})
+    rows = [{**p, "stage": stage_of(p)} for p in queries.projects(unit)]
+    rows = [r for r in rows if stage is None or r["stage"] == stage]
     if as_json:
         print_json(rows)
         return
@@ -219,10 +203,6 @@ def projects(ctx, unit, stage, as_json):
               [[r["project"], r["unit"], r["name"], out.t(r["stage"]), r["planned_on"], r["signed_on"],
                 out.amount(r["signed_amount"], "wan") if r["signed_amount"] else None, r["landed_on"],
                 r["started_on"], r["withdrawn_on"]] for r in rows])
-
-
-def _iso(value):
-    return value.isoformat() if isinstance(value, date) else value
 
 
 @main.command()
@@ -241,8 +221,7 @@ def events(ctx, after, limit, unit, project, types, consequences, as_json):
     wanted = {t.strip().lower() for t in types.split(",") if t.strip()} if types else None
     owner = {}
     if unit or project:
-        facts = platform.ledger.refresh()
-        owner = {p.id: p.unit for p in facts.projects.values()}
+        owner = {p["project"]: p["unit"] for p in platform.queries.projects(unit)}
     rows = []
     exclude = () if consequences or (wanted and not wanted <= _FACT_NAMES) else CONSEQUENCE_TOPICS
     for position, event in platform.ledger.notifications(after, None, exclude=exclude):

@@ -28,16 +28,20 @@ def progress(total: int, what: str) -> Progress:
 
 
 def catch_up(platform: Platform, *, strict: bool = False) -> None:
-    """Bring the scores up to date; when that fails or cannot be done here, say how far behind they are.
+    """Bring the scores up to date (inline scoring); when that fails or is left to a scoring
+    worker, say how far behind they are.
 
     Queries go on answering from what was scored; with ``strict`` the command exits 1 on failure.
     """
-    behind = platform.scorer.behind()
+    if not platform.read_only and platform.app.read_models.behind():
+        platform.app.read_models.catch_up()
+    behind = platform.scoring_lag()
     if behind <= 0:
         return
-    if platform.read_only:
-        click.echo(f"note: this store is open read-only; its scores are {behind} fact(s) behind the record "
-                   "(answers show what was scored)", err=True)
+    if platform.read_only or not platform.scores_inline():
+        why = "this store is open read-only" if platform.read_only else "scoring is left to `sankao worker`"
+        click.echo(f"note: {why}; the scores are {behind} fact(s) behind the record (answers show what was "
+                   "scored)", err=True)
         return
     try:
         with progress(behind, "scoring") as bar:
@@ -88,8 +92,9 @@ def read_lines(file: str) -> list[tuple[int, str]]:
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--check", is_flag=True, help="Report every line that would be rejected; record nothing.")
-@click.option("--score/--no-score", default=True, show_default=True,
-              help="Bring the scores up to date after recording (else `sankao worker` does it).")
+@click.option("--score/--no-score", default=None,
+              help="Bring the scores up to date after recording (default: yes, unless SANKAO_SCORING=worker "
+                   "leaves it to `sankao worker`).")
 @actor_option
 @click.pass_context
 def load(ctx, file, check, score, actor):
@@ -123,7 +128,7 @@ def load(ctx, file, check, score, actor):
     for number, message in report.rejected:
         click.echo(f"line {number}: {message}")
     click.echo(f"recorded {report.recorded}, skipped {report.skipped}", err=True)
-    if score:
+    if score or score is None and platform.scores_inline():
         catch_up(platform, strict=True)
     sys.exit(1 if report.rejected else 0)
 
@@ -156,26 +161,59 @@ def backup(ctx, dest):
     click.echo(f"copied {platform.location.describe()} to {target.resolve()} ({size} events)")
 
 
+def _partition(ctx, param, value):
+    try:
+        index, count = (int(x) for x in value.split("/"))
+        if not 1 <= index <= count:
+            raise ValueError
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not K/N with 1 <= K <= N (this worker's part, of how many)") from None
+    return index - 1, count
+
+
 @main.command()
 @click.option("--interval", type=click.FloatRange(min=0.1), default=1.0, show_default=True,
-              help="Seconds between looks at the record.")
+              help="Seconds between looks at the record (and at the clock: a month begins).")
 @click.option("--once", is_flag=True, help="Catch up once and stop.")
+@click.option("--partition", callback=_partition, default="1/1", show_default=True, metavar="K/N",
+              help="Score the K-th of N parts of the units (run N workers, 1/N to N/N, for N times the speed).")
 @click.pass_context
-def worker(ctx, interval, once):
-    """Run the scoring process: follow the record, record scores, letters and frozen boards."""
+def worker(ctx, interval, once, partition):
+    """Run the scoring process: follow the record, record scores, letters and frozen boards.
+
+    With several workers (--partition 1/2, 2/2, …) each scores its part of the
+    units; a month is frozen once all of them are past its close.
+    """
+    config_of(ctx).partition = partition
     platform = platform_of(ctx, "write")
+    platform.claim_partitions(partition[1])
     while True:
         behind = platform.scorer.behind()
+        started = time.monotonic()
         if behind:
-            started = time.monotonic()
             with progress(behind, "scoring") as bar:
                 task = bar.add_task("scoring", total=behind)
                 done = platform.scorer.run(progress=lambda n: bar.advance(task, n))
-            click.echo(f"scored {done} fact(s) in {time.monotonic() - started:.1f} s; "
+            click.echo(f"{platform.scorer.name}: scored {done} fact(s) in {time.monotonic() - started:.1f} s; "
                        f"{platform.scorer.behind()} behind", err=True)
+        else:
+            platform.scorer.run()  # opens a month that has begun, freezes what can be frozen
         if once:
             return
         time.sleep(interval)
+
+
+@main.command()
+@click.pass_context
+def rebuild(ctx):
+    """Rebuild the read models (the tables queries answer from) from the log."""
+    platform = platform_of(ctx, "write", note_drift=False)
+    total = platform.app.recorder.max_notification_id()
+    started = time.monotonic()
+    with progress(total, "rebuilding") as bar:
+        task = bar.add_task("rebuilding", total=total)
+        done = platform.app.read_models.rebuild(progress=lambda n: bar.advance(task, n))
+    click.echo(f"rebuilt the read models from {done} event(s) in {time.monotonic() - started:.1f} s")
 
 
 @main.command()

@@ -15,7 +15,7 @@ from core.errors import PluginError, SankaoError
 from core.plugins import (installed_plugins, load_config, merge_config, read_toml, rule_changes, same_rules,
                           show_setting)
 from core.report import money
-from core.scoring import first_month_from
+from core.engine.scorer import first_month_from
 
 
 @main.group()

@@ -73,6 +73,16 @@ class SankaoApplication(Application):
     def __init__(self, recorder: Recorder):
         self._given_recorder = recorder
         super().__init__()
+        from core.read.models import ReadModels
+        self.read_models = ReadModels(recorder, self.mapper)
+
+    def record(self, events: list, **kwargs) -> list[int]:
+        """Save ``events`` in one transaction, with the read model rows they project; returns
+        their log positions. ``kwargs`` go to ``Recorder.insert_events`` (tracking, command ids)."""
+        def after(cur, positions):
+            self.read_models.apply_inline(cur, list(zip(positions, events)))
+        recordings = self.events.put(events, after=after, **kwargs)
+        return [r.notification.id for r in recordings]
 
     def construct_env(self, name, env=None) -> Environment:
         # Only what we set: a stray CIPHER_KEY or COMPRESSOR_TOPIC in the shell must not change the encoding.

@@ -40,7 +40,11 @@ class PostgresRecorder(Recorder):
         self.location = location
         psycopg, psycopg_pool = _psycopg()
         self._psycopg = psycopg
-        self.params = {**location.pg_params(), "connect_timeout": CONNECT_TIMEOUT_S}
+        # keepalives and a TCP user timeout: a server that vanishes without closing (a cut network)
+        # fails the step within about half a minute instead of hanging for ever
+        self.params = {**location.pg_params(), "connect_timeout": CONNECT_TIMEOUT_S, "keepalives": 1,
+                       "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3,
+                       "tcp_user_timeout": 30_000}
         if location.schema:
             self.params["options"] = f"-c search_path={location.schema}"
         self.diagnose()

@@ -63,12 +63,13 @@ class Recorder(ProcessRecorder):
 
     # -- writing ---------------------------------------------------------------
     def insert_events(self, stored_events: Sequence[StoredEvent], *, tracking: Tracking | None = None,
-                      track: tuple[str, int, int] | None = None, commands: Sequence[tuple[str, int]] = (),
+                      track: tuple | None = None, commands: Sequence[tuple[str, int]] = (),
                       after: Callable[[Any, list[int]], None] | None = None, **_: Any) -> list[int]:
         """Append events in one transaction; return their positions.
 
-        :param track: ``(follower, read up to, now at)``: the follower's position
-            moves only from ``read up to``, else ``IntegrityError``.
+        :param track: ``(follower, read up to, now at[, data])``: the follower's position
+            moves only from ``read up to``, else ``IntegrityError``; ``data`` (text) is
+            kept beside it (what the follower needs to resume).
         :param commands: ``(command id, index of its first event)`` to record (a repeated
             id is ``IntegrityError``).
         :param after: called with the cursor and the positions, inside the transaction.
@@ -97,18 +98,23 @@ class Recorder(ProcessRecorder):
         cur.execute(self.q("UPDATE log_head SET size = size + ? WHERE id = 1 RETURNING size"), (count,))
         return cur.fetchone()[0] - count
 
-    def _track(self, cur, name: str, before: int | None, now: int) -> None:
+    def _track(self, cur, name: str, before: int | None, now: int, data: str | None = None) -> None:
         cur.execute(self.q("SELECT position FROM tracking WHERE name = ?"), (name,))
         row = cur.fetchone()
         current = row[0] if row else None
         if before is not None and (current or 0) != before:
             raise IntegrityError(f"tracking {name}: at {current}, not {before}: another follower went ahead")
         if current is None:
-            cur.execute(self.q("INSERT INTO tracking (name, position) VALUES (?, ?)"), (name, now))
+            cur.execute(self.q("INSERT INTO tracking (name, position, data) VALUES (?, ?, ?)"), (name, now, data))
         elif now < current or (before is None and now == current):
             raise IntegrityError(f"tracking {name}: already at {current}")
         else:
-            cur.execute(self.q("UPDATE tracking SET position = ? WHERE name = ?"), (now, name))
+            cur.execute(self.q("UPDATE tracking SET position = ?, data = ? WHERE name = ?"), (now, data, name))
+
+    def tracking(self, name: str) -> tuple[int, str | None]:
+        """How far the follower ``name`` has got, and the data it keeps beside it."""
+        rows = self.fetch("SELECT position, data FROM tracking WHERE name = ?", (name,))
+        return (rows[0][0], rows[0][1]) if rows else (0, None)
 
     def insert_tracking(self, tracking: Tracking) -> None:
         self.insert_events([], tracking=tracking)
@@ -125,6 +131,23 @@ class Recorder(ProcessRecorder):
         if limit is not None:
             sql, params = sql + " LIMIT ?", params + [limit]
         return self.fetch_events(sql, params)
+
+    def select_streams(self, originator_ids: Sequence[UUID], *, upto: int) -> list[Notification]:
+        """Every event of the given streams recorded at or before ``upto``, stream by stream in version order."""
+        found = []
+        ids = [_hex(i) for i in originator_ids]
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            found += self.fetch_events(f"SELECT {EVENT_COLUMNS} FROM events WHERE stream IN "
+                                       f"({', '.join('?' * len(chunk))}) AND position <= ? "
+                                       "ORDER BY stream, version", [*chunk, upto])
+        return found
+
+    def select_last(self, originator_id: UUID, *, upto: int) -> Notification | None:
+        """The latest event of a stream recorded at or before ``upto``."""
+        found = self.fetch_events(f"SELECT {EVENT_COLUMNS} FROM events WHERE stream = ? AND position <= ? "
+                                  "ORDER BY version DESC LIMIT 1", [_hex(originator_id), upto])
+        return found[0] if found else None
 
     def select_notifications(self, start: int | None, limit: int, stop: int | None = None,
                              topics: Sequence[str] = (), *, inclusive_of_start: bool = True,
@@ -206,15 +229,18 @@ def _hex(originator_id: UUID | str) -> str:
 
 
 def schema_statements(blob: str, bigint: str) -> list[str]:
-    """The tables of a Sankao store, in either dialect."""
-    return [
+    """The tables of a Sankao store, in either dialect: the log and what is written with it."""
+    from core.read.models import ddl as read_model_ddl
+    return read_model_ddl(bigint) + [
         f"CREATE TABLE IF NOT EXISTS events (position {bigint} PRIMARY KEY, stream TEXT NOT NULL, "
         f"version {bigint} NOT NULL, topic TEXT NOT NULL, state {blob} NOT NULL, UNIQUE (stream, version))",
         "CREATE INDEX IF NOT EXISTS events_by_topic ON events (topic, position)",
         f"CREATE TABLE IF NOT EXISTS log_head (id INTEGER PRIMARY KEY, size {bigint} NOT NULL)",
         "INSERT INTO log_head (id, size) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
         f"CREATE TABLE IF NOT EXISTS commands (command_id TEXT PRIMARY KEY, position {bigint} NOT NULL)",
-        f"CREATE TABLE IF NOT EXISTS tracking (name TEXT PRIMARY KEY, position {bigint} NOT NULL)",
+        f"CREATE TABLE IF NOT EXISTS tracking (name TEXT PRIMARY KEY, position {bigint} NOT NULL, data TEXT)",
+        f"CREATE TABLE IF NOT EXISTS snapshots (name TEXT NOT NULL, position {bigint} NOT NULL, "
+        f"taken_at {bigint} NOT NULL, data {blob} NOT NULL, PRIMARY KEY (name, position))",
         "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         f"INSERT INTO meta (key, value) VALUES ('format', '{FORMAT}') ON CONFLICT (key) DO NOTHING",
     ]

@@ -17,7 +17,7 @@ from datetime import date
 DATED = ("planned_on", "signed_on", "landed_on", "started_on")
 
 
-def _cut(field_year: int, withdrawn_on: date | None) -> int:
+def cut_month(field_year: int, withdrawn_on: date | None) -> int:
     """The first month of ``field_year`` in which a withdrawal stops the project counting (13: never)."""
     if withdrawn_on is None or withdrawn_on.year > field_year:
         return 13
@@ -40,7 +40,7 @@ def contributions(project: dict) -> dict:
         if day is None:
             continue
         value = (day, project.get("signed_amount")) if name == "signed_on" else day
-        for month in range(day.month, _cut(day.year, withdrawn)):
+        for month in range(day.month, cut_month(day.year, withdrawn)):
             out[(name, day.year, month)] = value
     return out
 

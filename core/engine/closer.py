@@ -1,0 +1,128 @@
+"""The month close (SCORING.md §5): freezing a month's board once every partition is past it.
+
+A ``close_month`` recorded at log position c freezes the board the commands
+recorded before it gave: for each unit, the latest ``ScoreChanged`` of the month
+whose figures take in only facts before c. Scoring workers score their own units
+at their own pace; the closer waits until every partition's worker has passed c,
+then ranks the board with the rules in force for the month as recorded before c,
+asks the ranking policy for streaks, accountability and commendations (against
+the boards frozen earlier in the year) and records one ``BoardFrozen``. Its stream
+takes version 1 only once, so two closers at once freeze a month once.
+"""
+
+from __future__ import annotations
+
+from eventsourcing.persistence import IntegrityError
+
+from core.clock import month_start, parse_period
+from core.engine.figures import Figures, derive
+from core.errors import PluginError
+from core.facts import Rules, stream_id
+from core.model import BoardEntry
+from events import assessment as out
+
+
+def rank_board(ps, period: str, entries: list[BoardEntry]) -> tuple[list[BoardEntry], str]:
+    """The entries in rank order and the plugin that ranked them; no ranking plugin is an error."""
+    ranked, policy = first_answer(ps, "sankao_rank", period=period, entries=entries)
+    if ranked is None:
+        raise PluginError(f"board {period}: no enabled plugin ranks the board (sankao_rank); "
+                          "enable ranking_policy")
+    return ranked, policy
+
+
+def first_answer(ps, hook, **kwargs):
+    for plugin, value in ps.each(hook, **kwargs):
+        if value is not None:
+            return value, plugin
+    return None, None
+
+
+def board_entry(unit: str, figures: Figures) -> BoardEntry:
+    d = derive(figures)
+    return BoardEntry(unit, d.base, d.coefficient, d.deduction, d.final, d.signed_amount, d.indicators)
+
+
+def rules_before(app, position: int) -> list[Rules]:
+    """The rules recorded before log position ``position``, oldest first."""
+    found = []
+    for n in app.recorder.select_events(stream_id("rules")):
+        if n.id < position:
+            event = app.mapper.to_domain_event(n)
+            found.append(Rules(event.command_id, n.id, event.effective, event.plugins))
+    return found
+
+
+class Closer:
+    """Freezes the boards of the months closed, in order, once every partition has scored past them."""
+
+    def __init__(self, app, rulebook):
+        self.app, self.rulebook = app, rulebook
+
+    def partitions(self) -> int:
+        rows = self.app.recorder.fetch("SELECT value FROM meta WHERE key = 'partitions'")
+        return int(rows[0][0]) if rows else 1
+
+    def scored_up_to(self) -> int:
+        """The position every partition's worker has reached."""
+        from core.engine.scorer import tracker_name
+        count = self.partitions()
+        return min(self.app.recorder.tracking(tracker_name(i, count))[0] for i in range(count))
+
+    def pending(self) -> list[tuple[str, int]]:
+        return self.app.recorder.fetch(
+            "SELECT c.period, c.position FROM rm_closes c LEFT JOIN rm_frozen f ON f.period = c.period "
+            "WHERE f.period IS NULL ORDER BY c.position")
+
+    def run(self) -> int:
+        """Freeze every month closed that every partition has scored past; returns how many."""
+        waiting = self.pending()
+        if not waiting:
+            return 0
+        floor, frozen = self.scored_up_to(), 0
+        for period, position in waiting:
+            if position > floor:
+                break
+            try:
+                self.app.record([self.freeze(period, position)])
+            except IntegrityError:
+                pass  # another closer froze it meanwhile
+            frozen += 1
+        return frozen
+
+    def freeze(self, period: str, close: int) -> out.BoardFrozen:
+        """The frozen board of ``period`` closed at log position ``close``."""
+        year, month = parse_period(period)
+        request = self.app.mapper.to_domain_event(self.app.recorder.select_positions([close])[0])
+        scored = self.app.recorder.fetch(
+            "SELECT l.unit, l.position FROM rm_figures_log l JOIN (SELECT unit, max(version) AS v FROM rm_figures_log "
+            "WHERE period = ? AND cause < ? GROUP BY unit) m ON l.unit = m.unit AND l.version = m.v "
+            "WHERE l.period = ?", (period, close, period))
+        events = {n.id: self.app.mapper.to_domain_event(n)
+                  for n in self.app.recorder.select_positions([p for _, p in scored])}
+        entries, at = [], {}
+        for unit, position in sorted(scored):
+            event = events[position]
+            if event.assessed:
+                entries.append(board_entry(unit, Figures.from_event(event)))
+                at[unit] = (position, Figures.from_event(event))
+        rules = rules_before(self.app, close)
+        ps = self.rulebook.manager(self.rulebook.in_force(rules, month_start(year, month)))
+        ranked, policy = rank_board(ps, period, entries) if entries else ([], None)
+        earlier = {}
+        for p, position in self.app.recorder.fetch(
+                "SELECT period, position FROM rm_frozen WHERE period >= ? AND period < ?", (f"{year:04d}-01", period)):
+            earlier[p] = self.app.mapper.to_domain_event(self.app.recorder.select_positions([position])[0]).entries
+        consequences, decided_by = first_answer(ps, "sankao_close_month", period=period, board=ranked,
+                                                closed=earlier) if ranked else (None, None)
+        rows = []
+        for entry in ranked:
+            extra = (consequences or {}).get(entry.unit, {})
+            position, figures = at[entry.unit]
+            rows.append({"unit": entry.unit, "rank": entry.rank, "third": entry.third,
+                         "streak": extra.get("streak", 0), "accountability": extra.get("accountability"),
+                         "commended": bool(extra.get("commended", False)), "figures": figures.as_event_data(),
+                         "scored": position})
+        return out.BoardFrozen(originator_id=stream_id("board", period), originator_version=1,
+                               timestamp=request.timestamp, command_id=request.command_id, position=close,
+                               period=period, entries=rows, policy=policy or decided_by or "", close=close)

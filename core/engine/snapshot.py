@@ -1,0 +1,80 @@
+"""What a scoring worker holds in memory (its ``Facts``), saved with the log position it reflects.
+
+A snapshot is a cache, not a record: the log alone says what happened, and a
+snapshot plus the rest of the log gives exactly what the whole log gives (a test
+replays both). The newest two of each worker are kept.
+"""
+
+from __future__ import annotations
+
+import zlib
+from datetime import datetime
+
+from core.facts import Facts, Project, Rules, Targets, Unit
+
+KEEP = 2
+
+
+def encode(facts: Facts, transcoder, extra: dict) -> bytes:
+    state = {
+        "units": [[u.id, u.name, u.category, u.version,
+                   [[t.year, t.annual, t.quarterly, t.monthly, t.planned, t.landed, t.weights]
+                    for t in u.targets.values()]] for u in facts.units.values()],
+        "projects": [[p.id, p.unit, p.name, p.planned_on, p.version, p.signed_on, p.signed_amount, p.landed_on,
+                      p.started_on, p.withdrawn_on] for p in facts.projects.values()],
+        "dispatches": facts.dispatches, "closed": sorted(facts.closed), "office_version": facts.office_version,
+        "log_version": facts.log_version, "position": facts.position, "last_recorded": facts.last_recorded,
+        "rules": [[r.command_id, r.position, r.effective, r.plugins] for r in facts.rules],
+        "extra": extra,
+    }
+    return zlib.compress(transcoder.encode(state), 6)
+
+
+def decode(data: bytes, transcoder, facts: Facts) -> dict:
+    """Fill the empty ``facts`` from a snapshot; returns the extra state saved with it."""
+    state = transcoder.decode(zlib.decompress(data))
+    for uid, name, category, version, targets in state["units"]:
+        if not facts.holds(uid):
+            continue
+        unit = Unit(uid, name, category, version)
+        for year, annual, quarterly, monthly, planned, landed, weights in targets:
+            unit.targets[year] = Targets(year, annual, quarterly, monthly, planned, landed, weights)
+        facts.units[uid] = unit
+        facts.projects_by_unit.setdefault(uid, [])
+    for pid, unit, name, planned_on, version, signed_on, amount, landed_on, started_on, withdrawn_on in \
+            state["projects"]:
+        if not facts.holds(unit):
+            continue
+        project = Project(pid, unit, name, planned_on, version, signed_on, amount, landed_on, started_on, withdrawn_on)
+        facts.projects[pid] = project
+        facts.projects_by_unit.setdefault(unit, []).append(project)
+        if facts.buckets:
+            from core.engine.buckets import UnitBuckets
+            facts.unit_buckets.setdefault(unit, UnitBuckets()).change(project, 1)
+    if facts.buckets:
+        from core.engine.buckets import UnitBuckets
+        for uid in facts.units:
+            facts.unit_buckets.setdefault(uid, UnitBuckets())
+    facts.dispatches = list(state["dispatches"])
+    facts.closed = set(state["closed"])
+    facts.office_version, facts.log_version = state["office_version"], state["log_version"]
+    facts.position, facts.last_recorded = state["position"], state["last_recorded"]
+    facts.rules = [Rules(c, p, e, plugins) for c, p, e, plugins in state["rules"]]
+    return state["extra"]
+
+
+def save(recorder, name: str, position: int, data: bytes, taken_at: datetime) -> None:
+    from core.read.models import micros
+    with recorder._write() as cur:
+        cur.execute(recorder.q("INSERT INTO snapshots (name, position, taken_at, data) VALUES (?, ?, ?, ?) "
+                               "ON CONFLICT (name, position) DO NOTHING"), (name, position, micros(taken_at), data))
+        cur.execute(recorder.q("SELECT position FROM snapshots WHERE name = ? ORDER BY position DESC"), (name,))
+        stale = [r[0] for r in cur.fetchall()][KEEP:]
+        for old in stale:
+            cur.execute(recorder.q("DELETE FROM snapshots WHERE name = ? AND position = ?"), (name, old))
+
+
+def latest(recorder, name: str, upto: int) -> tuple[int, bytes] | None:
+    rows = recorder.fetch("SELECT position, data FROM snapshots WHERE name = ? AND position <= ? "
+                          "ORDER BY position DESC LIMIT 1", (name, upto))
+    return (rows[0][0], bytes(rows[0][1])) if rows else None

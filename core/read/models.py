@@ -1,0 +1,215 @@
+"""Read models: tables the queries answer from, projected from the log.
+
+Each table is a pure function of the events (``project`` below says, per event,
+which rows it writes). Whoever saves events also writes what they project, in the
+same transaction, when the read models have reached the position just before
+(``apply_inline``): then the tables are exactly as current as the log. When they
+lag (a new table, ``sankao rebuild``), ``catch_up`` projects the log from where
+they stand, one transaction per chunk, recording its position with what it
+writes; the queries read the events instead until they are current.
+
+Times are stored as integer microseconds since the epoch (UTC) so that both
+dialects compare them as numbers.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+
+from core.engine.figures import Figures
+from core.report import money
+from events import assessment as out
+from events import facts as ev
+
+NAME = "read_models"
+CHUNK = 5000
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+TABLES = ["rm_units", "rm_targets", "rm_projects", "rm_figures", "rm_figures_log", "rm_notices", "rm_frozen",
+          "rm_closes"]
+
+
+def ddl(bigint: str) -> list[str]:
+    return [
+        f"CREATE TABLE IF NOT EXISTS rm_position (name TEXT PRIMARY KEY, position {bigint} NOT NULL)",
+        f"INSERT INTO rm_position (name, position) VALUES ('{NAME}', 0) ON CONFLICT (name) DO NOTHING",
+        f"CREATE TABLE IF NOT EXISTS rm_units (unit TEXT PRIMARY KEY, name TEXT NOT NULL, category TEXT NOT NULL, "
+        f"position {bigint} NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS rm_targets (unit TEXT NOT NULL, year INTEGER NOT NULL, annual TEXT NOT NULL, "
+        "PRIMARY KEY (unit, year))",
+        "CREATE TABLE IF NOT EXISTS rm_projects (project TEXT PRIMARY KEY, unit TEXT NOT NULL, name TEXT NOT NULL, "
+        "planned_on TEXT NOT NULL, signed_on TEXT, signed_amount TEXT, landed_on TEXT, started_on TEXT, "
+        f"withdrawn_on TEXT, position {bigint} NOT NULL)",  # position: where it was planned
+        "CREATE INDEX IF NOT EXISTS rm_projects_by_unit ON rm_projects (unit, project)",
+        f"CREATE TABLE IF NOT EXISTS rm_figures (period TEXT NOT NULL, unit TEXT NOT NULL, version {bigint} NOT NULL, "
+        f"position {bigint} NOT NULL, cause {bigint} NOT NULL, recorded_at {bigint} NOT NULL, assessed INTEGER NOT NULL, "
+        "final TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (period, unit))",
+        f"CREATE TABLE IF NOT EXISTS rm_figures_log (period TEXT NOT NULL, unit TEXT NOT NULL, version {bigint} NOT NULL, "
+        f"recorded_at {bigint} NOT NULL, cause {bigint} NOT NULL, position {bigint} NOT NULL, "
+        "PRIMARY KEY (period, unit, version))",
+        f"CREATE TABLE IF NOT EXISTS rm_notices (position {bigint} PRIMARY KEY, dispatch {bigint} NOT NULL, "
+        f"phase INTEGER NOT NULL, unit TEXT NOT NULL, version {bigint} NOT NULL, recorded_at {bigint} NOT NULL, "
+        "data TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS rm_notices_in_order ON rm_notices (dispatch, phase, unit, version)",
+        f"CREATE TABLE IF NOT EXISTS rm_frozen (period TEXT PRIMARY KEY, position {bigint} NOT NULL, "
+        f"close {bigint} NOT NULL, recorded_at {bigint} NOT NULL)",
+        f"CREATE TABLE IF NOT EXISTS rm_closes (period TEXT PRIMARY KEY, position {bigint} NOT NULL, "
+        f"recorded_at {bigint} NOT NULL)",
+    ]
+
+
+def micros(moment: datetime) -> int:
+    """An instant as integer microseconds since the epoch."""
+    delta = moment - EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def _day(value) -> str | None:
+    return value.isoformat() if isinstance(value, date) else None
+
+
+# -- what each event writes ------------------------------------------------------------------------
+# Each returns (statement key, parameters); statements are executed in groups, in event order.
+
+UPSERT_FIGURES = ("INSERT INTO rm_figures (period, unit, version, position, cause, recorded_at, assessed, final, data) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (period, unit) DO UPDATE SET "
+                  "version = excluded.version, position = excluded.position, cause = excluded.cause, "
+                  "recorded_at = excluded.recorded_at, assessed = excluded.assessed, final = excluded.final, "
+                  "data = excluded.data")
+STATEMENTS = {
+    "unit": "INSERT INTO rm_units (unit, name, category, position) VALUES (?, ?, ?, ?)",
+    "targets": "INSERT INTO rm_targets (unit, year, annual) VALUES (?, ?, ?) ON CONFLICT (unit, year) "
+               "DO UPDATE SET annual = excluded.annual",
+    "plan": "INSERT INTO rm_projects (project, unit, name, planned_on, position) VALUES (?, ?, ?, ?, ?)",
+    "sign": "UPDATE rm_projects SET signed_on = ?, signed_amount = ? WHERE project = ?",
+    "land": "UPDATE rm_projects SET landed_on = ? WHERE project = ?",
+    "start": "UPDATE rm_projects SET started_on = ? WHERE project = ?",
+    "withdraw": "UPDATE rm_projects SET withdrawn_on = ? WHERE project = ?",
+    "correct_planned_on": "UPDATE rm_projects SET planned_on = ? WHERE project = ?",
+    "correct_signed_on": "UPDATE rm_projects SET signed_on = ? WHERE project = ?",
+    "correct_landed_on": "UPDATE rm_projects SET landed_on = ? WHERE project = ?",
+    "correct_signed_amount": "UPDATE rm_projects SET signed_amount = ? WHERE project = ?",
+    "figures": UPSERT_FIGURES,
+    "figures_log": "INSERT INTO rm_figures_log (period, unit, version, recorded_at, cause, position) "
+                   "VALUES (?, ?, ?, ?, ?, ?)",
+    "notice": "INSERT INTO rm_notices (position, dispatch, phase, unit, version, recorded_at, data) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "frozen": "INSERT INTO rm_frozen (period, position, close, recorded_at) VALUES (?, ?, ?, ?)",
+    "close": "INSERT INTO rm_closes (period, position, recorded_at) VALUES (?, ?, ?)",
+}
+
+
+def notice_phase(event) -> int:
+    """0 for a year-end closing sheet (a feedback with no lag), 1 for the rest: at one dispatch the
+    closings of the year before come first (SCORING.md §6, "before anything else"), then every unit's
+    letters and sheets, units in id order (§7)."""
+    return 0 if event.level == "feedback" and event.lag is None else 1
+
+
+def figures_row(event: out.ScoreChanged) -> str:
+    """What ``rm_figures`` keeps of a ``ScoreChanged``: the figures and the rules, as JSON."""
+    return json.dumps({**Figures.from_event(event).as_event_data(), "rules": event.rules,
+                       "command_id": event.command_id}, separators=(",", ":"))
+
+
+def project(position: int, event) -> list[tuple[str, tuple]]:
+    """The rows one event writes: ``[(statement key, parameters)]``."""
+    at = micros(event.timestamp)
+    if isinstance(event, ev.UnitRegistered):
+        return [("unit", (event.unit, event.name, event.category, position))]
+    if isinstance(event, ev.TargetsSet):
+        return [("targets", (event.unit, event.year, str(event.annual)))]
+    if isinstance(event, ev.ProjectPlanned):
+        return [("plan", (event.project, event.unit, event.name, event.planned_on.isoformat(), position))]
+    if isinstance(event, ev.ProjectSigned):
+        return [("sign", (event.signed_on.isoformat(), str(event.amount), event.project))]
+    if isinstance(event, ev.ProjectLanded):
+        return [("land", (event.landed_on.isoformat(), event.project))]
+    if isinstance(event, ev.ConstructionStarted):
+        return [("start", (event.started_on.isoformat(), event.project))]
+    if isinstance(event, ev.ProjectWithdrawn):
+        return [("withdraw", (event.withdrawn_on.isoformat(), event.project))]
+    if isinstance(event, ev.FactCorrected):
+        value = event.value.isoformat() if isinstance(event.value, date) else str(event.value)
+        return [(f"correct_{event.field}", (value, event.project))]
+    if isinstance(event, ev.MonthCloseRequested):
+        return [("close", (event.period, position, at))]
+    if isinstance(event, out.ScoreChanged):
+        return [("figures", (event.period, event.unit, event.originator_version, position, event.position, at,
+                             int(event.assessed), money(event.final), figures_row(event))),
+                ("figures_log", (event.period, event.unit, event.originator_version, at, event.position, position))]
+    if isinstance(event, out.NoticeIssued):
+        data = json.dumps({"case": event.case, "level": event.level, "date": event.date.isoformat(),
+                           "lag": None if event.lag is None else str(event.lag), "points": str(event.points),
+                           "outcome": event.outcome, "policy": event.policy}, separators=(",", ":"))
+        return [("notice", (position, event.position, notice_phase(event), event.unit, event.originator_version, at,
+                            data))]
+    if isinstance(event, out.BoardFrozen):
+        return [("frozen", (event.period, position, event.close, at))]
+    return []
+
+
+class ReadModels:
+    """The read model tables of one store, kept by whoever writes the log."""
+
+    def __init__(self, recorder, mapper):
+        self.recorder, self.mapper = recorder, mapper
+
+    def position(self, cur=None) -> int:
+        if cur is None:
+            return self.recorder.fetch("SELECT position FROM rm_position WHERE name = ?", (NAME,))[0][0]
+        cur.execute(self.recorder.q("SELECT position FROM rm_position WHERE name = ?"), (NAME,))
+        return cur.fetchone()[0]
+
+    def behind(self) -> int:
+        """How many log positions the tables have not taken in yet."""
+        return self.recorder.max_notification_id() - self.position()
+
+    def _write(self, cur, pairs) -> None:
+        groups: list[tuple[str, list]] = []
+        for position, event in pairs:
+            for key, params in project(position, event):
+                if groups and groups[-1][0] == key:
+                    groups[-1][1].append(params)
+                else:
+                    groups.append((key, [params]))
+        for key, rows in groups:
+            cur.executemany(self.recorder.q(STATEMENTS[key]), rows)
+
+    def apply_inline(self, cur, pairs: list[tuple[int, object]]) -> None:
+        """Inside the transaction saving ``pairs`` (position, event): project them if the tables
+        stand just before them, else leave them to ``catch_up``."""
+        if not pairs:
+            return
+        if self.position(cur) != pairs[0][0] - 1:
+            return
+        self._write(cur, pairs)
+        cur.execute(self.recorder.q("UPDATE rm_position SET position = ? WHERE name = ?"), (pairs[-1][0], NAME))
+
+    def catch_up(self, progress=None) -> int:
+        """Project the log from where the tables stand to its end; returns how many events."""
+        done = 0
+        while True:
+            start = self.position()
+            batch = self.recorder.select_notifications(start=start + 1, limit=CHUNK)
+            if not batch:
+                return done
+            pairs = [(n.id, self.mapper.to_domain_event(n)) for n in batch]
+            with self.recorder._write() as cur:
+                if self.position(cur) != start:  # someone else moved them meanwhile: look again
+                    continue
+                self._write(cur, pairs)
+                cur.execute(self.recorder.q("UPDATE rm_position SET position = ? WHERE name = ?"),
+                            (pairs[-1][0], NAME))
+            done += len(pairs)
+            if progress:
+                progress(len(pairs))
+
+    def rebuild(self, progress=None) -> int:
+        """Empty the tables and project the whole log again (``sankao rebuild``)."""
+        with self.recorder._write() as cur:
+            for table in TABLES:
+                cur.execute(f"DELETE FROM {table}")
+            cur.execute(self.recorder.q("UPDATE rm_position SET position = 0 WHERE name = ?"), (NAME,))
+        return self.catch_up(progress)

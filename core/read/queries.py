@@ -1,0 +1,213 @@
+"""The queries of SCORING.md §7, answered from what was recorded, as known at any time.
+
+As known now, answers come from the read model tables (``core.read.models``):
+the board of a live month is the month's row per unit, ranked by the ranking
+plugin in force; a frozen month is its ``BoardFrozen``. As known at another time
+(``--known-at``) and restated (``--restated``), answers come from the events:
+the read models only say which events to read (each unit's latest
+``ScoreChanged`` of the month recorded by then). Nothing is ever re-scored here.
+When the read models lag behind the log (being rebuilt), every answer comes from
+the events alone.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from core import report
+from core.clock import local_date, month_start, now, parse_period
+from core.engine.closer import board_entry, rank_board
+from core.engine.figures import Figures, derive
+from core.errors import NotFound
+from core.facts import Rules, stream_id
+from core.read.models import micros, notice_phase
+from core.rules import RulesBook
+from core.store.app import SankaoApplication
+from events import assessment as out
+from eventsourcing.utils import get_topic
+
+SCORE_TOPIC, NOTICE_TOPIC = get_topic(out.ScoreChanged), get_topic(out.NoticeIssued)
+
+
+def entry_dict(entry, **extra) -> dict:
+    """A board line (a ranked ``BoardEntry``) as ``core.report.entry`` writes it out."""
+    return {"unit": entry.unit, "rank": entry.rank, "third": entry.third, "base": entry.base,
+            "coefficient": entry.coefficient, "deduction": entry.deduction, "final": entry.final,
+            "signed_amount": entry.signed_amount, "indicators": entry.indicators,
+            "streak": None, "accountability": None, "commended": None, **extra}
+
+
+class Queries:
+    def __init__(self, app: SankaoApplication, rulebook: RulesBook, tz: ZoneInfo):
+        self.app, self.rulebook, self.tz = app, rulebook, tz
+
+    @property
+    def recorder(self):
+        return self.app.recorder
+
+    def _current(self) -> bool:
+        return self.app.read_models.behind() == 0
+
+    def _rules(self, known_at: datetime | None) -> list[Rules]:
+        found = []
+        for n in self.recorder.select_events(stream_id("rules")):
+            event = self.app.mapper.to_domain_event(n)
+            if known_at is None or event.timestamp <= known_at:
+                found.append(Rules(event.command_id, n.id, event.effective, event.plugins))
+        return found
+
+    def _unit(self, unit: str, known_at: datetime) -> list:
+        """The unit's recorded events as known at ``known_at`` (empty: not registered then)."""
+        return [e for e in self.app.events.get(stream_id("unit", unit)) if e.timestamp <= known_at]
+
+    # -- a month's figures, as known -------------------------------------------------------------
+    def _frozen(self, period: str, known_at: datetime | None):
+        stored = self.recorder.select_events(stream_id("board", period), limit=1)
+        if not stored:
+            return None
+        event = self.app.mapper.to_domain_event(stored[0])
+        return event if known_at is None or event.timestamp <= known_at else None
+
+    def _latest(self, period: str, known_at: datetime | None) -> dict[str, Figures]:
+        """Each unit's figures for ``period`` as last recorded by ``known_at`` (None: now)."""
+        current = self._current()
+        if known_at is None and current:
+            return {unit: _figures(json.loads(data)) for unit, data in
+                    self.recorder.fetch("SELECT unit, data FROM rm_figures WHERE period = ?", (period,))}
+        if current:
+            positions = [p for _, p in self.recorder.fetch(
+                "SELECT l.unit, l.position FROM rm_figures_log l JOIN (SELECT unit, max(version) AS v "
+                "FROM rm_figures_log WHERE period = ? AND recorded_at <= ? GROUP BY unit) m "
+                "ON l.unit = m.unit AND l.version = m.v WHERE l.period = ?",
+                (period, micros(known_at or now()), period))]
+            return {e.unit: Figures.from_event(e) for e in
+                    map(self.app.mapper.to_domain_event, self.recorder.select_positions(positions))}
+        found: dict[str, tuple[int, Figures]] = {}  # the read models lag: read every score change
+        start = 0
+        while batch := self.recorder.select_notifications(start=start + 1, limit=5000, topics=[SCORE_TOPIC]):
+            for n in batch:
+                e = self.app.mapper.to_domain_event(n)
+                if e.period == period and (known_at is None or e.timestamp <= known_at) \
+                        and e.originator_version > found.get(e.unit, (0, None))[0]:
+                    found[e.unit] = (e.originator_version, Figures.from_event(e))
+            start = batch[-1].id
+        return {unit: figures for unit, (_, figures) in found.items()}
+
+    def _board_rows(self, query: str, period: str, known_at: datetime | None,
+                    restated: bool) -> tuple[bool, list[dict]]:
+        year, month = parse_period(period)
+        moment = known_at or now()
+        if local_date(moment, self.tz) < month_start(year, month):
+            raise NotFound(f"{query}: no board yet as known at {moment.isoformat()}; "
+                           "a month's board exists from its first day on")
+        if not restated:
+            frozen = self._frozen(period, known_at)
+            if frozen is not None:
+                return True, [entry_dict(board_entry(r["unit"], Figures(**_as_figures(r["figures"]))),
+                                         rank=r["rank"], third=r["third"], streak=r["streak"],
+                                         accountability=r["accountability"], commended=r["commended"])
+                              for r in frozen.entries]
+        latest = self._latest(period, moment if restated else known_at)
+        entries = [board_entry(unit, figures) for unit, figures in sorted(latest.items()) if figures.assessed]
+        rules = self._rules(known_at)
+        if not rules or not entries:
+            return False, []
+        ps = self.rulebook.manager(self.rulebook.in_force(rules, month_start(year, month)))
+        return False, [entry_dict(e) for e in rank_board(ps, period, entries)[0]]
+
+    # -- the queries ---------------------------------------------------------------------
+    def board(self, period: str, known_at: datetime | None = None, restated: bool = False) -> dict:
+        """``sankao board PERIOD``; a month no unit is assessed in is ``NotFound``."""
+        frozen, rows = self._board_rows(f"board {period}", period, known_at, restated)
+        moment = known_at or now()
+        if not rows:
+            raise NotFound(f"board {period}: no unit is assessed in {period} as known at {moment.isoformat()} "
+                           f"(no unit has targets for {period[:4]}, or every assessed weight is 0)")
+        finals = [Decimal(report.money(r["final"])) for r in rows]
+        return {"period": period, "known_at": moment.isoformat(), "frozen": frozen,
+                "spread": report.money(max(finals) - min(finals)), "units": [report.entry(r) for r in rows]}
+
+    def score(self, unit: str, period: str, known_at: datetime | None = None, restated: bool = False) -> dict:
+        """``sankao score UNIT PERIOD``."""
+        query, moment = f"score {unit} {period}", known_at or now()
+        frozen, rows = self._board_rows(query, period, known_at, restated)
+        row = next((r for r in rows if r["unit"] == unit), None)
+        if row is None:
+            history = self._unit(unit, moment)
+            if not history:
+                raise NotFound(f"{query}: {unit} is not a registered unit as known at {moment.isoformat()}")
+            if not any(getattr(e, "year", None) == int(period[:4]) for e in history):
+                raise NotFound(f"{query}: {unit} has no targets for {period[:4]} as known at "
+                               f"{moment.isoformat()}, so it is not assessed")
+            raise NotFound(f"{query}: {unit} is not on the board of {period} as known at {moment.isoformat()} "
+                           "(every weight it is assessed with is 0)")
+        answer = report.entry(row, with_indicators=True)
+        answer.update(period=period, known_at=moment.isoformat(), frozen=frozen)
+        return answer
+
+    def notices(self, unit: str | None = None, known_at: datetime | None = None) -> list[dict]:
+        """``sankao notices``: letters and sheets dispatch by dispatch: the year-end closings first, then
+        units in id order (``core.read.models.notice_phase``)."""
+        moment = known_at or now()
+        if unit is not None and not self._unit(unit, now()):
+            raise NotFound(f"notices: {unit} is not a registered unit")
+        if self._current():
+            sql, params = "SELECT unit, data FROM rm_notices WHERE recorded_at <= ?", [micros(moment)]
+            if unit is not None:
+                sql, params = sql + " AND unit = ?", params + [unit]
+            return [_notice(u, json.loads(data)) for u, data in
+                    self.recorder.fetch(sql + " ORDER BY dispatch, phase, unit, version", params)]
+        found = []
+        start = 0
+        while batch := self.recorder.select_notifications(start=start + 1, limit=5000, topics=[NOTICE_TOPIC]):
+            for n in batch:
+                e = self.app.mapper.to_domain_event(n)
+                if e.timestamp <= moment and (unit is None or e.unit == unit):
+                    found.append(((e.position, notice_phase(e), e.unit, e.originator_version), report.notice(e)))
+            start = batch[-1].id
+        return [n for _, n in sorted(found, key=lambda item: item[0])]
+
+    def units(self) -> list[dict]:
+        """Every registered unit with its latest targets and how many projects it planned."""
+        targets = {}
+        for unit, year, annual in self.recorder.fetch("SELECT unit, year, annual FROM rm_targets ORDER BY year"):
+            targets[unit] = (year, annual)
+        counts = dict(self.recorder.fetch("SELECT unit, count(*) FROM rm_projects GROUP BY unit"))
+        return [{"unit": unit, "name": name, "category": category, "projects": counts.get(unit, 0),
+                 "year": targets.get(unit, (None, None))[0], "annual": targets.get(unit, (None, None))[1]}
+                for unit, name, category in self.recorder.fetch(
+                    "SELECT unit, name, category FROM rm_units ORDER BY unit")]
+
+    def names(self) -> dict[str, str]:
+        return dict(self.recorder.fetch("SELECT unit, name FROM rm_units"))
+
+    def projects(self, unit: str | None = None) -> list[dict]:
+        """Projects in planning order (by unit, when ``unit`` is given) with their dates and amounts."""
+        columns = ["project", "unit", "name", "planned_on", "signed_on", "signed_amount", "landed_on",
+                   "started_on", "withdrawn_on"]
+        sql = f"SELECT {', '.join(columns)} FROM rm_projects"
+        rows = self.recorder.fetch(sql + " WHERE unit = ? ORDER BY position", (unit,)) if unit else \
+            self.recorder.fetch(sql)
+        found = [dict(zip(columns, row)) for row in rows]
+        if unit is None:
+            found.sort(key=lambda r: (r["unit"], r["project"]))
+        return found
+
+
+def _figures(row: dict) -> Figures:
+    return Figures(**_as_figures(row))
+
+
+def _as_figures(row: dict) -> dict:
+    return {"assessed": bool(row["assessed"]), "indicators": tuple(tuple(i) for i in row["indicators"]),
+            "coefficient": row["coefficient"], "deduction": row["deduction"], "signed_amount": row["signed_amount"],
+            "final": row["final"]}
+
+
+def _notice(unit: str, row: dict) -> dict:
+    return {"unit": unit, "case": row["case"], "level": row["level"], "date": row["date"],
+            "lag": None if row["lag"] is None else report.ratio(Decimal(row["lag"])),
+            "points": report.money(Decimal(row["points"])), "outcome": row["outcome"]}
