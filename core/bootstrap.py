@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core.clock import now, parse_instant
 from core.errors import ConfigError
 from core.facts import stream_id
 from core.ledger import Ledger
@@ -53,6 +54,7 @@ class Config:
     sources: dict = field(default_factory=dict)
     scoring: str = "inline"
     partition: tuple = (0, 1)
+    env: dict = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, **overrides) -> "Config":
@@ -74,6 +76,19 @@ class Config:
         """The plugins.toml named by ``--plugins``/``SANKAO_PLUGINS``; None means the built-in defaults
         (never a file found in the working directory: the rules must not depend on where Sankao runs)."""
         return Path(self.plugins) if self.plugins else None
+
+
+def scorer_clock(config: Config):
+    """The scoring process's "now" (when a month begins): the system clock, unless ``SANKAO_SCORER_CLOCK``
+    names an instant, for scoring a past year as if in its own time (replays, tests)."""
+    fixed = config.env.get("SANKAO_SCORER_CLOCK") if config.env else os.environ.get("SANKAO_SCORER_CLOCK")
+    if not fixed:
+        return now
+    try:
+        instant = parse_instant(fixed, "SANKAO_SCORER_CLOCK")
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    return lambda: instant
 
 
 def time_zone(config: Config) -> ZoneInfo:
@@ -103,7 +118,8 @@ class Platform:
         self.rulebook = RulesBook(self.installed)
         self.ledger = Ledger(self.app, tz=self.tz, indicators=indicator_names(self.installed),
                              initial_rules=lambda: self.plugin_config)
-        self.scorer = Scorer(self.app, self.rulebook, self.tz, partition=config.partition)
+        self.scorer = Scorer(self.app, self.rulebook, self.tz, partition=config.partition,
+                             clock=scorer_clock(config))
         self.queries = Queries(self.app, self.rulebook, self.tz)
 
     @property

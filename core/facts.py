@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache, singledispatchmethod
+from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from core.engine.buckets import UnitBuckets
@@ -124,28 +124,27 @@ class Facts:
         if isinstance(event, ev.RulesApplied):
             self.rules.append(Rules(event.command_id, position, event.effective, event.plugins))
 
-    @singledispatchmethod
     def _apply(self, event) -> None:
-        raise TypeError(f"no fact projection for {type(event).__name__}")
+        handler = _HANDLERS.get(type(event))
+        if handler is None:
+            raise TypeError(f"no fact projection for {type(event).__name__}")
+        handler(self, event)
 
-    @_apply.register
-    def _(self, e: ev.UnitRegistered) -> None:
+    def _unit_registered(self, e: ev.UnitRegistered) -> None:
         if self.holds(e.unit):
             self.units[e.unit] = Unit(e.unit, e.name, e.category)
             self.projects_by_unit.setdefault(e.unit, [])
             if self.buckets:
                 self.unit_buckets.setdefault(e.unit, UnitBuckets())
 
-    @_apply.register
-    def _(self, e: ev.TargetsSet) -> None:
+    def _targets_set(self, e: ev.TargetsSet) -> None:
         unit = self.units.get(e.unit)
         if unit is not None:
             unit.targets[e.year] = Targets(e.year, e.annual, list(e.quarterly), e.monthly,
                                            e.planned, e.landed, dict(e.weights))
             unit.version = e.originator_version
 
-    @_apply.register
-    def _(self, e: ev.ProjectPlanned) -> None:
+    def _project_planned(self, e: ev.ProjectPlanned) -> None:
         if self.holds(e.unit):
             project = Project(e.project, e.unit, e.name, e.planned_on)
             self.projects[e.project] = project
@@ -153,42 +152,33 @@ class Facts:
             if self.buckets:
                 self.unit_buckets.setdefault(e.unit, UnitBuckets()).change(project, 1)
 
-    @_apply.register
-    def _(self, e: ev.ProjectSigned) -> None:
+    def _project_signed(self, e: ev.ProjectSigned) -> None:
         self._change(e, signed_on=e.signed_on, signed_amount=e.amount)
 
-    @_apply.register
-    def _(self, e: ev.ProjectLanded) -> None:
+    def _project_landed(self, e: ev.ProjectLanded) -> None:
         self._change(e, landed_on=e.landed_on)
 
-    @_apply.register
-    def _(self, e: ev.ConstructionStarted) -> None:
+    def _construction_started(self, e: ev.ConstructionStarted) -> None:
         self._change(e, started_on=e.started_on)
 
-    @_apply.register
-    def _(self, e: ev.ProjectWithdrawn) -> None:
+    def _project_withdrawn(self, e: ev.ProjectWithdrawn) -> None:
         self._change(e, withdrawn_on=e.withdrawn_on)
 
-    @_apply.register
-    def _(self, e: ev.FactCorrected) -> None:
+    def _fact_corrected(self, e: ev.FactCorrected) -> None:
         self._change(e, **{e.field: e.value})
 
-    @_apply.register
-    def _(self, e: ev.DispatchHeld) -> None:
+    def _dispatch_held(self, e: ev.DispatchHeld) -> None:
         self.dispatches.append(e.date)
         self.office_version = e.originator_version
 
-    @_apply.register
-    def _(self, e: ev.MonthCloseRequested) -> None:
+    def _month_close_requested(self, e: ev.MonthCloseRequested) -> None:
         self.closed.add(e.period)
         self.office_version = e.originator_version
 
-    @_apply.register
-    def _(self, e: ev.RulesApplied) -> None:
+    def _rules_applied(self, e: ev.RulesApplied) -> None:
         pass
 
-    @_apply.register
-    def _(self, e: ev.BatchRecorded) -> None:
+    def _batch_recorded(self, e: ev.BatchRecorded) -> None:
         self.log_version = e.originator_version
 
     def _change(self, e, **values) -> None:
@@ -203,3 +193,12 @@ class Facts:
         project.version = e.originator_version
         if buckets is not None:
             buckets.change(project, 1)
+
+
+_HANDLERS = {getattr(ev, name.split(".")[1]): getattr(Facts, method) for name, method in {
+    "ev.UnitRegistered": "_unit_registered", "ev.TargetsSet": "_targets_set", "ev.ProjectPlanned": "_project_planned",
+    "ev.ProjectSigned": "_project_signed", "ev.ProjectLanded": "_project_landed",
+    "ev.ConstructionStarted": "_construction_started", "ev.ProjectWithdrawn": "_project_withdrawn",
+    "ev.FactCorrected": "_fact_corrected", "ev.DispatchHeld": "_dispatch_held",
+    "ev.MonthCloseRequested": "_month_close_requested", "ev.RulesApplied": "_rules_applied",
+    "ev.BatchRecorded": "_batch_recorded"}.items()}

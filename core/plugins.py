@@ -200,12 +200,63 @@ class PluginSet:
                 raise PluginError(f'plugin "{plugin}" raised in {name}: {type(exc).__name__}: {exc}') from exc
             yield plugin, answer
 
-    def measures(self, *, skip: set = frozenset(), **kwargs):
-        """``sankao_measure`` of every indicator plugin but those supplying the indicators in ``skip``."""
-        return self.each("sankao_measure", skip={self.owners[name] for name in skip}, **kwargs)
+    def figure_plan(self):
+        """How to compute a unit's figures with this set (``core.engine.figures.FigurePlan``), once."""
+        found = self.__dict__.get("_figure_plan")
+        if found is None:
+            from core.engine.figures import FigurePlan
+            found = self.__dict__["_figure_plan"] = FigurePlan.of(self)
+        return found
+
+    @property
+    def supplies(self) -> dict[str, str]:
+        """``{plugin: the indicator it supplies}``."""
+        found = self.__dict__.get("_supplies")
+        if found is None:
+            found = self.__dict__["_supplies"] = {plugin: name for name, plugin in self.owners.items()}
+        return found
+
+    def call(self, name: str, plugin: str, function, argnames, **kwargs):
+        """One plugin's implementation of hook ``name``, called with the arguments it takes."""
+        try:
+            return function(*[kwargs[arg] for arg in argnames])
+        except Exception as exc:
+            raise PluginError(f'plugin "{plugin}" raised in {name}: {type(exc).__name__}: {exc}') from exc
+
+    def implementations(self, name: str) -> list:
+        """``[(plugin, function, argnames)]`` of hook ``name``, in the order of the rules."""
+        return self._callers(name)
+
+    def inputs_of(self, name: str) -> frozenset | None:
+        """What the implementations of the per-month hook ``name`` read (their plugins' ``inputs``),
+        or None when one of them does not say (then it may read anything)."""
+        cache = self.__dict__.get("_inputs_cache")
+        if cache is None:
+            cache = self.__dict__["_inputs_cache"] = {}
+        if name not in cache:
+            found: frozenset | None = frozenset()
+            for plugin, _, _ in self._callers(name):
+                declared = getattr(self.pm.get_plugin(plugin), "inputs", None)
+                found = None if declared is None or found is None else found | declared
+            cache[name] = found
+        return cache[name]
+
+    @property
+    def reads(self) -> frozenset | None:
+        """Everything a unit's month figures read, or None when some plugin may read anything."""
+        cache = self.__dict__.get("_inputs_cache")
+        if cache is None:
+            cache = self.__dict__["_inputs_cache"] = {}
+        if "*" not in cache:
+            parts = [spec.inputs for spec in self.indicators.values()]
+            parts += [self.inputs_of("sankao_coefficient"), self.inputs_of("sankao_deduction")]
+            cache["*"] = None if any(p is None for p in parts) else frozenset().union(*parts)
+        return cache["*"]
 
     def _callers(self, name: str) -> list:
-        cache = self.__dict__.setdefault("_caller_cache", {})
+        cache = self.__dict__.get("_caller_cache")
+        if cache is None:
+            cache = self.__dict__["_caller_cache"] = {}
         found = cache.get(name)
         if found is None:
             impls = {impl.plugin_name: impl for impl in getattr(self.pm.hook, name).get_hookimpls()}

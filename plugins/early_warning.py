@@ -62,6 +62,7 @@ class Settings(Schema):
 class EarlyWarning:
     version = "1.0"
     Settings = Settings
+    inputs = frozenset({"cases"})  # what sankao_deduction reads (core.hookspecs)
 
     def __init__(self, settings: dict):
         self.s = settings

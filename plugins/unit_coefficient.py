@@ -30,6 +30,7 @@ class Settings(Schema):
 class UnitCoefficient:
     version = "1.0"
     Settings = Settings
+    inputs = frozenset({"signed_on", "signed_amount", "withdrawn_on", "targets"})  # what sankao_coefficient reads
 
     def __init__(self, settings: dict):
         self.c_min, self.c_max = settings["c_min"], settings["c_max"]

@@ -91,3 +91,28 @@ def test_the_months_a_change_moves():
     assert months_moved(None, _project(planned_on="2023-11-30")) == {2023: {11, 12}}
     assert months_moved(signed, dict(signed, signed_amount=700)) == {2023: set(range(1, 13))}
     assert months_moved(signed, dict(signed)) == {}
+
+
+def _maybe_day():
+    from hypothesis import strategies as st
+    return st.one_of(st.none(), st.dates(date(2022, 6, 1), date(2024, 6, 30)))
+
+
+def test_the_first_month_moved_is_the_first_of_the_months_moved():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from core.engine.reach import first_months_moved
+
+    state = st.fixed_dictionaries({
+        "planned_on": st.dates(date(2022, 6, 1), date(2024, 6, 30)), "signed_on": _maybe_day(),
+        "signed_amount": st.sampled_from([None, 100, 250]), "landed_on": _maybe_day(), "started_on": _maybe_day(),
+        "withdrawn_on": _maybe_day()})
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.one_of(st.none(), state), state)
+    def check(before, after):
+        expected = {year: min(months) for year, months in months_moved(before, after).items()}
+        assert first_months_moved(before, after) == expected
+
+    check()

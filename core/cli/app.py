@@ -19,6 +19,7 @@ Environment (each is the default of the option beside it):
   SANKAO_TZ       --tz       the assessment time zone (default Asia/Shanghai)
   SANKAO_PLUGINS  --plugins  a plugins.toml for the first rules of a new store
   SANKAO_LANG     --lang     en or zh: the language of tables
+  SANKAO_SCORING  --scoring  inline (default) or worker: who keeps the scores
 """
 
 
@@ -58,8 +59,12 @@ def _source(ctx, name: str, option: str, env: str) -> str:
 @click.option("--lang", envvar="SANKAO_LANG", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               show_envvar=True, help="The language of tables (zh: 中文).")
 @click.option("--exact", is_flag=True, help="Amounts in yuan, to the cent, instead of 亿元/万元.")
+@click.option("--scoring", envvar="SANKAO_SCORING", type=click.Choice(["inline", "worker"]), default="inline",
+              show_default=True, show_envvar=True,
+              help="inline: commands and queries bring the scores up to date themselves; worker: only "
+                   "`sankao worker` does (queries say how far behind it is).")
 @click.pass_context
-def main(ctx, db, timezone, plugins, lang, exact):
+def main(ctx, db, timezone, plugins, lang, exact, scoring):
     """Sankao (三考): assess how units do their investment-attraction work.
 
     Record what units and the office do (load), keep the scores (worker), and read
@@ -69,7 +74,7 @@ def main(ctx, db, timezone, plugins, lang, exact):
     sources = {"db": _source(ctx, "db", "--db", "SANKAO_DB"),
                "timezone": _source(ctx, "timezone", "--tz", "SANKAO_TZ"),
                "plugins": _source(ctx, "plugins", "--plugins", "SANKAO_PLUGINS")}
-    ctx.obj["config"] = Config(db=db, timezone=timezone, plugins=plugins, sources=sources)
+    ctx.obj["config"] = Config(db=db, timezone=timezone, plugins=plugins, sources=sources, scoring=scoring)
     ctx.obj["out"] = Out(lang=lang, exact=exact)
 
 

@@ -18,6 +18,7 @@ from core.errors import PluginError
 from core.model import Measure
 
 ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
+SIGNING_FIELDS = frozenset({"signed_on", "signed_amount", "withdrawn_on"})  # what A(u, d) reads
 
 
 @dataclass(frozen=True)
@@ -77,48 +78,98 @@ def compute(ps, unit: str, period: str, view, cases, previous: Figures | None = 
     """The figures of ``unit`` for ``period`` under the plugin set ``ps``.
 
     With ``previous`` figures (of the same month and rules) and the set of
-    ``changed`` inputs, an indicator that declares ``inputs`` none of which
-    changed keeps its previous value and target without being asked again.
+    ``changed`` inputs (project fields, ``targets``, ``cases``), a part whose
+    plugin declares ``inputs`` none of which changed keeps its previous answer
+    without being asked again; when nothing anything reads changed, the previous
+    figures stand as they are.
     """
+    plan = ps.figure_plan()
+    reuse = previous is not None and changed is not None
+    if reuse and plan.reads is not None and not (plan.reads & changed):
+        return previous
     year, month = parse_period(period)
     targets = view.targets(unit, year)
-    kept = {}
-    if previous is not None and changed is not None:
-        kept = {row[0]: row for row in previous.indicators}
+    kept = {row[0]: row for row in previous.indicators} if reuse else None
+    args = {"unit": unit, "period": period, "facts": view}
     measures = {}
-    skip = {name for name, spec in ps.indicators.items()
-            if name in kept and spec.inputs is not None and not (spec.inputs & changed)}
-    for plugin, measure in ps.measures(unit=unit, period=period, facts=view, skip=skip):
+    for plugin, function, argnames, name, inputs in plan.measures:
+        if kept is not None and inputs is not None and name in kept and not (inputs & changed):
+            row = kept[name]
+            measures[name] = (row[2], row[3])
+            continue
+        try:
+            measure = function(*[args[a] for a in argnames])
+        except Exception as exc:
+            raise PluginError(f'plugin "{plugin}" raised in sankao_measure: {type(exc).__name__}: {exc}') from exc
         if measure is None:
             continue
-        if not isinstance(measure, Measure) or ps.owners.get(measure.plugin) != plugin or not all(
-                isinstance(x, Decimal) and x.is_finite() and x >= 0 for x in (measure.value, measure.target)):
+        if type(measure) is not Measure or measure.plugin != name or not _amount(measure.value) \
+                or not _amount(measure.target):
             raise PluginError(f'plugin "{plugin}" returned nonsense from sankao_measure for {unit} '
                               f"{period}: {measure!r} (want a Measure of its own indicator with "
                               "finite Decimal value and target >= 0)")
-        measures[measure.plugin] = (str(measure.value), str(measure.target))
-    indicators = []
-    for name in ps.order:
-        spec = ps.indicators.get(name)
-        if spec is None:
+        measures[name] = (str(measure.value), str(measure.target))
+    indicators, total_weight, total_score = [], ZERO, ZERO
+    weights = targets.weights if targets is not None else {}
+    for name, kind, cap, cap_text, default_weight in plan.order:
+        found = measures.get(name)
+        if found is None:
             continue
-        if name in measures:
-            value, target = measures[name]
-        elif name in skip:
-            value, target = kept[name][2], kept[name][3]
-        else:
+        value, target = found
+        target_d = Decimal(target)
+        if not target_d:
             continue
-        if Decimal(target) == 0:
-            continue
-        weight = Decimal(targets.weights.get(name, spec.default_weight)) if targets else spec.default_weight
-        indicators.append((name, spec.kind, value, target, str(weight), str(spec.cap)))
-    assessed = sum((Decimal(i[4]) for i in indicators), ZERO) > 0
-    coefficient = _decimal(ps, "sankao_coefficient", ONE, unit=unit, period=period, facts=view)
-    deduction = _decimal(ps, "sankao_deduction", ZERO, unit=unit, period=period, cases=cases)
-    signed = view.signed_amount(unit, month_end(year, month))
-    figures = Figures(assessed, tuple(indicators), str(coefficient), str(deduction), str(signed), "0")
-    final = derive(figures).final if assessed else ZERO
-    return Figures(assessed, tuple(indicators), str(coefficient), str(deduction), str(signed), str(final))
+        weight = weights.get(name)
+        weight = default_weight if weight is None else Decimal(weight)
+        total_weight += weight
+        ratio = Decimal(value) / target_d
+        total_score += weight * (ratio if ratio < cap else cap)
+        indicators.append((name, kind, value, target, str(weight), cap_text))
+    assessed = total_weight > 0
+    if reuse and plan.coefficient_inputs is not None and not (plan.coefficient_inputs & changed):
+        coefficient = Decimal(previous.coefficient)
+    else:
+        coefficient = _decimal(ps, "sankao_coefficient", ONE, unit=unit, period=period, facts=view)
+    if reuse and plan.deduction_inputs is not None and not (plan.deduction_inputs & changed):
+        deduction = Decimal(previous.deduction)
+    else:
+        deduction = _decimal(ps, "sankao_deduction", ZERO, unit=unit, period=period, cases=cases)
+    if reuse and not (changed & SIGNING_FIELDS):
+        signed = previous.signed_amount
+    else:
+        signed = str(view.signed_amount(unit, month_end(year, month)))
+    final = max(ZERO, total_score * HUNDRED / total_weight * coefficient - deduction) if assessed else ZERO
+    return Figures(assessed, tuple(indicators), str(coefficient), str(deduction), signed, str(final))
+
+
+def _amount(value) -> bool:
+    return type(value) is Decimal and value.is_finite() and value >= 0
+
+
+@dataclass(frozen=True)
+class FigurePlan:
+    """What ``compute`` needs of a plugin set, worked out once per set of rules.
+
+    :ivar measures: ``(plugin, function, argnames, indicator, inputs)`` per ``sankao_measure``.
+    :ivar order: ``(indicator, kind, cap, cap as text, default weight)`` in the order of the rules.
+    """
+
+    measures: list
+    order: list
+    coefficient_inputs: frozenset | None
+    deduction_inputs: frozenset | None
+    reads: frozenset | None
+
+    @classmethod
+    def of(cls, ps) -> "FigurePlan":
+        measures = []
+        for plugin, function, argnames in ps.implementations("sankao_measure"):
+            name = ps.supplies.get(plugin)
+            spec = ps.indicators.get(name)
+            measures.append((plugin, function, argnames, name, spec.inputs if spec else None))
+        order = [(name, spec.kind, spec.cap, str(spec.cap), spec.default_weight)
+                 for name in ps.order if (spec := ps.indicators.get(name)) is not None]
+        return cls(measures, order, ps.inputs_of("sankao_coefficient"), ps.inputs_of("sankao_deduction"), ps.reads)
 
 
 def _decimal(ps, hook, default, **kwargs):

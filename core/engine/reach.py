@@ -54,3 +54,36 @@ def months_moved(before: dict | None, after: dict) -> dict[int, set[int]]:
         if old.get(key) != new.get(key):
             moved.setdefault(key[1], set()).add(key[2])
     return moved
+
+
+def first_months_moved(before: dict | None, after: dict) -> dict[int, int]:
+    """``{year: the first month}`` whose figures may differ between ``before`` and ``after``.
+
+    The same months as ``months_moved`` gives, but only the first of each year
+    (the scorer rescores from there on), and without listing every month.
+    """
+    out: dict[int, int] = {}
+
+    def touch(year: int, month: int) -> None:
+        if month < out.get(year, 13):
+            out[year] = month
+
+    w_before = before["withdrawn_on"] if before else None
+    w_after = after["withdrawn_on"]
+    for name in DATED:
+        d_before = before[name] if before else None
+        d_after = after[name]
+        same = d_before == d_after and (name != "signed_on" or before is None or
+                                        before["signed_amount"] == after["signed_amount"])
+        if same:
+            if d_after is None:
+                continue
+            c_before, c_after = cut_month(d_after.year, w_before), cut_month(d_after.year, w_after)
+            low = max(d_after.month, min(c_before, c_after))
+            if c_before != c_after and low < max(c_before, c_after):
+                touch(d_after.year, low)
+            continue
+        for day, withdrawn in ((d_before, w_before), (d_after, w_after)):
+            if day is not None and cut_month(day.year, withdrawn) > day.month:
+                touch(day.year, day.month)
+    return out

@@ -33,7 +33,7 @@ from core.clock import UTC, local_date, month_start, now, parse_period, period_n
 from core.engine import snapshot
 from core.engine.closer import Closer
 from core.engine.figures import Figures, compute
-from core.engine.reach import months_moved
+from core.engine.reach import first_months_moved
 from core.errors import PluginError
 from core.facts import Facts, stream_id
 from core.model import BoardEntry, NoticeDecision
@@ -90,6 +90,7 @@ class Scorer:
         self.name = tracker_name(self.index, self.count)
         self.closer = Closer(app, rulebook)
         self._state_at: int | None = None
+        self._closes_seen = False
 
     def holds(self, unit: str) -> bool:
         return self.count == 1 or partition_of(unit, self.count) == self.index
@@ -165,7 +166,7 @@ class Scorer:
             try:
                 if batch:
                     for n in batch:
-                        self._process(self.app.mapper.to_domain_event(n), n.id)
+                        self._process(self.app.decode(n), n.id)
                     self._flush()
                     reached = batch[-1].id
                 else:  # caught up: the clock may have moved into a month not begun before
@@ -182,7 +183,9 @@ class Scorer:
             self._state_at = reached
             if reached - self._snapshot_at >= self.snapshot_every:
                 self.take_snapshot()
-            self.closer.run()
+            if self._closes_seen or not batch:  # a close to freeze, here or (when caught up) by another worker
+                self.closer.run()
+                self._closes_seen = False
             if not batch:
                 return total
             total += len(batch)
@@ -217,8 +220,8 @@ class Scorer:
             if project is not None:
                 after = project.state()
                 changed = frozenset(k for k in after if before is None or before[k] != after[k])
-                for year, months in months_moved(before, after).items():
-                    self._touch(project.unit, year, min(months), changed, event, position)
+                for year, first in first_months_moved(before, after).items():
+                    self._touch(project.unit, year, first, changed, event, position)
         elif isinstance(event, ev.TargetsSet):
             if event.unit in self.facts.units:
                 self._touch(event.unit, event.year, 1, frozenset({"targets"}), event, position)
@@ -234,6 +237,7 @@ class Scorer:
                 self._touch(unit, event.date.year, event.date.month, frozenset({"cases"}), event, position)
         elif isinstance(event, ev.MonthCloseRequested):
             self._flush()  # the month's figures as of the close are what was recorded before it
+            self._closes_seen = True
 
     def _touch(self, unit: str, year: int, first: int, changed, cause, position: int) -> None:
         found = self._pending.get((unit, year))

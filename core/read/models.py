@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timezone
 
-from core.engine.figures import Figures
 from core.report import money
 from events import assessment as out
 from events import facts as ev
@@ -107,14 +106,12 @@ def notice_phase(event) -> int:
     return 0 if event.level == "feedback" and event.lag is None else 1
 
 
-def figures_row(event: out.ScoreChanged) -> str:
-    """What ``rm_figures`` keeps of a ``ScoreChanged``: the figures and the rules, as JSON."""
-    return json.dumps({**Figures.from_event(event).as_event_data(), "rules": event.rules,
-                       "command_id": event.command_id}, separators=(",", ":"))
+def project(position: int, event, state: bytes) -> list[tuple[str, tuple]]:
+    """The rows one event (stored as ``state``) writes: ``[(statement key, parameters)]``.
 
-
-def project(position: int, event) -> list[tuple[str, tuple]]:
-    """The rows one event writes: ``[(statement key, parameters)]``."""
+    ``rm_figures.data`` is the ``ScoreChanged`` as stored (its JSON): the figures, the
+    rules and the cause, without encoding them a second time.
+    """
     at = micros(event.timestamp)
     if isinstance(event, ev.UnitRegistered):
         return [("unit", (event.unit, event.name, event.category, position))]
@@ -137,7 +134,7 @@ def project(position: int, event) -> list[tuple[str, tuple]]:
         return [("close", (event.period, position, at))]
     if isinstance(event, out.ScoreChanged):
         return [("figures", (event.period, event.unit, event.originator_version, position, event.position, at,
-                             int(event.assessed), money(event.final), figures_row(event))),
+                             int(event.assessed), money(event.final), state.decode("utf-8"))),
                 ("figures_log", (event.period, event.unit, event.originator_version, at, event.position, position))]
     if isinstance(event, out.NoticeIssued):
         data = json.dumps({"case": event.case, "level": event.level, "date": event.date.isoformat(),
@@ -166,10 +163,10 @@ class ReadModels:
         """How many log positions the tables have not taken in yet."""
         return self.recorder.max_notification_id() - self.position()
 
-    def _write(self, cur, pairs) -> None:
+    def _write(self, cur, triples) -> None:
         groups: list[tuple[str, list]] = []
-        for position, event in pairs:
-            for key, params in project(position, event):
+        for position, event, state in triples:
+            for key, params in project(position, event, state):
                 if groups and groups[-1][0] == key:
                     groups[-1][1].append(params)
                 else:
@@ -177,15 +174,15 @@ class ReadModels:
         for key, rows in groups:
             cur.executemany(self.recorder.q(STATEMENTS[key]), rows)
 
-    def apply_inline(self, cur, pairs: list[tuple[int, object]]) -> None:
-        """Inside the transaction saving ``pairs`` (position, event): project them if the tables
-        stand just before them, else leave them to ``catch_up``."""
-        if not pairs:
+    def apply_inline(self, cur, triples: list[tuple[int, object, bytes]]) -> None:
+        """Inside the transaction saving ``triples`` (position, event, stored state): project them if
+        the tables stand just before them, else leave them to ``catch_up``."""
+        if not triples:
             return
-        if self.position(cur) != pairs[0][0] - 1:
+        if self.position(cur) != triples[0][0] - 1:
             return
-        self._write(cur, pairs)
-        cur.execute(self.recorder.q("UPDATE rm_position SET position = ? WHERE name = ?"), (pairs[-1][0], NAME))
+        self._write(cur, triples)
+        cur.execute(self.recorder.q("UPDATE rm_position SET position = ? WHERE name = ?"), (triples[-1][0], NAME))
 
     def catch_up(self, progress=None) -> int:
         """Project the log from where the tables stand to its end; returns how many events."""
@@ -195,16 +192,16 @@ class ReadModels:
             batch = self.recorder.select_notifications(start=start + 1, limit=CHUNK)
             if not batch:
                 return done
-            pairs = [(n.id, self.mapper.to_domain_event(n)) for n in batch]
+            triples = [(n.id, self.mapper.to_domain_event(n), n.state) for n in batch]
             with self.recorder._write() as cur:
                 if self.position(cur) != start:  # someone else moved them meanwhile: look again
                     continue
-                self._write(cur, pairs)
+                self._write(cur, triples)
                 cur.execute(self.recorder.q("UPDATE rm_position SET position = ? WHERE name = ?"),
-                            (pairs[-1][0], NAME))
-            done += len(pairs)
+                            (triples[-1][0], NAME))
+            done += len(triples)
             if progress:
-                progress(len(pairs))
+                progress(len(triples))
 
     def rebuild(self, progress=None) -> int:
         """Empty the tables and project the whole log again (``sankao rebuild``)."""

@@ -75,14 +75,27 @@ class SankaoApplication(Application):
         super().__init__()
         from core.read.models import ReadModels
         self.read_models = ReadModels(recorder, self.mapper)
+        self.recent: dict[int, object] = {}  # facts this process recorded lately, by position
+
+    RECENT = 50_000
+
+    def decode(self, notification):
+        """The domain event of a stored one; facts this process recorded itself are not decoded again."""
+        event = self.recent.pop(notification.id, None)
+        return event if event is not None else self.mapper.to_domain_event(notification)
 
     def record(self, events: list, **kwargs) -> list[int]:
         """Save ``events`` in one transaction, with the read model rows they project; returns
         their log positions. ``kwargs`` go to ``Recorder.insert_events`` (tracking, command ids)."""
-        def after(cur, positions):
-            self.read_models.apply_inline(cur, list(zip(positions, events)))
+        def after(cur, rows):
+            self.read_models.apply_inline(cur, [(row[0], event, row[4]) for row, event in zip(rows, events)])
         recordings = self.events.put(events, after=after, **kwargs)
-        return [r.notification.id for r in recordings]
+        positions = [r.notification.id for r in recordings]
+        if kwargs.get("commands"):  # facts: the scoring process of this same process will read them next
+            if len(self.recent) > self.RECENT:
+                self.recent.clear()
+            self.recent.update(zip(positions, events))
+        return positions
 
     def construct_env(self, name, env=None) -> Environment:
         # Only what we set: a stray CIPHER_KEY or COMPRESSOR_TOPIC in the shell must not change the encoding.

@@ -64,7 +64,7 @@ class Recorder(ProcessRecorder):
     # -- writing ---------------------------------------------------------------
     def insert_events(self, stored_events: Sequence[StoredEvent], *, tracking: Tracking | None = None,
                       track: tuple | None = None, commands: Sequence[tuple[str, int]] = (),
-                      after: Callable[[Any, list[int]], None] | None = None, **_: Any) -> list[int]:
+                      after: Callable[[Any, list[tuple]], None] | None = None, **_: Any) -> list[int]:
         """Append events in one transaction; return their positions.
 
         :param track: ``(follower, read up to, now at[, data])``: the follower's position
@@ -72,7 +72,8 @@ class Recorder(ProcessRecorder):
             kept beside it (what the follower needs to resume).
         :param commands: ``(command id, index of its first event)`` to record (a repeated
             id is ``IntegrityError``).
-        :param after: called with the cursor and the positions, inside the transaction.
+        :param after: called inside the transaction with the cursor and the rows written,
+            ``(position, stream, version, topic, state)`` each.
         """
         with self._write() as cur:
             base = self._bump_head(cur, len(stored_events))
@@ -89,10 +90,9 @@ class Recorder(ProcessRecorder):
                 self._track(cur, *track)
             for write in self.side_writers:
                 write(cur, rows)
-            positions = [r[0] for r in rows]
             if after is not None:
-                after(cur, positions)
-        return positions
+                after(cur, rows)
+        return [r[0] for r in rows]
 
     def _bump_head(self, cur, count: int) -> int:
         cur.execute(self.q("UPDATE log_head SET size = size + ? WHERE id = 1 RETURNING size"), (count,))
