@@ -79,11 +79,14 @@ class Config:
 
 
 def scorer_clock(config: Config):
-    """The scoring process's "now" (when a month begins): the system clock, unless ``SANKAO_SCORER_CLOCK``
-    names an instant, for scoring a past year as if in its own time (replays, tests)."""
+    """The scoring process's "now", which says when a month has begun: the system clock, unless
+    ``SANKAO_SCORER_CLOCK`` is ``record`` (months begin only with the first fact recorded in them: for
+    scoring a past year as it came, in imports and benchmarks) or names an instant."""
     fixed = config.env.get("SANKAO_SCORER_CLOCK") if config.env else os.environ.get("SANKAO_SCORER_CLOCK")
     if not fixed:
         return now
+    if fixed == "record":
+        return None
     try:
         instant = parse_instant(fixed, "SANKAO_SCORER_CLOCK")
     except ValueError as exc:

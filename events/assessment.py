@@ -51,6 +51,7 @@ class ScoreChanged(Derived):
         or assessed weights adding up to 0).
     :ivar indicators: ``[plugin, kind, value, target, weight, cap]`` per indicator
         assessed, in the order of the rules; ``kind`` is ``amount`` or ``count``.
+    :ivar base: Σ score × 100 / Σ weight (0 when not assessed).
     :ivar coefficient: the unit coefficient.
     :ivar deduction: the pre-deducted points D(u, P).
     :ivar signed_amount: A(u, end of P), used to break ties.
@@ -63,6 +64,7 @@ class ScoreChanged(Derived):
     period: str
     assessed: bool
     indicators: list
+    base: str
     coefficient: str
     deduction: str
     signed_amount: str

@@ -172,7 +172,7 @@ def _partition(ctx, param, value):
 
 
 @main.command()
-@click.option("--interval", type=click.FloatRange(min=0.1), default=1.0, show_default=True,
+@click.option("--interval", type=click.FloatRange(min=0.01), default=1.0, show_default=True,
               help="Seconds between looks at the record (and at the clock: a month begins).")
 @click.option("--once", is_flag=True, help="Catch up once and stop.")
 @click.option("--partition", callback=_partition, default="1/1", show_default=True, metavar="K/N",

@@ -27,20 +27,27 @@ class Figures:
 
     assessed: bool
     indicators: tuple  # of (plugin, kind, value, target, weight, cap)
+    base: str
     coefficient: str
     deduction: str
     signed_amount: str
     final: str
 
+    FIELDS = ("assessed", "indicators", "base", "coefficient", "deduction", "signed_amount", "final")
+
     def as_event_data(self) -> dict:
-        return {"assessed": self.assessed, "indicators": [list(i) for i in self.indicators],
+        return {"assessed": self.assessed, "indicators": [list(i) for i in self.indicators], "base": self.base,
                 "coefficient": self.coefficient, "deduction": self.deduction,
                 "signed_amount": self.signed_amount, "final": self.final}
 
     @classmethod
-    def from_event(cls, event) -> "Figures":
-        return cls(event.assessed, tuple(tuple(i) for i in event.indicators), event.coefficient, event.deduction,
-                   event.signed_amount, event.final)
+    def from_data(cls, data) -> "Figures":
+        """From a ``ScoreChanged`` (or its stored JSON, or a frozen board's entry): anything with the fields."""
+        get = data.get if isinstance(data, dict) else lambda key: getattr(data, key)
+        return cls(bool(get("assessed")), tuple(tuple(i) for i in get("indicators")), get("base"),
+                   get("coefficient"), get("deduction"), get("signed_amount"), get("final"))
+
+    from_event = from_data
 
 
 @dataclass(frozen=True)
@@ -138,8 +145,9 @@ def compute(ps, unit: str, period: str, view, cases, previous: Figures | None = 
         signed = previous.signed_amount
     else:
         signed = str(view.signed_amount(unit, month_end(year, month)))
-    final = max(ZERO, total_score * HUNDRED / total_weight * coefficient - deduction) if assessed else ZERO
-    return Figures(assessed, tuple(indicators), str(coefficient), str(deduction), signed, str(final))
+    base = total_score * HUNDRED / total_weight if assessed else ZERO
+    final = max(ZERO, base * coefficient - deduction) if assessed else ZERO
+    return Figures(assessed, tuple(indicators), str(base), str(coefficient), str(deduction), signed, str(final))
 
 
 def _amount(value) -> bool:

@@ -85,6 +85,8 @@ class Scorer:
 
     def __init__(self, app: SankaoApplication, rulebook: RulesBook, tz: ZoneInfo, *, partition: tuple = (0, 1),
                  clock=now):
+        """``clock`` says when a month has begun; None: only when a fact on or after its first day arrives
+        (a year replayed from its record opens its months as they came, never all at once)."""
         self.app, self.rulebook, self.tz, self.clock = app, rulebook, tz, clock
         self.index, self.count = partition
         self.name = tracker_name(self.index, self.count)
@@ -137,9 +139,7 @@ class Scorer:
                 "SELECT period, unit, version, data FROM rm_figures"):
             if self.holds(unit):
                 row = json.loads(data)
-                figures = Figures(bool(row["assessed"]), tuple(tuple(i) for i in row["indicators"]),
-                                  row["coefficient"], row["deduction"], row["signed_amount"], row["final"])
-                self.latest[(unit, period)] = Latest(version, figures, row["rules"])
+                self.latest[(unit, period)] = Latest(version, Figures.from_data(row), row["rules"])
         self.notice_versions: dict[str, int] = {}
         for unit, version, data in self.app.recorder.fetch(
                 "SELECT unit, version, data FROM rm_notices ORDER BY dispatch, phase, unit, version"):
@@ -170,7 +170,8 @@ class Scorer:
                     self._flush()
                     reached = batch[-1].id
                 else:  # caught up: the clock may have moved into a month not begun before
-                    self._open_until(local_date(self.clock(), self.tz))
+                    if self.clock is not None:
+                        self._open_until(local_date(self.clock(), self.tz))
                     reached = start
                 if batch or self._out:
                     self.app.record(self._out, track=(self.name, start, reached, self._kept()))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timezone
 
-from core.report import money
+from core.report import money, ratio
 from events import assessment as out
 from events import facts as ev
 
@@ -43,7 +43,8 @@ def ddl(bigint: str) -> list[str]:
         "CREATE INDEX IF NOT EXISTS rm_projects_by_unit ON rm_projects (unit, project)",
         f"CREATE TABLE IF NOT EXISTS rm_figures (period TEXT NOT NULL, unit TEXT NOT NULL, version {bigint} NOT NULL, "
         f"position {bigint} NOT NULL, cause {bigint} NOT NULL, recorded_at {bigint} NOT NULL, assessed INTEGER NOT NULL, "
-        "final TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (period, unit))",
+        "base TEXT NOT NULL, coefficient TEXT NOT NULL, deduction TEXT NOT NULL, final TEXT NOT NULL, "
+        "signed_amount TEXT NOT NULL, line TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (period, unit))",
         f"CREATE TABLE IF NOT EXISTS rm_figures_log (period TEXT NOT NULL, unit TEXT NOT NULL, version {bigint} NOT NULL, "
         f"recorded_at {bigint} NOT NULL, cause {bigint} NOT NULL, position {bigint} NOT NULL, "
         "PRIMARY KEY (period, unit, version))",
@@ -71,31 +72,25 @@ def _day(value) -> str | None:
 # -- what each event writes ------------------------------------------------------------------------
 # Each returns (statement key, parameters); statements are executed in groups, in event order.
 
-UPSERT_FIGURES = ("INSERT INTO rm_figures (period, unit, version, position, cause, recorded_at, assessed, final, data) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (period, unit) DO UPDATE SET "
-                  "version = excluded.version, position = excluded.position, cause = excluded.cause, "
-                  "recorded_at = excluded.recorded_at, assessed = excluded.assessed, final = excluded.final, "
-                  "data = excluded.data")
-STATEMENTS = {
-    "unit": "INSERT INTO rm_units (unit, name, category, position) VALUES (?, ?, ?, ?)",
-    "targets": "INSERT INTO rm_targets (unit, year, annual) VALUES (?, ?, ?) ON CONFLICT (unit, year) "
-               "DO UPDATE SET annual = excluded.annual",
-    "plan": "INSERT INTO rm_projects (project, unit, name, planned_on, position) VALUES (?, ?, ?, ?, ?)",
-    "sign": "UPDATE rm_projects SET signed_on = ?, signed_amount = ? WHERE project = ?",
-    "land": "UPDATE rm_projects SET landed_on = ? WHERE project = ?",
-    "start": "UPDATE rm_projects SET started_on = ? WHERE project = ?",
-    "withdraw": "UPDATE rm_projects SET withdrawn_on = ? WHERE project = ?",
-    "correct_planned_on": "UPDATE rm_projects SET planned_on = ? WHERE project = ?",
-    "correct_signed_on": "UPDATE rm_projects SET signed_on = ? WHERE project = ?",
-    "correct_landed_on": "UPDATE rm_projects SET landed_on = ? WHERE project = ?",
-    "correct_signed_amount": "UPDATE rm_projects SET signed_amount = ? WHERE project = ?",
-    "figures": UPSERT_FIGURES,
-    "figures_log": "INSERT INTO rm_figures_log (period, unit, version, recorded_at, cause, position) "
-                   "VALUES (?, ?, ?, ?, ?, ?)",
-    "notice": "INSERT INTO rm_notices (position, dispatch, phase, unit, version, recorded_at, data) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?)",
-    "frozen": "INSERT INTO rm_frozen (period, position, close, recorded_at) VALUES (?, ?, ?, ?)",
-    "close": "INSERT INTO rm_closes (period, position, recorded_at) VALUES (?, ?, ?)",
+FIGURE_COLUMNS = ("period", "unit", "version", "position", "cause", "recorded_at", "assessed", "base", "coefficient",
+                  "deduction", "final", "signed_amount", "line", "data")
+STATEMENTS = {  # key: (kind, table, columns, key columns) for Recorder.write_rows
+    "unit": ("insert", "rm_units", ("unit", "name", "category", "position"), ()),
+    "targets": ("upsert", "rm_targets", ("unit", "year", "annual"), ("unit", "year")),
+    "plan": ("insert", "rm_projects", ("project", "unit", "name", "planned_on", "position"), ()),
+    "sign": ("update", "rm_projects", ("signed_on", "signed_amount"), ("project",)),
+    "land": ("update", "rm_projects", ("landed_on",), ("project",)),
+    "start": ("update", "rm_projects", ("started_on",), ("project",)),
+    "withdraw": ("update", "rm_projects", ("withdrawn_on",), ("project",)),
+    "correct_planned_on": ("update", "rm_projects", ("planned_on",), ("project",)),
+    "correct_signed_on": ("update", "rm_projects", ("signed_on",), ("project",)),
+    "correct_landed_on": ("update", "rm_projects", ("landed_on",), ("project",)),
+    "correct_signed_amount": ("update", "rm_projects", ("signed_amount",), ("project",)),
+    "figures": ("upsert", "rm_figures", FIGURE_COLUMNS, ("period", "unit")),
+    "figures_log": ("insert", "rm_figures_log", ("period", "unit", "version", "recorded_at", "cause", "position"), ()),
+    "notice": ("insert", "rm_notices", ("position", "dispatch", "phase", "unit", "version", "recorded_at", "data"), ()),
+    "frozen": ("insert", "rm_frozen", ("period", "position", "close", "recorded_at"), ()),
+    "close": ("insert", "rm_closes", ("period", "position", "recorded_at"), ()),
 }
 
 
@@ -133,8 +128,12 @@ def project(position: int, event, state: bytes) -> list[tuple[str, tuple]]:
     if isinstance(event, ev.MonthCloseRequested):
         return [("close", (event.period, position, at))]
     if isinstance(event, out.ScoreChanged):
+        line = json.dumps({"base": money(event.base), "coefficient": ratio(event.coefficient),
+                           "deduction": money(event.deduction), "final": money(event.final),
+                           "signed_amount": money(event.signed_amount)}, separators=(",", ":"))
         return [("figures", (event.period, event.unit, event.originator_version, position, event.position, at,
-                             int(event.assessed), money(event.final), state.decode("utf-8"))),
+                             int(event.assessed), event.base, event.coefficient, event.deduction, event.final,
+                             event.signed_amount, line, state.decode("utf-8"))),
                 ("figures_log", (event.period, event.unit, event.originator_version, at, event.position, position))]
     if isinstance(event, out.NoticeIssued):
         data = json.dumps({"case": event.case, "level": event.level, "date": event.date.isoformat(),
@@ -164,15 +163,15 @@ class ReadModels:
         return self.recorder.max_notification_id() - self.position()
 
     def _write(self, cur, triples) -> None:
-        groups: list[tuple[str, list]] = []
+        # One statement per kind of row, kinds in the order they first appear: an update of a project
+        # always comes after its insert, and a correction after what it corrects.
+        groups: dict[str, list] = {}
         for position, event, state in triples:
             for key, params in project(position, event, state):
-                if groups and groups[-1][0] == key:
-                    groups[-1][1].append(params)
-                else:
-                    groups.append((key, [params]))
-        for key, rows in groups:
-            cur.executemany(self.recorder.q(STATEMENTS[key]), rows)
+                groups.setdefault(key, []).append(params)
+        for key, rows in groups.items():
+            kind, table, columns, keys = STATEMENTS[key]
+            self.recorder.write_rows(cur, kind, table, columns, rows, keys)
 
     def apply_inline(self, cur, triples: list[tuple[int, object, bytes]]) -> None:
         """Inside the transaction saving ``triples`` (position, event, stored state): project them if

@@ -23,6 +23,7 @@ from core.engine.closer import board_entry, rank_board
 from core.engine.figures import Figures, derive
 from core.errors import NotFound
 from core.facts import Rules, stream_id
+from core.model import BoardEntry
 from core.read.models import micros, notice_phase
 from core.rules import RulesBook
 from core.store.app import SankaoApplication
@@ -75,7 +76,7 @@ class Queries:
         """Each unit's figures for ``period`` as last recorded by ``known_at`` (None: now)."""
         current = self._current()
         if known_at is None and current:
-            return {unit: _figures(json.loads(data)) for unit, data in
+            return {unit: Figures.from_data(json.loads(data)) for unit, data in
                     self.recorder.fetch("SELECT unit, data FROM rm_figures WHERE period = ?", (period,))}
         if current:
             positions = [p for _, p in self.recorder.fetch(
@@ -106,7 +107,7 @@ class Queries:
         if not restated:
             frozen = self._frozen(period, known_at)
             if frozen is not None:
-                return True, [entry_dict(board_entry(r["unit"], Figures(**_as_figures(r["figures"]))),
+                return True, [entry_dict(board_entry(r["unit"], Figures.from_data(r["figures"])),
                                          rank=r["rank"], third=r["third"], streak=r["streak"],
                                          accountability=r["accountability"], commended=r["commended"])
                               for r in frozen.entries]
@@ -119,16 +120,42 @@ class Queries:
         return False, [entry_dict(e) for e in rank_board(ps, period, entries)[0]]
 
     # -- the queries ---------------------------------------------------------------------
+    def _live_board(self, period: str) -> list[dict] | None:
+        """The board of a live month as known now, straight from the read model (its lines are kept
+        written out): only the ranking is worked out, by the ranking plugin in force."""
+        if self._frozen(period, None) is not None or not self._current():
+            return None
+        year, month = parse_period(period)
+        rows = self.recorder.fetch("SELECT unit, base, coefficient, deduction, final, signed_amount, line "
+                                   "FROM rm_figures WHERE period = ? AND assessed = 1", (period,))
+        rules = self._rules(None)
+        if not rows or not rules:
+            return []
+        lines = {row[0]: row[6] for row in rows}
+        entries = [BoardEntry(u, Decimal(b), Decimal(c), Decimal(d), Decimal(f), Decimal(s))
+                   for u, b, c, d, f, s, _ in rows]
+        ps = self.rulebook.manager(self.rulebook.in_force(rules, month_start(year, month)))
+        return [{"unit": e.unit, "rank": e.rank, "third": e.third, **json.loads(lines[e.unit]), "streak": None,
+                 "accountability": None, "commended": None} for e in rank_board(ps, period, entries)[0]]
+
     def board(self, period: str, known_at: datetime | None = None, restated: bool = False) -> dict:
         """``sankao board PERIOD``; a month no unit is assessed in is ``NotFound``."""
-        frozen, rows = self._board_rows(f"board {period}", period, known_at, restated)
         moment = known_at or now()
-        if not rows:
+        year, month = parse_period(period)
+        live = None
+        if known_at is None and not restated and local_date(moment, self.tz) >= month_start(year, month):
+            live = self._live_board(period)
+        if live is not None:
+            frozen, units = False, live
+        else:
+            frozen, rows = self._board_rows(f"board {period}", period, known_at, restated)
+            units = [report.entry(r) for r in rows]
+        if not units:
             raise NotFound(f"board {period}: no unit is assessed in {period} as known at {moment.isoformat()} "
                            f"(no unit has targets for {period[:4]}, or every assessed weight is 0)")
-        finals = [Decimal(report.money(r["final"])) for r in rows]
+        finals = [Decimal(u["final"]) for u in units]
         return {"period": period, "known_at": moment.isoformat(), "frozen": frozen,
-                "spread": report.money(max(finals) - min(finals)), "units": [report.entry(r) for r in rows]}
+                "spread": report.money(max(finals) - min(finals)), "units": units}
 
     def score(self, unit: str, period: str, known_at: datetime | None = None, restated: bool = False) -> dict:
         """``sankao score UNIT PERIOD``."""
@@ -195,16 +222,6 @@ class Queries:
         if unit is None:
             found.sort(key=lambda r: (r["unit"], r["project"]))
         return found
-
-
-def _figures(row: dict) -> Figures:
-    return Figures(**_as_figures(row))
-
-
-def _as_figures(row: dict) -> dict:
-    return {"assessed": bool(row["assessed"]), "indicators": tuple(tuple(i) for i in row["indicators"]),
-            "coefficient": row["coefficient"], "deduction": row["deduction"], "signed_amount": row["signed_amount"],
-            "final": row["final"]}
 
 
 def _notice(unit: str, row: dict) -> dict:

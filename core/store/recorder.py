@@ -61,6 +61,37 @@ class Recorder(ProcessRecorder):
         """``sql`` with ``?`` placeholders in this dialect's style."""
         return sql if self.ph == "?" else sql.replace("%", "%%").replace("?", self.ph)
 
+    def write_rows(self, cur, kind: str, table: str, columns: Sequence[str], rows: list,
+                   key: Sequence[str] = ()) -> None:
+        """Write many rows in one go: ``insert`` them, ``upsert`` them (on ``key``), or ``update`` the
+        ``columns`` of the rows named by ``key`` (each row: the columns' values, then the key's).
+
+        SQLite runs one prepared statement per row; the PostgreSQL recorder sends
+        many rows per statement instead (see ``core.store.postgres``).
+        """
+        if not rows:
+            return
+        cur.executemany(self._statement(kind, table, tuple(columns), tuple(key)), rows)
+
+    @staticmethod
+    def _sql(kind: str, table: str, columns: tuple, key: tuple, values: str) -> str:
+        if kind == "update":
+            sets = ", ".join(f"{c} = ?" for c in columns)
+            return f"UPDATE {table} SET {sets} WHERE " + " AND ".join(f"{k} = ?" for k in key)
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES {values}"
+        if kind == "upsert":
+            sets = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
+            sql += f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {sets}"
+        return sql
+
+    def _statement(self, kind: str, table: str, columns: tuple, key: tuple) -> str:
+        cache = self.__dict__.setdefault("_statements", {})
+        found = cache.get((kind, table, columns, key))
+        if found is None:
+            found = cache[(kind, table, columns, key)] = self.q(
+                self._sql(kind, table, columns, key, "(" + ", ".join("?" * len(columns)) + ")"))
+        return found
+
     # -- writing ---------------------------------------------------------------
     def insert_events(self, stored_events: Sequence[StoredEvent], *, tracking: Tracking | None = None,
                       track: tuple | None = None, commands: Sequence[tuple[str, int]] = (),
@@ -79,11 +110,9 @@ class Recorder(ProcessRecorder):
             base = self._bump_head(cur, len(stored_events))
             rows = [(base + i + 1, _hex(s.originator_id), s.originator_version, s.topic, bytes(s.state))
                     for i, s in enumerate(stored_events)]
-            if rows:
-                cur.executemany(self.q(f"INSERT INTO events ({EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?)"), rows)
-            if commands:
-                cur.executemany(self.q("INSERT INTO commands (command_id, position) VALUES (?, ?)"),
-                                [(c, base + index + 1) for c, index in commands])
+            self.write_rows(cur, "insert", "events", EVENT_COLUMNS.split(", "), rows)
+            self.write_rows(cur, "insert", "commands", ("command_id", "position"),
+                            [(c, base + index + 1) for c, index in commands])
             if tracking is not None:
                 track = (tracking.application_name, None, tracking.notification_id)
             if track is not None:
