@@ -12,6 +12,8 @@ takes version 1 only once, so two closers at once freeze a month once.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from eventsourcing.persistence import IntegrityError
 
 from core.clock import month_start, parse_period
@@ -38,9 +40,11 @@ def first_answer(ps, hook, **kwargs):
     return None, None
 
 
-def board_entry(unit: str, figures: Figures) -> BoardEntry:
-    d = derive(figures)
-    return BoardEntry(unit, d.base, d.coefficient, d.deduction, d.final, d.signed_amount, d.indicators)
+def board_entry(unit: str, figures: Figures, with_indicators: bool = False) -> BoardEntry:
+    """A board line of recorded figures; each indicator's ratio and score only when asked for."""
+    indicators = derive(figures).indicators if with_indicators else []
+    return BoardEntry(unit, Decimal(figures.base), Decimal(figures.coefficient), Decimal(figures.deduction),
+                      Decimal(figures.final), Decimal(figures.signed_amount), indicators)
 
 
 def rules_before(app, position: int) -> list[Rules]:

@@ -26,7 +26,7 @@ CHUNK = 5000
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 TABLES = ["rm_units", "rm_targets", "rm_projects", "rm_figures", "rm_figures_log", "rm_notices", "rm_frozen",
-          "rm_closes"]
+          "rm_closes", "rm_stamps"]
 
 
 def ddl(bigint: str) -> list[str]:
@@ -44,7 +44,10 @@ def ddl(bigint: str) -> list[str]:
         f"CREATE TABLE IF NOT EXISTS rm_figures (period TEXT NOT NULL, unit TEXT NOT NULL, version {bigint} NOT NULL, "
         f"position {bigint} NOT NULL, cause {bigint} NOT NULL, recorded_at {bigint} NOT NULL, assessed INTEGER NOT NULL, "
         "base TEXT NOT NULL, coefficient TEXT NOT NULL, deduction TEXT NOT NULL, final TEXT NOT NULL, "
-        "signed_amount TEXT NOT NULL, line TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (period, unit))",
+        "signed_amount TEXT NOT NULL, shown_base TEXT NOT NULL, shown_coefficient TEXT NOT NULL, "
+        "shown_deduction TEXT NOT NULL, shown_final TEXT NOT NULL, shown_signed_amount TEXT NOT NULL, "
+        "data TEXT NOT NULL, PRIMARY KEY (period, unit))",
+        f"CREATE TABLE IF NOT EXISTS rm_stamps (period TEXT PRIMARY KEY, stamp {bigint} NOT NULL)",
         f"CREATE TABLE IF NOT EXISTS rm_figures_log (period TEXT NOT NULL, unit TEXT NOT NULL, version {bigint} NOT NULL, "
         f"recorded_at {bigint} NOT NULL, cause {bigint} NOT NULL, position {bigint} NOT NULL, "
         "PRIMARY KEY (period, unit, version))",
@@ -73,7 +76,8 @@ def _day(value) -> str | None:
 # Each returns (statement key, parameters); statements are executed in groups, in event order.
 
 FIGURE_COLUMNS = ("period", "unit", "version", "position", "cause", "recorded_at", "assessed", "base", "coefficient",
-                  "deduction", "final", "signed_amount", "line", "data")
+                  "deduction", "final", "signed_amount", "shown_base", "shown_coefficient", "shown_deduction",
+                  "shown_final", "shown_signed_amount", "data")
 STATEMENTS = {  # key: (kind, table, columns, key columns) for Recorder.write_rows
     "unit": ("insert", "rm_units", ("unit", "name", "category", "position"), ()),
     "targets": ("upsert", "rm_targets", ("unit", "year", "annual"), ("unit", "year")),
@@ -87,6 +91,7 @@ STATEMENTS = {  # key: (kind, table, columns, key columns) for Recorder.write_ro
     "correct_landed_on": ("update", "rm_projects", ("landed_on",), ("project",)),
     "correct_signed_amount": ("update", "rm_projects", ("signed_amount",), ("project",)),
     "figures": ("upsert", "rm_figures", FIGURE_COLUMNS, ("period", "unit")),
+    "stamp": ("count", "rm_stamps", ("period",), ("period",)),
     "figures_log": ("insert", "rm_figures_log", ("period", "unit", "version", "recorded_at", "cause", "position"), ()),
     "notice": ("insert", "rm_notices", ("position", "dispatch", "phase", "unit", "version", "recorded_at", "data"), ()),
     "frozen": ("insert", "rm_frozen", ("period", "position", "close", "recorded_at"), ()),
@@ -128,12 +133,11 @@ def project(position: int, event, state: bytes) -> list[tuple[str, tuple]]:
     if isinstance(event, ev.MonthCloseRequested):
         return [("close", (event.period, position, at))]
     if isinstance(event, out.ScoreChanged):
-        line = json.dumps({"base": money(event.base), "coefficient": ratio(event.coefficient),
-                           "deduction": money(event.deduction), "final": money(event.final),
-                           "signed_amount": money(event.signed_amount)}, separators=(",", ":"))
         return [("figures", (event.period, event.unit, event.originator_version, position, event.position, at,
                              int(event.assessed), event.base, event.coefficient, event.deduction, event.final,
-                             event.signed_amount, line, state.decode("utf-8"))),
+                             event.signed_amount, money(event.base), ratio(event.coefficient), money(event.deduction),
+                             money(event.final), money(event.signed_amount), state.decode("utf-8"))),
+                ("stamp", (event.period,)),
                 ("figures_log", (event.period, event.unit, event.originator_version, at, event.position, position))]
     if isinstance(event, out.NoticeIssued):
         data = json.dumps({"case": event.case, "level": event.level, "date": event.date.isoformat(),
@@ -171,6 +175,13 @@ class ReadModels:
                 groups.setdefault(key, []).append(params)
         for key, rows in groups.items():
             kind, table, columns, keys = STATEMENTS[key]
+            if kind == "count":  # a change counter per key: how many rows changed it
+                counts: dict = {}
+                for row in rows:
+                    counts[row] = counts.get(row, 0) + 1
+                self.recorder.write_rows(cur, "upsert_add", table, (*columns, "stamp"),
+                                         [(*row, n) for row, n in counts.items()], keys)
+                continue
             self.recorder.write_rows(cur, kind, table, columns, rows, keys)
 
     def apply_inline(self, cur, triples: list[tuple[int, object, bytes]]) -> None:

@@ -44,6 +44,7 @@ def entry_dict(entry, **extra) -> dict:
 class Queries:
     def __init__(self, app: SankaoApplication, rulebook: RulesBook, tz: ZoneInfo):
         self.app, self.rulebook, self.tz = app, rulebook, tz
+        self._boards: dict[str, tuple] = {}  # live boards worked out, by month, with the stamp they are of
 
     @property
     def recorder(self):
@@ -97,8 +98,8 @@ class Queries:
             start = batch[-1].id
         return {unit: figures for unit, (_, figures) in found.items()}
 
-    def _board_rows(self, query: str, period: str, known_at: datetime | None,
-                    restated: bool) -> tuple[bool, list[dict]]:
+    def _board_rows(self, query: str, period: str, known_at: datetime | None, restated: bool,
+                    indicators_of: str | None = None) -> tuple[bool, list[dict]]:
         year, month = parse_period(period)
         moment = known_at or now()
         if local_date(moment, self.tz) < month_start(year, month):
@@ -107,12 +108,14 @@ class Queries:
         if not restated:
             frozen = self._frozen(period, known_at)
             if frozen is not None:
-                return True, [entry_dict(board_entry(r["unit"], Figures.from_data(r["figures"])),
+                return True, [entry_dict(board_entry(r["unit"], Figures.from_data(r["figures"]),
+                                                     r["unit"] == indicators_of),
                                          rank=r["rank"], third=r["third"], streak=r["streak"],
                                          accountability=r["accountability"], commended=r["commended"])
                               for r in frozen.entries]
         latest = self._latest(period, moment if restated else known_at)
-        entries = [board_entry(unit, figures) for unit, figures in sorted(latest.items()) if figures.assessed]
+        entries = [board_entry(unit, figures, unit == indicators_of)
+                   for unit, figures in sorted(latest.items()) if figures.assessed]
         rules = self._rules(known_at)
         if not rules or not entries:
             return False, []
@@ -122,21 +125,36 @@ class Queries:
     # -- the queries ---------------------------------------------------------------------
     def _live_board(self, period: str) -> list[dict] | None:
         """The board of a live month as known now, straight from the read model (its lines are kept
-        written out): only the ranking is worked out, by the ranking plugin in force."""
-        if self._frozen(period, None) is not None or not self._current():
+        written out): only the ranking is worked out, by the ranking plugin in force. The answer is
+        kept while neither the month's figures nor the rules change (``rm_stamps``)."""
+        if not self._current() or self._frozen(period, None) is not None:
             return None
+        stamp = self.recorder.fetch("SELECT (SELECT stamp FROM rm_stamps WHERE period = ?), "
+                                    "(SELECT count(*) FROM events WHERE stream = ?)",
+                                    (period, stream_id("rules").hex))[0]
+        cached = self._boards.get(period)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
         year, month = parse_period(period)
-        rows = self.recorder.fetch("SELECT unit, base, coefficient, deduction, final, signed_amount, line "
-                                   "FROM rm_figures WHERE period = ? AND assessed = 1", (period,))
+        rows = self.recorder.fetch(
+            "SELECT unit, base, coefficient, deduction, final, signed_amount, shown_base, shown_coefficient, "
+            "shown_deduction, shown_final, shown_signed_amount FROM rm_figures WHERE period = ? AND assessed = 1",
+            (period,))
         rules = self._rules(None)
         if not rows or not rules:
             return []
-        lines = {row[0]: row[6] for row in rows}
+        shown = {row[0]: row[6:] for row in rows}
         entries = [BoardEntry(u, Decimal(b), Decimal(c), Decimal(d), Decimal(f), Decimal(s))
-                   for u, b, c, d, f, s, _ in rows]
+                   for u, b, c, d, f, s, *_ in rows]
         ps = self.rulebook.manager(self.rulebook.in_force(rules, month_start(year, month)))
-        return [{"unit": e.unit, "rank": e.rank, "third": e.third, **json.loads(lines[e.unit]), "streak": None,
-                 "accountability": None, "commended": None} for e in rank_board(ps, period, entries)[0]]
+        units = []
+        for e in rank_board(ps, period, entries)[0]:
+            base, coefficient, deduction, final, signed = shown[e.unit]
+            units.append({"unit": e.unit, "rank": e.rank, "third": e.third, "base": base,
+                          "coefficient": coefficient, "deduction": deduction, "final": final,
+                          "signed_amount": signed, "streak": None, "accountability": None, "commended": None})
+        self._boards[period] = (stamp, units)
+        return units
 
     def board(self, period: str, known_at: datetime | None = None, restated: bool = False) -> dict:
         """``sankao board PERIOD``; a month no unit is assessed in is ``NotFound``."""
@@ -146,7 +164,7 @@ class Queries:
         if known_at is None and not restated and local_date(moment, self.tz) >= month_start(year, month):
             live = self._live_board(period)
         if live is not None:
-            frozen, units = False, live
+            frozen, units = False, [dict(u) for u in live]
         else:
             frozen, rows = self._board_rows(f"board {period}", period, known_at, restated)
             units = [report.entry(r) for r in rows]
@@ -160,7 +178,21 @@ class Queries:
     def score(self, unit: str, period: str, known_at: datetime | None = None, restated: bool = False) -> dict:
         """``sankao score UNIT PERIOD``."""
         query, moment = f"score {unit} {period}", known_at or now()
-        frozen, rows = self._board_rows(query, period, known_at, restated)
+        year, month = parse_period(period)
+        live = None
+        if known_at is None and not restated and local_date(moment, self.tz) >= month_start(year, month):
+            live = self._live_board(period)
+        if live is not None:  # the unit's line of the live board, its indicators from its own row
+            line = next((u for u in live if u["unit"] == unit), None)
+            if line is not None:
+                data = self.recorder.fetch("SELECT data FROM rm_figures WHERE period = ? AND unit = ?",
+                                           (period, unit))[0][0]
+                indicators = board_entry(unit, Figures.from_data(json.loads(data)), True).indicators
+                return {**line, "indicators": [report.indicator(i) for i in indicators], "period": period,
+                        "known_at": moment.isoformat(), "frozen": False}
+            rows, frozen = [], False
+        else:
+            frozen, rows = self._board_rows(query, period, known_at, restated, indicators_of=unit)
         row = next((r for r in rows if r["unit"] == unit), None)
         if row is None:
             history = self._unit(unit, moment)

@@ -97,7 +97,7 @@ class PostgresRecorder(Recorder):
         if not rows:
             return
         columns, key = tuple(columns), tuple(key)
-        if kind in ("upsert", "update") and len(rows) > 1:
+        if kind in ("upsert", "upsert_add", "update") and len(rows) > 1:
             width = len(key)
             where = (lambda r: tuple(r[-width:])) if kind == "update" else \
                 (lambda r: tuple(r[columns.index(k)] for k in key))

@@ -63,8 +63,9 @@ class Recorder(ProcessRecorder):
 
     def write_rows(self, cur, kind: str, table: str, columns: Sequence[str], rows: list,
                    key: Sequence[str] = ()) -> None:
-        """Write many rows in one go: ``insert`` them, ``upsert`` them (on ``key``), or ``update`` the
-        ``columns`` of the rows named by ``key`` (each row: the columns' values, then the key's).
+        """Write many rows in one go: ``insert`` them, ``upsert`` them (on ``key``), ``upsert_add`` them
+        (adding to the stored numbers), or ``update`` the ``columns`` of the rows named by ``key`` (each
+        row: the columns' values, then the key's).
 
         SQLite runs one prepared statement per row; the PostgreSQL recorder sends
         many rows per statement instead (see ``core.store.postgres``).
@@ -81,6 +82,9 @@ class Recorder(ProcessRecorder):
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES {values}"
         if kind == "upsert":
             sets = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
+            sql += f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {sets}"
+        elif kind == "upsert_add":  # add the new rows' values to the stored ones
+            sets = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns if c not in key)
             sql += f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {sets}"
         return sql
 
