@@ -118,12 +118,39 @@ class Platform:
         opened = open_recorder(self.location, mode)
         self.created = opened.created
         self.app = SankaoApplication(opened.recorder)
+        try:
+            self.tz = self._store_time_zone(config)
+        except BaseException:
+            self.app.close()
+            raise
         self.rulebook = RulesBook(self.installed)
         self.ledger = Ledger(self.app, tz=self.tz, indicators=indicator_names(self.installed),
                              initial_rules=lambda: self.plugin_config)
         self.scorer = Scorer(self.app, self.rulebook, self.tz, partition=config.partition,
                              clock=scorer_clock(config))
-        self.queries = Queries(self.app, self.rulebook, self.tz)
+        self.queries = Queries(self.app, self.rulebook, self.tz, lag=self.scoring_lag)
+
+    def _store_time_zone(self, config: Config) -> ZoneInfo:
+        """The assessment time zone is the store's, recorded when it was first written (SCORING.md §1
+        knows one zone): a setting that names another is refused; an unset one takes the store's."""
+        recorder = self.app.recorder
+        found = recorder.fetch("SELECT value FROM meta WHERE key = 'timezone'")
+        if not found:
+            if not recorder.read_only:
+                with recorder._write() as cur:
+                    cur.execute(recorder.q("INSERT INTO meta (key, value) VALUES ('timezone', ?) "
+                                           "ON CONFLICT (key) DO NOTHING"), (config.timezone,))
+            return self.tz
+        stored = found[0][0]
+        if stored == config.timezone:
+            return self.tz
+        source = config.source("timezone")
+        if not source.startswith("default"):
+            raise ConfigError(f"{source}: this store's assessment time zone is {stored} (recorded when it was "
+                              f"created); {config.timezone} would move which local date every recorded time "
+                              f"falls on. Leave {source} unset or give {stored}.")
+        config.timezone = stored
+        return time_zone(config)
 
     @property
     def read_only(self) -> bool:

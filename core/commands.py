@@ -294,6 +294,8 @@ def parse_line(text: str | dict) -> Command:
     schema = SCHEMAS.get(cmd) if isinstance(cmd, str) else None
     if schema is None:
         known = ", ".join(SCHEMAS)
+        if cmd is None:
+            raise CommandRejected("", None, f"cmd: is required (one of {known})")
         raise CommandRejected("", None, f"cmd: {cmd!r} is not one of {known}")
     subject = subject_of(cmd, {k: raw.get(k) for k in ("project", "unit", "period", "date")})
     try:

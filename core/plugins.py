@@ -73,7 +73,8 @@ def merge_config(current: dict, raw: dict, installed: dict[str, type], source: s
 
     A plugin the document names is enabled unless ``enabled = false``; the keys of
     its table replace those of its current settings, keys it does not name keep
-    their current values. A plugin the document does not name keeps its state and
+    their current values, and so do the keys of a table-valued setting
+    (``thresholds = { red = 0.4 }`` changes red alone). A plugin the document does not name keeps its state and
     settings. The result lists every installed plugin as
     ``{name: {"enabled", "version", "settings"}}``: the current ones in their order
     (the order scores list indicators in), then new ones in the document's order.
@@ -98,8 +99,10 @@ def merge_config(current: dict, raw: dict, installed: dict[str, type], source: s
         previous = (current.get(name) or {}).get("settings")
         base = schema.dump(previous) if previous else {}
         given = {k: _plain(v) for k, v in table.items() if k not in RESERVED}
+        merged = {**base, **{k: {**base[k], **v} if isinstance(v, dict) and isinstance(base.get(k), dict) else v
+                             for k, v in given.items()}}
         try:
-            settings = schema.load({**base, **given})
+            settings = schema.load(merged)
         except ValidationError as exc:
             problems.extend(f"{where} {line.replace('unknown field', 'unknown key')}"
                             for line in sorted(flatten_messages(exc.messages)))

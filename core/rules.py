@@ -31,6 +31,13 @@ class RulesBook:
                 found = rule
         return found
 
+    @classmethod
+    def governing(cls, rules: list[Rules], effective: date | None) -> list[Rules]:
+        """The recorded rules in force on some day from ``effective`` on (None: any day at all)."""
+        days = [effective or date(1900, 1, 1)]
+        days += [r.effective for r in rules if r.effective is not None and (effective is None or r.effective > effective)]
+        return [cls.in_force(rules, day) for day in days] if rules else []
+
     def manager(self, rule: Rules) -> PluginSet:
         ps = self._managers.get(rule.command_id)
         if ps is None:

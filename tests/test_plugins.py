@@ -269,9 +269,27 @@ def test_a_partial_plugins_file_changes_only_what_it_names_and_asks_first(store_
     assert listed["monthly_increment"]["settings"]["weight"] == "10"
     assert listed["annual_amount"]["settings"]["weight"] == "30"
     again = cli(store_url, "plugins", "apply", str(snippet), "--yes")
-    assert "nothing to change" in again.stdout
+    assert "nothing to change: the rules of" in again.stdout
     assert len(_rules_events(cli, store_url)) == len(before) + 1
+    april = json.loads(cli(store_url, "score", "U03", "2023-04", "--restated", "--json").stdout)
+    assert {i["plugin"]: i["weight"] for i in april["indicators"]}["monthly_increment"] == "15"
+    earlier = cli(store_url, "plugins", "apply", str(snippet), "--effective", "2023-03-01", "--yes")
+    assert "reaching back to earlier months" in earlier.stdout and "2023-04: " in earlier.stdout
+    april = json.loads(cli(store_url, "score", "U03", "2023-04", "--restated", "--json").stdout)
+    assert {i["plugin"]: i["weight"] for i in april["indicators"]}["monthly_increment"] == "10"
+    assert "nothing to change" in cli(store_url, "plugins", "apply", str(snippet), "--effective", "2023-05-01",
+                                      "--yes").stdout
+    assert len(_rules_events(cli, store_url)) == len(before) + 2
     off = tmp_path / "off.toml"
     off.write_text("[plugins.early_warning]\nenabled = false\n")
     dry = cli(store_url, "plugins", "apply", str(off), "--dry-run").stdout
     assert "early_warning: enabled -> disabled" in dry and "monthly_increment" not in dry
+
+
+def test_a_table_valued_setting_changes_only_the_keys_named(sqlite_url, cli, tmp_path):
+    cli(sqlite_url, "load", str(SCENARIO / "commands.jsonl"))
+    red = tmp_path / "red.toml"
+    red.write_text("[plugins.early_warning]\nthresholds = { red = 0.40 }\n")
+    shown = cli(sqlite_url, "plugins", "apply", str(red), "--dry-run").stdout
+    assert "early_warning.thresholds: { green = 0.1, orange = 0.2, red = 0.3 } -> " \
+           "{ green = 0.1, orange = 0.2, red = 0.4 }" in shown

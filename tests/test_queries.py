@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import SCENARIO
+from conftest import SCENARIO, write_lines
 
 
 def test_worker_scores_what_load_left_unscored(store_url, cli):
@@ -27,7 +27,7 @@ def test_readable_tables(sqlite_url, cli):
     exact = cli(sqlite_url, "--exact", "board", "2023-03").stdout
     assert "signed (yuan)" in exact and "1,002,230,000.00" in exact
     restated = cli(sqlite_url, "board", "2023-03", "--restated").stdout
-    assert restated.startswith("Board 2023-03 · restated from everything known now")
+    assert restated.startswith("Board 2023-03 · restated, the month close set aside")
     zh = cli(sqlite_url, "--lang", "zh", "board", "2023-06").stdout
     assert zh.startswith("形象清单 2023-06 · 月考核已冻结") and "签约额 (亿元)" in zh and "前三分之一" in zh
     score = cli(sqlite_url, "score", "U03", "2023-06").stdout
@@ -36,7 +36,7 @@ def test_readable_tables(sqlite_url, cli):
     notices = cli(sqlite_url, "--lang", "zh", "notices", "--unit", "U04").stdout.splitlines()
     assert notices[0].startswith("三函一单 · U04 Unit U04")
     assert notices[3].split()[:6] == ["2023-02-06", "U04", "Unit", "U04", "U04-2023-1", "橙色警示函"]
-    events = cli(sqlite_url, "--tz", "UTC", "events", "--type", "projectsigned", "--limit", "1").stdout
+    events = cli(sqlite_url, "events", "--type", "projectsigned", "--limit", "1").stdout
     assert "ProjectSigned" in events and "2023-01-" in events and "+00:00" not in events and "." not in \
         events.splitlines()[3].split()[2]
 
@@ -61,18 +61,20 @@ def test_a_board_before_its_month_and_unknown_units_are_clear_errors(sqlite_url,
     assert "period: '2023-5' is not a month written YYYY-MM" in bad.stderr
 
 
-def test_known_at_a_local_date_means_the_end_of_that_day(sqlite_url, cli):
+def test_known_at_a_local_date_means_the_end_of_that_day(sqlite_url, cli, tmp_path):
     cli(sqlite_url, "load", str(SCENARIO / "commands.jsonl"))
     by_date = json.loads(cli(sqlite_url, "notices", "--known-at", "2023-04-30", "--json").stdout)
     by_instant = json.loads(cli(sqlite_url, "notices", "--known-at", "2023-05-01T00:00:00+08:00", "--json").stdout)
     assert by_date == by_instant
-    utc = json.loads(cli(sqlite_url, "--tz", "UTC", "notices", "--known-at", "2023-04-30", "--json").stdout)
-    assert utc == by_instant  # nothing was recorded between 16:00 and 24:00 UTC that day
+    utc = str(tmp_path / "utc.db")  # a store assessed in UTC: its dates end eight hours later
+    cli(utc, "--tz", "UTC", "init")
+    cli(utc, "load", str(SCENARIO / "commands.jsonl"))
+    in_utc = json.loads(cli(utc, "notices", "--known-at", "2023-04-30", "--json").stdout)
+    assert in_utc == json.loads(cli(utc, "notices", "--known-at", "2023-05-01T00:00:00+00:00", "--json").stdout)
 
 
 def test_year_end_closing_sheets_are_listed_in_unit_id_order(sqlite_url, cli, tmp_path):
     """U02's case opens before U01's; the first dispatch of the new year closes both, U01 first."""
-    from conftest import write_lines
 
     def targets(unit):
         return {"cmd": "set_targets", "unit": unit, "year": 2023, "annual": "1200", "monthly": "100",
@@ -96,7 +98,6 @@ def test_year_end_closing_sheets_are_listed_in_unit_id_order(sqlite_url, cli, tm
 
 
 def test_units_projects_and_the_record_by_unit_project_and_type(sqlite_url, cli, tmp_path):
-    from conftest import write_lines
     long_name = "兰州新区经济发展和招商引资工作领导小组办公室" * 4
     cli(sqlite_url, "load", str(SCENARIO / "commands.jsonl"))
     cli(sqlite_url, "load", str(write_lines(tmp_path / "more.jsonl", [
@@ -121,3 +122,24 @@ def test_units_projects_and_the_record_by_unit_project_and_type(sqlite_url, cli,
     letters = json.loads(cli(sqlite_url, "events", "--type", "NoticeIssued", "--unit", "U04", "--json").stdout)
     assert [e["data"]["case"] for e in letters][:2] == ["U04-2023-1", "U04-2023-1"]
     assert "projects: U99 is not a registered unit" in cli(sqlite_url, "projects", "--unit", "U99", expect=1).stderr
+
+
+def test_what_a_trial_user_met_second_time_round(sqlite_url, cli, tmp_path):
+    """Filters that cannot match, scores behind the record, options after the command's name."""
+    cli(sqlite_url, "load", str(SCENARIO / "commands.jsonl"), "--no-score")
+    behind = cli(sqlite_url, "--scoring", "worker", "board", "2023-06", expect=1)
+    assert "board 2023-06: not scored yet: the scores are 483 fact(s) behind the record" in behind.stderr
+    assert "no unit has targets" not in behind.stderr
+    cli(sqlite_url, "worker", "--once")
+    typo = cli(sqlite_url, "events", "--type", "ProjectSigend", expect=2)
+    assert "projectsigend: no such event type" in typo.stderr and "ProjectSigned" in typo.stderr
+    assert "events: U99 is not a registered unit" in cli(sqlite_url, "events", "--unit", "U99", expect=1).stderr
+    assert "events: P999 is not a planned project" in cli(sqlite_url, "events", "--project", "P999",
+                                                          expect=1).stderr
+    after = cli(sqlite_url, "board", "2023-06", "--exact", "--lang", "zh").stdout
+    assert "签约额 (元)" in after and "2,502,780,000.00" in after
+    assert "cmd: is required" in cli(sqlite_url, "load", str(write_lines(tmp_path / "empty.jsonl", ["{}"])),
+                                     expect=1).stdout
+    missing = cli(str(tmp_path / "typo.db"), "load", str(SCENARIO / "commands.jsonl"), "--check")
+    assert "note: no store at" in missing.stderr and "checking against an empty store" in missing.stderr
+    assert "created a new store" not in missing.stderr and not (tmp_path / "typo.db").exists()

@@ -164,6 +164,11 @@ def test_a_read_only_copy_answers_queries(cli, tmp_path, companions):
         assert cli(str(copy), "notices", "--unit", "U04", "--json").stdout
         refused = cli(str(copy), "load", str(SCENARIO / "commands.jsonl"), expect=1)
         assert "cannot be written here" in refused.stderr and "nothing was recorded" in refused.stderr
+        snippet = tmp_path / "snippet.toml"
+        snippet.write_text("[plugins.monthly_increment]\nweight = 10\n")
+        looked = cli(str(copy), "plugins", "apply", str(snippet), "--effective", "2023-07-01", "--dry-run")
+        assert "monthly_increment.weight: 15 -> 10" in looked.stdout and "dry run: nothing recorded" in looked.stdout
+        assert "exists already (it can only be read here)" in cli(str(copy), "init", expect=1).stderr
     finally:
         _read_only(copies, copy, undo=True)
     assert copy.read_bytes() == before
@@ -253,3 +258,23 @@ def test_worker_says_what_it_did(cli, tmp_path):
     started = time.monotonic()
     assert cli(db, "worker", "--once").stderr == ""
     assert time.monotonic() - started < 5
+
+
+def test_the_assessment_time_zone_belongs_to_the_store(cli, tmp_path):
+    db = str(tmp_path / "s.db")
+    cli(db, "load", str(SCENARIO / "commands.jsonl"))
+    shanghai = json.loads(cli(db, "board", "2023-06", "--known-at", "2023-07-05", "--json").stdout)
+    refused = cli(db, "--tz", "Pacific/Kiritimati", "board", "2023-06", "--known-at", "2023-07-05", expect=1)
+    assert "--tz: this store's assessment time zone is Asia/Shanghai" in refused.stderr
+    from_env = _run(["--db", db, "board", "2023-06", "--json"], env={"SANKAO_TZ": "UTC"})
+    assert from_env.exit_code == 1 and "SANKAO_TZ: this store's assessment time zone" in from_env.stderr
+    other = str(tmp_path / "utc.db")
+    cli(other, "--tz", "UTC", "init")
+    assert json.loads(cli(other, "--tz", "UTC", "events", "--json").stdout) == []
+    at = "2023-01-01T01:00:00+08:00"  # 1 January in Shanghai, still 31 December in UTC
+    lines = write_lines(tmp_path / "new-year.jsonl", [
+        {"cmd": "register_unit", "unit": "U1", "name": "n", "category": "c", "at": at},
+        {"cmd": "plan_project", "project": "P1", "unit": "U1", "name": "p", "planned_on": "2023-01-01", "at": at}])
+    judged = cli(other, "load", str(lines), expect=1)  # unset: the store's zone (UTC) judges the date
+    assert "planned_on 2023-01-01 is after the local date 2022-12-31" in judged.stdout
+    assert shanghai["frozen"] is True

@@ -78,6 +78,22 @@ def main(ctx, db, timezone, plugins, lang, exact, scoring):
     ctx.obj["out"] = Out(lang=lang, exact=exact)
 
 
+def out_options(command):
+    """``--lang`` and ``--exact`` given after a command's name too (``sankao board 2023-06 --exact``)."""
+    def lang(ctx, param, value):
+        if value:
+            ctx.find_root().obj["out"].lang = value
+
+    def exact(ctx, param, value):
+        if value:
+            ctx.find_root().obj["out"].exact = True
+
+    command = click.option("--lang", type=click.Choice(["en", "zh"]), default=None, expose_value=False,
+                           callback=lang, help="The language of the table (as the global --lang).")(command)
+    return click.option("--exact", is_flag=True, expose_value=False, callback=exact,
+                        help="Amounts in yuan, to the cent (as the global --exact).")(command)
+
+
 def config_of(ctx) -> Config:
     return ctx.find_root().obj["config"]
 
@@ -94,7 +110,7 @@ def platform_of(ctx, mode: str = "read", *, note_drift: bool = True) -> Platform
         obj["platform"] = platform
         ctx.find_root().call_on_close(platform.close)
         obj["out"].tz = platform.tz
-        if platform.created:
+        if platform.created and not platform.location.is_memory:
             click.echo(f"created a new store: {platform.location.describe()}", err=True)
         drift = platform.rules_drift() if note_drift else None
         if drift:

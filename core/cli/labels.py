@@ -9,7 +9,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "board": ("Board", "形象清单"),
     "frozen": ("frozen at the month close", "月考核已冻结"),
     "live": ("live, changes as facts are recorded", "实时, 随录入变化"),
-    "restated": ("restated from everything known now", "按现有全部事实重算"),
+    "restated": ("restated, the month close set aside", "重算(不按月末冻结)"),
     "known_at": ("as known at", "截至"),
     "spread": ("spread", "分差"),
     "rank": ("rank", "名次"),
@@ -102,6 +102,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "wan": ("¥10k", "万元"),
     "yuan": ("yuan", "元"),
     "none": ("(none)", "(无)"),
+    "last_of": ("the last {shown} of {total}", "共 {total} 份, 最近 {shown} 份"),
 }
 
 

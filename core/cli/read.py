@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 
 import click
 
-from core.cli.app import config_of, main, out_of, platform_of
+from core.cli.app import config_of, main, out_of, out_options, platform_of
 from core.cli.record import catch_up
 from core.cli.render import print_json
 from core.clock import parse_day, parse_instant, parse_period
@@ -84,6 +84,7 @@ def show_board(ctx, period, known_at, restated, as_json):
 @known_at_option
 @click.option("--restated", is_flag=True, help="Recompute a closed month from everything known, ignoring the freeze.")
 @json_option
+@out_options
 @click.pass_context
 def board(ctx, period, known_at, restated, as_json):
     """Show the board (monthly ranking, 形象清单) of PERIOD (YYYY-MM)."""
@@ -96,6 +97,7 @@ def board(ctx, period, known_at, restated, as_json):
 @known_at_option
 @click.option("--restated", is_flag=True, help="Recompute a closed month, ignoring the freeze.")
 @json_option
+@out_options
 @click.pass_context
 def score(ctx, unit, period, known_at, restated, as_json):
     """Show UNIT's score for PERIOD, indicator by indicator."""
@@ -132,7 +134,7 @@ def show_notices(ctx, unit, known_at, as_json, last: int | None = None):
     shown = answer[-last:] if last else answer
     title = out.t("notices") + (f" · {unit} {names[unit]}" if unit else "")
     if last and len(answer) > last:
-        title += f" · {len(shown)}/{len(answer)}"
+        title += " · " + out.t("last_of", shown=len(shown), total=len(answer))
     out.table(title, [(out.t("date"), "left"), (out.t("unit"), "left"), (out.t("name"), "left"),
                       (out.t("case"), "left"), (out.t("level"), "left"), (out.t("lag"), "right"),
                       (out.t("points"), "right"), (out.t("outcome"), "left")],
@@ -144,6 +146,7 @@ def show_notices(ctx, unit, known_at, as_json, last: int | None = None):
 @click.option("--unit", default=None, help="Only this unit's letters and sheets.")
 @known_at_option
 @json_option
+@out_options
 @click.pass_context
 def notices(ctx, unit, known_at, as_json):
     """List the three letters and one sheet (三函一单) in recorded order."""
@@ -152,6 +155,7 @@ def notices(ctx, unit, known_at, as_json):
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@out_options
 @click.pass_context
 def units(ctx, as_json):
     """List the registered units with their latest targets."""
@@ -183,6 +187,7 @@ def stage_of(project: dict) -> str:
 @click.option("--unit", default=None, help="Only this unit's projects.")
 @click.option("--stage", type=click.Choice(STAGES), default=None, help="Only projects at this stage.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@out_options
 @click.pass_context
 def projects(ctx, unit, stage, as_json):
     """List projects with their dates, amounts and stage (planned, signed, landed, started, withdrawn)."""
@@ -214,14 +219,23 @@ def projects(ctx, unit, stage, as_json):
               help="Only these event types (ProjectSigned, NoticeIssued, …; any case).")
 @click.option("--consequences", is_flag=True, help="Also the scores, letters and frozen boards the engine recorded.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@out_options
 @click.pass_context
 def events(ctx, after, limit, unit, project, types, consequences, as_json):
     """Print the record itself, in recorded order: position, time, actor, type and data."""
     platform = platform_of(ctx)
     wanted = {t.strip().lower() for t in types.split(",") if t.strip()} if types else None
+    unknown = sorted(wanted - _EVENT_NAMES) if wanted else []
+    if unknown:
+        raise click.BadParameter(f"{', '.join(unknown)}: no such event type (the types: "
+                                 f"{', '.join(sorted(_EVENT_TYPES))})", param_hint="--type")
     owner = {}
     if unit or project:
         owner = {p["project"]: p["unit"] for p in platform.queries.projects(unit)}
+        if unit is not None and unit not in platform.queries.names():
+            raise NotFound(f"events: {unit} is not a registered unit")
+        if project is not None and project not in owner:
+            raise NotFound(f"events: {project} is not a planned project" + (f" of {unit}" if unit else ""))
     rows = []
     exclude = () if consequences or (wanted and not wanted <= _FACT_NAMES) else CONSEQUENCE_TOPICS
     for position, event in platform.ledger.notifications(after, None, exclude=exclude):
@@ -251,6 +265,8 @@ def events(ctx, after, limit, unit, project, types, consequences, as_json):
 
 
 _FACT_NAMES = {t.split(":")[1].lower() for t in FACT_TOPICS}
+_EVENT_TYPES = [t.split(":")[1] for t in (*FACT_TOPICS, *CONSEQUENCE_TOPICS)]
+_EVENT_NAMES = {t.lower() for t in _EVENT_TYPES}
 
 
 def _jsonable(value):

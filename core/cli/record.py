@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -109,6 +110,8 @@ def load(ctx, file, check, score, actor):
     lines = read_lines(file)
     config = config_of(ctx)
     if check and not config.location().exists():
+        click.echo(f"note: no store at {config.location().path} yet: checking against an empty store "
+                   "(nothing is created)", err=True)
         config.db = ":memory:"  # checking against an empty store creates no files
     platform = platform_of(ctx, "read" if check else "load")
     if check:
@@ -250,5 +253,6 @@ def demo(ctx, actor):
         out.line()
     show_notices(ctx, None, None, False, last=5)
     me = Path(sys.argv[0]).name if sys.argv and sys.argv[0].endswith("sankao") else "sankao"
-    click.echo(f"\nExplore it: {me} --db {config.db} score U01 2023-12; {me} --db {config.db} notices --unit U02",
+    db = shlex.quote(config.db)
+    click.echo(f"\nExplore it: {me} --db {db} score U01 2023-12; {me} --db {db} notices --unit U02",
                err=True)

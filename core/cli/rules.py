@@ -14,7 +14,9 @@ from core.clock import local_date, month_start, now, parse_day, parse_period
 from core.errors import PluginError, SankaoError
 from core.plugins import (installed_plugins, load_config, merge_config, read_toml, rule_changes, same_rules,
                           show_setting)
+from core.facts import Rules
 from core.report import money
+from core.rules import RulesBook
 from core.engine.scorer import first_month_from
 
 
@@ -100,14 +102,17 @@ def plugins_apply(ctx, file, effective, yes, dry_run, actor):
     path = file or config.plugins
     if path is None:
         raise click.UsageError("name the plugins.toml to apply (FILE, --plugins or SANKAO_PLUGINS)")
-    platform = platform_of(ctx, "write", note_drift=False)
+    platform = platform_of(ctx, "read" if dry_run else "write", note_drift=False)
     out = out_of(ctx)
     today = local_date(now(), platform.tz)
     effective_date = _effective(effective, today)
     current = platform.rules_in_force()
     proposed = merge_config(current, read_toml(path), platform.installed, str(path))
-    if same_rules(current, proposed):
-        click.echo(f"nothing to change: the rules in force are those of {path} already; nothing recorded")
+    recorded = [Rules(r.command_id, None, r.effective, r.plugins) for r in platform.recorded_rules()]
+    governing = RulesBook.governing(recorded, effective_date) or [Rules("", None, None, current)]
+    if all(same_rules(rule.plugins, proposed) for rule in governing):
+        since = "every month" if effective_date is None else f"every month from {_first_month(effective_date)[12:]}"
+        click.echo(f"nothing to change: the rules of {path} are in force for {since} already; nothing recorded")
         return
     catch_up(platform)
     try:
@@ -116,8 +121,11 @@ def plugins_apply(ctx, file, effective, yes, dry_run, actor):
         raise PluginError(f"the rules were not put in force, a trial run over the facts failed: {exc}") from None
     first = "every month ever assessed" if effective_date is None else _first_month(effective_date)
     out.line(f"Changes ({path}), in force for {first} (a month is scored with the rules in force on its first day):")
-    for change in rule_changes(current, proposed):
+    changes = rule_changes(current, proposed)
+    for change in changes:
         out.line(f"  {change}")
+    if not changes:
+        out.line("  the plugins and settings in force now, reaching back to earlier months")
     begun = {p: units for p, units in moved.items() if month_start(*parse_period(p)) <= today}
     if begun:
         out.line("Boards that move (closed months stay frozen; --restated shows them):")

@@ -42,13 +42,25 @@ def entry_dict(entry, **extra) -> dict:
 
 
 class Queries:
-    def __init__(self, app: SankaoApplication, rulebook: RulesBook, tz: ZoneInfo):
-        self.app, self.rulebook, self.tz = app, rulebook, tz
+    def __init__(self, app: SankaoApplication, rulebook: RulesBook, tz: ZoneInfo, lag=lambda: 0):
+        """``lag()`` says how many facts the scoring has not taken in yet (named when an answer is missing)."""
+        self.app, self.rulebook, self.tz, self.lag = app, rulebook, tz, lag
         self._boards: dict[str, tuple] = {}  # live boards worked out, by month, with the stamp they are of
 
     @property
     def recorder(self):
         return self.app.recorder
+
+    def _at(self, moment: datetime) -> str:
+        """An instant as the office reads it: local time to the second, with the zone's offset."""
+        return moment.astimezone(self.tz).isoformat(timespec="seconds")
+
+    def _behind(self, query: str) -> None:
+        """When an answer is missing because the scores lag behind the record, say that, not something else."""
+        behind = self.lag()
+        if behind:
+            raise NotFound(f"{query}: not scored yet: the scores are {behind} fact(s) behind the record (the "
+                           "scoring worker has not caught up, or this read-only copy was made before it did)")
 
     def _current(self) -> bool:
         return self.app.read_models.behind() == 0
@@ -103,7 +115,7 @@ class Queries:
         year, month = parse_period(period)
         moment = known_at or now()
         if local_date(moment, self.tz) < month_start(year, month):
-            raise NotFound(f"{query}: no board yet as known at {moment.isoformat()}; "
+            raise NotFound(f"{query}: no board yet as known at {self._at(moment)}; "
                            "a month's board exists from its first day on")
         if not restated:
             frozen = self._frozen(period, known_at)
@@ -169,7 +181,8 @@ class Queries:
             frozen, rows = self._board_rows(f"board {period}", period, known_at, restated)
             units = [report.entry(r) for r in rows]
         if not units:
-            raise NotFound(f"board {period}: no unit is assessed in {period} as known at {moment.isoformat()} "
+            self._behind(f"board {period}")
+            raise NotFound(f"board {period}: no unit is assessed in {period} as known at {self._at(moment)} "
                            f"(no unit has targets for {period[:4]}, or every assessed weight is 0)")
         finals = [Decimal(u["final"]) for u in units]
         return {"period": period, "known_at": moment.isoformat(), "frozen": frozen,
@@ -197,11 +210,12 @@ class Queries:
         if row is None:
             history = self._unit(unit, moment)
             if not history:
-                raise NotFound(f"{query}: {unit} is not a registered unit as known at {moment.isoformat()}")
+                raise NotFound(f"{query}: {unit} is not a registered unit as known at {self._at(moment)}")
             if not any(getattr(e, "year", None) == int(period[:4]) for e in history):
                 raise NotFound(f"{query}: {unit} has no targets for {period[:4]} as known at "
-                               f"{moment.isoformat()}, so it is not assessed")
-            raise NotFound(f"{query}: {unit} is not on the board of {period} as known at {moment.isoformat()} "
+                               f"{self._at(moment)}, so it is not assessed")
+            self._behind(query)
+            raise NotFound(f"{query}: {unit} is not on the board of {period} as known at {self._at(moment)} "
                            "(every weight it is assessed with is 0)")
         answer = report.entry(row, with_indicators=True)
         answer.update(period=period, known_at=moment.isoformat(), frozen=frozen)

@@ -50,6 +50,10 @@ def open_recorder(location: StoreLocation, mode: str, *, pool_size: int = 4) -> 
         return Opened(recorder, recorder.create())
     if mode in ("init", "load"):
         recorder = SQLiteRecorder(location)
+        if mode == "init" and location.path.exists() and not writable(location.path):
+            SQLiteRecorder(location, read_only=True).check()
+            raise StoreReadOnly(f"{location.describe()} exists already (it can only be read here); nothing "
+                                "was changed")
         if location.path.exists() and not writable(location.path):
             raise StoreReadOnly(f"{location.describe()} cannot be written here (no write permission on the file "
                                 "or its directory); nothing was recorded")

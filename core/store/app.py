@@ -50,14 +50,14 @@ class CheckedMapper(Mapper):
             _cls, names = _required_fields(stored_event.topic)
         except Exception as exc:
             raise StoreDamaged(f"the store is damaged at {where}: unknown event type {stored_event.topic!r} "
-                               f"({type(exc).__name__}); run 'sankao audit verify' and restore from a backup",
+                               f"({type(exc).__name__}); restore the store from a backup (sankao backup makes one)",
                                position) from None
         try:
             event = super().to_domain_event(stored_event)
         except Exception as exc:
             raise StoreDamaged(f"the store is damaged at {where}: its {stored_event.topic} cannot be decoded "
-                               f"({str(exc).splitlines()[0][:200]}); run 'sankao audit verify' and restore from "
-                               "a backup", position) from None
+                               f"({str(exc).splitlines()[0][:200]}); restore the store from a backup (sankao backup "
+                               "makes one)", position) from None
         missing = names - event.__dict__.keys()
         if missing:
             raise StoreDamaged(f"the store is damaged at {where}: its {stored_event.topic} lacks "

@@ -216,7 +216,7 @@ class Recorder(ProcessRecorder):
         with self._read() as cur:
             cur.execute(self.q(sql), params)
             return [Notification(id=r[0], originator_id=r[1], originator_version=r[2], topic=r[3],
-                                 state=bytes(r[4])) for r in cur.fetchall()]
+                                 state=_bytes(r[4])) for r in cur.fetchall()]
 
     def fetch(self, sql: str, params: Sequence = ()) -> list[tuple]:
         """Rows of a read-only query (``?`` placeholders)."""
@@ -255,6 +255,11 @@ class Recorder(ProcessRecorder):
 
     def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()):
         raise NotImplementedError("Sankao's followers poll the log; they do not subscribe")
+
+
+def _bytes(state) -> bytes:
+    """A stored state as bytes (a row someone rewrote as text reads as its UTF-8)."""
+    return state.encode("utf-8") if isinstance(state, str) else bytes(state)
 
 
 def _hex(originator_id: UUID | str) -> str:
