@@ -35,7 +35,7 @@ from events import CONSEQUENCE_TOPICS
 from events import facts as ev
 
 MAX_RETRIES = 30
-FOLLOW_LIMIT = 20_000  # past this many new events, forget the cache rather than fold them in
+FOLLOW_LIMIT = 20_000  # past this many new facts by others, forget the cache rather than fold them in
 
 
 def _back_off(attempt: int) -> None:
@@ -104,11 +104,13 @@ class Ledger:
         head = self.app.recorder.max_notification_id()
         if head == self.facts.position:
             return self.facts
-        if head - self.facts.position > FOLLOW_LIMIT:
-            return self._start()
+        taken = 0  # facts of other writers (the engine's output in between is passed over by the query)
         for position, event in self.notifications(self.facts.position):
             if position > head:
                 break
+            taken += 1
+            if taken > FOLLOW_LIMIT:  # a lot happened elsewhere: start afresh rather than fold it all in
+                return self._start()
             self.facts.apply(event, position)  # new units and projects come whole: they stay loaded
         self.facts.position = head
         return self.facts
@@ -116,10 +118,11 @@ class Ledger:
     def _load(self, commands: list[Command]) -> None:
         """Fold into the cache the units and projects these commands touch, from their streams."""
         wanted = []
+        held = {"unit": self.facts.units, "project": self.facts.projects}
         for command in commands:
             for kind in ("unit", "project"):
                 key = command.data.get(kind)
-                if isinstance(key, str):
+                if isinstance(key, str) and key not in held[kind]:  # what the cache holds is current
                     stream = stream_id(kind, key)
                     if stream not in self._loaded:
                         wanted.append(stream)

@@ -103,7 +103,10 @@ class Scorer:
 
     def behind(self) -> int:
         """How many facts are recorded but not scored yet (by this partition)."""
-        return self.app.recorder.count_after(self.done(), CONSEQUENCE_TOPICS)
+        done = self.done()
+        if self.app.recorder.last_position(CONSEQUENCE_TOPICS) <= done:
+            return 0
+        return self.app.recorder.count_after(done, CONSEQUENCE_TOPICS)
 
     # -- state -----------------------------------------------------------------
     def _load_state(self) -> None:
@@ -182,8 +185,9 @@ class Scorer:
                 self._state_at = None  # nothing of this chunk was recorded; forget it
                 raise
             self._state_at = reached
-            if reached - self._snapshot_at >= self.snapshot_every:
-                self.take_snapshot()
+            since = reached - self._snapshot_at
+            if since >= self.snapshot_every and (not batch or since >= 10 * self.snapshot_every):
+                self.take_snapshot()  # when caught up (a snapshot costs as much as the facts held), or seldom
             if self._closes_seen or not batch:  # a close to freeze, here or (when caught up) by another worker
                 self.closer.run()
                 self._closes_seen = False

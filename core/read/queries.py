@@ -46,6 +46,8 @@ class Queries:
         """``lag()`` says how many facts the scoring has not taken in yet (named when an answer is missing)."""
         self.app, self.rulebook, self.tz, self.lag = app, rulebook, tz, lag
         self._boards: dict[str, tuple] = {}  # live boards worked out, by month, with the stamp they are of
+        self._frozen_events: dict[str, object] = {}  # frozen boards read, by month
+        self._frozen_units: dict[str, list] = {}  # and written out
 
     @property
     def recorder(self):
@@ -79,10 +81,13 @@ class Queries:
 
     # -- a month's figures, as known -------------------------------------------------------------
     def _frozen(self, period: str, known_at: datetime | None):
-        stored = self.recorder.select_events(stream_id("board", period), limit=1)
-        if not stored:
-            return None
-        event = self.app.mapper.to_domain_event(stored[0])
+        """The month's ``BoardFrozen`` if it was recorded by ``known_at``; kept once read (it never changes)."""
+        event = self._frozen_events.get(period)
+        if event is None:
+            stored = self.recorder.select_events(stream_id("board", period), limit=1)
+            if not stored:
+                return None
+            event = self._frozen_events[period] = self.app.mapper.to_domain_event(stored[0])
         return event if known_at is None or event.timestamp <= known_at else None
 
     def _latest(self, period: str, known_at: datetime | None) -> dict[str, Figures]:
@@ -177,9 +182,13 @@ class Queries:
             live = self._live_board(period)
         if live is not None:
             frozen, units = False, [dict(u) for u in live]
+        elif not restated and period in self._frozen_units and self._frozen(period, known_at) is not None:
+            frozen, units = True, [dict(u) for u in self._frozen_units[period]]
         else:
             frozen, rows = self._board_rows(f"board {period}", period, known_at, restated)
             units = [report.entry(r) for r in rows]
+            if frozen:
+                self._frozen_units[period] = [dict(u) for u in units]
         if not units:
             self._behind(f"board {period}")
             raise NotFound(f"board {period}: no unit is assessed in {period} as known at {self._at(moment)} "

@@ -227,6 +227,14 @@ class Recorder(ProcessRecorder):
     def max_notification_id(self) -> int:
         return self.fetch("SELECT size FROM log_head WHERE id = 1")[0][0]
 
+    def last_position(self, exclude: Sequence[str] = ()) -> int:
+        """The position of the last event, leaving out the topics ``exclude`` (0: none)."""
+        sql, params = "SELECT position FROM events", []
+        if exclude:
+            sql, params = sql + f" WHERE topic NOT IN ({', '.join('?' * len(exclude))})", list(exclude)
+        rows = self.fetch(sql + " ORDER BY position DESC LIMIT 1", params)
+        return rows[0][0] if rows else 0
+
     def count_after(self, position: int, exclude: Sequence[str] = ()) -> int:
         """How many events lie after ``position``, leaving out those of the topics ``exclude``."""
         sql, params = "SELECT count(*) FROM events WHERE position > ?", [position]
@@ -272,7 +280,6 @@ def schema_statements(blob: str, bigint: str) -> list[str]:
     return read_model_ddl(bigint) + [
         f"CREATE TABLE IF NOT EXISTS events (position {bigint} PRIMARY KEY, stream TEXT NOT NULL, "
         f"version {bigint} NOT NULL, topic TEXT NOT NULL, state {blob} NOT NULL, UNIQUE (stream, version))",
-        "CREATE INDEX IF NOT EXISTS events_by_topic ON events (topic, position)",
         f"CREATE TABLE IF NOT EXISTS log_head (id INTEGER PRIMARY KEY, size {bigint} NOT NULL)",
         "INSERT INTO log_head (id, size) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
         f"CREATE TABLE IF NOT EXISTS commands (command_id TEXT PRIMARY KEY, position {bigint} NOT NULL)",

@@ -1,0 +1,158 @@
+"""Merkle trees over the event log, as Certificate Transparency defines them (RFC 9162 §2.1).
+
+Standard library only: this file is also the verifier an auditor runs outside
+Sankao (``sankao audit export`` copies it into the bundle as ``verify.py``).
+
+- A leaf is ``SHA-256(0x00 || leaf bytes)``, a node ``SHA-256(0x01 || left || right)``,
+  the empty tree ``SHA-256()``.
+- The tree of n leaves splits at k, the largest power of two below n: MTH(D[n]) =
+  node(MTH(D[0:k]), MTH(D[k:n])).
+- The leaf bytes of a Sankao event, byte by byte (``leaf_bytes``)::
+
+      b"sankao/1"                        8 bytes, the encoding's name and version
+      position                           8 bytes, unsigned big-endian (1, 2, 3, …)
+      length of stream, stream           2 bytes big-endian, then the stream id as 32 lower-case hex
+      version                            8 bytes, unsigned big-endian
+      length of type, type               2 bytes big-endian, then the event type ("events.facts:ProjectSigned"), UTF-8
+      length of state, state             4 bytes big-endian, then the event as stored: UTF-8 JSON holding
+                                         its data, its actor (facts) and its recorded time ("timestamp")
+
+Functions work on an ``mth(start, end)`` callable (the hash of leaves
+[start, end)), so a store can answer from the subtrees it keeps and a list of
+leaf hashes can answer for itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+
+EMPTY = hashlib.sha256(b"").digest()
+MAGIC = b"sankao/1"
+
+
+def leaf_bytes(position: int, stream: str, version: int, topic: str, state: bytes) -> bytes:
+    """The canonical bytes of one stored event (see the module doc)."""
+    stream_b, topic_b = stream.encode("ascii"), topic.encode("utf-8")
+    return b"".join((MAGIC, struct.pack(">QH", position, len(stream_b)), stream_b,
+                     struct.pack(">QH", version, len(topic_b)), topic_b, struct.pack(">I", len(state)), state))
+
+
+def leaf_hash(data: bytes) -> bytes:
+    return hashlib.sha256(b"\x00" + data).digest()
+
+
+def node_hash(left: bytes, right: bytes) -> bytes:
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def split(n: int) -> int:
+    """The largest power of two smaller than ``n`` (n > 1)."""
+    return 1 << ((n - 1).bit_length() - 1)
+
+
+def root_of(hashes: list[bytes]) -> bytes:
+    """MTH of a list of leaf hashes."""
+    return list_mth(hashes)(0, len(hashes))
+
+
+def list_mth(hashes: list[bytes]):
+    """An ``mth(start, end)`` over a list of leaf hashes (with the subtrees it computed kept)."""
+    memo: dict = {}
+
+    def mth(start: int, end: int) -> bytes:
+        if end == start:
+            return EMPTY
+        if end - start == 1:
+            return hashes[start]
+        found = memo.get((start, end))
+        if found is None:
+            k = split(end - start)
+            found = memo[(start, end)] = node_hash(mth(start, start + k), mth(start + k, end))
+        return found
+    return mth
+
+
+def inclusion_path(mth, index: int, size: int) -> list[bytes]:
+    """PATH(m, D[n]) of RFC 9162 §2.1.3.1: the audit path of leaf ``index`` in the tree of ``size`` leaves."""
+    if not 0 <= index < size:
+        raise ValueError(f"leaf {index} is not in a tree of {size} leaves")
+
+    def path(m: int, start: int, end: int) -> list[bytes]:
+        n = end - start
+        if n == 1:
+            return []
+        k = split(n)
+        if m < k:
+            return path(m, start, start + k) + [mth(start + k, end)]
+        return path(m - k, start + k, end) + [mth(start, start + k)]
+    return path(index, 0, size)
+
+
+def consistency_proof(mth, old: int, size: int) -> list[bytes]:
+    """PROOF(m, D[n]) of RFC 9162 §2.1.4.1: that the tree of ``old`` leaves is a prefix of the tree of ``size``."""
+    if not 0 <= old <= size:
+        raise ValueError(f"a tree of {old} leaves cannot be a prefix of one of {size}")
+    if old == 0 or old == size:
+        return []
+
+    def sub(m: int, start: int, end: int, whole: bool) -> list[bytes]:
+        n = end - start
+        if m == n:
+            return [] if whole else [mth(start, end)]
+        k = split(n)
+        if m <= k:
+            return sub(m, start, start + k, whole) + [mth(start + k, end)]
+        return sub(m - k, start + k, end, False) + [mth(start, start + k)]
+    return sub(old, 0, size, True)
+
+
+def verify_inclusion(leaf: bytes, index: int, size: int, path: list[bytes], root: bytes) -> bool:
+    """RFC 9162 §2.1.3.2: does ``path`` prove leaf hash ``leaf`` at ``index`` in the tree of ``size`` with ``root``?"""
+    if index >= size:
+        return False
+    fn, sn, r = index, size - 1, leaf
+    for p in path:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            r = node_hash(p, r)
+            if not fn & 1:
+                while fn and not fn & 1:
+                    fn, sn = fn >> 1, sn >> 1
+        else:
+            r = node_hash(r, p)
+        fn, sn = fn >> 1, sn >> 1
+    return sn == 0 and r == root
+
+
+def verify_consistency(old: int, size: int, old_root: bytes, root: bytes, proof: list[bytes]) -> bool:
+    """RFC 9162 §2.1.4.2: does ``proof`` show the tree of ``old`` leaves with ``old_root`` is a prefix of the tree
+    of ``size`` leaves with ``root``?"""
+    if old > size:
+        return False
+    if old == size:
+        return not proof and old_root == root
+    if old == 0:
+        return not proof
+    if not proof:
+        return False
+    proof = list(proof)
+    if old & (old - 1) == 0:  # a power of two: the old root is the first node of the path
+        proof.insert(0, old_root)
+    fn, sn = old - 1, size - 1
+    while fn & 1:
+        fn, sn = fn >> 1, sn >> 1
+    fr = sr = proof[0]
+    for c in proof[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            fr, sr = node_hash(c, fr), node_hash(c, sr)
+            if not fn & 1:
+                while fn and not fn & 1:
+                    fn, sn = fn >> 1, sn >> 1
+        else:
+            sr = node_hash(sr, c)
+        fn, sn = fn >> 1, sn >> 1
+    return sn == 0 and fr == old_root and sr == root
