@@ -11,6 +11,11 @@ events (``ScoreChanged``, ``NoticeIssued``, ``BoardFrozen``), with the plugin's 
 A plugin class has:
 
 - ``version`` (str): recorded with every score it took part in;
+- optionally ``inputs`` (a frozenset of names): what its ``sankao_coefficient`` and
+  ``sankao_deduction`` read (project fields such as ``signed_on``, ``targets``,
+  ``cases``); when a fact changes none of them Sankao keeps their last answer for
+  the month. Without it they are asked every time. Indicators say the same with
+  ``IndicatorSpec.inputs``;
 - ``Settings``: a marshmallow ``Schema`` class for its ``plugins.toml`` table
   (``enabled`` is Sankao's own key and never reaches the schema);
 - hook methods decorated with ``core.hookspecs.hookimpl``.

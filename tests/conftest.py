@@ -120,3 +120,21 @@ def write_lines(path: Path, commands: list) -> Path:
     path.write_text("".join((c if isinstance(c, str) else json.dumps(c)) + "\n" for c in commands),
                     encoding="utf-8")
     return path
+
+
+def consequences(platform) -> list:
+    """Every consequence a store recorded, stream by stream, without log positions (they depend on how
+    facts and consequences interleaved in that store): for comparing two stores' engines."""
+    from events import CONSEQUENCE_TOPICS
+    events = [platform.app.mapper.to_domain_event(n)
+              for n in platform.app.recorder.select_notifications(start=1, limit=10**9)
+              if n.topic in CONSEQUENCE_TOPICS]
+
+    def data(e):
+        kept = {k: v for k, v in vars(e).items()
+                if k not in ("originator_id", "originator_version", "timestamp", "position", "close")}
+        if "entries" in kept:
+            kept["entries"] = [{k: v for k, v in row.items() if k != "scored"} for row in kept["entries"]]
+        return repr(kept)
+    return sorted((type(e).__name__, str(e.originator_id), e.originator_version, e.command_id, data(e))
+                  for e in events)

@@ -15,10 +15,9 @@ from unittest.mock import ANY
 
 import pytest
 
-from conftest import ROOT, write_lines
+from conftest import ROOT, consequences, write_lines
 from core.bootstrap import Config, Platform
 from core.generate import generate_year
-from events import CONSEQUENCE_TOPICS
 
 
 def _recorded_ids(platform) -> list[str]:
@@ -106,35 +105,13 @@ def test_two_scoring_workers_at_once_record_each_consequence_once(store_url, mak
     with multiprocessing.get_context("spawn").Pool(2) as pool:
         pool.starmap(_score, [(store_url, start_at), (store_url, start_at)])
     both = make_platform(store_url)
-    derived = _consequences(both)
-    keys = [(type(e).__name__, e.originator_id, e.originator_version) for e in derived]
+    keys = [row[:3] for row in consequences(both)]
     assert len(keys) == len(set(keys))
     single = make_platform(str(tmp_path / "single.db"))
     single.ledger.load(lines, "office")
     single.scorer.run()
-    assert _derived(both) == _derived(single)
+    assert consequences(both) == consequences(single)
     assert both.queries.board("2023-12") == {**single.queries.board("2023-12"), "known_at": ANY}
-
-
-def _consequences(platform) -> list:
-    return [platform.app.mapper.to_domain_event(n)
-            for n in platform.app.recorder.select_notifications(start=1, limit=10_000_000)
-            if n.topic in CONSEQUENCE_TOPICS]
-
-
-def _derived(platform) -> list:
-    """Every consequence, stream by stream, without the log positions (which depend on how facts and
-    consequences interleaved in that store)."""
-    events = sorted(_consequences(platform), key=lambda e: (str(e.originator_id), e.originator_version))
-
-    def data(e):
-        kept = {k: v for k, v in vars(e).items()
-                if k not in ("originator_id", "originator_version", "timestamp", "position", "close")}
-        if "entries" in kept:
-            kept["entries"] = [{k: v for k, v in row.items() if k != "scored"} for row in kept["entries"]]
-        return kept
-    return [(type(e).__name__, e.originator_id, e.originator_version, e.command_id, data(e))
-            for e in events]
 
 
 def test_scoring_in_many_sittings_records_what_one_sitting_does(store_url, make_platform, tmp_path):
@@ -153,4 +130,4 @@ def test_scoring_in_many_sittings_records_what_one_sitting_does(store_url, make_
     once = make_platform(str(tmp_path / "once.db"))
     once.ledger.load(numbered, "office")
     once.scorer.run()
-    assert _derived(make_platform(store_url)) == _derived(once)
+    assert consequences(make_platform(store_url)) == consequences(once)

@@ -18,11 +18,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from conftest import ROOT, SCENARIO, write_lines
+from conftest import ROOT, SCENARIO, consequences, write_lines
 from core.engine import snapshot
 from core.facts import Facts
 from core.generate import generate_year
-from events import CONSEQUENCE_TOPICS
 
 NOW = datetime(2030, 1, 1, tzinfo=timezone.utc)  # after everything: the events' answer as known "now"
 
@@ -107,22 +106,6 @@ def test_a_snapshot_plus_the_rest_of_the_log_is_a_full_replay(store_url, make_pl
     assert _state(resumed.scorer.facts) == _state(replayed)
 
 
-def _consequences(platform) -> list:
-    """Every consequence, stream by stream, without log positions (they depend on the interleaving)."""
-    events = [platform.app.mapper.to_domain_event(n)
-              for n in platform.app.recorder.select_notifications(start=1, limit=10**9)
-              if n.topic in CONSEQUENCE_TOPICS]
-
-    def data(e):
-        kept = {k: v for k, v in vars(e).items()
-                if k not in ("originator_id", "originator_version", "timestamp", "position", "close")}
-        if "entries" in kept:
-            kept["entries"] = [{k: v for k, v in row.items() if k != "scored"} for row in kept["entries"]]
-        return kept
-    return sorted(((type(e).__name__, str(e.originator_id), e.originator_version, e.command_id, repr(data(e)))
-                   for e in events))
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("workers", [2, 3])
 def test_workers_killed_and_restarted_at_random_record_every_consequence_once(store_url, make_platform, tmp_path,
@@ -166,7 +149,7 @@ def test_workers_killed_and_restarted_at_random_record_every_consequence_once(st
     alone.scorer.clock = lambda: datetime.fromisoformat(last)
     alone.ledger.load(enumerate((json.dumps(c) for c in commands), 1), "office")
     alone.scorer.run()
-    assert _consequences(together) == _consequences(alone)
+    assert consequences(together) == consequences(alone)
     for month in (3, 7, 12):
         period = f"2024-{month:02d}"
         assert together.queries.board(period)["units"] == alone.queries.board(period)["units"]
