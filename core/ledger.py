@@ -135,7 +135,8 @@ class Ledger:
 
     def _recorded_ids(self, commands: list[Command]) -> set[str]:
         ids = [c.id for c in commands if c.id is not None and c.id not in self.facts.command_ids]
-        found = self.app.recorder.known_commands(ids) if ids else set()
+        # the same snapshot as the aggregates: ids recorded after it are found by the conflict and the retry
+        found = self.app.recorder.known_commands(ids, upto=self.facts.position) if ids else set()
         self.facts.command_ids.update(found)
         return found
 

@@ -112,7 +112,7 @@ def test_two_loads_at_once_into_a_new_sqlite_file(tmp_path):
     for round_ in range(3):
         db = tmp_path / f"new{round_}.db"
         done = _racing([["--db", str(db), "load", str(h), "--no-score"] for h in halves], dict(os.environ))
-        assert all(r.returncode == 0 for r in done), [r.stderr for r in done]
+        assert all(r.returncode == 0 for r in done), [(r.stdout, r.stderr) for r in done]
         ids = [e["command_id"] for e in json.loads(subprocess.run(
             [sys.executable, "-m", "core.cli", "--db", str(db), "events", "--json"], cwd=ROOT, capture_output=True,
             text=True, check=True).stdout) if e["type"] not in ("BatchRecorded", "RulesApplied")]

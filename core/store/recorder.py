@@ -246,14 +246,17 @@ class Recorder(ProcessRecorder):
         rows = self.fetch("SELECT position FROM tracking WHERE name = ?", (application_name,))
         return rows[0][0] if rows else None
 
-    def known_commands(self, command_ids: Sequence[str]) -> set[str]:
-        """Which of ``command_ids`` are recorded."""
+    def known_commands(self, command_ids: Sequence[str], upto: int | None = None) -> set[str]:
+        """Which of ``command_ids`` are recorded (at or before position ``upto``, if given: what a reader
+        that has seen the log up to there may know)."""
         found: set[str] = set()
         ids = list(dict.fromkeys(command_ids))
+        bound = "" if upto is None else " AND position <= ?"
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             found.update(r[0] for r in self.fetch(
-                f"SELECT command_id FROM commands WHERE command_id IN ({', '.join('?' * len(chunk))})", chunk))
+                f"SELECT command_id FROM commands WHERE command_id IN ({', '.join('?' * len(chunk))}){bound}",
+                chunk + ([] if upto is None else [upto])))
         return found
 
     def commands_other_than(self, prefix: str) -> int:
