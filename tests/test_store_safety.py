@@ -109,7 +109,7 @@ def test_two_loads_at_once_into_a_new_sqlite_file(tmp_path):
     halves = [tmp_path / "a.jsonl", tmp_path / "b.jsonl"]
     halves[0].write_text("\n".join(lines[:240]) + "\n")
     halves[1].write_text("\n".join(lines) + "\n")  # overlaps the first: every line is recorded once
-    for round_ in range(3):
+    for round_ in range(8):
         db = tmp_path / f"new{round_}.db"
         done = _racing([["--db", str(db), "load", str(h), "--no-score"] for h in halves], dict(os.environ))
         assert all(r.returncode == 0 for r in done), [(r.stdout, r.stderr) for r in done]
