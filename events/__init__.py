@@ -4,7 +4,7 @@ Events are immutable and stored for good. Their stored topic is ``module:Class``
 so renaming or moving a class is a data migration (see ``docs/events.md``).
 """
 
-from events.assessment import BoardFrozen, NoticeIssued, ScoreChanged
+from events.assessment import BoardFrozen, HeadRecorded, NoticeIssued, ScoreChanged
 from events.facts import (
     BatchRecorded,
     ConstructionStarted,
@@ -29,13 +29,14 @@ def _topics(*classes) -> tuple[str, ...]:
 FACT_TOPICS = _topics(UnitRegistered, TargetsSet, ProjectPlanned, ProjectSigned, ProjectLanded, ConstructionStarted,
                       ProjectWithdrawn, FactCorrected, DispatchHeld, MonthCloseRequested, RulesApplied, BatchRecorded)
 """The stored topics of every fact (what commands record)."""
-CONSEQUENCE_TOPICS = _topics(ScoreChanged, NoticeIssued, BoardFrozen)
+CONSEQUENCE_TOPICS = _topics(ScoreChanged, NoticeIssued, BoardFrozen, HeadRecorded)
 """The stored topics of what the engine records. Readers of the facts take every event that is not one
 of these, so that an event whose topic was damaged is reported, not silently passed over."""
 
 __all__ = [
     "CONSEQUENCE_TOPICS",
     "FACT_TOPICS",
+    "HeadRecorded",
     "BatchRecorded",
     "BoardFrozen",
     "ConstructionStarted",

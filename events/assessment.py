@@ -118,3 +118,18 @@ class BoardFrozen(Derived):
     entries: list
     policy: str
     close: int
+
+
+@dataclass(frozen=True)
+class HeadRecorded(Derived):
+    """The head of the log's Merkle tree, recorded when a month is closed (or the year, §8):
+    what an office publishes so that anyone can later prove the log was not rewritten.
+
+    :ivar size: how many events the tree held (positions 1 to ``size``).
+    :ivar root: its root hash (RFC 9162), hex.
+    :ivar label: what the head was recorded for (``close 2023-06``).
+    """
+
+    size: int
+    root: str
+    label: str

@@ -124,7 +124,8 @@ def write_lines(path: Path, commands: list) -> Path:
 
 def consequences(platform) -> list:
     """Every consequence a store recorded, stream by stream, without log positions (they depend on how
-    facts and consequences interleaved in that store): for comparing two stores' engines."""
+    facts and consequences interleaved in that store, and so do the tree heads recorded at closes):
+    for comparing two stores' engines."""
     from events import CONSEQUENCE_TOPICS
     events = [platform.app.mapper.to_domain_event(n)
               for n in platform.app.recorder.select_notifications(start=1, limit=10**9)
@@ -132,7 +133,8 @@ def consequences(platform) -> list:
 
     def data(e):
         kept = {k: v for k, v in vars(e).items()
-                if k not in ("originator_id", "originator_version", "timestamp", "position", "close")}
+                if k not in ("originator_id", "originator_version", "timestamp", "position", "close",
+                             "size", "root")}
         if "entries" in kept:
             kept["entries"] = [{k: v for k, v in row.items() if k != "scored"} for row in kept["entries"]]
         return repr(kept)

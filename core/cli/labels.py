@@ -12,6 +12,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "restated": ("restated, the month close set aside", "重算(不按月末冻结)"),
     "known_at": ("as known at", "截至"),
     "spread": ("spread", "分差"),
+    "head_line": ("frozen under the record's Merkle head: size {size}, root {root}",
+                  "冻结时记录的默克尔树头: 规模 {size}, 根哈希 {root}"),
     "rank": ("rank", "名次"),
     "unit": ("unit", "单位"),
     "name": ("name", "名称"),

@@ -77,6 +77,8 @@ def show_board(ctx, period, known_at, restated, as_json):
             row += [u["streak"] or "-", out.word(u["accountability"]), out.word(u["commended"])]
         rows.append(row)
     out.table(None, columns, rows)
+    if closed and answer.get("head"):
+        out.line(out.t("head_line", **answer["head"]))
 
 
 @main.command()

@@ -88,11 +88,22 @@ class Closer:
             if position > floor:
                 break
             try:
-                self.app.record([self.freeze(period, position)])
+                board = self.freeze(period, position)
+                self.app.record([board, self.head(f"close {period}", board)])
             except IntegrityError:
                 pass  # another closer froze it meanwhile
             frozen += 1
         return frozen
+
+    def head(self, label: str, cause) -> out.HeadRecorded:
+        """The head of the log's tree as it stands (all recorded so far), to record beside ``cause``."""
+        tree = self.app.tree
+        size = tree.tree.size()
+        last = self.app.recorder.select_last(stream_id("heads"), upto=10 ** 18)
+        return out.HeadRecorded(originator_id=stream_id("heads"),
+                                originator_version=(last.originator_version if last else 0) + 1,
+                                timestamp=cause.timestamp, command_id=cause.command_id, position=cause.position,
+                                size=size, root=tree.tree.root(size).hex(), label=label)
 
     def freeze(self, period: str, close: int) -> out.BoardFrozen:
         """The frozen board of ``period`` closed at log position ``close``."""

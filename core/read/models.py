@@ -26,7 +26,7 @@ CHUNK = 5000
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 TABLES = ["rm_units", "rm_targets", "rm_projects", "rm_figures", "rm_figures_log", "rm_notices", "rm_frozen",
-          "rm_closes", "rm_stamps"]
+          "rm_closes", "rm_stamps", "rm_heads"]
 
 
 def ddl(bigint: str) -> list[str]:
@@ -59,6 +59,8 @@ def ddl(bigint: str) -> list[str]:
         f"close {bigint} NOT NULL, recorded_at {bigint} NOT NULL)",
         f"CREATE TABLE IF NOT EXISTS rm_closes (period TEXT PRIMARY KEY, position {bigint} NOT NULL, "
         f"recorded_at {bigint} NOT NULL)",
+        f"CREATE TABLE IF NOT EXISTS rm_heads (position {bigint} PRIMARY KEY, label TEXT NOT NULL, "
+        f"size {bigint} NOT NULL, root TEXT NOT NULL, recorded_at {bigint} NOT NULL)",
     ]
 
 
@@ -96,6 +98,7 @@ STATEMENTS = {  # key: (kind, table, columns, key columns) for Recorder.write_ro
     "notice": ("insert", "rm_notices", ("position", "dispatch", "phase", "unit", "version", "recorded_at", "data"), ()),
     "frozen": ("insert", "rm_frozen", ("period", "position", "close", "recorded_at"), ()),
     "close": ("insert", "rm_closes", ("period", "position", "recorded_at"), ()),
+    "head": ("insert", "rm_heads", ("position", "label", "size", "root", "recorded_at"), ()),
 }
 
 
@@ -147,6 +150,8 @@ def project(position: int, event, state: bytes) -> list[tuple[str, tuple]]:
                             data))]
     if isinstance(event, out.BoardFrozen):
         return [("frozen", (event.period, position, event.close, at))]
+    if isinstance(event, out.HeadRecorded):
+        return [("head", (position, event.label, event.size, event.root, at))]
     return []
 
 

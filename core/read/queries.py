@@ -194,8 +194,41 @@ class Queries:
             raise NotFound(f"board {period}: no unit is assessed in {period} as known at {self._at(moment)} "
                            f"(no unit has targets for {period[:4]}, or every assessed weight is 0)")
         finals = [Decimal(u["final"]) for u in units]
-        return {"period": period, "known_at": moment.isoformat(), "frozen": frozen,
-                "spread": report.money(max(finals) - min(finals)), "units": units}
+        answer = {"period": period, "known_at": moment.isoformat(), "frozen": frozen,
+                  "spread": report.money(max(finals) - min(finals)), "units": units}
+        if frozen:
+            head = self.head_of(f"close {period}", known_at)
+            if head is not None:
+                answer["head"] = head
+        return answer
+
+    def source(self, unit: str, period: str, known_at: datetime | None = None, restated: bool = False):
+        """Where ``score`` took its figures from: ``(the ScoreChanged, its position, the BoardFrozen or None)``."""
+        if not restated:
+            frozen = self._frozen(period, known_at)
+            if frozen is not None:
+                row = next((r for r in frozen.entries if r["unit"] == unit), None)
+                if row is None:
+                    raise NotFound(f"{unit} is not on the frozen board of {period}")
+                n = self.recorder.select_positions([row["scored"]])[0]
+                return self.app.mapper.to_domain_event(n), n.id, frozen
+        moment = known_at or now()
+        found = None
+        for n in self.recorder.select_events(stream_id("figures", f"{unit}/{period}")):
+            event = self.app.mapper.to_domain_event(n)
+            if event.timestamp <= moment:
+                found = (event, n.id, None)
+        if found is None:
+            raise NotFound(f"{unit} has no figures for {period} as known at {self._at(moment)}")
+        return found
+
+    def head_of(self, label: str, known_at: datetime | None = None) -> dict | None:
+        """The Merkle head recorded for ``label`` (``close 2023-06``): ``{"size", "root"}``, or None."""
+        for n in self.recorder.select_events(stream_id("heads")):
+            event = self.app.mapper.to_domain_event(n)
+            if event.label == label and (known_at is None or event.timestamp <= known_at):
+                return {"size": event.size, "root": event.root}
+        return None
 
     def score(self, unit: str, period: str, known_at: datetime | None = None, restated: bool = False) -> dict:
         """``sankao score UNIT PERIOD``."""

@@ -37,8 +37,11 @@ def open_recorder(location: StoreLocation, mode: str, *, pool_size: int = 4) -> 
         recorder = PostgresRecorder(location, pool_size=pool_size)
         try:
             if mode == "init":
-                return Opened(recorder, recorder.create())
+                made = recorder.create()
+                recorder.upgrade()
+                return Opened(recorder, made)
             recorder.check()
+            recorder.upgrade()
         except BaseException:
             recorder.close()
             raise
@@ -47,7 +50,9 @@ def open_recorder(location: StoreLocation, mode: str, *, pool_size: int = 4) -> 
     from core.store.sqlite import SQLiteRecorder, writable
     if location.is_memory:
         recorder = SQLiteRecorder(location)
-        return Opened(recorder, recorder.create())
+        made = recorder.create()
+        recorder.upgrade()
+        return Opened(recorder, made)
     if mode in ("init", "load"):
         recorder = SQLiteRecorder(location)
         if mode == "init" and location.path.exists() and not writable(location.path):
@@ -58,7 +63,9 @@ def open_recorder(location: StoreLocation, mode: str, *, pool_size: int = 4) -> 
             raise StoreReadOnly(f"{location.describe()} cannot be written here (no write permission on the file "
                                 "or its directory); nothing was recorded")
         try:
-            return Opened(recorder, recorder.create())
+            made = recorder.create()
+            recorder.upgrade()
+            return Opened(recorder, made)
         except BaseException:
             recorder.close()
             raise
@@ -72,6 +79,7 @@ def open_recorder(location: StoreLocation, mode: str, *, pool_size: int = 4) -> 
     recorder = SQLiteRecorder(location, read_only=read_only)
     try:
         recorder.check()
+        recorder.upgrade()
     except BaseException:
         recorder.close()
         raise

@@ -73,8 +73,11 @@ class SankaoApplication(Application):
     def __init__(self, recorder: Recorder):
         self._given_recorder = recorder
         super().__init__()
+        from core.audit.tree import TreeWriter
         from core.read.models import ReadModels
         self.read_models = ReadModels(recorder, self.mapper)
+        self.tree = TreeWriter(recorder)
+        recorder.side_writers.append(self.tree)
         self.recent: dict[int, object] = {}  # facts this process recorded lately, by position
 
     RECENT = 50_000

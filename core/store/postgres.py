@@ -33,6 +33,7 @@ def _psycopg():
 
 
 class PostgresRecorder(Recorder):
+    column_types = ("BYTEA", "BIGINT")  # a blob and a big integer
     ph = "%s"
 
     def __init__(self, location: StoreLocation, *, pool_size: int = 4):

@@ -27,6 +27,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError, Notification, ProcessRecorder, StoredEvent, Tracking
 
 FORMAT = "sankao-2"
+SCHEMA = "3"  # the tables of the format: 2 the log and read models, 3 the Merkle tree
 EVENT_COLUMNS = "position, stream, version, topic, state"
 
 
@@ -110,10 +111,20 @@ class Recorder(ProcessRecorder):
         :param after: called inside the transaction with the cursor and the rows written,
             ``(position, stream, version, topic, state)`` each.
         """
+        try:
+            return self._insert(stored_events, tracking, track, commands, after)
+        except BaseException:
+            for writer in self.side_writers:
+                getattr(writer, "rolled_back", lambda: None)()
+            raise
+
+    def _insert(self, stored_events, tracking, track, commands, after) -> list[int]:
         with self._write() as cur:
             base = self._bump_head(cur, len(stored_events))
             rows = [(base + i + 1, _hex(s.originator_id), s.originator_version, s.topic, bytes(s.state))
                     for i, s in enumerate(stored_events)]
+            for write in self.side_writers:  # first: the tree checks the log is as Sankao left it
+                write(cur, rows)
             self.write_rows(cur, "insert", "events", EVENT_COLUMNS.split(", "), rows)
             self.write_rows(cur, "insert", "commands", ("command_id", "position"),
                             [(c, base + index + 1) for c, index in commands])
@@ -121,8 +132,6 @@ class Recorder(ProcessRecorder):
                 track = (tracking.application_name, None, tracking.notification_id)
             if track is not None:
                 self._track(cur, *track)
-            for write in self.side_writers:
-                write(cur, rows)
             if after is not None:
                 after(cur, rows)
         return [r[0] for r in rows]
@@ -264,6 +273,26 @@ class Recorder(ProcessRecorder):
         return self.fetch("SELECT count(*) FROM commands WHERE command_id NOT LIKE ? AND command_id NOT LIKE "
                           "'batch:%' AND command_id NOT LIKE 'rules:initial:%'", (prefix.replace("%", "") + "%",))[0][0]
 
+    def upgrade(self) -> None:
+        """Bring a store of an older schema up to this one (when this process may write it); run after
+        every open and create.
+
+        A store from before the Merkle tree gets its tables, then the tree takes in the log as it stands,
+        once; from here on the tree grows in the transaction of every write, and a lag means events written
+        around Sankao. The schema is marked new only once the tree is whole, so a process killed half-way
+        leaves a store that the next one finishes."""
+        if self.read_only:
+            return
+        found = self.fetch("SELECT value FROM meta WHERE key = 'schema'")
+        if found and found[0][0] == SCHEMA:
+            return
+        from core.audit.tree import TreeWriter
+        self.create()
+        TreeWriter(self).catch_up()
+        with self._write() as cur:
+            cur.execute(f"INSERT INTO meta (key, value) VALUES ('schema', '{SCHEMA}') ON CONFLICT (key) DO UPDATE "
+                        "SET value = excluded.value")
+
     def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()):
         raise NotImplementedError("Sankao's followers poll the log; they do not subscribe")
 
@@ -279,6 +308,7 @@ def _hex(originator_id: UUID | str) -> str:
 
 def schema_statements(blob: str, bigint: str) -> list[str]:
     """The tables of a Sankao store, in either dialect: the log and what is written with it."""
+    from core.audit.tree import ddl as tree_ddl
     from core.read.models import ddl as read_model_ddl
     return read_model_ddl(bigint) + [
         f"CREATE TABLE IF NOT EXISTS events (position {bigint} PRIMARY KEY, stream TEXT NOT NULL, "
@@ -291,4 +321,5 @@ def schema_statements(blob: str, bigint: str) -> list[str]:
         f"taken_at {bigint} NOT NULL, data {blob} NOT NULL, PRIMARY KEY (name, position))",
         "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         f"INSERT INTO meta (key, value) VALUES ('format', '{FORMAT}') ON CONFLICT (key) DO NOTHING",
+        *tree_ddl(blob, bigint),  # the schema is marked by upgrade(), once the tree is whole
     ]

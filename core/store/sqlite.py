@@ -27,6 +27,7 @@ LOCK_TIMEOUT_S = 30
 
 
 class SQLiteRecorder(Recorder):
+    column_types = ("BLOB", "INTEGER")  # a blob and a big integer
     ph = "?"
 
     def __init__(self, location: StoreLocation, *, read_only: bool = False):
@@ -150,10 +151,9 @@ class SQLiteRecorder(Recorder):
             names = {r[0] for r in cur.fetchall()}
             if names:
                 self._check_tables(names, cur)
-                return False
-            for statement in schema_statements("BLOB", "INTEGER"):
+            for statement in schema_statements("BLOB", "INTEGER"):  # what a store of an older schema lacks
                 cur.execute(statement)
-        return True
+        return not names
 
     def check(self) -> None:
         """Raise a clear error unless this is a Sankao store Sankao can read."""
