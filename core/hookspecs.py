@@ -121,3 +121,34 @@ def sankao_close_month(period, board, closed):
     :returns: ``{unit: {"streak": int, "accountability": str | None,
         "commended": bool}}``; the first non-None answer wins.
     """
+
+
+@hookspec
+def sankao_contributions(unit, period, facts):
+    """Say which projects make up the plugin's indicator value (for ``sankao explain``).
+
+    Called only to explain a score, with the facts as they stood when the score
+    was recorded; an indicator plugin that does not implement it is explained by
+    its value alone.
+
+    :param unit: the unit id.
+    :param period: the month, ``"YYYY-MM"``.
+    :param facts: a ``core.view.FactsView`` of the facts as they stood.
+    :returns: ``{project id: Decimal}``, each project's part of the value (1 for a
+        count), adding up to exactly the value ``sankao_measure`` gives; or None.
+        Every answer is collected, each for its own plugin's indicator.
+    """
+
+
+@hookspec
+def sankao_explain(unit, period, facts, cases):
+    """Say how the plugin's coefficient or deduction for a unit's month came about (for ``sankao explain``).
+
+    :param unit: the unit id.
+    :param period: the month, ``"YYYY-MM"``.
+    :param facts: a ``core.view.FactsView`` of the facts as they stood.
+    :param cases: a ``core.view.CasesView`` of the cases as they stood.
+    :returns: a dict of plain values (strings, numbers, lists, dicts) naming the
+        inputs and how they combine (``{"formula": …, "inputs": {…}}``), or None.
+        Every answer is collected, keyed by plugin.
+    """

@@ -42,3 +42,18 @@ def notice(event) -> dict:
     return {"unit": event.unit, "case": event.case, "level": event.level, "date": event.date.isoformat(),
             "lag": None if event.lag is None else ratio(event.lag), "points": money(event.points),
             "outcome": event.outcome}
+
+
+def plain_value(value):
+    """A value as JSON holds it: dates ISO, Decimals exact strings, containers element by element."""
+    from datetime import date, datetime
+    if isinstance(value, dict):
+        return {k: plain_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_value(v) for v in value]
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+

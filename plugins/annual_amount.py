@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plugins.base import SIGNINGS, IndicatorPlugin
+from plugins.base import SIGNINGS, IndicatorPlugin, dated_within
 
 
 class AnnualAmount(IndicatorPlugin):
@@ -13,3 +13,6 @@ class AnnualAmount(IndicatorPlugin):
 
     def measure(self, unit, period, end, targets, facts):
         return facts.signed_amount(unit, end), targets.annual
+
+    def contribution(self, project, year, month, end):
+        return project["signed_amount"] if dated_within(project, "signed_on", year, end) else None

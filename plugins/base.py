@@ -58,3 +58,31 @@ class IndicatorPlugin:
     def measure(self, unit, period, end, targets, facts):
         """``(value, target)`` for the unit in the month ending ``end``."""
         raise NotImplementedError
+
+    @hookimpl
+    def sankao_contributions(self, unit, period, facts):
+        if type(self).contribution is IndicatorPlugin.contribution:
+            return None  # the plugin does not say: explain shows its value alone
+        year, month = parse_period(period)
+        if facts.targets(unit, year) is None:
+            return None
+        end = month_end(year, month)
+        parts = {}
+        for p in facts.projects(unit):
+            if p["withdrawn_on"] is not None and p["withdrawn_on"] <= end:
+                continue
+            part = self.contribution(p, year, month, end)
+            if part:
+                parts[p["id"]] = Decimal(part)
+        return parts
+
+    def contribution(self, project, year: int, month: int, end):
+        """A project's part of the value in the month ending ``end`` (0 or None: no part). Override it, and
+        ``sankao explain`` lists the projects behind the value (the parts must add up to it)."""
+        return None
+
+
+def dated_within(project, name: str, year: int, end) -> bool:
+    """The project's ``name`` date lies between 1 January of ``year`` and ``end``."""
+    day = project[name]
+    return day is not None and day.year == year and day <= end

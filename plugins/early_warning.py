@@ -120,3 +120,20 @@ class EarlyWarning:
                 points, outcome = level_points, case_outcome
             total += Decimal(0) if outcome == "restored" else points
         return total
+
+    @hookimpl
+    def sankao_explain(self, unit, period, facts, cases):
+        year, month = parse_period(period)
+        end = month_end(year, month)
+        found = []
+        for case in cases.of_unit(unit, year):
+            if case.opened_on > end:
+                continue
+            letters = [{"date": day.isoformat(), "level": level, "points": str(points), "outcome": outcome}
+                       for day, level, points, outcome in case.history if day <= end]
+            points, outcome = Decimal(letters[-1]["points"]), letters[-1]["outcome"]
+            found.append({"case": case.name, "letters": letters,
+                          "deducts": str(Decimal(0) if outcome == "restored" else points)})
+        return {"formula": "D = the sum over the unit's cases of the year opened by the month's end: an open "
+                           "case its current level's points, a closed one 0 if restored, its points if confirmed",
+                "inputs": {"cases": found}}

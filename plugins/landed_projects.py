@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plugins.base import IndicatorPlugin
+from plugins.base import IndicatorPlugin, dated_within
 
 
 class LandedProjects(IndicatorPlugin):
@@ -13,3 +13,6 @@ class LandedProjects(IndicatorPlugin):
 
     def measure(self, unit, period, end, targets, facts):
         return facts.landed_count(unit, end), targets.landed
+
+    def contribution(self, project, year, month, end):
+        return 1 if dated_within(project, "landed_on", year, end) else None

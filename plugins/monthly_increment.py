@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plugins.base import SIGNINGS, IndicatorPlugin
+from plugins.base import SIGNINGS, IndicatorPlugin, dated_within
 
 
 class MonthlyIncrement(IndicatorPlugin):
@@ -13,3 +13,7 @@ class MonthlyIncrement(IndicatorPlugin):
 
     def measure(self, unit, period, end, targets, facts):
         return facts.signed_in_month(unit, period), targets.monthly
+
+    def contribution(self, project, year, month, end):
+        day = project["signed_on"]
+        return project["signed_amount"] if day is not None and (day.year, day.month) == (year, month) else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plugins.base import IndicatorPlugin
+from plugins.base import IndicatorPlugin, dated_within
 
 
 class PlannedProjects(IndicatorPlugin):
@@ -13,3 +13,6 @@ class PlannedProjects(IndicatorPlugin):
 
     def measure(self, unit, period, end, targets, facts):
         return facts.planned_count(unit, end), targets.planned
+
+    def contribution(self, project, year, month, end):
+        return 1 if dated_within(project, "planned_on", year, end) else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.clock import quarter
-from plugins.base import SIGNINGS, IndicatorPlugin
+from plugins.base import SIGNINGS, IndicatorPlugin, dated_within
 
 
 class QuarterlyProgress(IndicatorPlugin):
@@ -14,3 +14,6 @@ class QuarterlyProgress(IndicatorPlugin):
 
     def measure(self, unit, period, end, targets, facts):
         return facts.signed_amount(unit, end), targets.quarterly[quarter(end.month) - 1]
+
+    def contribution(self, project, year, month, end):
+        return project["signed_amount"] if dated_within(project, "signed_on", year, end) else None

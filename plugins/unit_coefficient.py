@@ -43,3 +43,14 @@ class UnitCoefficient:
             return Decimal(1)
         achieved = facts.signed_amount(unit, month_end(year, month)) / targets.annual
         return self.c_min + (self.c_max - self.c_min) * min(achieved, Decimal(1))
+
+    @hookimpl
+    def sankao_explain(self, unit, period, facts, cases):
+        year, month = parse_period(period)
+        targets = facts.targets(unit, year)
+        if targets is None:
+            return None
+        achieved = facts.signed_amount(unit, month_end(year, month))
+        return {"formula": "c = 1 when annual is 0, else c_min + (c_max - c_min) x min(A / annual, 1)",
+                "inputs": {"A": str(achieved), "annual": str(targets.annual), "c_min": str(self.c_min),
+                           "c_max": str(self.c_max)}}

@@ -107,7 +107,7 @@ def test_disabling_monthly_increment_from_july_changes_boards_from_july_only(sto
     listed = {p["name"]: p for p in json.loads(cli(store_url, "plugins", "list", "--json").stdout)}
     assert listed["monthly_increment"]["enabled"] is False
     assert listed["annual_amount"]["since"] == "the start"
-    assert listed["annual_amount"]["hooks"] == ["sankao_indicator", "sankao_measure"]
+    assert listed["annual_amount"]["hooks"] == ["sankao_contributions", "sankao_indicator", "sankao_measure"]
     assert cli(store_url, "board", "2023-07").stderr == ""  # the rules come from the store, not from a file here
     assert "differs from the rules recorded" in cli(store_url, "--plugins", str(ROOT / "plugins.toml"),
                                                     "board", "2023-07").stderr
@@ -151,6 +151,13 @@ def test_third_party_plugin_joins_without_core_changes(sample_plugin, store_url,
     after = json.loads(cli(store_url, "board", "2023-06", "--restated", "--json").stdout)
     assert after["units"] != before["units"]
     assert json.loads(cli(store_url, "board", "2023-06", "--json").stdout)["frozen"] is True
+    # it does not say which projects make up its value: explain shows the value alone, and still adds up
+    explained = json.loads(cli(store_url, "explain", "U03", "2023-06", "--restated", "--json").stdout)
+    starts = next(i for i in explained["indicators"] if i["plugin"] == "construction_starts")
+    assert (starts["value"], starts["projects"], starts["adds_up"]) == (starts["value"], None, None)
+    assert explained["final"] == score["final"] and all(explained["checks"].values())
+    assert "(the plugin does not say which projects make up its value)" in cli(
+        store_url, "explain", "U03", "2023-06", "--restated").stdout
 
 
 def test_a_plugin_answering_for_another_indicator_is_refused(sample_plugin, sqlite_url, cli, tmp_path):
@@ -293,3 +300,4 @@ def test_a_table_valued_setting_changes_only_the_keys_named(sqlite_url, cli, tmp
     shown = cli(sqlite_url, "plugins", "apply", str(red), "--dry-run").stdout
     assert "early_warning.thresholds: { green = 0.1, orange = 0.2, red = 0.3 } -> " \
            "{ green = 0.1, orange = 0.2, red = 0.4 }" in shown
+

@@ -34,6 +34,10 @@ class SankaoGroup(click.Group):
             sys.exit(1)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # the reader went away (| head): what it read was whole; stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(0)
         except Exception as exc:  # a defect of ours: say so plainly
             if os.environ.get("SANKAO_DEBUG") == "1":
                 traceback.print_exc()
