@@ -103,9 +103,9 @@ class _Fold:
         self.roots: dict = {}
 
     def _subtrees(self, hashes: list, count: int) -> list:
+        """The whole subtrees making up the first ``count`` of ``hashes`` (each a perfect tree: level by level)."""
         from core.audit.tree import decomposition
-        mth = merkle.list_mth(hashes)
-        return [(level, mth(start, start + (1 << level))) for level, start in decomposition(count)]
+        return [(level, _block_root(hashes[start:start + (1 << level)])) for level, start in decomposition(count)]
 
     def whole(self, root: bytes) -> bool:
         """Fold in a whole block by its root, if no recorded size falls inside it (else False: give the leaves)."""
