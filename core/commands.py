@@ -44,7 +44,7 @@ class Command:
 
 
 def subject_of(cmd: str, data: dict) -> str | None:
-    for key in ("project", "unit", "period", "date"):
+    for key in ("project", "person", "unit", "period", "date", "year"):
         if data.get(key) is not None:
             return str(data[key])
     return None
@@ -214,6 +214,25 @@ class CloseMonth(_Line):
     period = Period(required=True)
 
 
+LEVELS = ("leader", "director", "officer")  # the three-level responsibility chain (三级包抓), SCORING.md §8
+
+
+class RegisterPerson(_Line):
+    person = Identifier(required=True)
+    unit = Identifier(required=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    level = fields.String(required=True, validate=validate.OneOf(LEVELS, error="must be one of: {choices}"))
+
+
+class AssignProject(_Line):
+    project = Identifier(required=True)
+    person = Identifier(required=True)
+
+
+class CloseYear(_Line):
+    year = fields.Integer(required=True, strict=True, validate=validate.Range(min=1900, max=9999))
+
+
 SCHEMAS: dict[str, Schema] = {
     "register_unit": RegisterUnit(),
     "set_targets": SetTargets(),
@@ -225,6 +244,9 @@ SCHEMAS: dict[str, Schema] = {
     "correct": Correct(),
     "dispatch": Dispatch(),
     "close_month": CloseMonth(),
+    "register_person": RegisterPerson(),
+    "assign_project": AssignProject(),
+    "close_year": CloseYear(),
 }
 
 
@@ -297,7 +319,7 @@ def parse_line(text: str | dict) -> Command:
         if cmd is None:
             raise CommandRejected("", None, f"cmd: is required (one of {known})")
         raise CommandRejected("", None, f"cmd: {cmd!r} is not one of {known}")
-    subject = subject_of(cmd, {k: raw.get(k) for k in ("project", "unit", "period", "date")})
+    subject = subject_of(cmd, {k: raw.get(k) for k in ("project", "person", "unit", "period", "date", "year")})
     try:
         data = schema.load(raw)
     except ValidationError as exc:

@@ -66,8 +66,27 @@ def decide(facts: Facts, command: Command, stamp: Stamp, tz: ZoneInfo,
             reject(f"unit: {data['unit']} is not a registered unit")
         return [_event(ev.ProjectPlanned, stream_id("project", data["project"]), 1, stamp, **data)]
 
-    if cmd in ("dispatch", "close_month"):
+    if cmd in ("dispatch", "close_month", "close_year"):
         return [_decide_office(facts, command, stamp, today, reject)]
+
+    if cmd == "register_person":
+        if data["person"] in facts.people:
+            reject(f"person {data['person']} is already registered")
+        if data["unit"] not in facts.units:
+            reject(f"unit: {data['unit']} is not a registered unit")
+        return [_event(ev.PersonRegistered, stream_id("person", data["person"]), 1, stamp, **data)]
+
+    if cmd == "assign_project":
+        project = facts.projects.get(data["project"])
+        if project is None:
+            reject(f"project {data['project']} is not planned (unknown project)")
+        person = facts.people.get(data["person"])
+        if person is None:
+            reject(f"person: {data['person']} is not a registered person")
+        if project.withdrawn_on is not None:
+            reject(f"project {project.id} is withdrawn")
+        return [_event(ev.ProjectAssigned, stream_id("project", project.id), project.version + 1, stamp,
+                       project=project.id, person=person.id, level=person.level)]
 
     project = facts.projects.get(data["project"])
     if project is None:
@@ -81,13 +100,20 @@ def _decide_office(facts: Facts, command: Command, stamp: Stamp, today: date, re
         if facts.dispatches and data["date"] < facts.dispatches[-1]:
             reject(f"date {data['date']} is earlier than the last dispatch's {facts.dispatches[-1]}")
         return _event(ev.DispatchHeld, stream_id("office"), version, stamp, date=data["date"])
+    if command.cmd == "close_year":
+        year = data["year"]
+        if year in facts.years_closed:
+            reject(f"year {year} is already closed")
+        if "%04d-12" % year not in facts.closed:
+            reject(f"year: {year:04d}-12 is not closed yet (close_month {year:04d}-12 first)")
+        return _event(ev.YearCloseRequested, stream_id("office"), version, stamp, year=year)
     period = data["period"]
     year, month = parse_period(period)
     if period in facts.closed:
         reject(f"period {period} is already closed")
     previous = previous_period(year, month)
     if previous and "%04d-%02d" % previous not in facts.closed:
-        reject(f"period: the previous month %04d-%02d is not closed yet" % previous)
+        reject("period: the previous month %04d-%02d is not closed yet" % previous)
     end = month_end(year, month)
     if today <= end:
         reject(f"period {period} is not over: the local date of the recorded time is {today}, "

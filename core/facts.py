@@ -73,6 +73,14 @@ class Project:
                 "landed_on": self.landed_on, "started_on": self.started_on, "withdrawn_on": self.withdrawn_on}
 
 
+@dataclass(slots=True)
+class Person:
+    id: str
+    unit: str
+    name: str
+    level: str  # leader, director or officer
+
+
 @dataclass
 class Rules:
     """One ``RulesApplied``: which plugins are in force from ``effective`` on."""
@@ -99,6 +107,9 @@ class Facts:
     unit_buckets: dict = field(default_factory=dict)
     dispatches: list = field(default_factory=list)  # dates, in recorded order
     closed: set = field(default_factory=set)  # periods
+    years_closed: set = field(default_factory=set)  # years (close_year)
+    people: dict = field(default_factory=dict)  # person id -> Person
+    holders: dict = field(default_factory=dict)  # project id -> {level: person id} (SCORING.md §8)
     office_version: int = 0
     log_version: int = 0  # of the BatchRecorded stream
     rules: list = field(default_factory=list)  # Rules, in recorded order
@@ -178,6 +189,21 @@ class Facts:
     def _rules_applied(self, e: ev.RulesApplied) -> None:
         pass
 
+    def _year_close_requested(self, e: ev.YearCloseRequested) -> None:
+        self.years_closed.add(e.year)
+        self.office_version = e.originator_version
+
+    def _person_registered(self, e: ev.PersonRegistered) -> None:
+        if self.holds(e.unit):
+            self.people[e.person] = Person(e.person, e.unit, e.name, e.level)
+
+    def _project_assigned(self, e: ev.ProjectAssigned) -> None:
+        project = self.projects.get(e.project)
+        if project is None:  # a project of another partition, or not loaded here
+            return
+        self.holders.setdefault(e.project, {})[e.level] = e.person
+        project.version = e.originator_version
+
     def _batch_recorded(self, e: ev.BatchRecorded) -> None:
         self.log_version = e.originator_version
 
@@ -201,4 +227,5 @@ _HANDLERS = {getattr(ev, name.split(".")[1]): getattr(Facts, method) for name, m
     "ev.ConstructionStarted": "_construction_started", "ev.ProjectWithdrawn": "_project_withdrawn",
     "ev.FactCorrected": "_fact_corrected", "ev.DispatchHeld": "_dispatch_held",
     "ev.MonthCloseRequested": "_month_close_requested", "ev.RulesApplied": "_rules_applied",
-    "ev.BatchRecorded": "_batch_recorded"}.items()}
+    "ev.BatchRecorded": "_batch_recorded", "ev.YearCloseRequested": "_year_close_requested",
+    "ev.PersonRegistered": "_person_registered", "ev.ProjectAssigned": "_project_assigned"}.items()}

@@ -19,8 +19,15 @@ def _at(day: date, minute_of_day: int) -> datetime:
 
 
 def generate_year(*, units: int = 8, projects: int = 160, year: int = 2023, seed: int = 1,
-                  tz: ZoneInfo = SHANGHAI, cross_year: bool = False, id_prefix: str | None = None) -> list[dict]:
+                  tz: ZoneInfo = SHANGHAI, cross_year: bool = False, id_prefix: str | None = None,
+                  people: int = 0) -> list[dict]:
     """Command dicts of one year, in recorded order.
+
+    With ``people`` (about that many in all) the year has its people and its annual evaluation
+    (SCORING.md §8): each unit one leader, one to three directors and the rest officers (some units
+    fewer than ten people), registered after the targets; each project's responsibility chain assigned
+    when it is planned (some leaders hold other units' projects, some chains stay incomplete); a few
+    projects reassigned after the June close; and ``close_year`` the day after December's close.
 
     With ``cross_year`` the units start in the autumn of the year before: some have
     targets for it too, dispatches run from November, and some projects straddle
@@ -58,6 +65,8 @@ def generate_year(*, units: int = 8, projects: int = 160, year: int = 2023, seed
             command["weights"] = {"annual_amount": 35, "landed_projects": 15}
         add(_at(start, 10 * 60 + i % 600), command)
     weights = [share[u] for u in unit_ids]
+    chain = _people(add, unit_ids, people, year, seed) if people else None
+    prng = random.Random(seed * 7919 + 17)  # the people's own draws: the rest of the year stays as without them
     if cross_year:
         _previous_year(add, rng, unit_ids, weights, year)
     for n in range(1, projects + 1):
@@ -67,6 +76,9 @@ def generate_year(*, units: int = 8, projects: int = 160, year: int = 2023, seed
         last = add(_at(planned_on + timedelta(days=rng.choice([0, 0, 1, 2])), rng.randrange(480, 1080)),
                    {"cmd": "plan_project", "project": pid, "unit": unit, "name": f"Project {pid}",
                     "planned_on": planned_on.isoformat()})
+        planned_at = last
+        if chain is not None:
+            last = _assign_chain(add, prng, chain, unit_ids, pid, unit, last)
 
         def follow(day: date, command: dict, late: int = 3) -> None:
             nonlocal last
@@ -89,11 +101,15 @@ def generate_year(*, units: int = 8, projects: int = 160, year: int = 2023, seed
                 follow(started, {"cmd": "start_construction", "project": pid, "started_on": started.isoformat()})
             if rng.random() < 0.55 and (landed := signed_on + timedelta(days=rng.randrange(5, 90))) <= end:
                 follow(landed, {"cmd": "land_project", "project": pid, "landed_on": landed.isoformat()})
+        withdrawn_at = None
         if rng.random() < 0.04:
             withdrawn = last.astimezone(tz).date() + timedelta(days=rng.randrange(1, 40))
             if withdrawn <= end:
                 follow(withdrawn, {"cmd": "withdraw_project", "project": pid, "withdrawn_on": withdrawn.isoformat(),
                                    "reason": "investor withdrew"})
+                withdrawn_at = last
+        if chain is not None:
+            chain["projects"].append((pid, unit, planned_at, withdrawn_at))
     monday = date(year, 2, 1)
     while monday.weekday() != 0:
         monday += timedelta(days=1)
@@ -103,6 +119,9 @@ def generate_year(*, units: int = 8, projects: int = 160, year: int = 2023, seed
     for month in range(1, 13):
         close = date(year + (month == 12), 1 if month == 12 else month + 1, 5)
         add(_at(close, 23 * 60), {"cmd": "close_month", "period": f"{year}-{month:02d}"})
+    if chain is not None:
+        _reassign(add, prng, chain, year)
+        add(_at(date(year + 1, 1, 6), 10 * 60), {"cmd": "close_year", "year": year})
     timeline.sort(key=lambda item: (item[0], item[1]))
     for seq_at, _seq, command in timeline:  # every business date lies on or before its recorded date
         for key in ("planned_on", "signed_on", "landed_on", "started_on", "withdrawn_on", "date", "value"):
@@ -112,6 +131,47 @@ def generate_year(*, units: int = 8, projects: int = 160, year: int = 2023, seed
     for n, (at, _seq, command) in enumerate(timeline, start=1):
         out.append({**command, "id": f"{id_prefix or f'g{seed}-'}{n:06d}", "at": at.isoformat()})
     return out
+
+
+def _people(add, unit_ids: list[str], people: int, year: int, seed: int) -> dict:
+    """Register about ``people`` people across the units (3 to about twice the mean each)."""
+    rng = random.Random(seed * 31 + 7)
+    mean = max(3, people // len(unit_ids))
+    chain: dict = {"leader": {}, "director": {}, "officer": {}, "projects": [], "last": {}}
+    n = 0
+    for i, unit in enumerate(unit_ids):
+        size = max(3, min(2 * mean, round(rng.gauss(mean, mean / 3))))
+        directors = min(size - 2, rng.choice([1, 2, 3]))
+        levels = ["leader"] + ["director"] * directors + ["officer"] * (size - 1 - directors)
+        at = _at(date(year, 1, 3), 16 * 60 + i % 400)
+        for level in levels:
+            n += 1
+            person = f"{unit}-{level[0].upper()}{n:04d}"
+            add(at, {"cmd": "register_person", "person": person, "unit": unit, "name": f"Person {person}",
+                     "level": level})
+            chain[level].setdefault(unit, []).append(person)
+    return chain
+
+
+def _assign_chain(add, rng: random.Random, chain: dict, unit_ids: list[str], pid: str, unit: str, last: datetime):
+    """The project's leader (now and then another unit's), director and officer, a minute after planning;
+    some chains stay incomplete."""
+    for level in ("leader", "director", "officer"):
+        if rng.random() < 0.12:
+            continue
+        owner = rng.choice(unit_ids) if level == "leader" and rng.random() < 0.15 else unit
+        last = add(last + timedelta(minutes=1), {"cmd": "assign_project", "project": pid,
+                                                  "person": rng.choice(chain[level][owner])})
+    return last
+
+
+def _reassign(add, rng: random.Random, chain: dict, year: int) -> None:
+    """After the June close, a few projects planned by then (and not withdrawn by then) change hands."""
+    when = _at(date(year, 7, 5), 23 * 60 + 30)
+    for pid, unit, planned_at, withdrawn_at in chain["projects"]:
+        if rng.random() < 0.08 and planned_at < when and (withdrawn_at is None or withdrawn_at > when):
+            level = rng.choice(["director", "officer"])
+            add(when, {"cmd": "assign_project", "project": pid, "person": rng.choice(chain[level][unit])})
 
 
 def _previous_year(add, rng: random.Random, unit_ids: list[str], weights: list[float], year: int) -> None:

@@ -118,9 +118,9 @@ class Ledger:
     def _load(self, commands: list[Command]) -> None:
         """Fold into the cache the units and projects these commands touch, from their streams."""
         wanted = []
-        held = {"unit": self.facts.units, "project": self.facts.projects}
+        held = {"unit": self.facts.units, "project": self.facts.projects, "person": self.facts.people}
         for command in commands:
-            for kind in ("unit", "project"):
+            for kind in ("unit", "project", "person"):
                 key = command.data.get(kind)
                 if isinstance(key, str) and key not in held[kind]:  # what the cache holds is current
                     stream = stream_id(kind, key)

@@ -4,7 +4,7 @@ Events are immutable and stored for good. Their stored topic is ``module:Class``
 so renaming or moving a class is a data migration (see ``docs/events.md``).
 """
 
-from events.assessment import BoardFrozen, HeadRecorded, NoticeIssued, ScoreChanged
+from events.assessment import BoardFrozen, HeadRecorded, NoticeIssued, ScoreChanged, StandingFrozen
 from events.facts import (
     BatchRecorded,
     ConstructionStarted,
@@ -15,6 +15,9 @@ from events.facts import (
     ProjectPlanned,
     ProjectSigned,
     ProjectWithdrawn,
+    PersonRegistered,
+    ProjectAssigned,
+    YearCloseRequested,
     Recorded,
     RulesApplied,
     TargetsSet,
@@ -27,9 +30,10 @@ def _topics(*classes) -> tuple[str, ...]:
 
 
 FACT_TOPICS = _topics(UnitRegistered, TargetsSet, ProjectPlanned, ProjectSigned, ProjectLanded, ConstructionStarted,
-                      ProjectWithdrawn, FactCorrected, DispatchHeld, MonthCloseRequested, RulesApplied, BatchRecorded)
+                      ProjectWithdrawn, FactCorrected, DispatchHeld, MonthCloseRequested, RulesApplied, BatchRecorded,
+                      PersonRegistered, ProjectAssigned, YearCloseRequested)
 """The stored topics of every fact (what commands record)."""
-CONSEQUENCE_TOPICS = _topics(ScoreChanged, NoticeIssued, BoardFrozen, HeadRecorded)
+CONSEQUENCE_TOPICS = _topics(ScoreChanged, NoticeIssued, BoardFrozen, HeadRecorded, StandingFrozen)
 """The stored topics of what the engine records. Readers of the facts take every event that is not one
 of these, so that an event whose topic was damaged is reported, not silently passed over."""
 
@@ -37,6 +41,10 @@ __all__ = [
     "CONSEQUENCE_TOPICS",
     "FACT_TOPICS",
     "HeadRecorded",
+    "PersonRegistered",
+    "ProjectAssigned",
+    "StandingFrozen",
+    "YearCloseRequested",
     "BatchRecorded",
     "BoardFrozen",
     "ConstructionStarted",

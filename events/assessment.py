@@ -121,6 +121,33 @@ class BoardFrozen(Derived):
 
 
 @dataclass(frozen=True)
+class StandingFrozen(Derived):
+    """A year was closed and its annual standing frozen (``close_year``, SCORING.md §8).
+
+    :ivar year: the year.
+    :ivar through: the latest closed month the standing covers (``YYYY-MM``), or None.
+    :ivar units: one row (a list, in the order of ``UNIT_COLUMNS``) per unit in rank order: ``score`` the
+        exact mean S(u) as a decimal string, amounts and shares exact decimal strings.
+    :ivar people: one row (in the order of ``PERSON_COLUMNS``) per person in the order of the standing:
+        ``score`` exact, ``projects`` the ids of the projects the person held. Rows are lists, not objects,
+        so that a standing of thousands of people reads back in milliseconds.
+    :ivar policy: the plugin that evaluated the year.
+    :ivar close: the log position of the ``close_year`` command.
+    """
+
+    UNIT_COLUMNS = ("unit", "rank", "third", "score", "months", "signed_amount", "excellent_share", "poor_share")
+    PERSON_COLUMNS = ("person", "unit", "level", "score", "landed", "withdrawn", "grade", "level_rank",
+                      "level_third", "projects")
+
+    year: int
+    through: str | None
+    units: list
+    people: list
+    policy: str
+    close: int
+
+
+@dataclass(frozen=True)
 class HeadRecorded(Derived):
     """The head of the log's Merkle tree, recorded when a month is closed (or the year, §8):
     what an office publishes so that anyone can later prove the log was not rewritten.

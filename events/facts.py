@@ -182,6 +182,47 @@ class MonthCloseRequested(Recorded):
 
 
 @dataclass(frozen=True)
+class YearCloseRequested(Recorded):
+    """The office closed a year's annual evaluation (年考评) (``close_year``, SCORING.md §8).
+
+    :ivar year: the year.
+    """
+
+    year: int
+
+
+@dataclass(frozen=True)
+class PersonRegistered(Recorded):
+    """A person who answers for projects was registered (``register_person``, SCORING.md §8).
+
+    :ivar person: the person id.
+    :ivar unit: the person's own unit.
+    :ivar name: the person's name.
+    :ivar level: ``leader``, ``director`` or ``officer`` (the three-level responsibility chain, 三级包抓).
+    """
+
+    person: str
+    unit: str
+    name: str
+    level: str
+
+
+@dataclass(frozen=True)
+class ProjectAssigned(Recorded):
+    """A person was made the holder of a project at the person's level (``assign_project``), replacing the
+    earlier holder at that level. Recorded on the project's stream.
+
+    :ivar project: the project id.
+    :ivar person: the person id.
+    :ivar level: the person's level (as registered), the link of the chain the person now holds.
+    """
+
+    project: str
+    person: str
+    level: str
+
+
+@dataclass(frozen=True)
 class RulesApplied(Recorded):
     """A set of plugins and their settings was put in force (``plugins apply``).
 

@@ -85,11 +85,13 @@ def _state(facts: Facts) -> dict:
             "projects": {p.id: p.as_dict() for p in facts.projects.values()},
             "by_unit": {u: [p.id for p in ps] for u, ps in facts.projects_by_unit.items()},
             "dispatches": facts.dispatches, "closed": facts.closed, "rules": [r.command_id for r in facts.rules],
-            "position": facts.position, "sums": sums}
+            "position": facts.position, "sums": sums, "people": {p.id: (p.unit, p.level) for p in facts.people.values()},
+            "holders": facts.holders, "years_closed": facts.years_closed}
 
 
 def test_a_snapshot_plus_the_rest_of_the_log_is_a_full_replay(store_url, make_platform):
-    lines = [json.dumps(c) for c in generate_year(units=7, projects=300, seed=41, year=2024, cross_year=True)]
+    lines = [json.dumps(c) for c in generate_year(units=7, projects=300, seed=41, year=2024, cross_year=True,
+                                                  people=50)]
     platform = make_platform(store_url)
     platform.ledger.load(enumerate(lines[:500], 1), "office")
     platform.scorer.run()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import zlib
 from datetime import datetime
 
-from core.facts import Facts, Project, Rules, Targets, Unit
+from core.facts import Facts, Person, Project, Rules, Targets, Unit
 
 KEEP = 2
 
@@ -25,6 +25,9 @@ def encode(facts: Facts, transcoder, extra: dict) -> bytes:
         "dispatches": facts.dispatches, "closed": sorted(facts.closed), "office_version": facts.office_version,
         "log_version": facts.log_version, "position": facts.position, "last_recorded": facts.last_recorded,
         "rules": [[r.command_id, r.position, r.effective, r.plugins] for r in facts.rules],
+        "years_closed": sorted(facts.years_closed),
+        "people": [[p.id, p.unit, p.name, p.level] for p in facts.people.values()],
+        "holders": [[project, levels] for project, levels in facts.holders.items()],
         "extra": extra,
     }
     return zlib.compress(transcoder.encode(state), 6)
@@ -60,6 +63,10 @@ def decode(data: bytes, transcoder, facts: Facts) -> dict:
     facts.office_version, facts.log_version = state["office_version"], state["log_version"]
     facts.position, facts.last_recorded = state["position"], state["last_recorded"]
     facts.rules = [Rules(c, p, e, plugins) for c, p, e, plugins in state["rules"]]
+    facts.years_closed = set(state.get("years_closed", ()))  # snapshots from before SCORING.md §8 hold none
+    facts.people = {pid: Person(pid, unit, name, level) for pid, unit, name, level in state.get("people", ())
+                    if facts.holds(unit)}
+    facts.holders = {project: dict(levels) for project, levels in state.get("holders", ()) if project in facts.projects}
     return state["extra"]
 
 
