@@ -123,6 +123,24 @@ def sankao_close_month(period, board, closed):
     """
 
 
+@hookspec(firstresult=True)
+def sankao_annual_standing(year, through, boards, facts, people):
+    """Evaluate the year (年考评): rank the units on the year and grade their people (SCORING.md §8).
+
+    Called for ``sankao annual`` (provisional, over the months closed so far) and once at ``close_year``,
+    whose answer is frozen in a ``StandingFrozen`` event; with the rules in force at the end of ``through``.
+
+    :param year: the year (int).
+    :param through: the latest closed month of the year, ``"YYYY-MM"``; never None (with no month closed
+        there is no standing and the hook is not called).
+    :param boards: ``{period: [row, ...]}``, the year's frozen boards in month order, each row a dict with
+        ``unit``, ``rank``, ``third`` and ``final`` (the 2-decimal ``Decimal`` the board shows).
+    :param facts: a ``core.view.FactsView`` of the facts the standing uses (as known, or before the close).
+    :param people: a ``core.view.PeopleView``: every registered person and the projects each holds.
+    :returns: a ``core.model.Standing``; the first non-None answer wins.
+    """
+
+
 @hookspec
 def sankao_contributions(unit, period, facts):
     """Say which projects make up the plugin's indicator value (for ``sankao explain``).

@@ -78,3 +78,58 @@ class BoardEntry:
     streak: int | None = None
     accountability: str | None = None
     commended: bool | None = None
+
+
+@dataclass
+class UnitStanding:
+    """One unit in the annual standing (SCORING.md §8), exact.
+
+    :ivar score: S(u), the exact mean of the unit's finals on the year's frozen boards.
+    :ivar months: how many frozen boards it appears on.
+    :ivar signed_amount: A(u, d), d the end of the latest closed month.
+    :ivar excellent_share: the percentage of its people that may be graded excellent.
+    :ivar poor_share: the percentage that must be graded poor.
+    """
+
+    unit: str
+    rank: int
+    third: str
+    score: Decimal
+    months: int
+    signed_amount: Decimal
+    excellent_share: Decimal
+    poor_share: Decimal
+
+
+@dataclass
+class PersonStanding:
+    """One person in the annual standing (SCORING.md §8), exact.
+
+    :ivar score: the person's exact score.
+    :ivar landed: how many of the projects the person holds landed in the year (not withdrawn).
+    :ivar withdrawn: how many were withdrawn in the year.
+    :ivar grade: ``excellent``, ``competent`` or ``poor``.
+    :ivar level_rank: rank among all people of the same level.
+    :ivar level_third: ``top``, ``middle`` or ``bottom`` of that level.
+    :ivar projects: the ids of the projects the person holds (for explaining the score).
+    """
+
+    person: str
+    unit: str
+    level: str
+    score: Decimal
+    landed: int
+    withdrawn: int
+    grade: str
+    level_rank: int
+    level_third: str
+    projects: list = field(default_factory=list)
+
+
+@dataclass
+class Standing:
+    """What ``sankao_annual_standing`` returns: units in rank order, people in unit id order, then by grade
+    order (score descending, person id)."""
+
+    units: list  # UnitStanding
+    people: list  # PersonStanding

@@ -57,3 +57,11 @@ def plain_value(value):
         return str(value)
     return value
 
+
+def stage_of(project) -> str:
+    """How far a project has got: withdrawn, started, landed, signed or planned."""
+    for stage, key in (("withdrawn", "withdrawn_on"), ("started", "started_on"), ("landed", "landed_on"),
+                       ("signed", "signed_on")):
+        if project[key] is not None:
+            return stage
+    return "planned"

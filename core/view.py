@@ -118,3 +118,30 @@ class CasesView:
     def open_cases(self) -> list[Case]:
         """Every open case, units in id order (SCORING.md §7 lists a dispatch's notices so)."""
         return [c for unit in sorted(self._by_unit) for c in self._by_unit[unit] if c.is_open]
+
+
+class PeopleView:
+    """What plugins may read of the people and their responsibility chains (SCORING.md §8), read-only."""
+
+    def __init__(self, facts: Facts):
+        self._facts = facts
+        held: dict[str, list[str]] = {}
+        for project in facts.projects:  # in planning order
+            for person in facts.holders.get(project, {}).values():
+                held.setdefault(person, []).append(project)
+        self._held = held
+
+    def people(self) -> tuple:
+        """Every registered person (``id``, ``unit``, ``name``, ``level``), ids ascending."""
+        return tuple(MappingProxyType({"id": p.id, "unit": p.unit, "name": p.name, "level": p.level})
+                     for _, p in sorted(self._facts.people.items()))
+
+    def held(self, person: str) -> tuple:
+        """The projects ``person`` holds (read-only snapshots as ``FactsView.projects`` gives), in planning
+        order: those whose latest ``assign_project`` at the person's level named the person."""
+        projects = self._facts.projects
+        return tuple(MappingProxyType(projects[p].as_dict()) for p in self._held.get(person, ()) if p in projects)
+
+    def holders(self, project: str) -> dict:
+        """``{level: person id}`` of the project's chain (levels never assigned are missing)."""
+        return dict(self._facts.holders.get(project, {}))

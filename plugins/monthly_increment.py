@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plugins.base import SIGNINGS, IndicatorPlugin, dated_within
+from plugins.base import SIGNINGS, IndicatorPlugin
 
 
 class MonthlyIncrement(IndicatorPlugin):

@@ -168,3 +168,48 @@ def test_sankao_close_month_counts_bottom_streaks():
                       "U2": {"streak": 0, "accountability": None, "commended": False},
                       "U3": {"streak": 4, "accountability": "disciplinary", "commended": False}}
     assert policy.accountability_for(2) == "assessment" and policy.accountability_for(1) is None
+
+
+def test_sankao_annual_standing_ranks_shares_grades_and_thirds():
+    from core.facts import Facts
+    from core.view import PeopleView
+    from plugins.annual_evaluation import AnnualEvaluation
+    facts = Facts()
+    events = [(ev.UnitRegistered, {"unit": u, "name": u, "category": "c"}) for u in ("A", "B", "C")]
+    events += [(ev.ProjectPlanned, {"project": f"P{u}", "unit": u, "name": "p", "planned_on": date(2023, 1, 2)})
+               for u in ("A", "B", "C")]
+    events += [(ev.ProjectSigned, {"project": "PA", "signed_on": date(2023, 1, 5), "amount": D(100)}),
+               (ev.ProjectLanded, {"project": "PA", "landed_on": date(2023, 2, 1)}),
+               (ev.ProjectWithdrawn, {"project": "PC", "withdrawn_on": date(2023, 2, 1), "reason": "r"})]
+    people = [("A", f"A{i:02d}", "officer") for i in range(10)] + [("C", f"C{i:02d}", "officer") for i in range(10)]
+    events += [(ev.PersonRegistered, {"person": p, "unit": u, "name": p, "level": lv}) for u, p, lv in people]
+    events += [(ev.PersonRegistered, {"person": "B-L", "unit": "B", "name": "b", "level": "leader"})]
+    events += [(ev.ProjectAssigned, {"project": "PA", "person": "A03", "level": "officer"}),
+               (ev.ProjectAssigned, {"project": "PC", "person": "C05", "level": "officer"}),
+               (ev.ProjectAssigned, {"project": "PC", "person": "C06", "level": "officer"})]  # C06 replaces C05
+    for n, (cls, data) in enumerate(events, 1):
+        facts.apply(cls(originator_id=uuid4(), originator_version=1, timestamp=None, command_id=f"c{n}",
+                        actor="t", **data), n)
+    boards = {"2023-01": [{"unit": "A", "final": D("80.00")}, {"unit": "B", "final": D("60.00")},
+                          {"unit": "C", "final": D("40.00")}],
+              "2023-02": [{"unit": "A", "final": D("70.01")}, {"unit": "C", "final": D("40.00")}]}
+    plugin = AnnualEvaluation(AnnualEvaluation.Settings().load({"poor_share": 5}))
+    standing = plugin.sankao_annual_standing(year=2023, through="2023-02", boards=boards, facts=FactsView(facts),
+                                             people=PeopleView(facts))
+    assert [(u.unit, u.rank, u.third, u.score, u.months) for u in standing.units] == [
+        ("A", 1, "top", D("75.005"), 2), ("B", 2, "middle", D(60), 1), ("C", 3, "bottom", D(40), 2)]
+    assert [(u.excellent_share, u.poor_share) for u in standing.units] == [(D(30), D(0)), (D(20), D(5)),
+                                                                         (D(10), D(15))]
+    by = {p.person: p for p in standing.people}
+    assert by["A03"].score == D("76.005") and by["A03"].landed == 1
+    assert [p.person for p in standing.people if p.grade == "excellent" and p.unit == "A"] == ["A03", "A00", "A01"]
+    assert not [p for p in standing.people if p.unit == "A" and p.grade == "poor"]  # max(0, 5 - 10) %
+    assert by["C06"].withdrawn == 1 and by["C06"].score == D(39) and by["C05"].withdrawn == 0  # C06 replaced C05
+    assert [p.person for p in standing.people if p.unit == "C" and p.grade == "poor"] == ["C06"]  # ⌊10 × 15 %⌋
+    assert [p.person for p in standing.people if p.unit == "C" and p.grade == "excellent"] == ["C00"]
+    assert by["B-L"].grade == "competent"  # one person: ⌊1 × 20 %⌋ = 0 excellent
+    assert (by["B-L"].level_rank, by["B-L"].level_third) == (1, "middle")  # the only leader: k = ⌊1/3⌋ = 0
+    assert (by["A03"].level_rank, by["A03"].level_third) == (1, "top")
+    assert (by["C06"].level_rank, by["C06"].level_third) == (20, "bottom")
+    assert [p.person for p in standing.people][:3] == ["A03", "A00", "A01"]  # units by id, then score, then id
+    assert [p.unit for p in standing.people] == ["A"] * 10 + ["B"] + ["C"] * 10

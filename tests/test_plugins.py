@@ -301,3 +301,24 @@ def test_a_table_valued_setting_changes_only_the_keys_named(sqlite_url, cli, tmp
     assert "early_warning.thresholds: { green = 0.1, orange = 0.2, red = 0.3 } -> " \
            "{ green = 0.1, orange = 0.2, red = 0.4 }" in shown
 
+
+def test_sankao_annual_standing_of_an_office_replaces_the_grading_without_core_changes(sample_plugin, sqlite_url,
+                                                                                        cli, tmp_path):
+    """An office disables annual_evaluation and puts its own grading in force before close_year: the frozen
+    standing is its plugin's, recorded with its name."""
+    from core.generate import generate_year
+    from conftest import write_lines
+    commands = generate_year(units=4, projects=60, seed=67, year=2024, people=30)
+    close = next(i for i, c in enumerate(commands) if c["cmd"] == "close_year")
+    cli(sqlite_url, "load", str(write_lines(tmp_path / "year.jsonl", commands[:close])))
+    own = tmp_path / "own.toml"
+    own.write_text("[plugins.annual_evaluation]\nenabled = false\n\n[plugins.flat_annual]\n")
+    cli(sqlite_url, "plugins", "apply", str(own), "--effective", "2024-01-01", "--yes")
+    rest = [{k: v for k, v in c.items() if k != "at"} for c in commands[close:]]  # after the rules: recorded now
+    cli(sqlite_url, "load", str(write_lines(tmp_path / "close.jsonl", rest)))
+    answer = json.loads(cli(sqlite_url, "annual", "2024", "--json").stdout)
+    assert answer["closed"] is True and answer["people"]
+    assert {p["grade"] for p in answer["people"]} == {"competent"}
+    assert {u["excellent_share"] for u in answer["units"]} == {"0"}
+    frozen = json.loads(cli(sqlite_url, "events", "--type", "StandingFrozen", "--consequences", "--json").stdout)
+    assert [e["data"]["policy"] for e in frozen] == ["flat_annual"]

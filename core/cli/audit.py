@@ -18,14 +18,24 @@ from core.cli.app import config_of, main, out_of, out_options, platform_of
 from core.cli.read import _queries, known_at_option, period_argument
 from core.cli.record import progress
 from core.cli.render import print_json
-from core.errors import SankaoError
 
 audit_json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (fields described in docs/audit.md).")
 
 
+def _period_or_year(ctx, param, value):
+    if len(value) == 4 and value.isdigit():
+        return value
+    from core.clock import parse_period
+    try:
+        parse_period(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{exc} (or a year YYYY, to explain a person's annual score)") from None
+    return value
+
+
 @main.command()
-@click.argument("unit")
-@period_argument
+@click.argument("unit", metavar="UNIT|PERSON")
+@click.argument("period", metavar="PERIOD|YEAR", callback=_period_or_year)
 @known_at_option
 @click.option("--restated", is_flag=True, help="Explain the restated figures of a closed month.")
 @audit_json_option
@@ -33,7 +43,14 @@ audit_json_option = click.option("--json", "as_json", is_flag=True, help="Print 
 @click.pass_context
 def explain(ctx, unit, period, known_at, restated, as_json):
     """Take UNIT's score for PERIOD apart: indicators, the projects and commands behind them, letters,
-    coefficient, rules; checked to add up to what `sankao score` shows."""
+    coefficient, rules; checked to add up to what `sankao score` shows. With a person and a YEAR: the
+    person's annual score (as `sankao person`)."""
+    if len(period) == 4:
+        from core.cli.annual import show_person
+        if restated:
+            raise click.BadParameter("a person's annual score has no restated form", param_hint="--restated")
+        show_person(ctx, _queries(ctx).queries.person(unit, int(period), known_at), as_json)
+        return
     answer = explain_score(_queries(ctx), unit, period, known_at, restated)
     if as_json:
         print_json(answer)

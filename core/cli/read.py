@@ -176,13 +176,7 @@ def units(ctx, as_json):
 STAGES = ("planned", "signed", "landed", "started", "withdrawn")
 
 
-def stage_of(project: dict) -> str:
-    """How far a project has got: withdrawn, started, landed, signed or planned."""
-    for stage, key in (("withdrawn", "withdrawn_on"), ("started", "started_on"), ("landed", "landed_on"),
-                       ("signed", "signed_on")):
-        if project[key] is not None:
-            return stage
-    return "planned"
+from core.report import stage_of  # noqa: E402  (where it always was for the CLI's callers)
 
 
 @main.command()
@@ -207,7 +201,7 @@ def projects(ctx, unit, stage, as_json):
                                   (out.t("signed_on"), "left"), (out.amount_header("amount", "wan"), "right"),
                                   (out.t("landed_on"), "left"), (out.t("started_on"), "left"),
                                   (out.t("withdrawn_on"), "left")],
-              [[r["project"], r["unit"], r["name"], out.t(r["stage"]), r["planned_on"], r["signed_on"],
+              [[r["project"], r["unit"], r["name"], out.t("stage_" + r["stage"]), r["planned_on"], r["signed_on"],
                 out.amount(r["signed_amount"], "wan") if r["signed_amount"] else None, r["landed_on"],
                 r["started_on"], r["withdrawn_on"]] for r in rows])
 

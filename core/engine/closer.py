@@ -88,8 +88,9 @@ class Closer:
             if position > floor:
                 break
             try:
-                board = self.freeze(period, position)
-                self.app.record([board, self.head(f"close {period}", board)])
+                frozen_now = self.freeze_year(int(period), position) if len(period) == 4 else \
+                    self.freeze(period, position)
+                self.app.record([frozen_now, self.head(f"close {period}", frozen_now)])
             except IntegrityError:
                 pass  # another closer froze it meanwhile
             frozen += 1
@@ -104,6 +105,15 @@ class Closer:
                                 originator_version=(last.originator_version if last else 0) + 1,
                                 timestamp=cause.timestamp, command_id=cause.command_id, position=cause.position,
                                 size=size, root=tree.tree.root(size).hex(), label=label)
+
+    def freeze_year(self, year: int, close: int) -> out.StandingFrozen:
+        """The annual standing of ``year`` frozen at the ``close_year`` at log position ``close`` (SCORING.md §8):
+        from the facts recorded before it and the year's boards frozen before it."""
+        from core import annual
+        request = self.app.mapper.to_domain_event(self.app.recorder.select_positions([close])[0])
+        inputs = annual.gather(self.app, year, before=close)
+        standing, policy = annual.evaluate(self.rulebook, inputs)
+        return annual.frozen_event(year, request, close, standing, policy, inputs.through)
 
     def freeze(self, period: str, close: int) -> out.BoardFrozen:
         """The frozen board of ``period`` closed at log position ``close``."""

@@ -135,6 +135,8 @@ def project(position: int, event, state: bytes) -> list[tuple[str, tuple]]:
         return [(f"correct_{event.field}", (value, event.project))]
     if isinstance(event, ev.MonthCloseRequested):
         return [("close", (event.period, position, at))]
+    if isinstance(event, ev.YearCloseRequested):  # a year closes in the same table as its months ("2023")
+        return [("close", (f"{event.year:04d}", position, at))]
     if isinstance(event, out.ScoreChanged):
         return [("figures", (event.period, event.unit, event.originator_version, position, event.position, at,
                              int(event.assessed), event.base, event.coefficient, event.deduction, event.final,
@@ -150,6 +152,8 @@ def project(position: int, event, state: bytes) -> list[tuple[str, tuple]]:
                             data))]
     if isinstance(event, out.BoardFrozen):
         return [("frozen", (event.period, position, event.close, at))]
+    if isinstance(event, out.StandingFrozen):
+        return [("frozen", (f"{event.year:04d}", position, event.close, at))]
     if isinstance(event, out.HeadRecorded):
         return [("head", (position, event.label, event.size, event.root, at))]
     return []

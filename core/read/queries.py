@@ -20,10 +20,11 @@ from zoneinfo import ZoneInfo
 from core import report
 from core.clock import local_date, month_start, now, parse_period
 from core.engine.closer import board_entry, rank_board
-from core.engine.figures import Figures, derive
+from core.engine.figures import Figures
 from core.errors import NotFound
 from core.facts import Rules, stream_id
 from core.model import BoardEntry
+from core.view import PeopleView
 from core.read.models import micros, notice_phase
 from core.rules import RulesBook
 from core.store.app import SankaoApplication
@@ -48,6 +49,8 @@ class Queries:
         self._boards: dict[str, tuple] = {}  # live boards worked out, by month, with the stamp they are of
         self._frozen_events: dict[str, object] = {}  # frozen boards read, by month
         self._frozen_units: dict[str, list] = {}  # and written out
+        self._annual_answers: dict[int, dict] = {}  # frozen annual standings, written out
+        self._standings: dict[int, object] = {}  # and read
 
     @property
     def recorder(self):
@@ -262,6 +265,129 @@ class Queries:
         answer = report.entry(row, with_indicators=True)
         answer.update(period=period, known_at=moment.isoformat(), frozen=frozen)
         return answer
+
+    # -- the annual evaluation (SCORING.md §8) ---------------------------------------------------
+    def _year_close(self, year: int, moment: datetime):
+        """The ``close_year`` of ``year`` recorded by ``moment``: ``(position, event)``, or None."""
+        if self._current():
+            rows = self.recorder.fetch("SELECT position, recorded_at FROM rm_closes WHERE period = ?",
+                                       (f"{year:04d}",))
+            if not rows or rows[0][1] > micros(moment):
+                return None
+            return rows[0][0], self.app.mapper.to_domain_event(self.recorder.select_positions([rows[0][0]])[0])
+        for n in self.recorder.select_events(stream_id("office")):
+            event = self.app.mapper.to_domain_event(n)
+            if getattr(event, "year", None) == year and event.timestamp <= moment:
+                return n.id, event
+        return None
+
+    def _standing_frozen(self, year: int):
+        """The year's ``StandingFrozen``, or None; kept once read (it never changes)."""
+        found = self._standings.get(year)
+        if found is None:
+            stored = self.recorder.select_events(stream_id("standing", f"{year:04d}"), limit=1)
+            if not stored:
+                return None
+            found = self._standings[year] = self.app.mapper.to_domain_event(stored[0])
+        return found
+
+    def standing(self, year: int, known_at: datetime | None = None):
+        """What the annual standing of ``year`` as known at ``known_at`` rests on: ``(closed, inputs or None,
+        frozen event or None)``. A closed year answers from its ``StandingFrozen``; before the scoring has
+        frozen it, and for a provisional standing, from the facts (``core.annual.gather``)."""
+        from core import annual
+        moment = known_at or now()
+        close = self._year_close(year, moment)
+        if close is not None:
+            frozen = self._standing_frozen(year)
+            if frozen is not None:
+                return True, None, frozen
+            inputs = annual.gather(self.app, year, before=close[0])
+        else:
+            inputs = annual.gather(self.app, year, known_at=known_at)
+        if inputs.unfrozen_closes():
+            self._behind(f"annual {year}")
+        return close is not None, inputs, None
+
+    def annual(self, year: int, known_at: datetime | None = None) -> dict:
+        """``sankao annual YEAR``: the annual standing of SCORING.md §8 (provisional until ``close_year``)."""
+        from core import annual
+        closed, inputs, frozen = self.standing(year, known_at)
+        if frozen is not None:
+            found = self._annual_answers.get(year)
+            if found is None:
+                if not frozen.policy and frozen.units == [] and frozen.through is not None:
+                    raise NotFound(f"annual {year}: the year was closed while no plugin in force evaluated it "
+                                   "(annual_evaluation was disabled); nothing was frozen")
+                found = self._annual_answers[year] = {
+                    "year": year, "closed": True, "through": frozen.through,
+                    "units": [annual.unit_json(u) for u in annual.rows(frozen, "units")],
+                    "people": annual.frozen_people_json(frozen)}
+            answer = dict(found)
+        else:
+            standing, policy = annual.evaluate(self.rulebook, inputs)
+            if standing is None:
+                raise NotFound(f"annual {year}: no plugin in force for {inputs.through} evaluates the year "
+                               "(sankao_annual_standing): this store's rules predate annual_evaluation or disable "
+                               "it. Put it in force before close_year: a file holding [plugins.annual_evaluation], "
+                               "then: sankao plugins apply FILE")
+            answer = {"year": year, "closed": closed, "through": inputs.through,
+                      "units": [annual.unit_json(u) for u in standing.units],
+                      "people": [annual.person_json(p) for p in standing.people]}
+        answer["known_at"] = (known_at or now()).isoformat()
+        if frozen is not None:
+            head = self.head_of(f"close {year:04d}", known_at)
+            if head is not None:
+                answer["head"] = head
+        return answer
+
+    def latest_year(self, known_at: datetime | None = None) -> int | None:
+        """The latest year with a month closed (as known at ``known_at``), or None."""
+        closes = [e.period for e in map(self.app.mapper.to_domain_event, self.recorder.select_events(stream_id("office")))
+                  if isinstance(getattr(e, "period", None), str) and (known_at is None or e.timestamp <= known_at)]
+        return int(max(closes)[:4]) if closes else None
+
+    def person(self, person: str, year: int, known_at: datetime | None = None) -> dict:
+        """``sankao person PERSON YEAR``: the projects the person holds, with their stages, and how the person's
+        score in the year's standing is made (provisional until ``close_year``)."""
+        from core import annual
+        closed, inputs, frozen = self.standing(year, known_at)
+        if inputs is None:  # frozen: the facts it was made from are those before the close
+            inputs = annual.gather(self.app, year, before=frozen.close)
+        found = inputs.facts.people.get(person)
+        if found is None:
+            raise NotFound(f"person {person}: not a registered person as known at {self._at(known_at or now())}")
+        if frozen is not None:
+            standing_rows, policy = [annual.person_json(p) for p in annual.rows(frozen, "people")], frozen.policy
+        else:
+            standing, policy = annual.evaluate(self.rulebook, inputs)
+            standing_rows = [annual.person_json(p) for p in (standing.people if standing else [])]
+        settings = {}
+        if inputs.through is not None and policy:
+            rule = self.rulebook.in_force(inputs.facts.rules, month_start(*parse_period(inputs.through)))
+            settings = report.plain_value((rule.plugins.get(policy) or {}).get("settings") or {})
+        row = next((r for r in standing_rows or () if r["person"] == person), None)
+        view = PeopleView(inputs.facts)
+        projects = []
+        for p in view.held(person):
+            level = next((lv for lv, who in view.holders(p["id"]).items() if who == person), None)
+            projects.append({"project": p["id"], "unit": p["unit"], "name": p["name"], "level": level,
+                             "stage": report.stage_of(p), **{k: report.plain_value(p[k]) for k in (
+                                 "planned_on", "signed_on", "landed_on", "started_on", "withdrawn_on")},
+                             "signed_amount": None if p["signed_amount"] is None else report.money(p["signed_amount"])})
+        unit_row = None
+        if inputs.through is not None:
+            boards = [b for b in inputs.boards.values()]
+            finals = [Decimal(report.money(Decimal(r["figures"]["final"]))) for b in boards for r in b.entries
+                      if r["unit"] == found.unit]
+            if finals:
+                unit_row = {"unit": found.unit, "months": len(finals),
+                            "score": report.money(sum(finals, Decimal(0)) / len(finals)),
+                            "exact_score": str(sum(finals, Decimal(0)) / len(finals))}
+        return {"person": person, "name": found.name, "unit": found.unit, "level": found.level, "year": year,
+                "closed": closed, "through": inputs.through, "known_at": (known_at or now()).isoformat(),
+                "standing": row, "unit_standing": unit_row, "policy": policy, "settings": settings,
+                "projects": projects}
 
     def notices(self, unit: str | None = None, known_at: datetime | None = None) -> list[dict]:
         """``sankao notices``: letters and sheets dispatch by dispatch: the year-end closings first, then
