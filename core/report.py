@@ -45,7 +45,8 @@ def notice(event) -> dict:
 
 
 def plain_value(value):
-    """A value as JSON holds it: dates ISO, Decimals exact strings, containers element by element."""
+    """A value as JSON holds it: dates ISO, Decimals exact strings, containers element by element, anything else
+    that JSON has no type for as its string."""
     from datetime import date, datetime
     if isinstance(value, dict):
         return {k: plain_value(v) for k, v in value.items()}
@@ -53,10 +54,9 @@ def plain_value(value):
         return [plain_value(v) for v in value]
     if isinstance(value, (date, datetime)):
         return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    return str(value)
 
 def stage_of(project) -> str:
     """How far a project has got: withdrawn, started, landed, signed or planned."""

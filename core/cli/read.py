@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 import click
 
@@ -266,12 +266,5 @@ _EVENT_NAMES = {t.lower() for t in _EVENT_TYPES}
 
 
 def _jsonable(value):
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    return str(value)
+    from core.report import plain_value
+    return plain_value(value)
