@@ -182,6 +182,7 @@ def _compare(recorded: list[dict], facts: list[dict], platform, events: list[dic
             scores.setdefault((e.unit, e.period), []).append(e)
     notices = [e for e in mine if type(e).__name__ == "NoticeIssued"]
     frozen = {e.period: e for e in mine if type(e).__name__ == "BoardFrozen"}
+    standings = {e.year: e for e in mine if type(e).__name__ == "StandingFrozen"}
     result = Replay()
     bundle_mth = None
     notice_index = {}
@@ -208,12 +209,19 @@ def _compare(recorded: list[dict], facts: list[dict], platform, events: list[dic
                 return [{k: v for k, v in r.items() if k != "scored"} for r in board.entries]
             ok = mine_board is not None and rows(mine_board) == rows(event)
             what = f"the frozen board of {event.period}"
-        else:  # a head describes the bundle's own log (the replay's log interleaves differently)
+        elif kind == "StandingFrozen":
+            mine_standing = standings.get(event.year)
+            ok = mine_standing is not None and all(getattr(mine_standing, k) == getattr(event, k)
+                                                   for k in ("through", "units", "people", "policy"))
+            what = f"the annual standing of {event.year}"
+        elif kind == "HeadRecorded":  # a head describes the bundle's own log (the replay's interleaves differently)
             if bundle_mth is None:
                 bundle_mth = merkle.list_mth([merkle.leaf_hash(merkle.leaf_bytes(
                     e["position"], e["stream"], e["version"], e["type"], e["state"].encode("utf-8"))) for e in events])
             ok = event.size <= len(events) and bundle_mth(0, event.size).hex() == event.root
             what = f"the head {event.label} (size {event.size})"
+        else:
+            ok, what = False, f"a consequence this Sankao does not know how to compare ({kind})"
         if ok:
             result.agreed += 1
         else:

@@ -175,9 +175,19 @@ def audit_prove(ctx, position, size):
     print_json(log.prove(platform_of(ctx).app, position, size))
 
 
+def _root(ctx, param, value):
+    if value is None:
+        return None
+    text = value.strip().lower()
+    if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
+        raise click.BadParameter(f"{value!r} is not a root hash: 64 hexadecimal digits, as `sankao audit head` "
+                                 "prints it")
+    return text
+
+
 @audit.command("consistency")
 @click.argument("old_size", type=click.IntRange(min=0))
-@click.argument("old_root", required=False)
+@click.argument("old_root", required=False, callback=_root)
 @click.pass_context
 def audit_consistency(ctx, old_size, old_root):
     """The proof that the log of OLD_SIZE events is a prefix of today's; with OLD_ROOT (published then),
@@ -185,6 +195,9 @@ def audit_consistency(ctx, old_size, old_root):
     answer = log.consistency(platform_of(ctx).app, old_size, old_root)
     print_json(answer)
     if answer.get("published_root_matches") is False:
+        click.echo(f"NOT OK: the log's first {old_size} events give root {answer['old_root']}, not the published "
+                   f"{old_root}: the record was changed since that root was published, or it was published for "
+                   "another size or store", err=True)
         sys.exit(1)
 
 
@@ -234,7 +247,8 @@ def audit_export(ctx, folder, until):
 @click.pass_context
 def audit_replay(ctx, folder, as_json):
     """Load a bundle into a fresh store, score it again with the plugins then in force, and compare every
-    recorded score, letter and frozen board (exit 1 on any difference)."""
+    recorded score, letter, frozen board, annual standing and head (exit 1 on any difference, or when there is
+    nothing to compare)."""
     from core.plugins import installed_plugins
     config = config_of(ctx)
     result = bundle.replay(folder, installed_plugins(), config.timezone)
@@ -245,5 +259,9 @@ def audit_replay(ctx, folder, as_json):
                    f"({', '.join(f'{n} {k}' for k, n in result.compared.items())})")
         for d in result.disagreements[:50]:
             click.echo(f"  differs: {d}")
+    if not result.compared:
+        click.echo("the bundle holds no recorded consequences (scores, letters, boards, heads) to compare: "
+                   "nothing was checked. Export the whole log, or an --until that its scoring had reached.", err=True)
+        sys.exit(1)
     if result.disagreements:
         sys.exit(1)
