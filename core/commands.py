@@ -139,7 +139,8 @@ class RegisterUnit(_Line):
 
 class SetTargets(_Line):
     unit = Identifier(required=True)
-    year = fields.Integer(required=True, strict=True, validate=validate.Range(min=1900, max=9999))
+    year = fields.Integer(required=True, strict=True, validate=validate.Range(min=1900, max=9999),
+                          error_messages={"invalid": "must be a whole number such as 2023, not a string"})
     annual = Money(positive=False, required=True)
     quarterly = fields.List(Money(positive=False), required=True, validate=validate.Length(equal=4))
     monthly = Money(positive=False, required=True)
@@ -230,7 +231,8 @@ class AssignProject(_Line):
 
 
 class CloseYear(_Line):
-    year = fields.Integer(required=True, strict=True, validate=validate.Range(min=1900, max=9999))
+    year = fields.Integer(required=True, strict=True, validate=validate.Range(min=1900, max=9999),
+                          error_messages={"invalid": "must be a whole number such as 2023, not a string"})
 
 
 SCHEMAS: dict[str, Schema] = {

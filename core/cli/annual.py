@@ -12,6 +12,14 @@ from core.clock import local_date, now
 year_argument = click.argument("year", type=click.IntRange(1900, 9999))
 
 
+def _plain(value) -> str:
+    from core.report import plain
+    try:
+        return plain(value)
+    except ArithmeticError:
+        return str(value)
+
+
 @main.command()
 @year_argument
 @known_at_option
@@ -28,8 +36,8 @@ def annual(ctx, year, known_at, as_json):
         return
     out, names = out_of(ctx), _names(platform)
     state = "annual_closed" if answer["closed"] else "annual_provisional"
-    through = answer["through"] or out.t("no_month_closed")
-    out.line(f"{out.t('annual_title')} {year} · {out.t(state)} · {out.t('through')} {through} · "
+    through = f"{out.t('through')} {answer['through']}" if answer["through"] else out.t("no_month_closed")
+    out.line(f"{out.t('annual_title')} {year} · {out.t(state)} · {through} · "
              f"{out.t('known_at')} {out.instant(answer['known_at'])}")
     out.table(None, [(out.t("rank"), "right"), (out.t("unit"), "left"), (out.t("name"), "left"),
                      (out.t("third"), "left"), (out.t("annual_score"), "right"), (out.t("months"), "right"),
@@ -76,17 +84,17 @@ def show_person(ctx, answer: dict, as_json: bool) -> None:
     out, year = out_of(ctx), answer["year"]
     state = "annual_closed" if answer["closed"] else "annual_provisional"
     out.line(f"{answer['person']} {answer['name']} · {answer['unit']} · {out.word(answer['level'])} · "
-             f"{out.t('annual_title')} {year} · {out.t(state)} · {out.t('through')} "
-             f"{answer['through'] or out.t('no_month_closed')}")
+             f"{out.t('annual_title')} {year} · {out.t(state)} · "
+             f"{out.t('through') + ' ' + answer['through'] if answer['through'] else out.t('no_month_closed')}")
     row, unit_row, settings = answer["standing"], answer["unit_standing"], answer["settings"]
     if row is not None and unit_row is not None:
         out.line(out.t("person_formula", score=row["score"], unit=answer["unit"], s=unit_row["score"],
-                       months=unit_row["months"], bonus=settings.get("bonus", "?"), landed=row["landed"],
-                       malus=settings.get("malus", "?"), withdrawn=row["withdrawn"]))
+                       months=unit_row["months"], bonus=_plain(settings.get("bonus", "?")), landed=row["landed"],
+                       malus=_plain(settings.get("malus", "?")), withdrawn=row["withdrawn"]))
         out.line(out.t("person_grade", grade=out.word(row["grade"]), level=out.word(row["level"]),
                        rank=row["level_rank"], third=out.word(row["level_third"])))
     else:
-        out.line(out.t("person_not_in_standing"))
+        out.line(answer.get("note") or out.t("person_not_in_standing"))
     out.table(out.t("projects_held"), [
         (out.t("project"), "left"), (out.t("unit"), "left"), (out.t("name"), "left"),
         (out.t("chain_level"), "left"), (out.t("stage"), "left"), (out.t("signed_on"), "left"),

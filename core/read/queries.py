@@ -354,9 +354,16 @@ class Queries:
         closed, inputs, frozen = self.standing(year, known_at)
         if inputs is None:  # frozen: the facts it was made from are those before the close
             inputs = annual.gather(self.app, year, before=frozen.close)
-        found = inputs.facts.people.get(person)
+        found, note = inputs.facts.people.get(person), None
         if found is None:
-            raise NotFound(f"person {person}: not a registered person as known at {self._at(known_at or now())}")
+            moment = known_at or now()
+            registered = [e for e in self.app.events.get(stream_id("person", person)) if e.timestamp <= moment]
+            if not registered:
+                unit = " (that is a unit: `sankao explain UNIT PERIOD` takes a month)" if self._unit(person, moment) \
+                    else ""
+                raise NotFound(f"person {person}: not a registered person as known at {self._at(moment)}{unit}")
+            found = registered[0]  # after close_year: the standing was made without this person
+            note = f"registered after close_year {year}: not in its standing"
         if frozen is not None:
             standing_rows, policy = [annual.person_json(p) for p in annual.rows(frozen, "people")], frozen.policy
         else:
@@ -387,7 +394,7 @@ class Queries:
         return {"person": person, "name": found.name, "unit": found.unit, "level": found.level, "year": year,
                 "closed": closed, "through": inputs.through, "known_at": (known_at or now()).isoformat(),
                 "standing": row, "unit_standing": unit_row, "policy": policy, "settings": settings,
-                "projects": projects}
+                "projects": projects, "note": note}
 
     def notices(self, unit: str | None = None, known_at: datetime | None = None) -> list[dict]:
         """``sankao notices``: letters and sheets dispatch by dispatch: the year-end closings first, then
