@@ -110,6 +110,8 @@ class Facts:
     years_closed: set = field(default_factory=set)  # years (close_year)
     people: dict = field(default_factory=dict)  # person id -> Person
     holders: dict = field(default_factory=dict)  # project id -> {level: person id} (SCORING.md §8)
+    tokens: dict = field(default_factory=dict)  # token name -> [role, revoked] (the write side's checks)
+    tokens_version: int = 0
     office_version: int = 0
     log_version: int = 0  # of the BatchRecorded stream
     rules: list = field(default_factory=list)  # Rules, in recorded order
@@ -197,6 +199,15 @@ class Facts:
         if self.holds(e.unit):
             self.people[e.person] = Person(e.person, e.unit, e.name, e.level)
 
+    def _token_issued(self, e: ev.TokenIssued) -> None:
+        self.tokens[e.name] = [e.role, False]
+        self.tokens_version = e.originator_version
+
+    def _token_revoked(self, e: ev.TokenRevoked) -> None:
+        if e.name in self.tokens:
+            self.tokens[e.name][1] = True
+        self.tokens_version = e.originator_version
+
     def _project_assigned(self, e: ev.ProjectAssigned) -> None:
         project = self.projects.get(e.project)
         if project is None:  # a project of another partition, or not loaded here
@@ -228,4 +239,5 @@ _HANDLERS = {getattr(ev, name.split(".")[1]): getattr(Facts, method) for name, m
     "ev.FactCorrected": "_fact_corrected", "ev.DispatchHeld": "_dispatch_held",
     "ev.MonthCloseRequested": "_month_close_requested", "ev.RulesApplied": "_rules_applied",
     "ev.BatchRecorded": "_batch_recorded", "ev.YearCloseRequested": "_year_close_requested",
-    "ev.PersonRegistered": "_person_registered", "ev.ProjectAssigned": "_project_assigned"}.items()}
+    "ev.PersonRegistered": "_person_registered", "ev.ProjectAssigned": "_project_assigned",
+    "ev.TokenIssued": "_token_issued", "ev.TokenRevoked": "_token_revoked"}.items()}

@@ -87,7 +87,7 @@ class Ledger:
         recorder = self.app.recorder
         head = recorder.max_notification_id()
         facts = Facts(buckets=False)
-        streams = [stream_id("rules"), stream_id("office")]
+        streams = [stream_id("rules"), stream_id("office"), stream_id("tokens")]
         for n in recorder.select_streams(streams, upto=head):
             facts.apply(self.app.mapper.to_domain_event(n), None)
         last = recorder.select_last(stream_id("log"), upto=head)
@@ -322,3 +322,61 @@ class Ledger:
                 self.facts = None
                 raise
         raise ConcurrentWrite("gave up recording the rules after repeated version conflicts")
+
+    # -- access tokens (core.access) ------------------------------------------------------
+    def issue_token(self, name: str, role: str, actor: str) -> str:
+        """Record a new token ``name`` with ``role``; returns the token (only its digest is recorded)."""
+        from core import access
+        token = access.new_token()
+        for attempt in range(MAX_RETRIES):
+            facts = self.refresh()
+            problem = access.name_problem(name) or access.role_problem(role, self._unit_ids())
+            if problem is None and name in facts.tokens:
+                problem = f"name: a token named {name} was already issued" + \
+                    (" (and revoked: names are never reused, so that the actor they record stays unambiguous)"
+                     if facts.tokens[name][1] else "")
+            if problem:
+                raise CommandRejected("token create", name, problem)
+            stamp = self._stamp(Command("token", {}, None, None), actor, facts)
+            event = ev.TokenIssued(originator_id=stream_id("tokens"), originator_version=facts.tokens_version + 1,
+                                   timestamp=stamp.at, command_id=f"token:{uuid4().hex}", actor=actor, name=name,
+                                   role=role, digest=access.digest(token))
+            try:
+                facts.apply(event, None)
+                self._save([event])
+                return token
+            except IntegrityError:
+                self.facts = None
+                _back_off(attempt)
+            except Exception:
+                self.facts = None
+                raise
+        raise ConcurrentWrite("gave up recording the token after repeated version conflicts; nothing was recorded")
+
+    def revoke_token(self, name: str, actor: str) -> None:
+        """Record that token ``name`` is revoked."""
+        for attempt in range(MAX_RETRIES):
+            facts = self.refresh()
+            found = facts.tokens.get(name)
+            if found is None:
+                raise CommandRejected("token revoke", name, f"name: no token named {name} was issued")
+            if found[1]:
+                raise CommandRejected("token revoke", name, f"name: the token {name} is already revoked")
+            stamp = self._stamp(Command("token", {}, None, None), actor, facts)
+            event = ev.TokenRevoked(originator_id=stream_id("tokens"), originator_version=facts.tokens_version + 1,
+                                    timestamp=stamp.at, command_id=f"token:{uuid4().hex}", actor=actor, name=name)
+            try:
+                facts.apply(event, None)
+                self._save([event])
+                return
+            except IntegrityError:
+                self.facts = None
+                _back_off(attempt)
+            except Exception:
+                self.facts = None
+                raise
+        raise ConcurrentWrite("gave up recording the revocation after repeated version conflicts; nothing was "
+                              "recorded")
+
+    def _unit_ids(self) -> set:
+        return {row[0] for row in self.app.recorder.fetch("SELECT unit FROM rm_units")}

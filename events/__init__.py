@@ -18,6 +18,8 @@ from events.facts import (
     PersonRegistered,
     ProjectAssigned,
     YearCloseRequested,
+    TokenIssued,
+    TokenRevoked,
     Recorded,
     RulesApplied,
     TargetsSet,
@@ -31,7 +33,7 @@ def _topics(*classes) -> tuple[str, ...]:
 
 FACT_TOPICS = _topics(UnitRegistered, TargetsSet, ProjectPlanned, ProjectSigned, ProjectLanded, ConstructionStarted,
                       ProjectWithdrawn, FactCorrected, DispatchHeld, MonthCloseRequested, RulesApplied, BatchRecorded,
-                      PersonRegistered, ProjectAssigned, YearCloseRequested)
+                      PersonRegistered, ProjectAssigned, YearCloseRequested, TokenIssued, TokenRevoked)
 """The stored topics of every fact (what commands record)."""
 CONSEQUENCE_TOPICS = _topics(ScoreChanged, NoticeIssued, BoardFrozen, HeadRecorded, StandingFrozen)
 """The stored topics of what the engine records. Readers of the facts take every event that is not one
@@ -44,6 +46,8 @@ __all__ = [
     "PersonRegistered",
     "ProjectAssigned",
     "StandingFrozen",
+    "TokenIssued",
+    "TokenRevoked",
     "YearCloseRequested",
     "BatchRecorded",
     "BoardFrozen",

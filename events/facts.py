@@ -223,6 +223,32 @@ class ProjectAssigned(Recorded):
 
 
 @dataclass(frozen=True)
+class TokenIssued(Recorded):
+    """An access token was issued (``sankao token create``): who may use Sankao over the web, in which role.
+
+    Only the token's SHA-256 digest is recorded; the token itself is shown once to whoever issued it.
+
+    :ivar name: the token's name, recorded as the actor of everything done with it.
+    :ivar role: ``admin``, ``auditor``, ``viewer`` or ``unit:U`` (unit U's own facts and figures).
+    :ivar digest: SHA-256 of the token, hex.
+    """
+
+    name: str
+    role: str
+    digest: str
+
+
+@dataclass(frozen=True)
+class TokenRevoked(Recorded):
+    """An access token was revoked (``sankao token revoke``); it is refused from then on.
+
+    :ivar name: the token's name.
+    """
+
+    name: str
+
+
+@dataclass(frozen=True)
 class RulesApplied(Recorded):
     """A set of plugins and their settings was put in force (``plugins apply``).
 

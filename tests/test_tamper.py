@@ -200,7 +200,8 @@ def test_a_store_from_before_the_tree_gets_it_once_even_when_the_first_upgrade_i
     cli(loaded, "load", str(late))
     after = json.loads(cli(loaded, "audit", "head", "--json").stdout)
     assert after["size"] == after["log_size"] > before["size"]
-    assert sql(loaded, "SELECT value FROM meta WHERE key = 'schema'")[0][0] == "3"
+    from core.store.recorder import SCHEMA
+    assert sql(loaded, "SELECT value FROM meta WHERE key = 'schema'")[0][0] == SCHEMA
     proof = json.loads(cli(loaded, "audit", "consistency", str(before["size"]), before["root"]).stdout)
     assert proof["published_root_matches"] is True  # the tree rebuilt over the old log is the one it had
     assert cli(loaded, "audit", "verify").stdout.startswith(f"ok: {after['size']} events, root {after['root']}")

@@ -26,7 +26,7 @@ CHUNK = 5000
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 TABLES = ["rm_units", "rm_targets", "rm_projects", "rm_figures", "rm_figures_log", "rm_notices", "rm_frozen",
-          "rm_closes", "rm_stamps", "rm_heads"]
+          "rm_closes", "rm_stamps", "rm_heads", "rm_tokens"]
 
 
 def ddl(bigint: str) -> list[str]:
@@ -61,6 +61,9 @@ def ddl(bigint: str) -> list[str]:
         f"recorded_at {bigint} NOT NULL)",
         f"CREATE TABLE IF NOT EXISTS rm_heads (position {bigint} PRIMARY KEY, label TEXT NOT NULL, "
         f"size {bigint} NOT NULL, root TEXT NOT NULL, recorded_at {bigint} NOT NULL)",
+        f"CREATE TABLE IF NOT EXISTS rm_tokens (name TEXT PRIMARY KEY, role TEXT NOT NULL, digest TEXT NOT NULL, "
+        f"actor TEXT NOT NULL, issued_at {bigint} NOT NULL, revoked_at {bigint})",
+        "CREATE UNIQUE INDEX IF NOT EXISTS rm_tokens_by_digest ON rm_tokens (digest)",
     ]
 
 
@@ -98,6 +101,8 @@ STATEMENTS = {  # key: (kind, table, columns, key columns) for Recorder.write_ro
     "notice": ("insert", "rm_notices", ("position", "dispatch", "phase", "unit", "version", "recorded_at", "data"), ()),
     "frozen": ("insert", "rm_frozen", ("period", "position", "close", "recorded_at"), ()),
     "close": ("insert", "rm_closes", ("period", "position", "recorded_at"), ()),
+    "token": ("insert", "rm_tokens", ("name", "role", "digest", "actor", "issued_at"), ()),
+    "revoke": ("update", "rm_tokens", ("revoked_at",), ("name",)),
     "head": ("insert", "rm_heads", ("position", "label", "size", "root", "recorded_at"), ()),
 }
 
@@ -135,6 +140,10 @@ def project(position: int, event, state: bytes) -> list[tuple[str, tuple]]:
         return [(f"correct_{event.field}", (value, event.project))]
     if isinstance(event, ev.MonthCloseRequested):
         return [("close", (event.period, position, at))]
+    if isinstance(event, ev.TokenIssued):
+        return [("token", (event.name, event.role, event.digest, event.actor, at))]
+    if isinstance(event, ev.TokenRevoked):
+        return [("revoke", (at, event.name))]
     if isinstance(event, ev.YearCloseRequested):  # a year closes in the same table as its months ("2023")
         return [("close", (f"{event.year:04d}", position, at))]
     if isinstance(event, out.ScoreChanged):

@@ -27,7 +27,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError, Notification, ProcessRecorder, StoredEvent, Tracking
 
 FORMAT = "sankao-2"
-SCHEMA = "3"  # the tables of the format: 2 the log and read models, 3 the Merkle tree
+SCHEMA = "4"  # the tables of the format: 2 the log and read models, 3 the Merkle tree, 4 access tokens
 EVENT_COLUMNS = "position, stream, version, topic, state"
 
 

@@ -1,0 +1,65 @@
+"""``sankao token``: the access tokens of the web API (``core.access``)."""
+
+from __future__ import annotations
+
+import click
+
+from core.cli.app import main, out_of, out_options, platform_of
+from core.cli.record import actor_option
+from core.cli.render import print_json
+
+
+@main.group()
+def token():
+    """Access tokens for the web API: create (shown once), list, revoke. Roles: admin, auditor, viewer,
+    unit:UNIT."""
+
+
+@token.command("create")
+@click.argument("name")
+@click.option("--role", required=True, metavar="admin|auditor|viewer|unit:UNIT",
+              help="What the token may do (docs: core/access.py and the README's web section).")
+@actor_option
+@click.pass_context
+def token_create(ctx, name, role, actor):
+    """Issue the token NAME (its name is the actor of everything done with it). The token is printed once,
+    alone on the last line: only its SHA-256 digest is recorded."""
+    platform = platform_of(ctx, "write")
+    secret = platform.ledger.issue_token(name, role, actor)
+    click.echo(f"issued token {name} ({role}); keep it now, it is not shown again:", err=True)
+    click.echo(secret)
+
+
+@token.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@out_options
+@click.pass_context
+def token_list(ctx, as_json):
+    """The tokens issued: name, role, who issued it and when, revoked when (never the tokens themselves)."""
+    from datetime import datetime, timezone
+    platform = platform_of(ctx)
+
+    def instant(micros):
+        return None if micros is None else datetime.fromtimestamp(micros / 1e6, timezone.utc).isoformat()
+    rows = [{"name": n, "role": r, "issued_by": a, "issued_at": instant(i), "revoked_at": instant(v)}
+            for n, r, a, i, v in platform.app.recorder.fetch(
+                "SELECT name, role, actor, issued_at, revoked_at FROM rm_tokens ORDER BY issued_at, name")]
+    if as_json:
+        print_json(rows)
+        return
+    out = out_of(ctx)
+    out.table(None, [("name", "left"), ("role", "left"), ("issued by", "left"), ("issued at", "left"),
+                     ("revoked at", "left")],
+              [[r["name"], r["role"], r["issued_by"], out.instant(r["issued_at"]),
+                out.instant(r["revoked_at"]) if r["revoked_at"] else None] for r in rows])
+
+
+@token.command("revoke")
+@click.argument("name")
+@actor_option
+@click.pass_context
+def token_revoke(ctx, name, actor):
+    """Revoke the token NAME: refused from now on (recorded, with who revoked it)."""
+    platform = platform_of(ctx, "write")
+    platform.ledger.revoke_token(name, actor)
+    click.echo(f"revoked token {name}", err=True)
