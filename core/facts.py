@@ -132,7 +132,7 @@ class Facts:
         self.command_ids.add(event.command_id)
         if position is not None:
             self.position = position
-        if self.last_recorded is None or event.timestamp > self.last_recorded:
+        if (self.last_recorded is None or event.timestamp > self.last_recorded) and not _access(event):
             self.last_recorded = event.timestamp
         if isinstance(event, ev.RulesApplied):
             self.rules.append(Rules(event.command_id, position, event.effective, event.plugins))
@@ -230,6 +230,13 @@ class Facts:
         project.version = e.originator_version
         if buckets is not None:
             buckets.change(project, 1)
+
+
+def _access(event) -> bool:
+    """Whether ``event`` records who may use the API (a token, or the batch that saved one): recorded at its real
+    time, outside the assessment's timeline, so a year of past commands may still be recorded after it."""
+    return isinstance(event, (ev.TokenIssued, ev.TokenRevoked)) or \
+        isinstance(event, ev.BatchRecorded) and event.first_command.startswith("token:")
 
 
 _HANDLERS = {getattr(ev, name.split(".")[1]): getattr(Facts, method) for name, method in {

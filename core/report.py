@@ -65,3 +65,11 @@ def stage_of(project) -> str:
         if project[key] is not None:
             return stage
     return "planned"
+
+
+def event_row(position: int, event) -> dict:
+    """One event of the log as ``sankao events --json`` and the web API's feed write it."""
+    data = {k: v for k, v in vars(event).items()
+            if k not in ("originator_id", "originator_version", "timestamp", "command_id", "actor", "position")}
+    return {"position": position, "type": type(event).__name__, "recorded_at": event.timestamp.isoformat(),
+            "actor": getattr(event, "actor", None), "command_id": event.command_id, "data": plain_value(data)}

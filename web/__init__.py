@@ -1,1 +1,43 @@
-"""The web layer (thin Flask + marshmallow); its API issue comes after the engine."""
+"""The web API: a thin Flask layer over the platform (``core.bootstrap``), no business rule here.
+
+``create_app(config)`` builds an app over one store; every answer is the JSON the CLI's
+``--json`` prints, described by marshmallow schemas (``web.schemas``) in the OpenAPI
+document at ``/api/openapi.json``. Requests carry ``Authorization: Bearer <token>``
+(``sankao token create``); roles are ``core.access``'s. Errors have one shape
+(``web.errors``).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Flask
+
+from core.bootstrap import Config, Platform
+
+MAX_BODY = 8 * 1024 * 1024  # bytes a request may carry (a year of commands is about 1 MB)
+
+
+def create_app(config: Config | None = None, *, platform: Platform | None = None) -> Flask:
+    """An app over the store of ``config`` (default: from the environment, as the CLI)."""
+    from flask_smorest import Api
+
+    from web import errors, routes
+
+    app = Flask("sankao")
+    app.config.update(
+        API_TITLE="Sankao", API_VERSION="1", OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json", MAX_CONTENT_LENGTH=MAX_BODY, JSON_SORT_KEYS=False,
+        API_SPEC_OPTIONS={"components": {"securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer", "description": "a token from `sankao token create`"}}},
+            "security": [{"bearer": []}]})
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    platform = platform or Platform(config or Config.from_env(), "write")
+    app.extensions["sankao"] = platform
+    app.extensions["sankao.lock"] = threading.RLock()  # one platform per process: its requests take turns
+    api = Api(app)
+    for blueprint in routes.BLUEPRINTS:
+        api.register_blueprint(blueprint)
+    errors.register(app)
+    return app

@@ -176,7 +176,7 @@ def units(ctx, as_json):
 STAGES = ("planned", "signed", "landed", "started", "withdrawn")
 
 
-from core.report import stage_of  # noqa: E402  (where it always was for the CLI's callers)
+from core.report import event_row, stage_of  # noqa: E402  (where they always were for the CLI's callers)
 
 
 @main.command()
@@ -238,15 +238,11 @@ def events(ctx, after, limit, unit, project, types, consequences, as_json):
         name = type(event).__name__
         if wanted is not None and name.lower() not in wanted:
             continue
-        data = {k: v for k, v in vars(event).items()
-                if k not in ("originator_id", "originator_version", "timestamp", "command_id", "actor", "position")}
-        subject_project = data.get("project")
-        subject_unit = data.get("unit") or owner.get(subject_project)
+        subject_project = getattr(event, "project", None)
+        subject_unit = getattr(event, "unit", None) or owner.get(subject_project)
         if unit and subject_unit != unit or project and subject_project != project:
             continue
-        rows.append({"position": position, "type": name, "recorded_at": event.timestamp.isoformat(),
-                     "actor": getattr(event, "actor", None), "command_id": event.command_id,
-                     "data": _jsonable(data)})
+        rows.append(event_row(position, event))
         if limit and len(rows) >= limit:
             break
     if as_json:

@@ -1,0 +1,26 @@
+"""``sankao serve``: the web API (``web.create_app``) on a production WSGI server (waitress)."""
+
+from __future__ import annotations
+
+import click
+
+from core.cli.app import config_of, main
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="The port.")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Connections served at once (requests to the store take turns within this process).")
+@click.pass_context
+def serve(ctx, host, port, threads):
+    """Serve the web API (/api/..., OpenAPI at /api/openapi.json) over the store, with waitress. Requests need
+    Authorization: Bearer <token> (sankao token create). For several processes on PostgreSQL, run gunicorn
+    'web:create_app()' and one `sankao worker` (README)."""
+    import waitress
+
+    from web import create_app
+    app = create_app(config_of(ctx))
+    click.echo(f"serving {app.extensions['sankao'].location.describe()} on http://{host}:{port}/api "
+               "(Ctrl-C stops)", err=True)
+    waitress.serve(app, host=host, port=port, threads=threads, ident="sankao")

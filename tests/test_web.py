@@ -1,0 +1,152 @@
+"""The web API (web/): the shared year posted command by command over HTTP answers every query of its README,
+on SQLite and PostgreSQL; tokens and roles; one error shape; the OpenAPI document."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+
+import pytest
+
+from conftest import SCENARIO, SHARED, make_platform  # noqa: F401  (fixture)
+from core.bootstrap import Config, init_store
+from test_scenario import contains, scenario_queries
+
+PEOPLE = SHARED / "scenarios" / "year2023-people"
+
+
+@pytest.fixture
+def web(store_url):
+    """A test client over a fresh store, and an admin token."""
+    from web import create_app
+    if not store_url.startswith("postgresql://"):
+        init_store(Config(db=store_url)).close()
+    app = create_app(Config(db=store_url))
+    platform = app.extensions["sankao"]
+    token = platform.ledger.issue_token("office", "admin", "test")
+    yield app.test_client(), token, platform
+    platform.close()
+
+
+def auth(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def url_of(args: list[str]) -> str:
+    """The URL of a CLI query of the scenario README (`board P --known-at T --json` ...)."""
+    args = [a for a in args if a != "--json"]
+    params = {}
+    while "--known-at" in args:
+        i = args.index("--known-at")
+        params["known_at"] = args[i + 1]
+        del args[i:i + 2]
+    if "--restated" in args:
+        args.remove("--restated")
+        params["restated"] = "true"
+    if "--unit" in args:
+        i = args.index("--unit")
+        params["unit"] = args[i + 1]
+        del args[i:i + 2]
+    path = {"board": lambda p: f"/api/boards/{p}", "score": lambda u, p: f"/api/units/{u}/scores/{p}",
+            "notices": lambda: "/api/notices", "annual": lambda y: f"/api/annual/{y}"}[args[0]](*args[1:])
+    return path + ("?" + urllib.parse.urlencode(params) if params else "")
+
+
+def post_each(client, token, path):
+    for line in path.read_text(encoding="utf-8").splitlines():
+        answer = client.post("/api/commands", data=line, content_type="application/json", headers=auth(token))
+        assert answer.status_code == 200, (line, answer.json)
+        assert answer.json["recorded"] == 1
+
+
+def test_the_shared_year_posted_command_by_command_answers_every_query(web):
+    client, token, _ = web
+    post_each(client, token, SCENARIO / "commands.jsonl")
+    for name, args in scenario_queries():
+        answer = client.get(url_of(args), headers=auth(token))
+        assert answer.status_code == 200, (name, answer.json)
+        contains(json.loads((SCENARIO / "expected" / name).read_text()), answer.json)
+    again = client.post("/api/commands", data=(SCENARIO / "commands.jsonl").read_text().splitlines()[5],
+                        content_type="application/json", headers=auth(token))
+    assert again.json == {"recorded": 0, "skipped": 1, "scoring_behind": 0}  # a retried POST doubles nothing
+
+
+def test_the_people_year_as_json_lines_answers_its_queries(sqlite_url, web):
+    client, token, _ = web
+    answer = client.post("/api/commands", data=(PEOPLE / "commands.jsonl").read_text(),
+                         content_type="application/x-ndjson", headers=auth(token))
+    assert answer.status_code == 200 and answer.json["recorded"] == 992
+    for name, query in [("annual-2023.json", "/api/annual/2023"),
+                        ("annual-2023-known-2023-07-10.json", "/api/annual/2023?known_at=2023-07-10T12:00:00%2B08:00"),
+                        ("annual-2023-known-2023-02-01.json", "/api/annual/2023?known_at=2023-02-01T00:00:00%2B08:00"),
+                        ("board-2023-12.json", "/api/boards/2023-12")]:
+        got = client.get(query, headers=auth(token))
+        assert got.status_code == 200, got.json
+        contains(json.loads((PEOPLE / "expected" / name).read_text()), got.json)
+
+
+def test_roles_tokens_and_one_error_shape(sqlite_url, web):
+    client, token, platform = web
+    lines = (SCENARIO / "commands.jsonl").read_text().splitlines()
+    assert client.post("/api/commands", data="\n".join(lines), content_type="application/x-ndjson",
+                       headers=auth(token)).status_code == 200
+    unit = platform.ledger.issue_token("u01-desk", "unit:U01", "test")
+    viewer = platform.ledger.issue_token("screen", "viewer", "test")
+    auditor = platform.ledger.issue_token("audit-office", "auditor", "test")
+    planned = [json.loads(x) for x in lines if '"plan_project"' in x]
+    signed = {json.loads(x)["project"] for x in lines if '"sign_project"' in x}
+    own = next(p["project"] for p in planned if p["unit"] == "U01" and p["project"] in signed)
+    other = next(json.loads(x) for x in lines if '"unit": "U02"' in x and '"plan_project"' in x)["project"]
+
+    def status(method, path, who, body=None):
+        headers = auth(who) if who else {}
+        if method == "GET":
+            return client.get(path, headers=headers).status_code
+        return client.post(path, data=json.dumps(body), content_type="application/json", headers=headers).status_code
+
+    start = {"cmd": "start_construction", "started_on": "2024-01-02", "at": "2024-01-08T10:00:00+08:00"}
+    expected = [  # (method, path, body, {token: status})
+        ("GET", "/api/boards/2023-06", None, {token: 200, unit: 200, viewer: 200, auditor: 200, None: 401}),
+        ("GET", "/api/units/U01/scores/2023-06", None, {token: 200, unit: 200, viewer: 403, auditor: 200}),
+        ("GET", "/api/units/U02/scores/2023-06", None, {unit: 403}),
+        ("GET", "/api/notices?unit=U02", None, {unit: 403, viewer: 200}),
+        ("GET", "/api/notices", None, {unit: 200}),  # its own
+        ("GET", "/api/annual/2023", None, {unit: 200, viewer: 200}),
+        ("GET", "/api/events?limit=3", None, {token: 200, auditor: 200, viewer: 403, unit: 403}),
+        ("GET", "/api/audit/head", None, {auditor: 200, viewer: 403, unit: 403}),
+        ("POST", "/api/commands", {**start, "project": other}, {unit: 403, auditor: 403, viewer: 403}),
+        ("POST", "/api/commands", {"cmd": "dispatch", "date": "2024-01-08", "at": "2024-01-08T10:00:00+08:00"},
+         {unit: 403}),
+    ]
+    for method, path, body, cases in expected:
+        for who, code in cases.items():
+            assert status(method, path, who, body) == code, (method, path, body, who, code)
+    head = client.get("/api/audit/head", headers=auth(auditor)).json
+    assert status("POST", "/api/commands", unit, {**start, "project": own}) == 200  # its own unit's project
+    events = client.get(f"/api/events?after={head['log_size']}&limit=5", headers=auth(token)).json
+    assert [(e["type"], e["actor"]) for e in events][:1] == [("ConstructionStarted", "u01-desk")]
+    platform.ledger.revoke_token("screen", "test")
+    assert status("GET", "/api/boards/2023-06", viewer) == 401
+    assert client.get("/api/boards/2023-06", headers={"Authorization": "Basic x"}).status_code == 401
+    wrong = client.get("/api/boards/2023-13", headers=auth(token))
+    assert wrong.status_code == 422 and set(wrong.json["error"]) == {"status", "code", "message"}
+    assert "2023-13" in wrong.json["error"]["message"]
+    rejected = client.post("/api/commands", data=json.dumps({"cmd": "sign_project", "project": own}),
+                           content_type="application/json", headers=auth(token))
+    assert rejected.status_code == 422 and "signed_on: is required" in rejected.json["error"]["message"]
+    assert client.post("/api/commands", data="x", content_type="text/csv", headers=auth(token)).status_code == 415
+    assert client.post("/api/commands", data="x" * (9 * 1024 * 1024), content_type="application/x-ndjson",
+                       headers=auth(token)).status_code == 413
+    assert client.delete("/api/boards/2023-06", headers=auth(token)).status_code == 405
+    assert client.get("/api/nothing", headers=auth(token)).json["error"]["status"] == 404
+    events = [e["type"] for e in client.get(f"/api/events?after={head['log_size'] - 5}&limit=1000",
+                                            headers=auth(token)).json]
+    assert "TokenRevoked" in events
+
+
+def test_the_openapi_document_lists_every_resource(sqlite_url, web):
+    client, _, _ = web
+    document = client.get("/api/openapi.json").json
+    assert {"/api/commands", "/api/boards/{period}", "/api/units/{unit}/scores/{period}", "/api/notices",
+            "/api/annual/{year}", "/api/events", "/api/audit/head"} <= set(document["paths"])
+    assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"

@@ -1,0 +1,147 @@
+"""The web API's bodies and answers: marshmallow schemas, module-level, one per shape (SCORING.md §7, §8)."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+S, I, B = fields.String, fields.Integer, fields.Boolean
+
+
+class KnownAtArgs(Schema):
+    class Meta:
+        unknown = RAISE
+
+    known_at = S(metadata={"description": "ISO 8601 with offset, or a local date YYYY-MM-DD meaning its end"})
+
+
+class RestatedArgs(KnownAtArgs):
+    restated = B(load_default=False)
+
+
+class NoticesArgs(KnownAtArgs):
+    unit = S()
+
+
+class EventsArgs(Schema):
+    class Meta:
+        unknown = RAISE
+
+    after = I(load_default=0, validate=validate.Range(min=0, max=2 ** 62))
+    limit = I(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+class Head(Schema):
+    size = I(required=True)
+    root = S(required=True)
+
+
+class Entry(Schema):
+    unit = S(required=True)
+    rank = I(required=True)
+    third = S(required=True)
+    base = S(required=True)
+    coefficient = S(required=True)
+    deduction = S(required=True)
+    final = S(required=True)
+    signed_amount = S(required=True)
+    streak = I(allow_none=True)
+    accountability = S(allow_none=True)
+    commended = B(allow_none=True)
+
+
+class Board(Schema):
+    period = S(required=True)
+    known_at = S(required=True)
+    frozen = B(required=True)
+    spread = S(required=True)
+    units = fields.List(fields.Nested(Entry), required=True)
+    head = fields.Nested(Head)
+
+
+class Indicator(Schema):
+    plugin = S(required=True)
+    value = S(required=True)
+    target = S(required=True)
+    ratio = S(required=True)
+    weight = S(required=True)
+    score = S(required=True)
+
+
+class Score(Entry):
+    period = S(required=True)
+    known_at = S(required=True)
+    frozen = B(required=True)
+    indicators = fields.List(fields.Nested(Indicator), required=True)
+
+
+class Notice(Schema):
+    unit = S(required=True)
+    case = S(required=True)
+    level = S(required=True)
+    date = S(required=True)
+    lag = S(allow_none=True)
+    points = S(required=True)
+    outcome = S(allow_none=True)
+
+
+class AnnualUnit(Schema):
+    unit = S(required=True)
+    rank = I(required=True)
+    third = S(required=True)
+    score = S(required=True)
+    months = S(required=True)
+    signed_amount = S(required=True)
+    excellent_share = S(required=True)
+    poor_share = S(required=True)
+
+
+class AnnualPerson(Schema):
+    person = S(required=True)
+    unit = S(required=True)
+    level = S(required=True)
+    score = S(required=True)
+    landed = S(required=True)
+    withdrawn = S(required=True)
+    grade = S(required=True)
+    level_rank = I(required=True)
+    level_third = S(required=True)
+
+
+class Annual(Schema):
+    year = I(required=True)
+    closed = B(required=True)
+    through = S(allow_none=True, required=True)
+    known_at = S(required=True)
+    units = fields.List(fields.Nested(AnnualUnit), required=True)
+    people = fields.List(fields.Nested(AnnualPerson), required=True)
+    head = fields.Nested(Head)
+
+
+class Event(Schema):
+    position = I(required=True)
+    type = S(required=True)
+    recorded_at = S(required=True)
+    actor = S(allow_none=True)
+    command_id = S(required=True)
+    data = fields.Dict(required=True)
+
+
+class AuditHead(Schema):
+    size = I(required=True)
+    root = S(required=True)
+    log_size = I(required=True)
+
+
+class Recorded(Schema):
+    recorded = I(required=True, metadata={"description": "commands recorded"})
+    skipped = I(required=True, metadata={"description": "commands whose id was recorded before (not doubled)"})
+    scoring_behind = I(required=True, metadata={"description": "facts the scores have not taken in yet"})
+
+
+class Problem(Schema):
+    class Detail(Schema):
+        status = I(required=True)
+        code = S(required=True)
+        message = S(required=True)
+
+    error = fields.Nested(Detail, required=True)
