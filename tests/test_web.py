@@ -8,7 +8,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import SCENARIO, SHARED, make_platform  # noqa: F401  (fixture)
+from conftest import SCENARIO, SHARED
 from core.bootstrap import Config, init_store
 from test_scenario import contains, scenario_queries
 
@@ -150,3 +150,36 @@ def test_the_openapi_document_lists_every_resource(sqlite_url, web):
     assert {"/api/commands", "/api/boards/{period}", "/api/units/{unit}/scores/{period}", "/api/notices",
             "/api/annual/{year}", "/api/events", "/api/audit/head"} <= set(document["paths"])
     assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+
+
+def test_the_auditors_tools_over_http_and_etags(sqlite_url, web):
+    client, token, platform = web
+    client.post("/api/commands", data=(SCENARIO / "commands.jsonl").read_text(), content_type="application/x-ndjson",
+                headers=auth(token))
+    h = auth(token)
+    explained = client.get("/api/units/U03/explain/2023-06", headers=h)
+    assert explained.status_code == 200 and all(explained.json["checks"].values())
+    assert explained.json["final"] == client.get("/api/units/U03/scores/2023-06", headers=h).json["final"]
+    assert client.get("/api/units/U03/history/2023-04", headers=h).json["changes"]
+    head = client.get("/api/audit/head", headers=h).json
+    proof = client.get("/api/audit/proofs/300", headers=h).json
+    from core.audit import merkle
+    assert merkle.verify_inclusion(bytes.fromhex(proof["leaf"]), 299, proof["size"],
+                                   [bytes.fromhex(p) for p in proof["path"]], bytes.fromhex(head["root"]))
+    published = client.get(f"/api/audit/consistency/{head['size']}?root={head['root']}", headers=h).json
+    assert published["published_root_matches"] is True
+    assert client.get("/api/audit/consistency/10?root=zz", headers=h).status_code == 422
+    verdict = client.get("/api/audit/verify", headers=h).json
+    assert verdict["ok"] is True and verdict["size"] == head["size"]
+    assert [u["unit"] for u in client.get("/api/units", headers=h).json][:2] == ["U01", "U02"]
+    unit = platform.ledger.issue_token("u03-desk", "unit:U03", "test")
+    assert client.get("/api/projects", headers=auth(unit)).json[0]["unit"] == "U03"  # its own, unasked
+    assert client.get("/api/projects?unit=U01", headers=auth(unit)).status_code == 403
+    assert client.get("/api/units/U01/explain/2023-06", headers=auth(unit)).status_code == 403
+    assert client.get("/api/audit/verify", headers=auth(unit)).status_code == 403
+    frozen = client.get("/api/boards/2023-06", headers=h)
+    again = client.get("/api/boards/2023-06", headers={**h, "If-None-Match": frozen.headers["ETag"]})
+    assert again.status_code == 304 and not again.data
+    page = client.get("/api/events?after=10&limit=5", headers=h)
+    assert client.get("/api/events?after=10&limit=5",
+                      headers={**h, "If-None-Match": page.headers["ETag"]}).status_code == 304

@@ -75,6 +75,13 @@ def _responses(blueprint: Blueprint, *codes):
     return decorate
 
 
+def _tagged(blueprint: Blueprint, answer: dict) -> dict:
+    """Tag an answer by what it says, the moment it was asked aside: a frozen month or a closed year answers
+    304 Not Modified to a client that holds it (If-None-Match)."""
+    blueprint.set_etag({k: v for k, v in answer.items() if k != "known_at"})
+    return answer
+
+
 # -- commands ---------------------------------------------------------------------------------------
 
 commands = Blueprint("commands", __name__, url_prefix="/api", description="Record commands (SCORING.md §2, §8)")
@@ -151,6 +158,7 @@ queries = Blueprint("queries", __name__, url_prefix="/api", description="Boards,
 
 
 @queries.route("/boards/<period>")
+@queries.etag
 @queries.arguments(schemas.RestatedArgs, location="query")
 @queries.response(200, schemas.Board)
 @_responses(queries, 401, 403, 404, 422)
@@ -158,7 +166,7 @@ def get_board(args, period):
     """The board of PERIOD (as `sankao board PERIOD --json`), live, frozen, restated or as known at a time."""
     _allow(_who(), "read_board")
     with _turn() as platform:
-        return platform.queries.board(_period(period), _known_at(args), args["restated"])
+        return _tagged(queries, platform.queries.board(_period(period), _known_at(args), args["restated"]))
 
 
 @queries.route("/units/<unit>/scores/<period>")
@@ -186,6 +194,7 @@ def get_notices(args):
 
 
 @queries.route("/annual/<int:year>")
+@queries.etag
 @queries.arguments(schemas.KnownAtArgs, location="query")
 @queries.response(200, schemas.Annual)
 @_responses(queries, 401, 403, 404, 422)
@@ -195,10 +204,11 @@ def get_annual(args, year):
     if not 1900 <= year <= 9999:
         abort(422, message=f"year: {year} is not a year from 1900 to 9999")
     with _turn() as platform:
-        return platform.queries.annual(year, _known_at(args))
+        return _tagged(queries, platform.queries.annual(year, _known_at(args)))
 
 
 @queries.route("/events")
+@queries.etag
 @queries.arguments(schemas.EventsArgs, location="query")
 @queries.response(200, schemas.Event(many=True))
 @_responses(queries, 401, 403, 422)
@@ -223,5 +233,113 @@ def get_audit_head():
         return log.head(platform.app)
 
 
-BLUEPRINTS = [commands, queries]
+@queries.route("/units")
+@queries.response(200, schemas.Unit(many=True))
+@_responses(queries, 401, 403)
+def get_units():
+    """The registered units with their latest targets and how many projects they planned."""
+    _allow(_who(), "read_board")
+    with _turn() as platform:
+        return platform.queries.units()
+
+
+@queries.route("/projects")
+@queries.arguments(schemas.UnitArgs, location="query")
+@queries.response(200, schemas.Project(many=True))
+@_responses(queries, 401, 403, 404)
+def get_projects(args):
+    """Projects with their dates, amounts and stage (as `sankao projects --json`), of one unit with `unit`."""
+    principal = _who()
+    unit = args.get("unit") or principal.unit
+    _allow(principal, "read_unit" if unit else "read_all", unit, "read these projects")
+    from core.report import stage_of
+    with _turn() as platform:
+        if unit is not None and unit not in platform.queries.names():
+            raise NotFound(f"projects: {unit} is not a registered unit")
+        return [{**p, "stage": stage_of(p)} for p in platform.queries.projects(unit)]
+
+
+# -- the auditor's tools (core.audit) ----------------------------------------------------------------
+
+audit = Blueprint("audit", __name__, url_prefix="/api", description="Explain, history, proofs (docs/audit.md)")
+
+
+@audit.route("/units/<unit>/explain/<period>")
+@audit.arguments(schemas.RestatedArgs, location="query")
+@audit.response(200, schemas.Explanation)
+@_responses(audit, 401, 403, 404, 422)
+def get_explain(args, unit, period):
+    """A unit's score taken apart (as `sankao explain UNIT PERIOD --json`)."""
+    _allow(_who(), "read_unit", unit, f"read {unit}'s explanation")
+    from core.audit.explain import explain
+    with _turn() as platform:
+        return explain(platform, unit, _period(period), _known_at(args), args["restated"])
+
+
+@audit.route("/units/<unit>/history/<period>")
+@audit.response(200, schemas.History)
+@_responses(audit, 401, 403, 404, 422)
+def get_history(unit, period):
+    """Every change of a unit's figures for a month over recorded time (as `sankao history --json`)."""
+    _allow(_who(), "read_unit", unit, f"read {unit}'s history")
+    from core.audit.explain import history
+    with _turn() as platform:
+        return history(platform, unit, _period(period))
+
+
+@audit.route("/people/<person>")
+@audit.arguments(schemas.YearArgs, location="query")
+@audit.response(200, schemas.Person)
+@_responses(audit, 401, 403, 404, 422)
+def get_person(args, person):
+    """What a person holds and how their annual score is made (as `sankao person PERSON [YEAR] --json`)."""
+    principal = _who()
+    with _turn() as platform:
+        known_at = _known_at(args)
+        year = args.get("year") or platform.queries.latest_year(known_at) or datetime.now(platform.tz).year
+        answer = platform.queries.person(person, year, known_at)
+        _allow(principal, "read_unit", answer["unit"], f"read {answer['unit']}'s people")
+        return answer
+
+
+@audit.route("/audit/proofs/<int:position>")
+@audit.arguments(schemas.ProofArgs, location="query")
+@audit.response(200, schemas.Proof)
+@_responses(audit, 401, 403, 404)
+def get_proof(args, position):
+    """The inclusion proof of the event at POSITION (in the tree of `head` events, default today's)."""
+    _allow(_who(), "audit", what="read proofs")
+    from core.audit import log
+    with _turn() as platform:
+        return log.prove(platform.app, position, args.get("head"))
+
+
+@audit.route("/audit/consistency/<int:old_size>")
+@audit.arguments(schemas.ConsistencyArgs, location="query")
+@audit.response(200, schemas.Proof)
+@_responses(audit, 401, 403, 404, 422)
+def get_consistency(args, old_size):
+    """The proof that the log of OLD_SIZE events is a prefix of today's; with `root`, whether it matches."""
+    _allow(_who(), "audit", what="read proofs")
+    from core.audit import log
+    with _turn() as platform:
+        root = args.get("root")
+        return log.consistency(platform.app, old_size, root.lower() if root else None)
+
+
+@audit.route("/audit/verify")
+@audit.response(200, schemas.Verdict)
+@_responses(audit, 401, 403)
+def get_verify():
+    """Recompute the whole tree from the stored events and compare it with the tree and every recorded head
+    (as `sankao audit verify --json`; `ok` false names the first position that does not match)."""
+    _allow(_who(), "audit", what="verify the record")
+    from core.audit import log
+    with _turn() as platform:
+        verdict = log.verify(platform.app, workers=0)
+        return {"ok": verdict.ok, "size": verdict.size, "root": verdict.root, "heads": verdict.heads,
+                "problems": [{"position": p, "kind": k, "what": w} for p, k, w in verdict.problems]}
+
+
+BLUEPRINTS = [commands, queries, audit]
 __all__ = ["BLUEPRINTS", "NotFound"]

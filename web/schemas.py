@@ -145,3 +145,120 @@ class Problem(Schema):
         message = S(required=True)
 
     error = fields.Nested(Detail, required=True)
+
+
+class YearArgs(KnownAtArgs):
+    year = I(validate=validate.Range(min=1900, max=9999),
+             metadata={"description": "default: the latest year with a month closed"})
+
+
+class ProofArgs(Schema):
+    class Meta:
+        unknown = RAISE
+
+    head = I(validate=validate.Range(min=1), metadata={"description": "the size of a head published earlier"})
+
+
+class ConsistencyArgs(Schema):
+    class Meta:
+        unknown = RAISE
+
+    root = S(validate=validate.Regexp(r"^[0-9a-fA-F]{64}$", error="must be 64 hexadecimal digits"),
+             metadata={"description": "the root published at that size"})
+
+
+class Explanation(Schema):
+    """``sankao explain --json``: the score taken apart (docs/audit.md)."""
+
+    unit = S(required=True)
+    period = S(required=True)
+    known_at = S(required=True)
+    frozen = B(required=True)
+    restated = B(required=True)
+    rank = I(allow_none=True)
+    third = S(allow_none=True)
+    final = S(required=True)
+    base = S(required=True)
+    coefficient = S(required=True)
+    deduction = S(required=True)
+    signed_amount = S(required=True)
+    formula = S(required=True)
+    indicators = fields.List(fields.Dict(), required=True)
+    coefficient_and_deduction = fields.Dict(required=True)
+    recorded = fields.Dict(required=True)
+    rules = fields.Dict(required=True)
+    checks = fields.Dict(keys=S(), values=B(), required=True)
+
+
+class History(Schema):
+    unit = S(required=True)
+    period = S(required=True)
+    changes = fields.List(fields.Dict(), required=True)
+    frozen = fields.Dict(allow_none=True)
+
+
+class Person(Schema):
+    person = S(required=True)
+    name = S(required=True)
+    unit = S(required=True)
+    level = S(required=True)
+    year = I(required=True)
+    closed = B(required=True)
+    through = S(allow_none=True, required=True)
+    known_at = S(required=True)
+    standing = fields.Nested(AnnualPerson, allow_none=True, required=True)
+    unit_standing = fields.Dict(allow_none=True, required=True)
+    policy = S(required=True)
+    settings = fields.Dict(required=True)
+    projects = fields.List(fields.Dict(), required=True)
+    note = S(allow_none=True)
+
+
+class Proof(Schema):
+    kind = S(required=True)
+    size = I(required=True)
+    root = S(required=True)
+    position = I()
+    leaf = S()
+    path = fields.List(S())
+    old_size = I()
+    old_root = S()
+    proof = fields.List(S())
+    published_root_matches = B()
+
+
+class Verdict(Schema):
+    ok = B(required=True)
+    size = I(required=True)
+    root = S(required=True)
+    heads = I(required=True)
+    problems = fields.List(fields.Dict(), required=True)
+
+
+class Unit(Schema):
+    unit = S(required=True)
+    name = S(required=True)
+    category = S(required=True)
+    projects = I(required=True)
+    year = I(allow_none=True)
+    annual = S(allow_none=True)
+
+
+class Project(Schema):
+    project = S(required=True)
+    unit = S(required=True)
+    name = S(required=True)
+    stage = S(required=True)
+    planned_on = S(required=True)
+    signed_on = S(allow_none=True)
+    signed_amount = S(allow_none=True)
+    landed_on = S(allow_none=True)
+    started_on = S(allow_none=True)
+    withdrawn_on = S(allow_none=True)
+
+
+class UnitArgs(Schema):
+    class Meta:
+        unknown = RAISE
+
+    unit = S()
