@@ -51,6 +51,7 @@ class Queries:
         self._frozen_units: dict[str, list] = {}  # and written out
         self._annual_answers: dict[int, dict] = {}  # frozen annual standings, written out
         self._standings: dict[int, object] = {}  # and read
+        self._heads: dict[str, tuple] = {}  # Merkle heads recorded at closes, by label
 
     @property
     def recorder(self):
@@ -226,12 +227,18 @@ class Queries:
         return found
 
     def head_of(self, label: str, known_at: datetime | None = None) -> dict | None:
-        """The Merkle head recorded for ``label`` (``close 2023-06``): ``{"size", "root"}``, or None."""
-        for n in self.recorder.select_events(stream_id("heads")):
-            event = self.app.mapper.to_domain_event(n)
-            if event.label == label and (known_at is None or event.timestamp <= known_at):
-                return {"size": event.size, "root": event.root}
-        return None
+        """The Merkle head recorded for ``label`` (``close 2023-06``): ``{"size", "root"}``, or None. A head
+        found is kept (it never changes)."""
+        found = self._heads.get(label)
+        if found is None:
+            for n in self.recorder.select_events(stream_id("heads")):
+                event = self.app.mapper.to_domain_event(n)
+                if event.label == label:
+                    found = self._heads[label] = (event.timestamp, {"size": event.size, "root": event.root})
+                    break
+        if found is None or known_at is not None and found[0] > known_at:
+            return None
+        return dict(found[1])
 
     def score(self, unit: str, period: str, known_at: datetime | None = None, restated: bool = False) -> dict:
         """``sankao score UNIT PERIOD``."""
