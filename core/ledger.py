@@ -302,34 +302,40 @@ class Ledger:
         if rejected:
             raise rejected[1]
 
-    def apply_rules(self, plugins: dict, effective: date | None, actor: str,
-                    at: datetime | None = None) -> None:
-        """Record which plugins and settings are in force from ``effective`` on."""
+    def _record_alone(self, decide, what: str):
+        """Record the one event ``decide(facts)`` returns (it may reject), having taken in what other writers
+        recorded; a lost race is decided again. Returns the event."""
         for attempt in range(MAX_RETRIES):
             facts = self.refresh()
-            command = Command("plugins_apply", {}, None, at)
-            stamp = self._stamp(command, actor, facts)
-            event = self._rules_event(facts, Stamp(f"rules:{uuid4().hex}", actor, stamp.at),
-                                      plugins, effective)
+            event = decide(facts)
             try:
                 facts.apply(event, None)
                 self._save([event])
-                return
+                return event
             except IntegrityError:
                 self.facts = None
                 _back_off(attempt)
             except Exception:
                 self.facts = None
                 raise
-        raise ConcurrentWrite("gave up recording the rules after repeated version conflicts")
+        raise ConcurrentWrite(f"gave up recording {what} after {MAX_RETRIES} version conflicts in a row; nothing "
+                              "was recorded")
+
+    def apply_rules(self, plugins: dict, effective: date | None, actor: str,
+                    at: datetime | None = None) -> None:
+        """Record which plugins and settings are in force from ``effective`` on."""
+        def decide(facts):
+            stamp = self._stamp(Command("plugins_apply", {}, None, at), actor, facts)
+            return self._rules_event(facts, Stamp(f"rules:{uuid4().hex}", actor, stamp.at), plugins, effective)
+        self._record_alone(decide, "the rules")
 
     # -- access tokens (core.access) ------------------------------------------------------
     def issue_token(self, name: str, role: str, actor: str) -> str:
         """Record a new token ``name`` with ``role``; returns the token (only its digest is recorded)."""
         from core import access
         token = access.new_token()
-        for attempt in range(MAX_RETRIES):
-            facts = self.refresh()
+
+        def decide(facts):
             problem = access.name_problem(name) or access.role_problem(role, self._unit_ids())
             if problem is None and name in facts.tokens:
                 problem = f"name: a token named {name} was already issued" + \
@@ -338,45 +344,24 @@ class Ledger:
             if problem:
                 raise CommandRejected("token create", name, problem)
             stamp = self._stamp(Command("token", {}, None, None), actor, facts)
-            event = ev.TokenIssued(originator_id=stream_id("tokens"), originator_version=facts.tokens_version + 1,
-                                   timestamp=stamp.at, command_id=f"token:{uuid4().hex}", actor=actor, name=name,
-                                   role=role, digest=access.digest(token))
-            try:
-                facts.apply(event, None)
-                self._save([event])
-                return token
-            except IntegrityError:
-                self.facts = None
-                _back_off(attempt)
-            except Exception:
-                self.facts = None
-                raise
-        raise ConcurrentWrite("gave up recording the token after repeated version conflicts; nothing was recorded")
+            return ev.TokenIssued(originator_id=stream_id("tokens"), originator_version=facts.tokens_version + 1,
+                                  timestamp=stamp.at, command_id=f"token:{uuid4().hex}", actor=actor, name=name,
+                                  role=role, digest=access.digest(token))
+        self._record_alone(decide, "the token")
+        return token
 
     def revoke_token(self, name: str, actor: str) -> None:
         """Record that token ``name`` is revoked."""
-        for attempt in range(MAX_RETRIES):
-            facts = self.refresh()
+        def decide(facts):
             found = facts.tokens.get(name)
             if found is None:
                 raise CommandRejected("token revoke", name, f"name: no token named {name} was issued")
             if found[1]:
                 raise CommandRejected("token revoke", name, f"name: the token {name} is already revoked")
             stamp = self._stamp(Command("token", {}, None, None), actor, facts)
-            event = ev.TokenRevoked(originator_id=stream_id("tokens"), originator_version=facts.tokens_version + 1,
-                                    timestamp=stamp.at, command_id=f"token:{uuid4().hex}", actor=actor, name=name)
-            try:
-                facts.apply(event, None)
-                self._save([event])
-                return
-            except IntegrityError:
-                self.facts = None
-                _back_off(attempt)
-            except Exception:
-                self.facts = None
-                raise
-        raise ConcurrentWrite("gave up recording the revocation after repeated version conflicts; nothing was "
-                              "recorded")
+            return ev.TokenRevoked(originator_id=stream_id("tokens"), originator_version=facts.tokens_version + 1,
+                                   timestamp=stamp.at, command_id=f"token:{uuid4().hex}", actor=actor, name=name)
+        self._record_alone(decide, "the revocation")
 
     def _unit_ids(self) -> set:
         return {row[0] for row in self.app.recorder.fetch("SELECT unit FROM rm_units")}
