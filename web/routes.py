@@ -295,9 +295,7 @@ def get_person(args, person):
     """What a person holds and how their annual score is made (as `sankao person PERSON [YEAR] --json`)."""
     principal = _who()
     with _turn() as platform:
-        known_at = _known_at(args)
-        year = args.get("year") or platform.queries.latest_year(known_at) or datetime.now(platform.tz).year
-        answer = platform.queries.person(person, year, known_at)
+        answer = platform.queries.person(person, args.get("year"), _known_at(args))
         _allow(principal, "read_unit", answer["unit"], f"read {answer['unit']}'s people")
         return answer
 

@@ -7,7 +7,6 @@ import click
 from core.cli.app import main, out_of, out_options
 from core.cli.read import _names, _queries, json_option, known_at_option
 from core.cli.render import print_json
-from core.clock import local_date, now
 
 year_argument = click.argument("year", type=click.IntRange(1900, 9999))
 
@@ -72,8 +71,6 @@ def person(ctx, person, year, known_at, as_json):
     score in YEAR's annual standing is made (default YEAR: the latest year with a month closed, else the
     current one)."""
     platform = _queries(ctx)
-    if year is None:
-        year = platform.queries.latest_year(known_at) or local_date(known_at or now(), platform.tz).year
     show_person(ctx, platform.queries.person(person, year, known_at), as_json)
 
 

@@ -350,14 +350,21 @@ class Queries:
 
     def latest_year(self, known_at: datetime | None = None) -> int | None:
         """The latest year with a month closed (as known at ``known_at``), or None."""
+        if self._current():
+            rows = self.recorder.fetch("SELECT max(period) FROM rm_closes WHERE recorded_at <= ?",
+                                       (micros(known_at or now()),))
+            return int(rows[0][0][:4]) if rows and rows[0][0] else None
         closes = [e.period for e in map(self.app.mapper.to_domain_event, self.recorder.select_events(stream_id("office")))
                   if isinstance(getattr(e, "period", None), str) and (known_at is None or e.timestamp <= known_at)]
         return int(max(closes)[:4]) if closes else None
 
-    def person(self, person: str, year: int, known_at: datetime | None = None) -> dict:
-        """``sankao person PERSON YEAR``: the projects the person holds, with their stages, and how the person's
-        score in the year's standing is made (provisional until ``close_year``)."""
+    def person(self, person: str, year: int | None = None, known_at: datetime | None = None) -> dict:
+        """``sankao person PERSON [YEAR]``: the projects the person holds, with their stages, and how the person's
+        score in the year's standing is made (provisional until ``close_year``). The year defaults to the latest
+        with a month closed, else the current one."""
         from core import annual
+        if year is None:
+            year = self.latest_year(known_at) or local_date(known_at or now(), self.tz).year
         closed, inputs, frozen = self.standing(year, known_at)
         if inputs is None:  # frozen: the facts it was made from are those before the close
             inputs = annual.gather(self.app, year, before=frozen.close)
