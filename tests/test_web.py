@@ -183,3 +183,16 @@ def test_the_auditors_tools_over_http_and_etags(sqlite_url, web):
     page = client.get("/api/events?after=10&limit=5", headers=h)
     assert client.get("/api/events?after=10&limit=5",
                       headers={**h, "If-None-Match": page.headers["ETag"]}).status_code == 304
+
+
+def test_the_interactive_docs_need_no_internet(sqlite_url, web):
+    client, _, _ = web
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "/api/docs-assets/swagger-ui-bundle.js" in html and "/api/openapi.json" in html
+    assert "http://" not in html.replace("http://localhost", "") and "https://" not in html  # no CDN
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        with client.get(f"/api/docs-assets/{asset}") as answer:  # a file streamed: closed after
+            assert answer.status_code == 200 and len(answer.get_data()) > 1000
+    assert client.get("/api/docs-assets/../../setup.cfg").status_code == 404

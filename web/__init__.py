@@ -28,6 +28,7 @@ def create_app(config: Config | None = None, *, platform: Platform | None = None
     app.config.update(
         API_TITLE="Sankao", API_VERSION="1", OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX="/api",
         OPENAPI_JSON_PATH="openapi.json", MAX_CONTENT_LENGTH=MAX_BODY, JSON_SORT_KEYS=False,
+        OPENAPI_SWAGGER_UI_PATH="docs", OPENAPI_SWAGGER_UI_URL=f"{ASSETS}/",
         API_SPEC_OPTIONS={"components": {"securitySchemes": {
             "bearer": {"type": "http", "scheme": "bearer", "description": "a token from `sankao token create`"}}},
             "security": [{"bearer": []}]})
@@ -40,4 +41,19 @@ def create_app(config: Config | None = None, *, platform: Platform | None = None
     for blueprint in routes.BLUEPRINTS:
         api.register_blueprint(blueprint)
     errors.register(app)
+    _serve_docs_assets(app)
     return app
+
+
+ASSETS = "/api/docs-assets"
+
+
+def _serve_docs_assets(app: Flask) -> None:
+    """The interactive docs page (/api/docs) loads Swagger UI from the package swagger-ui-bundle, served here:
+    the machines that run Sankao may have no internet, so no CDN."""
+    from flask import send_from_directory
+    from swagger_ui_bundle import swagger_ui_path
+
+    @app.get(f"{ASSETS}/<path:name>")
+    def docs_asset(name):
+        return send_from_directory(swagger_ui_path, name, max_age=86400)
