@@ -196,3 +196,19 @@ def test_the_interactive_docs_need_no_internet(sqlite_url, web):
         with client.get(f"/api/docs-assets/{asset}") as answer:  # a file streamed: closed after
             assert answer.status_code == 200 and len(answer.get_data()) > 1000
     assert client.get("/api/docs-assets/../../setup.cfg").status_code == 404
+
+
+def test_serve_names_a_port_in_use(sqlite_url, cli):
+    import socket
+    import subprocess
+    import sys
+    from pathlib import Path
+    cli(sqlite_url, "init")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([str(Path(sys.executable).parent / "sankao"), "--db", sqlite_url, "serve", "--port",
+                                 str(port)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in result.stderr

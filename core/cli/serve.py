@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from core.cli.app import config_of, main
+from core.errors import SankaoError
 
 
 @main.command()
@@ -21,6 +22,17 @@ def serve(ctx, host, port, threads):
 
     from web import create_app
     app = create_app(config_of(ctx))
+    try:
+        server = waitress.create_server(app, host=host, port=port, threads=threads, ident="sankao")
+    except OSError as exc:
+        raise SankaoError(f"cannot listen on {host}:{port}: {exc.strerror} (another server there? choose "
+                          "another with --port)") from None
     click.echo(f"serving {app.extensions['sankao'].location.describe()} on http://{host}:{port}/api "
-               "(Ctrl-C stops)", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="sankao")
+               "(docs: /api/docs; Ctrl-C stops)", err=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        app.extensions["sankao"].close()
