@@ -309,3 +309,25 @@ def build_manager(plugins: dict, installed: dict[str, type]) -> PluginSet:
 def indicator_names(installed: dict[str, type]) -> frozenset[str]:
     """Names of installed plugins that supply an indicator."""
     return frozenset(name for name, cls in installed.items() if hasattr(cls, "sankao_indicator"))
+
+
+def plugins_report(installed: dict[str, type], recorded: list, in_force: dict) -> list[dict]:
+    """``sankao plugins list``: every plugin in force or installed, with its version, hooks, state, settings
+    and since when its settings are in force (``recorded``: the recorded rules, oldest first)."""
+    from core.report import plain_value
+    rows = []
+    for name in dict.fromkeys([*in_force, *sorted(installed)]):
+        cls = installed.get(name)
+        cfg = in_force.get(name) or {"enabled": False, "settings": None, "version": getattr(cls, "version", "0")}
+        since = None
+        if recorded and cfg["enabled"]:
+            for rule in recorded:
+                if rule.plugins.get(name) == cfg:
+                    since = since or (rule.effective.isoformat() if rule.effective else "the start")
+                else:
+                    since = None
+        hooks = sorted(a for a in dir(cls) if a.startswith("sankao_")) if cls else []
+        rows.append({"name": name, "version": str(cfg.get("version") or getattr(cls, "version", "0")),
+                     "hooks": hooks, "enabled": cfg["enabled"], "settings": plain_value(cfg["settings"]),
+                     "since": since, "recorded": bool(recorded), "installed": cls is not None})
+    return rows

@@ -172,11 +172,14 @@ def test_the_auditors_tools_over_http_and_etags(sqlite_url, web):
     verdict = client.get("/api/audit/verify", headers=h).json
     assert verdict["ok"] is True and verdict["size"] == head["size"]
     assert [u["unit"] for u in client.get("/api/units", headers=h).json][:2] == ["U01", "U02"]
+    plugins = {p["name"]: p for p in client.get("/api/plugins", headers=h).json}
+    assert plugins["annual_amount"]["settings"]["weight"] == "30" and plugins["annual_amount"]["since"] == "the start"
     unit = platform.ledger.issue_token("u03-desk", "unit:U03", "test")
     assert client.get("/api/projects", headers=auth(unit)).json[0]["unit"] == "U03"  # its own, unasked
     assert client.get("/api/projects?unit=U01", headers=auth(unit)).status_code == 403
     assert client.get("/api/units/U01/explain/2023-06", headers=auth(unit)).status_code == 403
     assert client.get("/api/audit/verify", headers=auth(unit)).status_code == 403
+    assert client.get("/api/plugins", headers=auth(unit)).status_code == 403
     frozen = client.get("/api/boards/2023-06", headers=h)
     again = client.get("/api/boards/2023-06", headers={**h, "If-None-Match": frozen.headers["ETag"]})
     assert again.status_code == 304 and not again.data

@@ -259,6 +259,17 @@ def get_projects(args):
         return [{**p, "stage": stage_of(p)} for p in platform.queries.projects(unit)]
 
 
+@queries.route("/plugins")
+@queries.response(200, schemas.Plugin(many=True))
+@_responses(queries, 401, 403)
+def get_plugins():
+    """Every plugin: version, hooks, enabled, settings, since when (as `sankao plugins list --json`)."""
+    _allow(_who(), "read_all", what="read the rules")
+    from core.plugins import plugins_report
+    with _turn() as platform:
+        return plugins_report(platform.installed, platform.recorded_rules(), platform.rules_in_force())
+
+
 # -- the auditor's tools (core.audit) ----------------------------------------------------------------
 
 audit = Blueprint("audit", __name__, url_prefix="/api", description="Explain, history, proofs (docs/audit.md)")

@@ -262,3 +262,14 @@ class UnitArgs(Schema):
         unknown = RAISE
 
     unit = S()
+
+
+class Plugin(Schema):
+    name = S(required=True)
+    version = S(required=True)
+    hooks = fields.List(S(), required=True)
+    enabled = B(required=True)
+    settings = fields.Dict(allow_none=True, required=True)
+    since = S(allow_none=True, required=True)
+    recorded = B(required=True)
+    installed = B(required=True)

@@ -30,7 +30,6 @@ def plugins():
 @click.pass_context
 def plugins_list(ctx, as_json):
     """Show every installed plugin: version, hooks, enabled, settings, since when."""
-    from core.cli.read import _jsonable
     config = config_of(ctx)
     if config.location().exists():
         platform = platform_of(ctx)
@@ -39,21 +38,8 @@ def plugins_list(ctx, as_json):
     else:  # no store yet: what the first command would put in force
         installed, recorded = installed_plugins(), []
         in_force = load_config(config.plugins_path(), installed)
-    rows = []
-    for name in dict.fromkeys([*in_force, *sorted(installed)]):
-        cls = installed.get(name)
-        cfg = in_force.get(name) or {"enabled": False, "settings": None, "version": getattr(cls, "version", "0")}
-        since = None
-        if recorded and cfg["enabled"]:
-            for rule in recorded:
-                if rule.plugins.get(name) == cfg:
-                    since = since or (rule.effective.isoformat() if rule.effective else "the start")
-                else:
-                    since = None
-        hooks = sorted(a for a in dir(cls) if a.startswith("sankao_")) if cls else []
-        rows.append({"name": name, "version": str(cfg.get("version") or getattr(cls, "version", "0")),
-                     "hooks": hooks, "enabled": cfg["enabled"], "settings": _jsonable(cfg["settings"]),
-                     "since": since, "recorded": bool(recorded), "installed": cls is not None})
+    from core.plugins import plugins_report
+    rows = plugins_report(installed, recorded, in_force)
     if as_json:
         print_json(rows)
         return
