@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -92,3 +92,13 @@ def days_in_year(year: int) -> int:
 def previous_period(year: int, month: int) -> tuple[int, int] | None:
     """The previous month of the same year, or None for January."""
     return (year, month - 1) if month > 1 else None
+
+
+def parse_known_at(text: str, tz, field: str = "--known-at") -> datetime:
+    """A ``--known-at`` / ``known_at`` value: an ISO 8601 instant with an offset (kept as written), or a local
+    date ``YYYY-MM-DD`` meaning the end of that day in the assessment time zone ``tz``. ValueError names the
+    field and the rule."""
+    if len(text) == 10:
+        return datetime.combine(parse_day(text), time.max, tz)
+    parse_instant(text, field)  # validates
+    return datetime.fromisoformat(text)

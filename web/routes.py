@@ -4,13 +4,13 @@ calls the platform and returns what the CLI's ``--json`` prints; nothing else ha
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import datetime, time
+from datetime import datetime
 
 from flask import current_app, request
 from flask_smorest import Blueprint, abort
 
 from core.access import Principal, authenticate
-from core.clock import parse_day, parse_instant, parse_period
+from core.clock import parse_known_at, parse_period
 from core.commands import parse_line
 from core.errors import CommandRejected, NotFound, SankaoError
 from core.ledger import LoadReport
@@ -51,10 +51,7 @@ def _known_at(args) -> datetime | None:
     if value is None:
         return None
     try:
-        if len(value) == 10:
-            return datetime.combine(parse_day(value), time.max, _platform().tz)
-        parse_instant(value, "known_at")
-        return datetime.fromisoformat(value)
+        return parse_known_at(value, _platform().tz, "known_at")
     except ValueError as exc:
         abort(422, message=str(exc))
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, time
 
 import click
 
 from core.cli.app import config_of, main, out_of, out_options, platform_of
 from core.cli.record import catch_up
 from core.cli.render import print_json
-from core.clock import parse_day, parse_instant, parse_period
+from core.clock import parse_known_at, parse_period
 from core.errors import NotFound
 from events import CONSEQUENCE_TOPICS, FACT_TOPICS
 
@@ -18,12 +17,9 @@ from events import CONSEQUENCE_TOPICS, FACT_TOPICS
 def _known_at(ctx, param, value):
     if value is None:
         return None
+    from core.bootstrap import time_zone
     try:
-        if len(value) == 10:  # a local date: the end of that day in the assessment time zone
-            from core.bootstrap import time_zone
-            return datetime.combine(parse_day(value), time.max, time_zone(config_of(ctx)))
-        parse_instant(value, "--known-at")  # validates; the answer keeps the offset the user wrote
-        return datetime.fromisoformat(value)
+        return parse_known_at(value, time_zone(config_of(ctx)))
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
 
