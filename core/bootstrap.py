@@ -12,7 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.clock import now, parse_instant
-from core.errors import ConfigError
+from core.errors import ConfigError, SankaoError
 from core.facts import stream_id
 from core.ledger import Ledger
 from core.plugins import indicator_names, installed_plugins, load_config, merge_config, read_toml, same_rules
@@ -181,6 +181,22 @@ class Platform:
         if self.app.recorder.last_position(CONSEQUENCE_TOPICS) <= floor:  # the usual answer, found cheaply
             return 0
         return self.app.recorder.count_after(floor, CONSEQUENCE_TOPICS)
+
+    def catch_up(self, progress=None) -> tuple[int, Exception | None]:
+        """Bring the read models up to date and, when this process scores for itself, the scores too.
+
+        Returns how many facts the scores are still behind and the error that stopped scoring (None when it
+        did not fail, or when scoring is left to workers). Answers go on showing what was scored.
+        """
+        if not self.read_only and self.app.read_models.behind():
+            self.app.read_models.catch_up()
+        if self.read_only or not self.scores_inline() or self.scoring_lag() <= 0:
+            return self.scoring_lag(), None
+        try:
+            self.scorer.run(progress=progress)
+        except SankaoError as exc:
+            return self.scoring_lag(), exc
+        return self.scoring_lag(), None
 
     def recorded_rules(self) -> list:
         """Every ``RulesApplied`` recorded, oldest first."""

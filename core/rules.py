@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from core.errors import PluginError
+from core.clock import month_start, parse_period
+from core.errors import PluginError, SankaoError
 from core.facts import Rules
-from core.plugins import PluginSet, build_manager
+from core.plugins import PluginSet, build_manager, merge_config, rule_changes, same_rules
 
 
 class RulesBook:
@@ -43,3 +45,48 @@ class RulesBook:
         if ps is None:
             ps = self._managers[rule.command_id] = build_manager(rule.plugins, self.installed)
         return ps
+
+
+@dataclass
+class Proposal:
+    """What putting rules in force would change (``propose``): the CLI's ``plugins apply`` and the web API's
+    ``POST /api/plugins`` show it before recording."""
+
+    source: str
+    effective: date | None
+    proposed: dict
+    changes: list[str]
+    moved: dict[str, list[tuple]]  # {period: [(unit, final now, final then)]}, months begun by ``today`` only
+    unchanged: bool  # the rules are in force for every month concerned already: nothing to record
+
+    @property
+    def months(self) -> str:
+        """The months the rules would be in force for, in words."""
+        if self.effective is None:
+            return "every month ever assessed"
+        from core.engine.scorer import first_month_from
+        month = first_month_from(self.effective, self.effective.year)
+        if month is None:
+            return f"months from {self.effective.year + 1}-01 on"
+        return f"months from {self.effective.year:04d}-{month:02d} on"
+
+
+def propose(platform, raw: dict, source: str, effective: date | None, today: date) -> Proposal:
+    """The rules in force now with the ``plugins.toml`` document ``raw`` laid over them, from ``effective``
+    (None: from the start), and the boards that would move; records nothing.
+
+    The scores must be up to date (``Platform.catch_up``) for ``moved`` to be right. Raises ``ConfigError``
+    for a document that breaks a rule, ``PluginError`` when a trial run over the facts fails.
+    """
+    current = platform.rules_in_force()
+    proposed = merge_config(current, raw, platform.installed, source)
+    recorded = [Rules(r.command_id, None, r.effective, r.plugins) for r in platform.recorded_rules()]
+    governing = RulesBook.governing(recorded, effective) or [Rules("", None, None, current)]
+    if all(same_rules(rule.plugins, proposed) for rule in governing):
+        return Proposal(source, effective, proposed, [], {}, True)
+    try:
+        moved = platform.scorer.preview(proposed, effective)
+    except SankaoError as exc:
+        raise PluginError(f"the rules were not put in force, a trial run over the facts failed: {exc}") from None
+    begun = {p: units for p, units in sorted(moved.items()) if month_start(*parse_period(p)) <= today}
+    return Proposal(source, effective, proposed, rule_changes(current, proposed), begun, False)

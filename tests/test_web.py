@@ -188,6 +188,63 @@ def test_the_auditors_tools_over_http_and_etags(sqlite_url, web):
                       headers={**h, "If-None-Match": page.headers["ETag"]}).status_code == 304
 
 
+def test_rules_put_in_force_and_the_record_exported_over_http(store_url, web, tmp_path):
+    import io
+    import subprocess
+    import sys
+    import zipfile
+    client, token, platform = web
+    h = auth(token)
+    client.post("/api/commands", data=(SCENARIO / "commands.jsonl").read_text(), content_type="application/x-ndjson",
+                headers=h)
+    before = client.get("/api/boards/2023-06?restated=true", headers=h).json["units"]
+    change = {"plugins": {"early_warning": {"points": {"orange": 1.25}}, "annual_amount": {"weight": 32.5}},
+              "effective": "start"}
+    looked = client.post("/api/plugins", json={**change, "dry_run": True}, headers=h)
+    assert looked.status_code == 200, looked.json
+    assert looked.json["recorded"] is False and looked.json["months"] == "every month ever assessed"
+    assert looked.json["changes"] == ["annual_amount.weight: 30 -> 32.5", "early_warning.points: { green = 0, "
+                                      "orange = 1, red = 2 } -> { green = 0, orange = 1.25, red = 2 }"]
+    assert looked.json["moved"] and {m["period"] for m in looked.json["moved"]} >= {"2023-06"}
+    assert client.get("/api/boards/2023-06?restated=true", headers=h).json["units"] == before  # nothing recorded
+    for role in ("viewer", "auditor", "unit:U01"):
+        other = platform.ledger.issue_token(role.replace(":", "-"), role, "test")
+        assert client.post("/api/plugins", json=change, headers=auth(other)).status_code == 403
+    done = client.post("/api/plugins", json=change, headers=h)
+    assert done.status_code == 200 and done.json["recorded"] is True and done.json["scoring_behind"] == 0
+    plugins = {p["name"]: p for p in client.get("/api/plugins", headers=h).json}
+    assert plugins["early_warning"]["settings"]["points"]["orange"] == "1.25"  # exact: read as a decimal, not a float
+    moved = {m["unit"]: m["after"] for m in done.json["moved"] if m["period"] == "2023-06"}
+    restated = {e["unit"]: e["final"] for e in client.get("/api/boards/2023-06?restated=true", headers=h).json["units"]}
+    assert moved and all(restated[u] == final for u, final in moved.items() if final is not None)
+    events = client.get("/api/events?after=0&limit=1000", headers=h).json
+    while len(events) % 1000 == 0 and events:
+        events += client.get(f"/api/events?after={events[-1]['position']}&limit=1000", headers=h).json
+    assert [e["actor"] for e in events if e["type"] == "RulesApplied"][-1] == "office"
+    again = client.post("/api/plugins", json=change, headers=h).json  # a retry records nothing more
+    assert again["recorded"] is False and again["unchanged"] is True
+    for body, field in [({"plugins": {"early_warnin": {}}}, "early_warnin"), ({"plugins": {}, "effective": "2023-13-01"},
+                        "effective"), ({"plugins": {"early_warning": {"grace_days": -1}}}, "grace_days"),
+                        ({"plugins": {}, "when": 1}, "when")]:
+        refused = client.post("/api/plugins", json=body, headers=h)
+        assert refused.status_code == 422 and field in refused.json["error"]["message"], (body, refused.json)
+    assert [e["type"] for e in client.get(f"/api/events?after={events[-1]['position']}", headers=h).json
+            ].count("RulesApplied") == 0  # refused bodies recorded nothing
+
+    exported = client.get("/api/audit/export", headers=h)
+    assert exported.status_code == 200 and exported.mimetype == "application/zip"
+    zipfile.ZipFile(io.BytesIO(exported.data)).extractall(tmp_path)
+    folder = next(tmp_path.glob("sankao-audit-*"))
+    checked = subprocess.run([sys.executable, str(folder / "verify.py"), str(folder)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert str(client.get("/api/audit/head", headers=h).json["size"]) in folder.name
+    early = client.get("/api/audit/export?until=2023-02-01", headers=h)
+    assert early.status_code == 200 and len(early.data) < len(exported.data)
+    assert client.get("/api/audit/export?until=yesterday", headers=h).json["error"]["message"].startswith("until")
+    viewer = platform.ledger.issue_token("wall", "viewer", "test")
+    assert client.get("/api/audit/export", headers=auth(viewer)).status_code == 403
+
+
 def test_the_interactive_docs_need_no_internet(sqlite_url, web):
     client, _, _ = web
     page = client.get("/api/docs")

@@ -3,21 +3,44 @@ calls the platform and returns what the CLI's ``--json`` prints; nothing else ha
 
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 from datetime import datetime
+from decimal import Decimal
 
+import flask_smorest
 from flask import current_app, request
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
+from marshmallow import RAISE
+from webargs import core as webargs_core
+from webargs.flaskparser import FlaskParser, is_json_request
 
 from core.access import Principal, authenticate
 from core.clock import parse_known_at, parse_period
 from core.commands import parse_line
-from core.errors import CommandRejected, NotFound, SankaoError
+from core.errors import CommandRejected, NotFound
 from core.ledger import LoadReport
 from web import schemas
 
 ERRORS = {401: "no valid token (Authorization: Bearer <token from `sankao token create`>)",
           403: "the token's role may not do this", 422: "the request breaks a rule: the field and the rule named"}
+
+
+class _ExactParser(FlaskParser):
+    """JSON bodies with their numbers read as decimals, never as floats (settings and money are exact); a query
+    parameter the operation does not know is refused (422 naming it), not ignored: ``?unti=U02`` must not
+    quietly answer for every unit."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": RAISE, "querystring": RAISE}
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return webargs_core.missing
+        return json.loads(req.get_data(cache=True), parse_float=Decimal)
+
+
+class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = _ExactParser()
 
 
 def _platform():
@@ -48,10 +71,12 @@ def _allow(principal: Principal, action: str, unit: str | None = None, what: str
 
 def _known_at(args) -> datetime | None:
     value = args.get("known_at")
-    if value is None:
-        return None
+    return None if value is None else _moment(value, "known_at")
+
+
+def _moment(value: str, field: str) -> datetime:
     try:
-        return parse_known_at(value, _platform().tz, "known_at")
+        return parse_known_at(value, _platform().tz, field)
     except ValueError as exc:
         abort(422, message=str(exc))
 
@@ -139,14 +164,8 @@ def post_commands():
 
 def _score(platform) -> int:
     """Bring the scores up to date when this process scores for itself; how far behind they are."""
-    if platform.app.read_models.behind():
-        platform.app.read_models.catch_up()
-    if platform.scores_inline():
-        try:
-            platform.scorer.run()
-        except SankaoError:
-            pass  # what failed stays unscored; queries say how far behind the scores are
-    return platform.scoring_lag()
+    behind, _ = platform.catch_up()  # a failure leaves the rest unscored: queries say how far behind
+    return behind
 
 
 # -- queries ----------------------------------------------------------------------------------------
@@ -158,7 +177,7 @@ queries = Blueprint("queries", __name__, url_prefix="/api", description="Boards,
 @queries.etag
 @queries.arguments(schemas.RestatedArgs, location="query")
 @queries.response(200, schemas.Board)
-@_responses(queries, 401, 403, 404, 422)
+@_responses(queries, 401, 404, 422)
 def get_board(args, period):
     """The board of PERIOD (as `sankao board PERIOD --json`), live, frozen, restated or as known at a time."""
     _allow(_who(), "read_board")
@@ -194,7 +213,7 @@ def get_notices(args):
 @queries.etag
 @queries.arguments(schemas.KnownAtArgs, location="query")
 @queries.response(200, schemas.Annual)
-@_responses(queries, 401, 403, 404, 422)
+@_responses(queries, 401, 422)
 def get_annual(args, year):
     """The annual standing of YEAR (SCORING.md §8, as `sankao annual YEAR --json`); provisional until close_year."""
     _allow(_who(), "read_annual")
@@ -232,7 +251,7 @@ def get_audit_head():
 
 @queries.route("/units")
 @queries.response(200, schemas.Unit(many=True))
-@_responses(queries, 401, 403)
+@_responses(queries, 401)
 def get_units():
     """The registered units with their latest targets and how many projects they planned."""
     _allow(_who(), "read_board")
@@ -254,17 +273,6 @@ def get_projects(args):
         if unit is not None and unit not in platform.queries.names():
             raise NotFound(f"projects: {unit} is not a registered unit")
         return [{**p, "stage": stage_of(p)} for p in platform.queries.projects(unit)]
-
-
-@queries.route("/plugins")
-@queries.response(200, schemas.Plugin(many=True))
-@_responses(queries, 401, 403)
-def get_plugins():
-    """Every plugin: version, hooks, enabled, settings, since when (as `sankao plugins list --json`)."""
-    _allow(_who(), "read_all", what="read the rules")
-    from core.plugins import plugins_report
-    with _turn() as platform:
-        return plugins_report(platform.installed, platform.recorded_rules(), platform.rules_in_force())
 
 
 # -- the auditor's tools (core.audit) ----------------------------------------------------------------
@@ -347,5 +355,100 @@ def get_verify():
                 "problems": [{"position": p, "kind": k, "what": w} for p, k, w in verdict.problems]}
 
 
-BLUEPRINTS = [commands, queries, audit]
+@audit.route("/audit/export")
+@audit.arguments(schemas.ExportArgs, location="query")
+@audit.doc(responses={"200": {"description": "a zip of the bundle folder (events.jsonl, heads.jsonl, manifest.json, "
+                                             "verify.py): unzip it and run `python verify.py FOLDER` anywhere",
+                              "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}})
+@_responses(audit, 401, 403, 422)
+def get_export(args):
+    """The self-contained audit bundle as a zip (as `sankao audit export FOLDER [--until TIME]`): the log up to
+    the last fact recorded at or before `until` (default: all of it)."""
+    import io
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    from flask import send_file
+
+    from core.audit import bundle
+    _allow(_who(), "audit", what="export the record")
+    until = args.get("until")
+    with _turn() as platform:
+        moment = None if until is None else _moment(until, "until")
+        with tempfile.TemporaryDirectory(prefix="sankao-export-") as scratch:
+            manifest = bundle.export(platform.app, Path(scratch) / "bundle", moment, platform.location.describe())
+            name = f"sankao-audit-{manifest['size']}"
+            packed = io.BytesIO()
+            with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+                for path in sorted((Path(scratch) / "bundle").iterdir()):
+                    archive.write(path, f"{name}/{path.name}")
+    packed.seek(0)
+    return send_file(packed, mimetype="application/zip", as_attachment=True, download_name=f"{name}.zip")
+
+
+# -- the rules in force (core.rules) -----------------------------------------------------------------
+
+rules = Blueprint("rules", __name__, url_prefix="/api", description="Plugins and the rules in force")
+
+
+@rules.route("/plugins")
+@rules.response(200, schemas.Plugin(many=True))
+@_responses(rules, 401, 403)
+def get_plugins():
+    """Every plugin: version, hooks, enabled, settings, since when (as `sankao plugins list --json`)."""
+    _allow(_who(), "read_all", what="read the rules")
+    from core.plugins import plugins_report
+    with _turn() as platform:
+        return plugins_report(platform.installed, platform.recorded_rules(), platform.rules_in_force())
+
+
+@rules.before_request
+def _rules_as_json():
+    """A body that is not JSON is refused before it is read (the body's schema would only see it missing)."""
+    if request.method == "POST":
+        _who()
+        if request.mimetype != "application/json":
+            abort(415, message="send the rules as application/json")
+
+
+@rules.route("/plugins", methods=["POST"])
+@rules.arguments(schemas.RulesChange)
+@rules.response(200, schemas.RulesChanged)
+@_responses(rules, 401, 403, 409, 413, 415, 422)
+def post_plugins(change):
+    """Put plugins and settings in force (administrators; as `sankao plugins apply --yes`), or with `dry_run`
+    only show what would change: the changes, and the boards of months begun that move. Rules already in force
+    record nothing, so a retried request doubles nothing."""
+    principal = _who()
+    _allow(principal, "admin", what="put rules in force")
+    from core.clock import local_date, now, parse_day
+    from core.report import money
+    from core.rules import propose
+    with _turn() as platform:
+        today = local_date(now(), platform.tz)
+        given = change["effective"]
+        effective = today if given is None else None if given == "start" else _day(given, parse_day)
+        _score(platform)
+        proposal = propose(platform, {"plugins": change["plugins"]}, "plugins", effective, today)
+        recorded = not proposal.unchanged and not change["dry_run"]
+        if recorded:
+            platform.ledger.apply_rules(proposal.proposed, proposal.effective, principal.name)
+        return {"recorded": recorded, "unchanged": proposal.unchanged,
+                "effective": proposal.effective.isoformat() if proposal.effective else None,
+                "months": proposal.months, "changes": proposal.changes,
+                "moved": [{"period": period, "unit": unit, "before": None if a is None else money(a),
+                           "after": None if b is None else money(b)}
+                          for period, units in proposal.moved.items() for unit, a, b in units],
+                "scoring_behind": _score(platform) if recorded else platform.scoring_lag()}
+
+
+def _day(value: str, parse_day):
+    try:
+        return parse_day(value)
+    except ValueError as exc:
+        abort(422, message=f"effective: {exc}")
+
+
+BLUEPRINTS = [commands, queries, audit, rules]
 __all__ = ["BLUEPRINTS", "NotFound"]

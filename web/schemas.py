@@ -257,6 +257,14 @@ class Project(Schema):
     withdrawn_on = S(allow_none=True)
 
 
+class ExportArgs(Schema):
+    class Meta:
+        unknown = RAISE
+
+    until = S(metadata={"description": "only the log up to the last fact recorded at or before this time (ISO 8601 "
+                                       "with offset, or a local date YYYY-MM-DD meaning its end)"})
+
+
 class UnitArgs(Schema):
     class Meta:
         unknown = RAISE
@@ -273,3 +281,35 @@ class Plugin(Schema):
     since = S(allow_none=True, required=True)
     recorded = B(required=True)
     installed = B(required=True)
+
+
+class RulesChange(Schema):
+    """A plugins.toml as JSON: ``{"plugins": {NAME: {"enabled": ..., SETTING: ...}}}`` (numbers read exactly, as
+    decimals), in force from ``effective``."""
+    class Meta:
+        unknown = RAISE
+
+    plugins = fields.Dict(keys=S(), values=fields.Dict(), required=True, metadata={
+        "description": "the [plugins.NAME] tables of a plugins.toml: tables it leaves out, and keys a table leaves "
+                       "out, keep their values"})
+    effective = S(load_default=None, validate=validate.Regexp(r"^(start|\d{4}-\d{2}-\d{2})$", error=(
+        "must be a date YYYY-MM-DD or 'start' (every month ever assessed)")), metadata={
+        "description": "the first business date the rules apply to (default: today in the assessment time zone)"})
+    dry_run = B(load_default=False, metadata={"description": "only show what would change; record nothing"})
+
+
+class Move(Schema):
+    period = S(required=True)
+    unit = S(required=True)
+    before = S(allow_none=True, required=True, metadata={"description": "final now (null: not on that board)"})
+    after = S(allow_none=True, required=True, metadata={"description": "final under the rules (null: off it)"})
+
+
+class RulesChanged(Schema):
+    recorded = B(required=True)
+    unchanged = B(required=True, metadata={"description": "the rules are in force already: nothing to record"})
+    effective = S(allow_none=True, required=True)
+    months = S(required=True)
+    changes = fields.List(S(), required=True)
+    moved = fields.List(fields.Nested(Move), required=True)
+    scoring_behind = I(required=True)

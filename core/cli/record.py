@@ -34,23 +34,18 @@ def catch_up(platform: Platform, *, strict: bool = False) -> None:
 
     Queries go on answering from what was scored; with ``strict`` the command exits 1 on failure.
     """
-    if not platform.read_only and platform.app.read_models.behind():
-        platform.app.read_models.catch_up()
-    behind = platform.scoring_lag()
-    if behind <= 0:
-        return
     if platform.read_only or not platform.scores_inline():
-        why = "this store is open read-only" if platform.read_only else "scoring is left to `sankao worker`"
-        click.echo(f"note: {why}; the scores are {behind} fact(s) behind the record (answers show what was "
-                   "scored)", err=True)
+        behind, _ = platform.catch_up()  # the read models only: scoring is not this process's
+        if behind > 0:
+            why = "this store is open read-only" if platform.read_only else "scoring is left to `sankao worker`"
+            click.echo(f"note: {why}; the scores are {behind} fact(s) behind the record (answers show what was "
+                       "scored)", err=True)
         return
-    try:
-        with progress(behind, "scoring") as bar:
-            task = bar.add_task("scoring", total=behind)
-            platform.scorer.run(progress=lambda n: bar.advance(task, n))
-    except SankaoError as exc:
-        left = platform.scorer.behind()
-        click.echo(f"warning: scoring stopped, the scores are {left} fact(s) behind the record: {exc}. "
+    with progress(platform.scoring_lag(), "scoring") as bar:
+        task = bar.add_task("scoring", total=platform.scoring_lag())
+        left, failure = platform.catch_up(progress=lambda n: bar.advance(task, n))
+    if failure is not None:
+        click.echo(f"warning: scoring stopped, the scores are {left} fact(s) behind the record: {failure}. "
                    "Answers show what was scored before that.", err=True)
         if strict:
             sys.exit(1)

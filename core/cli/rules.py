@@ -10,14 +10,11 @@ import click
 from core.cli.app import config_of, main, out_of, platform_of
 from core.cli.record import actor_option, catch_up
 from core.cli.render import print_json
-from core.clock import local_date, month_start, now, parse_day, parse_period
-from core.errors import PluginError, SankaoError
-from core.plugins import (installed_plugins, load_config, merge_config, read_toml, rule_changes, same_rules,
-                          show_setting)
-from core.facts import Rules
+from core.clock import local_date, now, parse_day
+from core.errors import SankaoError
+from core.plugins import installed_plugins, load_config, read_toml, show_setting
 from core.report import money
-from core.rules import RulesBook
-from core.engine.scorer import first_month_from
+from core.rules import propose
 
 
 @main.group()
@@ -91,31 +88,22 @@ def plugins_apply(ctx, file, effective, yes, dry_run, actor):
     platform = platform_of(ctx, "read" if dry_run else "write", note_drift=False)
     out = out_of(ctx)
     today = local_date(now(), platform.tz)
-    effective_date = _effective(effective, today)
-    current = platform.rules_in_force()
-    proposed = merge_config(current, read_toml(path), platform.installed, str(path))
-    recorded = [Rules(r.command_id, None, r.effective, r.plugins) for r in platform.recorded_rules()]
-    governing = RulesBook.governing(recorded, effective_date) or [Rules("", None, None, current)]
-    if all(same_rules(rule.plugins, proposed) for rule in governing):
-        since = "every month" if effective_date is None else f"every month from {_first_month(effective_date)[12:]}"
+    raw = read_toml(path)
+    catch_up(platform)  # the boards that move are measured against up-to-date scores
+    proposal = propose(platform, raw, str(path), _effective(effective, today), today)
+    if proposal.unchanged:
+        since = "every month" if proposal.effective is None else f"every month from {proposal.months[12:]}"
         click.echo(f"nothing to change: the rules of {path} are in force for {since} already; nothing recorded")
         return
-    catch_up(platform)
-    try:
-        moved = platform.scorer.preview(proposed, effective_date)
-    except SankaoError as exc:
-        raise PluginError(f"the rules were not put in force, a trial run over the facts failed: {exc}") from None
-    first = "every month ever assessed" if effective_date is None else _first_month(effective_date)
-    out.line(f"Changes ({path}), in force for {first} (a month is scored with the rules in force on its first day):")
-    changes = rule_changes(current, proposed)
-    for change in changes:
+    out.line(f"Changes ({path}), in force for {proposal.months} (a month is scored with the rules in force on its "
+             "first day):")
+    for change in proposal.changes:
         out.line(f"  {change}")
-    if not changes:
+    if not proposal.changes:
         out.line("  the plugins and settings in force now, reaching back to earlier months")
-    begun = {p: units for p, units in moved.items() if month_start(*parse_period(p)) <= today}
-    if begun:
+    if proposal.moved:
         out.line("Boards that move (closed months stay frozen; --restated shows them):")
-        for period, units in sorted(begun.items()):
+        for period, units in proposal.moved.items():
             shown = ", ".join(f"{u} {_final(a)} -> {_final(b)}" for u, a, b in units[:6])
             more = f", and {len(units) - 6} more" if len(units) > 6 else ""
             out.line(f"  {period}: {len(units)} unit(s): {shown}{more}")
@@ -128,16 +116,9 @@ def plugins_apply(ctx, file, effective, yes, dry_run, actor):
         if not sys.stdin.isatty():
             raise SankaoError("nothing recorded: confirm with --yes (or look first with --dry-run)")
         click.confirm("Record these rules?", abort=True)
-    platform.ledger.apply_rules(proposed, effective_date, actor)
-    click.echo(f"rules in force from {effective_date or 'the start'}, recorded by {actor}")
+    platform.ledger.apply_rules(proposal.proposed, proposal.effective, actor)
+    click.echo(f"rules in force from {proposal.effective or 'the start'}, recorded by {actor}")
     catch_up(platform, strict=True)
-
-
-def _first_month(effective: date) -> str:
-    month = first_month_from(effective, effective.year)
-    if month is None:
-        return f"months from {effective.year + 1}-01 on"
-    return f"months from {effective.year:04d}-{month:02d} on"
 
 
 def _final(value) -> str:

@@ -1,0 +1,185 @@
+"""Every endpoint of the OpenAPI document walked with every role (allowed / 401 / 403), and every status code the
+document declares for an operation reached by a real request: the document promises nothing the API cannot do."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from conftest import SHARED
+from core.bootstrap import Config, init_store
+
+PEOPLE = SHARED / "scenarios" / "year2023-people"
+ROLES = ("admin", "auditor", "viewer", "unit")  # unit: unit:U01
+A, AU, V, U = ROLES
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory):
+    from web import create_app
+    db = str(tmp_path_factory.mktemp("matrix") / "sankao.db")
+    init_store(Config(db=db)).close()
+    app = create_app(Config(db=db))
+    platform = app.extensions["sankao"]
+    platform.ledger.load(enumerate((PEOPLE / "commands.jsonl").read_text().splitlines(), 1), "setup")
+    platform.catch_up()
+    tokens = {role: platform.ledger.issue_token(role.replace(":", "-"), role if role != U else "unit:U01", "setup")
+              for role in ROLES}
+    tokens["revoked"] = platform.ledger.issue_token("gone", "admin", "setup")
+    platform.ledger.revoke_token("gone", "setup")
+    yield app, db, tokens
+    platform.close()
+
+
+def _signed_unstarted(unit: str) -> list[str]:
+    lines = [json.loads(x) for x in (PEOPLE / "commands.jsonl").read_text().splitlines()]
+    planned = {c["project"] for c in lines if c["cmd"] == "plan_project" and c["unit"] == unit}
+    signed = [c["project"] for c in lines if c["cmd"] == "sign_project" and c["project"] in planned]
+    started = {c["project"] for c in lines if c["cmd"] in ("start_construction", "withdraw_project")}
+    return [p for p in signed if p not in started]
+
+
+OWN_START = {"cmd": "start_construction", "started_on": "2024-01-03", "at": "2024-01-09T10:00:00+08:00"}
+DISPATCH = {"cmd": "dispatch", "date": "2024-01-08", "at": "2024-01-08T10:00:00+08:00"}
+DRY_RUN = {"plugins": {"annual_amount": {"weight": 31}}, "dry_run": True}
+
+
+def matrix(own_project: str, other_project: str):
+    """(operation, method, url, body, {role: status}); roles left out of a row are not asked on it."""
+    everyone = {A: 200, AU: 200, V: 200, U: 200}
+    readers = {A: 200, AU: 200, V: 403, U: 200}  # a unit reads its own unit
+    office_only = {A: 200, AU: 200, V: 403, U: 403}
+    return [
+        ("POST /api/commands", "POST", "/api/commands", DISPATCH, {A: 200, AU: 403, V: 403, U: 403}),
+        ("POST /api/commands", "POST", "/api/commands", {**OWN_START, "project": own_project},
+         {U: 200, AU: 403, V: 403}),
+        ("POST /api/commands", "POST", "/api/commands", {**OWN_START, "project": other_project}, {U: 403}),
+        ("GET /api/boards/{period}", "GET", "/api/boards/2023-06", None, everyone),
+        ("GET /api/units/{unit}/scores/{period}", "GET", "/api/units/U01/scores/2023-06", None, readers),
+        ("GET /api/units/{unit}/scores/{period}", "GET", "/api/units/U02/scores/2023-06", None, {U: 403}),
+        ("GET /api/notices", "GET", "/api/notices", None, everyone),
+        ("GET /api/notices", "GET", "/api/notices?unit=U02", None, {V: 200, U: 403}),
+        ("GET /api/annual/{year}", "GET", "/api/annual/2023", None, everyone),
+        ("GET /api/events", "GET", "/api/events?limit=3", None, office_only),
+        ("GET /api/units", "GET", "/api/units", None, everyone),
+        ("GET /api/projects", "GET", "/api/projects", None, readers),
+        ("GET /api/projects", "GET", "/api/projects?unit=U02", None, {U: 403}),
+        ("GET /api/units/{unit}/explain/{period}", "GET", "/api/units/U01/explain/2023-06", None, readers),
+        ("GET /api/units/{unit}/explain/{period}", "GET", "/api/units/U02/explain/2023-06", None, {U: 403}),
+        ("GET /api/units/{unit}/history/{period}", "GET", "/api/units/U01/history/2023-06", None, readers),
+        ("GET /api/units/{unit}/history/{period}", "GET", "/api/units/U02/history/2023-06", None, {U: 403}),
+        ("GET /api/people/{person}", "GET", "/api/people/U01-L001?year=2023", None, readers),
+        ("GET /api/people/{person}", "GET", "/api/people/U02-L011?year=2023", None, {U: 403}),
+        ("GET /api/audit/head", "GET", "/api/audit/head", None, office_only),
+        ("GET /api/audit/proofs/{position}", "GET", "/api/audit/proofs/5", None, office_only),
+        ("GET /api/audit/consistency/{old_size}", "GET", "/api/audit/consistency/5", None, office_only),
+        ("GET /api/audit/verify", "GET", "/api/audit/verify", None, office_only),
+        ("GET /api/audit/export", "GET", "/api/audit/export?until=2023-01-31", None, office_only),
+        ("GET /api/plugins", "GET", "/api/plugins", None, office_only),
+        ("POST /api/plugins", "POST", "/api/plugins", DRY_RUN, {A: 200, AU: 403, V: 403, U: 403}),
+    ]
+
+
+def probes(big: bytes):
+    """Requests with an admin token that answer the other declared codes: (operation, method, url, body, kind,
+    status). ``kind`` is the body's content type."""
+    js, nd = "application/json", "application/x-ndjson"
+    return [
+        ("POST /api/commands", "POST", "/api/commands", b'{"cmd": "sign_project"}', js, 422),
+        ("POST /api/commands", "POST", "/api/commands", b"x", "text/csv", 415),
+        ("POST /api/commands", "POST", "/api/commands", big, nd, 413),
+        ("GET /api/boards/{period}", "GET", "/api/boards/2023-13", None, None, 422),
+        ("GET /api/boards/{period}", "GET", "/api/boards/2031-06", None, None, 404),
+        ("GET /api/units/{unit}/scores/{period}", "GET", "/api/units/U99/scores/2023-06", None, None, 404),
+        ("GET /api/units/{unit}/scores/{period}", "GET", "/api/units/U01/scores/June", None, None, 422),
+        ("GET /api/notices", "GET", "/api/notices?unit=U99", None, None, 404),
+        ("GET /api/notices", "GET", "/api/notices?known_at=yesterday", None, None, 422),
+        ("GET /api/annual/{year}", "GET", "/api/annual/1800", None, None, 422),
+        ("GET /api/events", "GET", "/api/events?limit=0", None, None, 422),
+        ("GET /api/projects", "GET", "/api/projects?unit=U99", None, None, 404),
+        ("GET /api/projects", "GET", "/api/projects?stage=landed", None, None, 422),
+        ("GET /api/units/{unit}/explain/{period}", "GET", "/api/units/U99/explain/2023-06", None, None, 404),
+        ("GET /api/units/{unit}/explain/{period}", "GET", "/api/units/U01/explain/2023-6", None, None, 422),
+        ("GET /api/units/{unit}/history/{period}", "GET", "/api/units/U99/history/2023-06", None, None, 404),
+        ("GET /api/units/{unit}/history/{period}", "GET", "/api/units/U01/history/2023", None, None, 422),
+        ("GET /api/people/{person}", "GET", "/api/people/nobody", None, None, 404),
+        ("GET /api/people/{person}", "GET", "/api/people/U01-L001?year=99", None, None, 422),
+        ("GET /api/audit/proofs/{position}", "GET", "/api/audit/proofs/999999999", None, None, 404),
+        ("GET /api/audit/proofs/{position}", "GET", "/api/audit/proofs/5?head=0", None, None, 422),
+        ("GET /api/audit/consistency/{old_size}", "GET", "/api/audit/consistency/999999999", None, None, 404),
+        ("GET /api/audit/consistency/{old_size}", "GET", "/api/audit/consistency/5?root=zz", None, None, 422),
+        ("GET /api/audit/export", "GET", "/api/audit/export?until=tomorrow", None, None, 422),
+        ("POST /api/plugins", "POST", "/api/plugins", b'{"plugins": {"nope": {}}}', js, 422),
+        ("POST /api/plugins", "POST", "/api/plugins", b"plugins = {}", "application/toml", 415),
+        ("POST /api/plugins", "POST", "/api/plugins", big, js, 413),
+    ]
+
+
+def test_every_endpoint_with_every_role_and_every_declared_status(office, monkeypatch):
+    app, db, tokens = office
+    client = app.test_client()
+    document = client.get("/api/openapi.json").json
+    declared = {f"{method.upper()} {path}": {int(code) for code in op["responses"] if code != "default"}
+                for path, ops in document["paths"].items() for method, op in ops.items() if method != "parameters"}
+    seen: dict[str, set[int]] = {name: set() for name in declared}
+
+    def ask(method, url, token=None, body=None, kind="application/json", headers=None):
+        headers = {**({"Authorization": f"Bearer {token}"} if token else {}), **(headers or {})}
+        data = json.dumps(body).encode() if isinstance(body, dict) else body
+        answer = client.open(url, method=method, data=data, content_type=kind if data is not None else None,
+                             headers=headers)
+        if answer.status_code >= 400:
+            assert set(answer.json["error"]) >= {"status", "code", "message"}, answer.data
+            assert answer.json["error"]["status"] == answer.status_code
+        return answer
+
+    own = _signed_unstarted("U01")
+    rows = matrix(own[0], _signed_unstarted("U02")[0])
+    assert {row[0] for row in rows} == set(declared), "the matrix walks every operation of the document"
+    problems = []
+    for name, method, url, body, expected in rows:
+        for role, status in [*expected.items(), ("revoked", 401), (None, 401)]:
+            answer = ask(method, url, tokens.get(role), body)
+            seen[name].add(answer.status_code)
+            if answer.status_code != status:
+                problems.append(f"{role}: {method} {url} answered {answer.status_code}, not {status}: "
+                                f"{answer.data[:200]!r}")
+    assert not problems, "\n".join(problems)
+
+    big = b"x" * (9 * 1024 * 1024)
+    admin = tokens[A]
+    for name, method, url, body, kind, status in probes(big):
+        answer = ask(method, url, admin, body, kind)
+        assert answer.status_code == status, (url, answer.status_code, answer.data[:300])
+        seen[name].add(status)
+    for name, url in [("GET /api/boards/{period}", "/api/boards/2023-06"), ("GET /api/annual/{year}",
+                      "/api/annual/2023"), ("GET /api/events", "/api/events?after=3&limit=3")]:
+        tag = ask("GET", url, admin).headers["ETag"]
+        assert ask("GET", url, admin, headers={"If-None-Match": tag}).status_code == 304
+        seen[name].add(304)
+
+    # another process holding the store's write lock: a write gives up with 409, records nothing
+    import core.store.sqlite as store
+    monkeypatch.setattr(store, "LOCK_TIMEOUT_S", 0.2)
+    size = ask("GET", "/api/audit/head", admin).json["size"]
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        for name, url, body in [("POST /api/commands", "/api/commands", {**OWN_START, "project": own[1]}),
+                                ("POST /api/plugins", "/api/plugins", {"plugins": {"annual_amount": {"weight": 33}}})]:
+            with ThreadPoolExecutor(1) as fresh:  # a thread of its own opens its connection with the short wait
+                answer = fresh.submit(ask, "POST", url, admin, body).result()
+            assert answer.status_code == 409 and "locked" in answer.json["error"]["message"], answer.data[:300]
+            seen[name].add(409)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert ask("GET", "/api/audit/head", admin).json["size"] == size  # nothing half-recorded
+
+    unreached = {name: sorted(declared[name] - seen[name]) for name in declared if declared[name] - seen[name]}
+    assert not unreached, f"declared but never answered: {unreached}"
+    undeclared = {name: sorted(seen[name] - declared[name]) for name in declared if seen[name] - declared[name]}
+    assert not undeclared, f"answered but not declared: {undeclared}"
