@@ -11,6 +11,8 @@ at once (nothing half-recorded) instead of retrying for a minute.
 from __future__ import annotations
 
 import logging
+import time
+import weakref
 from contextlib import contextmanager
 
 from eventsourcing.persistence import IntegrityError
@@ -21,6 +23,7 @@ from core.store.recorder import FORMAT, Recorder, schema_statements
 
 CONNECT_TIMEOUT_S = 3
 LOCK_TIMEOUT_S = 30
+CHECK_IDLE_AFTER_S = 2  # a pooled connection idle longer than this is checked before use
 
 
 def _psycopg():
@@ -40,7 +43,7 @@ class PostgresRecorder(Recorder):
         super().__init__()
         self.location = location
         psycopg, psycopg_pool = _psycopg()
-        self._psycopg = psycopg
+        self._psycopg, self._psycopg_pool = psycopg, psycopg_pool
         # keepalives and a TCP user timeout: a server that vanishes without closing (a cut network)
         # fails the step within about half a minute instead of hanging for ever
         self.params = {**location.pg_params(), "connect_timeout": CONNECT_TIMEOUT_S, "keepalives": 1,
@@ -50,8 +53,11 @@ class PostgresRecorder(Recorder):
             self.params["options"] = f"-c search_path={location.schema}"
         self.diagnose()
         logging.getLogger("psycopg").setLevel(logging.CRITICAL)  # we say what failed, once, ourselves
+        # a connection idle for a while is checked before it is handed out (the server may have restarted or
+        # the network dropped it); one returned moments ago is not: a round trip saved on every busy request
+        self._returned: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self.pool = psycopg_pool.ConnectionPool(kwargs=self.params, min_size=1, max_size=pool_size, timeout=5,
-                                                open=False, check=psycopg_pool.ConnectionPool.check_connection,
+                                                open=False, check=self._check, reset=self._note_return,
                                                 name="sankao")
         try:
             self.pool.open(wait=True, timeout=CONNECT_TIMEOUT_S + 2)
@@ -112,16 +118,37 @@ class PostgresRecorder(Recorder):
     # -- transactions ----------------------------------------------------------------
     @contextmanager
     def _write(self):
-        with self._errors(), self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
-            cur.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_S}s'")
-            cur.execute("LOCK TABLE events IN EXCLUSIVE MODE")
-            yield cur
+        with self._errors(), self.pool.connection() as conn:
+            conn.isolation_level, conn.read_only = None, None  # the server's defaults: read committed, writable
+            with conn.transaction(), conn.cursor() as cur:
+                cur.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_S}s'")
+                cur.execute("LOCK TABLE events IN EXCLUSIVE MODE")
+                yield cur
 
     @contextmanager
     def _read(self):
-        with self._errors(), self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
-            cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            yield cur
+        with self._errors(), self.pool.connection() as conn:
+            conn.isolation_level, conn.read_only = self._psycopg.IsolationLevel.REPEATABLE_READ, True  # in BEGIN
+            with conn.transaction(), conn.cursor() as cur:
+                yield cur
+
+    @contextmanager
+    def _single(self):
+        """One read-only statement: its own snapshot already, so no transaction to begin and end around it."""
+        with self._errors(), self.pool.connection() as conn:
+            conn.autocommit = True
+            try:
+                with conn.cursor() as cur:
+                    yield cur
+            finally:
+                conn.autocommit = False
+
+    def _check(self, conn) -> None:
+        if time.monotonic() - self._returned.get(conn, 0.0) > CHECK_IDLE_AFTER_S:
+            self._psycopg_pool.ConnectionPool.check_connection(conn)
+
+    def _note_return(self, conn) -> None:
+        self._returned[conn] = time.monotonic()
 
     snapshot = _read
 

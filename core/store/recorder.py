@@ -55,6 +55,10 @@ class Recorder(ProcessRecorder):
         raise NotImplementedError
         yield
 
+    def _single(self):
+        """A cursor for one read-only statement (a dialect may skip the transaction around it)."""
+        return self._read()
+
     def close(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -222,14 +226,14 @@ class Recorder(ProcessRecorder):
         return sorted(found, key=lambda n: n.id)
 
     def fetch_events(self, sql: str, params: Sequence) -> list[Notification]:
-        with self._read() as cur:
+        with self._single() as cur:
             cur.execute(self.q(sql), params)
             return [Notification(id=r[0], originator_id=r[1], originator_version=r[2], topic=r[3],
                                  state=_bytes(r[4])) for r in cur.fetchall()]
 
     def fetch(self, sql: str, params: Sequence = ()) -> list[tuple]:
         """Rows of a read-only query (``?`` placeholders)."""
-        with self._read() as cur:
+        with self._single() as cur:
             cur.execute(self.q(sql), params)
             return cur.fetchall()
 
