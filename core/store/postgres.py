@@ -118,12 +118,10 @@ class PostgresRecorder(Recorder):
     # -- transactions ----------------------------------------------------------------
     @contextmanager
     def _write(self):
-        with self._errors(), self.pool.connection() as conn:
-            conn.isolation_level, conn.read_only = None, None  # the server's defaults: read committed, writable
-            with conn.transaction(), conn.cursor() as cur:
-                cur.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_S}s'")
-                cur.execute("LOCK TABLE events IN EXCLUSIVE MODE")
-                yield cur
+        with self._errors(), self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+            cur.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_S}s'")
+            cur.execute("LOCK TABLE events IN EXCLUSIVE MODE")
+            yield cur
 
     @contextmanager
     def _read(self):
@@ -137,17 +135,17 @@ class PostgresRecorder(Recorder):
         """One read-only statement: its own snapshot already, so no transaction to begin and end around it."""
         with self._errors(), self.pool.connection() as conn:
             conn.autocommit = True
-            try:
-                with conn.cursor() as cur:
-                    yield cur
-            finally:
-                conn.autocommit = False
+            with conn.cursor() as cur:
+                yield cur
 
     def _check(self, conn) -> None:
         if time.monotonic() - self._returned.get(conn, 0.0) > CHECK_IDLE_AFTER_S:
             self._psycopg_pool.ConnectionPool.check_connection(conn)
 
     def _note_return(self, conn) -> None:
+        """Back in the pool: the session's defaults again (read committed, writable, transactions), whatever
+        the last user set for itself."""
+        conn.autocommit, conn.isolation_level, conn.read_only = False, None, None
         self._returned[conn] = time.monotonic()
 
     snapshot = _read
