@@ -89,6 +89,44 @@ def test_the_people_year_as_json_lines_answers_its_queries(sqlite_url, web):
         contains(json.loads((PEOPLE / "expected" / name).read_text()), got.json)
 
 
+def test_reads_say_how_far_behind_the_scoring_worker_is(sqlite_url):
+    """With scoring left to a worker, reads answer from what it scored and say how far behind it is."""
+    import time
+    from web import create_app
+    init_store(Config(db=sqlite_url)).close()
+    app = create_app(Config(db=sqlite_url, scoring="worker"))
+    platform = app.extensions["sankao"]
+    client, h = app.test_client(), auth(platform.ledger.issue_token("office", "admin", "test"))
+    lines = (SCENARIO / "commands.jsonl").read_text().splitlines()
+    posted = client.post("/api/commands", data="\n".join(lines[:40]), content_type="application/x-ndjson", headers=h)
+    behind = posted.json["scoring_behind"]
+    assert posted.json["recorded"] == 40 and behind >= 40  # and the rules the first command put in force
+    board = client.get("/api/boards/2023-01", headers=h)
+    assert board.headers["Sankao-Scoring-Behind"] == str(behind) and board.status_code == 404  # nothing scored
+    assert f"not scored yet: the scores are {behind} fact(s) behind" in board.json["error"]["message"]
+    from core.bootstrap import Platform
+    worker = Platform(Config(db=sqlite_url, scoring="worker"), "write")  # `sankao worker`, in short
+    worker.scorer.run()
+    worker.close()
+    time.sleep(1.1)  # a process measures the lag at most once a second
+    board = client.get("/api/boards/2023-01", headers=h)
+    assert board.status_code == 200 and board.headers["Sankao-Scoring-Behind"] == "0"
+    platform.close()
+
+
+def test_a_defect_answers_500_in_the_one_shape_without_its_traceback(sqlite_url, caplog):
+    from web import create_app
+    init_store(Config(db=sqlite_url)).close()
+    app = create_app(Config(db=sqlite_url))
+    app.add_url_rule("/api/defect", "defect", lambda: {"x": 1 / 0})  # a handler with a bug in it
+    answer = app.test_client().get("/api/defect")
+    assert answer.status_code == 500
+    assert answer.json == {"error": {"status": 500, "code": "internal", "message": "unexpected ZeroDivisionError: "
+                                     "a defect in Sankao, logged on the server"}}
+    assert "Traceback" not in answer.get_data(as_text=True) and "Traceback" in caplog.text  # logged, not sent
+    app.extensions["sankao"].close()
+
+
 def test_roles_tokens_and_one_error_shape(sqlite_url, web):
     client, token, platform = web
     lines = (SCENARIO / "commands.jsonl").read_text().splitlines()

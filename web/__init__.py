@@ -41,6 +41,7 @@ def create_app(config: Config | None = None, *, platform: Platform | None = None
     for blueprint in routes.BLUEPRINTS:
         api.register_blueprint(blueprint)
     errors.register(app)
+    app.after_request(routes.scoring_lag_header)
     _serve_docs_assets(app)
     return app
 

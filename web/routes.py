@@ -4,13 +4,13 @@ calls the platform and returns what the CLI's ``--json`` prints; nothing else ha
 from __future__ import annotations
 
 import json
+import time
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
-
-import flask_smorest
 from functools import wraps
 
+import flask_smorest
 from flask import Response, current_app, request
 from flask_smorest import abort
 from marshmallow import RAISE
@@ -170,11 +170,30 @@ def post_commands():
         report = LoadReport()
         platform.ledger.load(parsed, principal.name, report=report)
         behind = _score(platform)
+        current_app.extensions["sankao.lag"] = (time.monotonic(), behind)
         if report.rejected:
             number, message = report.rejected[0]
             abort(422, message=f"line {number}: {message}" if kind != "application/json" else message,
                   recorded=report.recorded, skipped=report.skipped)
         return {"recorded": report.recorded, "skipped": report.skipped, "scoring_behind": behind}
+
+
+LAG_FRESH_S = 1.0  # how long a process reuses the scoring lag it measured for the header
+
+
+def scoring_lag_header(answer):
+    """Every answer of the API says how many facts the scores are behind the record (``Sankao-Scoring-Behind``):
+    with a scoring worker, reads answer from what it has scored. Measured at most once a second per process."""
+    if request.path.startswith("/api/") and "sankao" in current_app.extensions:
+        cached = current_app.extensions.get("sankao.lag")
+        if cached is None or time.monotonic() - cached[0] > LAG_FRESH_S:
+            try:
+                with _turn() as platform:
+                    cached = current_app.extensions["sankao.lag"] = (time.monotonic(), platform.scoring_lag())
+            except Exception:  # the store is unavailable: the answer already says so
+                return answer
+        answer.headers["Sankao-Scoring-Behind"] = str(cached[1])
+    return answer
 
 
 def _score(platform) -> int:
