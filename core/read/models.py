@@ -185,13 +185,15 @@ class ReadModels:
         return self.recorder.max_notification_id() - self.position()
 
     def _write(self, cur, triples) -> None:
-        # One statement per kind of row, kinds in the order they first appear: an update of a project
-        # always comes after its insert, and a correction after what it corrects.
+        # One statement per kind of row: the inserts first (a project's signing may come before another
+        # project's planning in the batch, and the update of a row must find it), then the rest in the order
+        # they first appear (a correction after what it corrects; the last of two writes to a key wins).
         groups: dict[str, list] = {}
         for position, event, state in triples:
             for key, params in project(position, event, state):
                 groups.setdefault(key, []).append(params)
-        for key, rows in groups.items():
+        ordered = sorted(groups.items(), key=lambda item: STATEMENTS[item[0]][0] != "insert")  # a stable sort
+        for key, rows in ordered:
             kind, table, columns, keys = STATEMENTS[key]
             if kind == "count":  # a change counter per key: how many rows changed it
                 counts: dict = {}
