@@ -87,7 +87,14 @@ def authenticate(recorder, token: str) -> Principal | None:
     """The principal of a live token, or None (unknown, malformed or revoked)."""
     if not token or not token.startswith(PREFIX) or len(token) > 200:
         return None
-    wanted = digest(token)
+    return authenticate_digest(recorder, digest(token))
+
+
+def authenticate_digest(recorder, wanted: str) -> Principal | None:
+    """The principal of the live token whose digest is ``wanted`` (a signed session cookie holds the digest,
+    never the token), or None."""
+    if not isinstance(wanted, str) or len(wanted) != 64:
+        return None
     rows = recorder.fetch("SELECT name, role, digest FROM rm_tokens WHERE digest = ? AND revoked_at IS NULL",
                           (wanted,))
     if not rows or not hmac.compare_digest(rows[0][2], wanted):

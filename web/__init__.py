@@ -9,12 +9,19 @@ document at ``/api/openapi.json``. Requests carry ``Authorization: Bearer <token
 
 from __future__ import annotations
 
+import logging
+import os
+import secrets
 import threading
+from datetime import timedelta
+from pathlib import Path
 
 from flask import Flask
+from flask_wtf.csrf import CSRFProtect
 
 from core.bootstrap import Config, Platform
 
+log = logging.getLogger("sankao.web")
 MAX_BODY = 8 * 1024 * 1024  # bytes a request may carry (a year of commands is about 1 MB)
 
 
@@ -22,9 +29,9 @@ def create_app(config: Config | None = None, *, platform: Platform | None = None
     """An app over the store of ``config`` (default: from the environment, as the CLI)."""
     from flask_smorest import Api
 
-    from web import errors, routes
+    from web import errors, pages, routes
 
-    app = Flask("sankao")
+    app = Flask("sankao", static_folder=None)  # the pages blueprint serves web/static
     app.config.update(
         API_TITLE="Sankao", API_VERSION="1", OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX="/api",
         OPENAPI_JSON_PATH="openapi.json", MAX_CONTENT_LENGTH=MAX_BODY, JSON_SORT_KEYS=False,
@@ -34,16 +41,38 @@ def create_app(config: Config | None = None, *, platform: Platform | None = None
             "security": [{"bearer": []}]})
     app.json.sort_keys = False
     app.json.ensure_ascii = False
+    _pages_settings(app)
     platform = platform or Platform(config or Config.from_env(), "write")
     app.extensions["sankao"] = platform
     app.extensions["sankao.lock"] = threading.RLock()  # one platform per process: its requests take turns
     api = Api(app)
     for blueprint in routes.BLUEPRINTS:
         api.register_blueprint(blueprint)
+    csrf = CSRFProtect(app)
+    for blueprint in routes.BLUEPRINTS:  # the API authenticates every request by its bearer token, not a cookie
+        csrf.exempt(blueprint)
+    app.register_blueprint(pages.pages)
     errors.register(app)
     app.after_request(routes.scoring_lag_header)
     _serve_docs_assets(app)
     return app
+
+
+def _pages_settings(app: Flask) -> None:
+    """Sessions, CSRF and languages of the office's pages (``web.pages``)."""
+    from flask import session
+    from flask_babel import Babel
+    secret = os.environ.get("SANKAO_SECRET_KEY")
+    if not secret:
+        secret = secrets.token_hex(32)
+        log.warning("SANKAO_SECRET_KEY is not set: sessions of the pages last as long as this process, and "
+                    "several web workers need one secret between them (set SANKAO_SECRET_KEY)")
+    app.config.update(
+        SECRET_KEY=secret, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("SANKAO_HTTPS") == "1", SESSION_COOKIE_NAME="sankao_session",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12), WTF_CSRF_TIME_LIMIT=None,
+        BABEL_DEFAULT_LOCALE="zh", BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"))
+    Babel(app, locale_selector=lambda: session.get("lang") or "zh")
 
 
 ASSETS = "/api/docs-assets"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import jsonify
+from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from core.errors import (CommandRejected, ConcurrentWrite, ConfigError, NotFound, PluginError, SankaoError,
@@ -20,6 +20,9 @@ STATUS = [  # the first class an error is an instance of decides
 
 
 def body(status: int, code: str, message: str, **extra):
+    if not request.path.startswith("/api/") and request.blueprint == "pages":  # a page: an error page
+        from flask import render_template
+        return render_template("error.html", status=status, message=message), status
     answer = jsonify({"error": {"status": status, "code": code, "message": message, **extra}})
     answer.status_code = status
     return answer

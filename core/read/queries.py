@@ -34,6 +34,9 @@ from eventsourcing.utils import get_topic
 SCORE_TOPIC, NOTICE_TOPIC = get_topic(out.ScoreChanged), get_topic(out.NoticeIssued)
 
 
+ALL = "*every unit*"  # ``indicators_of``: the indicators of every line
+
+
 def entry_dict(entry, **extra) -> dict:
     """A board line (a ranked ``BoardEntry``) as ``core.report.entry`` writes it out."""
     return {"unit": entry.unit, "rank": entry.rank, "third": entry.third, "base": entry.base,
@@ -130,12 +133,12 @@ class Queries:
             frozen = self._frozen(period, known_at)
             if frozen is not None:
                 return True, [entry_dict(board_entry(r["unit"], Figures.from_data(r["figures"]),
-                                                     r["unit"] == indicators_of),
+                                                     indicators_of in (r["unit"], ALL)),
                                          rank=r["rank"], third=r["third"], streak=r["streak"],
                                          accountability=r["accountability"], commended=r["commended"])
                               for r in frozen.entries]
         latest = self._latest(period, moment if restated else known_at)
-        entries = [board_entry(unit, figures, unit == indicators_of)
+        entries = [board_entry(unit, figures, indicators_of in (unit, ALL))
                    for unit, figures in sorted(latest.items()) if figures.assessed]
         rules = self._rules(known_at)
         if not rules or not entries:
@@ -205,6 +208,16 @@ class Queries:
             if head is not None:
                 answer["head"] = head
         return answer
+
+    def board_indicators(self, period: str, known_at: datetime | None = None,
+                         restated: bool = False) -> dict[str, list[dict]]:
+        """Every unit's indicators on the board of ``period`` (as ``score`` lists them), by unit; empty when
+        there is no board."""
+        try:
+            _, rows = self._board_rows(f"board {period}", period, known_at, restated, indicators_of=ALL)
+        except NotFound:
+            return {}
+        return {r["unit"]: [report.indicator(i) for i in r["indicators"]] for r in rows}
 
     def source(self, unit: str, period: str, known_at: datetime | None = None, restated: bool = False):
         """Where ``score`` took its figures from: ``(the ScoreChanged, its position, the BoardFrozen or None)``."""
@@ -442,6 +455,10 @@ class Queries:
                  "year": targets.get(unit, (None, None))[0], "annual": targets.get(unit, (None, None))[1]}
                 for unit, name, category in self.recorder.fetch(
                     "SELECT unit, name, category FROM rm_units ORDER BY unit")]
+
+    def target_years(self) -> list[int]:
+        """The years some unit has targets for."""
+        return sorted(row[0] for row in self.recorder.fetch("SELECT DISTINCT year FROM rm_targets"))
 
     def names(self) -> dict[str, str]:
         return dict(self.recorder.fetch("SELECT unit, name FROM rm_units"))

@@ -1,0 +1,380 @@
+"""The office's pages: server-rendered, Chinese first, over the same app, tokens and roles as the API.
+
+Each page reads a view of ``core.read.office`` (or a query) and renders it; the only writes are the log-in
+(a session cookie holding the token's digest, never the token), the language and the unit's form, which
+records through the ledger exactly as ``POST /api/commands`` does.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from functools import wraps
+
+from flask import (Blueprint, abort, current_app, g, redirect, render_template, request, send_file, session,
+                   url_for)
+from flask_babel import gettext as _
+from flask_babel import get_locale
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, PasswordField, StringField
+from wtforms.validators import AnyOf, InputRequired, Optional
+
+from core import access
+from core.access import Principal
+from core.clock import local_date, now, parse_known_at, parse_period
+from core.commands import parse_line
+from core.errors import CommandRejected, NotFound
+from core.ledger import LoadReport
+from core.read import office
+from web import charts
+
+pages = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
+                  static_url_path="/static")
+LANGUAGES = ("zh", "en")
+CENT = Decimal("0.01")
+SCALES = {"yi": Decimal(100_000_000), "wan": Decimal(10_000)}
+
+
+def _platform():
+    return current_app.extensions["sankao"]
+
+
+def _turn():
+    return current_app.extensions["sankao.lock"]
+
+
+# -- who is here --------------------------------------------------------------------------------------------
+
+def principal() -> Principal | None:
+    """The principal of the session's token, looked up on every request (a revoked token logs out)."""
+    if "who" not in g:
+        digest = session.get("token")
+        g.who = access.authenticate_digest(_platform().app.recorder, digest) if digest else None
+        if digest and g.who is None:
+            session.pop("token", None)
+    return g.who
+
+
+def needs(action: str, unit_of=None):
+    """A page for principals that may ``action`` (for the unit ``unit_of(**kwargs)`` names, if given); others
+    are sent to log in (no session) or answered 403."""
+    def decorate(view):
+        @wraps(view)
+        def guarded(**kwargs):
+            who = principal()
+            if who is None:
+                return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
+            unit = unit_of(**kwargs) if unit_of else None
+            if not who.may(action, unit):
+                abort(403, _("Your token (%(name)s, %(role)s) may not open this page.", name=who.name,
+                             role=who.role))
+            return view(**kwargs)
+        return guarded
+    return decorate
+
+
+@pages.app_context_processor
+def context():
+    who = principal() if "sankao" in current_app.extensions else None
+    return {"who": who, "lang": str(get_locale() or "zh"), "languages": LANGUAGES, "charts": charts}
+
+
+# -- formats: amounts as offices write them -----------------------------------------------------------------
+
+@pages.app_template_filter("yi")
+def yi(value) -> str:
+    """Yuan as 亿元, two decimals."""
+    return "-" if value is None else f"{(Decimal(value) / SCALES['yi']).quantize(CENT, ROUND_HALF_UP):,}"
+
+
+@pages.app_template_filter("wan")
+def wan(value) -> str:
+    """Yuan as 万元, two decimals."""
+    return "-" if value is None else f"{(Decimal(value) / SCALES['wan']).quantize(CENT, ROUND_HALF_UP):,}"
+
+
+@pages.app_template_filter("level_name")
+def level_name(level) -> str:
+    return {"green": _("green reminder letter"), "orange": _("orange warning letter"),
+            "red": _("red supervision letter"), "feedback": _("result feedback sheet")}.get(level, level or "")
+
+
+@pages.app_template_filter("label")
+def label(key) -> str:
+    """The words of the record's codes (thirds, categories, stages, grades, outcomes, levels)."""
+    words = {"top": _("top third"), "middle": _("middle third"), "bottom": _("bottom third"),
+             "park": _("park"), "department": _("department"), "platform": _("platform company"),
+             "planned": _("planned"), "signed": _("signed"), "landed": _("landed"), "started": _("construction started"),
+             "withdrawn": _("withdrawn"), "excellent": _("excellent"), "competent": _("competent"),
+             "basically_competent": _("basically competent"), "poor": _("poor"), "restored": _("restored"),
+             "confirmed": _("confirmed"), "assessment": _("assessment interview"),
+             "organizational": _("organisational handling"), "disciplinary": _("disciplinary accountability"),
+             "leader": _("leader"), "director": _("director"), "officer": _("officer"),
+             "green": _("green"), "orange": _("orange"), "red": _("red"),
+             "annual_amount": _("annual amount"), "quarterly_progress": _("quarterly progress"),
+             "monthly_increment": _("monthly increment"), "planned_projects": _("projects planned"),
+             "landed_projects": _("projects landed")}
+    return words.get(key, key if key is not None else "")
+
+
+# -- what was asked ------------------------------------------------------------------------------------------
+
+def _known_at() -> datetime | None:
+    value = request.args.get("known_at") or None
+    if value is None:
+        return None
+    try:
+        return parse_known_at(value, _platform().tz, "known_at")
+    except ValueError as exc:
+        abort(422, str(exc))
+
+
+def _month(value: str | None, known_at) -> str:
+    if value is None:
+        found = office.default_month(_platform(), known_at)
+        if found is None:
+            abort(404, _("No month has a board yet: no unit has targets."))
+        return found
+    try:
+        parse_period(value)
+    except ValueError as exc:
+        abort(422, str(exc))
+    return value
+
+
+# -- log in, log out, language ----------------------------------------------------------------------------------
+
+class LoginForm(FlaskForm):
+    token = PasswordField("token", validators=[InputRequired()])
+
+
+@pages.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        with _turn():
+            who = access.authenticate(_platform().app.recorder, form.token.data.strip())
+        if who is None:
+            error = _("This token is unknown or revoked.")
+        else:
+            session.clear()
+            session["token"] = access.digest(form.token.data.strip())
+            session["lang"] = session.get("lang") or request.form.get("lang") or "zh"
+            session.permanent = True
+            target = request.args.get("next") or ""
+            return redirect(target if target.startswith("/") and not target.startswith("//") else
+                            url_for("pages.board"))
+    return render_template("login.html", form=form, error=error), 200 if error is None else 401
+
+
+@pages.route("/logout", methods=["POST"])
+def logout():
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    return redirect(url_for("pages.login"))
+
+
+@pages.route("/lang/<code>")
+def language(code):
+    if code not in LANGUAGES:
+        abort(404)
+    session["lang"] = code
+    target = request.args.get("next") or ""
+    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("pages.board"))
+
+
+# -- the board (形象清单) ------------------------------------------------------------------------------------------
+
+@pages.route("/")
+@needs("read_board")
+def board():
+    known_at = _known_at()
+    with _turn():
+        period = _month(request.args.get("month"), known_at)
+        view = office.board_view(_platform(), period, known_at)
+        months = office.months(_platform(), known_at)
+    return render_template("board.html", view=view, months=months, known_at=request.args.get("known_at") or "")
+
+
+@pages.route("/boards/<period>.xlsx")
+@needs("read_board")
+def board_xlsx(period):
+    from web import sheets
+    known_at = _known_at()
+    with _turn():
+        view = office.board_view(_platform(), _month(period, known_at), known_at)
+    return _xlsx(sheets.board(view, label), f"sankao-board-{period}.xlsx")
+
+
+def _xlsx(content: bytes, name: str):
+    return send_file(io.BytesIO(content), as_attachment=True, download_name=name,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+# -- a unit ---------------------------------------------------------------------------------------------------
+
+@pages.route("/units/<unit>")
+@needs("read_unit", unit_of=lambda unit: unit)
+def unit_page(unit):
+    known_at = _known_at()
+    with _turn():
+        period = _month(request.args.get("month"), known_at)
+        view = office.unit_view(_platform(), unit, period, known_at)
+        months = office.months(_platform(), known_at)
+    return render_template("unit.html", view=view, months=months, known_at=request.args.get("known_at") or "")
+
+
+@pages.route("/units/<unit>/explain/<period>")
+@needs("read_unit", unit_of=lambda unit, period: unit)
+def explain_page(unit, period):
+    from core.audit.explain import explain
+    known_at = _known_at()
+    with _turn():
+        parse_period(period)
+        answer = explain(_platform(), unit, period, known_at, False)
+        name = _platform().queries.names().get(unit, unit)
+    return render_template("explain.html", e=answer, unit=unit, name=name, period=period)
+
+
+# -- notices: the three letters and one sheet ---------------------------------------------------------------------
+
+@pages.route("/notices")
+@needs("read_notices", unit_of=lambda: request.args.get("unit") or (principal().unit if principal() else None))
+def notices_page():
+    who = principal()
+    unit = request.args.get("unit") or who.unit
+    with _turn():
+        view = office.notices_view(_platform(), unit, _known_at())
+    return render_template("notices.html", view=view)
+
+
+@pages.route("/notices/<case>/<int:number>")
+@needs("read_notices", unit_of=lambda case, number: case.rsplit("-", 2)[0])
+def notice_page(case, number):
+    with _turn():
+        document = office.notice_document(_platform(), case, number, _known_at())
+        days = office.rectify_days(_platform())
+    return render_template("letter.html", d=document, rectify_days=days)
+
+
+# -- quarterly monitoring, the annual standing, the plugins ---------------------------------------------------------
+
+@pages.route("/quarterly")
+@needs("read_board")
+def quarterly_page():
+    known_at = _known_at()
+    with _turn():
+        year = int(request.args.get("year") or _month(None, known_at)[:4])
+        view = office.quarterly_view(_platform(), year, known_at)
+    return render_template("quarterly.html", view=view)
+
+
+@pages.route("/annual")
+@pages.route("/annual/<int:year>")
+@needs("read_annual")
+def annual_page(year=None):
+    known_at = _known_at()
+    with _turn():
+        year = year or int(_month(None, known_at)[:4])
+        answer = _platform().queries.annual(year, known_at)
+        names = _platform().queries.names()
+    return render_template("annual.html", a=answer, names=names)
+
+
+@pages.route("/annual/<int:year>.xlsx")
+@needs("read_annual")
+def annual_xlsx(year):
+    from web import sheets
+    with _turn():
+        answer = _platform().queries.annual(year, _known_at())
+        names = _platform().queries.names()
+    return _xlsx(sheets.annual(answer, names, label), f"sankao-annual-{year}.xlsx")
+
+
+@pages.route("/plugins")
+@needs("admin")
+def plugins_page():
+    from core.plugins import plugins_report, show_setting
+    with _turn():
+        platform = _platform()
+        rows = plugins_report(platform.installed, platform.recorded_rules(), platform.rules_in_force())
+    return render_template("plugins.html", rows=rows, show=show_setting)
+
+
+# -- recording a signing or a landing -----------------------------------------------------------------------------
+
+class RecordForm(FlaskForm):
+    action = StringField("action", validators=[AnyOf(["sign_project", "land_project"])])
+    project = StringField("project", validators=[InputRequired()])
+    day = DateField("day", validators=[InputRequired()])
+    amount = DecimalField("amount", places=None, validators=[Optional()])
+
+
+FIELDS = {"project": "project", "signed_on": "day", "landed_on": "day", "amount": "amount", "date": "day"}
+
+
+@pages.route("/record", methods=["GET", "POST"])
+@needs("record", unit_of=lambda: principal().unit if principal() and principal().unit else None)
+def record_page():
+    who = principal()
+    form = RecordForm()
+    with _turn():
+        projects = _platform().queries.projects(who.unit)
+    choices = [(p["project"], f"{p['project']} {p['name']}") for p in projects
+               if p["withdrawn_on"] is None and p["landed_on"] is None]
+    done, problems = None, {}
+    if request.method == "POST" and form.validate_on_submit():
+        command = {"cmd": form.action.data, "project": form.project.data}
+        if form.action.data == "sign_project":
+            command.update(signed_on=form.day.data.isoformat(),
+                           amount=None if form.amount.data is None else str(form.amount.data * SCALES["wan"]))
+            if command["amount"] is None:
+                problems["amount"] = _("amount: is required to sign a project (in ¥10k)")
+        else:
+            command["landed_on"] = form.day.data.isoformat()
+        if not problems:
+            problems, done = _record(who, command)
+    elif request.method == "POST":
+        problems = {name: "; ".join(errors) for name, errors in form.errors.items()}
+    return render_template("record.html", form=form, choices=choices, done=done, problems=problems,
+                           today=local_date(now(), _platform().tz).isoformat()), 200 if not problems else 422
+
+
+def _record(who: Principal, command: dict) -> tuple[dict, dict | None]:
+    """Record ``command`` as the API would: the field each rule names gets its message."""
+    line = json.dumps({k: v for k, v in command.items() if v is not None})
+    try:
+        parsed = parse_line(line)
+    except CommandRejected as exc:
+        return _problem(exc.reason), None
+    with _turn():
+        platform = _platform()
+        unit = platform.queries.projects(None)
+        owner = next((p["unit"] for p in unit if p["project"] == command["project"]), None)
+        if not who.may("record", owner):
+            abort(403, _("Your token may not record for %(unit)s.", unit=owner))
+        report = LoadReport()
+        platform.ledger.load([(1, parsed)], who.name, report=report)
+        platform.catch_up()
+    if report.rejected:
+        message = report.rejected[0][1]
+        return _problem(message.split(": ", 1)[1] if ": " in message else message), None
+    return {}, command
+
+
+def _problem(reason: str) -> dict:
+    """The form field a rule's message is about: the command field it starts with (``signed_on: ...``,
+    ``signed_on 2020-01-01 is before ...``), else the form as a whole."""
+    field = re.match(r"[a-z_]*", reason).group(0)
+    return {FIELDS.get(field, "form"): reason}
+
+
+@pages.errorhandler(NotFound)
+def not_found(exc):
+    return render_template("error.html", status=404, message=str(exc)), 404
