@@ -31,7 +31,7 @@ def _events(cli, url) -> list:
 def test_demo_never_touches_a_store_that_holds_anything(store_url, cli, tmp_path, monkeypatch):
     cli(store_url, "load", str(SCENARIO / "commands.jsonl"))
     before = _events(cli, store_url)
-    refused = cli(store_url, "demo", expect=1)
+    refused = cli(store_url, "demo", "--no-serve", expect=1)
     assert "already holds 481 command(s) of its own; the demo loads only into an empty store and changed nothing" \
         in refused.stderr
     assert _events(cli, store_url) == before
@@ -40,11 +40,12 @@ def test_demo_never_touches_a_store_that_holds_anything(store_url, cli, tmp_path
 def test_demo_takes_the_same_store_settings_as_every_command(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     fresh = tmp_path / "office.db"
-    first = cli(str(fresh), "demo")
-    assert "created a new store: SQLite" in first.stderr and "recorded 3" in first.stderr
-    assert "Board 2023-06" in first.stdout
-    again = cli(str(fresh), "demo")  # its own year only: shown again, nothing doubled
-    assert "recorded 0 commands" in again.stderr
+    first = cli(str(fresh), "demo", "--no-serve")
+    assert "created a new store: SQLite" in first.stderr and "recorded 4" in first.stderr
+    assert "Board " in first.stdout and "admin        sk_" in first.stdout
+    again = cli(str(fresh), "demo", "--no-serve")  # its own commands only: shown again, nothing doubled
+    assert "already (as loaded the first time); nothing recorded" in again.stderr
+    assert "demo-admin-2" in cli(str(fresh), "token", "list").stdout  # a fresh login, names never reused
     assert {p.name for p in tmp_path.iterdir()} <= {"office.db", "office.db-shm", "office.db-wal"}
 
 
@@ -55,9 +56,9 @@ def test_demo_into_postgres_makes_no_sqlite_file(cli, tmp_path, monkeypatch):
     schema = f"t_{uuid.uuid4().hex[:10]}"
     url = f"{PG_URL}?schema={schema}"
     try:
-        assert "run: sankao init" in cli(url, "demo", expect=1).stderr
+        assert "run: sankao init" in cli(url, "demo", "--no-serve", expect=1).stderr
         cli(url, "init")
-        assert "Board 2023-06" in cli(url, "demo").stdout
+        assert "Board " in cli(url, "demo", "--no-serve").stdout
         assert list(tmp_path.iterdir()) == []
     finally:
         _drop_schema(schema)

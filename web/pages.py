@@ -168,7 +168,7 @@ def login():
             target = request.args.get("next") or ""
             return redirect(target if target.startswith("/") and not target.startswith("//") else
                             url_for("pages.board"))
-    return render_template("login.html", form=form, error=error), 200 if error is None else 401
+    return render_template("login.html", form=form, error=error)  # a form shown again with its message: 200
 
 
 @pages.route("/logout", methods=["POST"])
@@ -343,7 +343,7 @@ def record_page():
     elif request.method == "POST":
         problems = {name: "; ".join(errors) for name, errors in form.errors.items()}
     return render_template("record.html", form=form, choices=choices, done=done, problems=problems,
-                           today=local_date(now(), _platform().tz).isoformat()), 200 if not problems else 422
+                           today=local_date(now(), _platform().tz).isoformat())  # shown again with messages: 200
 
 
 def _record(who: Principal, command: dict) -> tuple[dict, dict | None]:

@@ -12,7 +12,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from core.bootstrap import Platform, default_actor
-from core.cli.app import config_of, main, out_of, platform_of
+from core.cli.app import config_of, main, platform_of
 from core.errors import CommandRejected, SankaoError, StoreBusy, StoreUnavailable
 from core.ledger import LoadReport
 
@@ -215,39 +215,73 @@ def rebuild(ctx):
 
 
 @main.command()
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Serve the pages here.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to serve on.")
+@click.option("--no-serve", is_flag=True, help="Only load the demo and print the logins.")
 @click.option("--actor", default="demo", show_default=True, help="Who records the demo's commands.")
 @click.pass_context
-def demo(ctx, actor):
-    """Load an example year into an empty store (default ./sankao-demo.db) and show what the office sees.
+def demo(ctx, port, host, no_serve, actor):
+    """Load the demo (last year whole, this year up to today: twenty units, their projects, letters and people)
+    into an empty store (default ./sankao-demo.db), then serve the office's pages and print a login for each
+    role.
 
-    The demo never touches a store that holds anything but its own year.
+    The demo never touches a store that holds anything but its own commands; run again, it serves what it
+    loaded the first time (delete the store for a fresh one).
     """
     from core.demo import DEMO_PREFIX, demo_commands
+    from core.clock import local_date, now
     config = config_of(ctx)
     if config.source("db").startswith("default"):
         config.db = "sankao-demo.db"
         config.sources["db"] = "the demo's default"
     platform = platform_of(ctx, "load", note_drift=False)
-    out = out_of(ctx)
-    commands = demo_commands()
     recorder = platform.app.recorder
     foreign = recorder.commands_other_than(DEMO_PREFIX)
     if foreign:
         raise SankaoError(f"{platform.location.describe()} already holds {foreign} command(s) of its own; the demo "
                           "loads only into an empty store and changed nothing (name another with --db)")
-    lines = [(n, json.dumps(c, ensure_ascii=False)) for n, c in enumerate(commands, 1)]
-    report = platform.ledger.load(lines, actor)
-    if report.rejected:  # pragma: no cover - the demo year is valid by construction
-        raise SankaoError(f"the demo year was rejected: {report.rejected[0]}")
-    click.echo(f"Example year 2023: recorded {report.recorded} commands ({report.skipped} were there already) "
-               f"into {platform.location.describe()}", err=True)
+    today = local_date(now(), platform.tz)
+    if recorder.commands_like(DEMO_PREFIX):
+        click.echo(f"The demo is in {platform.location.describe()} already (as loaded the first time); nothing "
+                   "recorded", err=True)
+    else:
+        commands = demo_commands(today, tz=platform.tz)
+        lines = [(n, json.dumps(c, ensure_ascii=False)) for n, c in enumerate(commands, 1)]
+        report = platform.ledger.load(lines, actor)
+        if report.rejected:  # pragma: no cover - the demo is valid by construction
+            raise SankaoError(f"the demo was rejected: {report.rejected[0]}")
+        click.echo(f"Demo {today.year - 1} and {today.year} up to {today}: recorded {report.recorded} commands into "
+                   f"{platform.location.describe()}", err=True)
     catch_up(platform)
-    from core.cli.read import show_board, show_notices
-    for period in ("2023-06", "2023-12"):
-        show_board(ctx, period, None, False, False)
-        out.line()
-    show_notices(ctx, None, None, False, last=5)
-    me = Path(sys.argv[0]).name if sys.argv and sys.argv[0].endswith("sankao") else "sankao"
-    db = shlex.quote(config.db)
-    click.echo(f"\nExplore it: {me} --db {db} score U01 2023-12; {me} --db {db} notices --unit U02",
-               err=True)
+    from core.cli.read import show_board
+    from core.read.office import default_month
+    month = default_month(platform)
+    if month is not None:
+        show_board(ctx, month, None, False, False)
+    logins = _demo_logins(platform, actor)
+    platform.close()
+    address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    lines = [f"\nThe office's pages: {address}  (log in with a token below; the API: {address}api/docs)"]
+    lines += [f"  {role:<12} {token}" for role, token in logins]
+    click.echo("\n".join(lines))
+    if no_serve:
+        me = Path(sys.argv[0]).name if sys.argv and sys.argv[0].endswith("sankao") else "sankao"
+        click.echo(f"Serve it: {me} --db {shlex.quote(config.db)} demo (or serve)", err=True)
+        return
+    from core.cli.serve import run_server
+    from web import create_app
+    run_server(create_app(config), host, port, banner=f"serving the demo on {address} (Ctrl-C stops)")
+
+
+def _demo_logins(platform, actor: str) -> list[tuple[str, str]]:
+    """A fresh token for each role (names demo-admin, demo-admin-2, ... : a name is never issued twice)."""
+    taken = {row[0] for row in platform.app.recorder.fetch("SELECT name FROM rm_tokens")}
+    logins = []
+    for role, name in (("admin", "demo-admin"), ("auditor", "demo-auditor"), ("viewer", "demo-viewer"),
+                       ("unit:U05", "demo-unit-U05")):
+        n, found = 1, name
+        while found in taken:
+            n += 1
+            found = f"{name}-{n}"
+        logins.append((role, platform.ledger.issue_token(found, role, actor)))
+    return logins

@@ -18,17 +18,21 @@ def serve(ctx, host, port, threads):
     """Serve the web API (/api/..., OpenAPI at /api/openapi.json) over the store, with waitress. Requests need
     Authorization: Bearer <token> (sankao token create). For several processes on PostgreSQL, run gunicorn
     'web:create_app()' and one `sankao worker` (README)."""
-    import waitress
-
     from web import create_app
-    app = create_app(config_of(ctx))
+    run_server(create_app(config_of(ctx)), host, port, threads)
+
+
+def run_server(app, host: str, port: int, threads: int = 4, banner: str | None = None) -> None:
+    """Serve ``app`` with waitress until Ctrl-C, then close its store."""
+    import waitress
     try:
         server = waitress.create_server(app, host=host, port=port, threads=threads, ident="sankao")
     except OSError as exc:
+        app.extensions["sankao"].close()
         raise SankaoError(f"cannot listen on {host}:{port}: {exc.strerror} (another server there? choose "
                           "another with --port)") from None
-    click.echo(f"serving {app.extensions['sankao'].location.describe()} on http://{host}:{port}/api "
-               "(docs: /api/docs; Ctrl-C stops)", err=True)
+    click.echo(banner or f"serving {app.extensions['sankao'].location.describe()} on http://{host}:{port}/ "
+               "(the API at /api, its docs at /api/docs; Ctrl-C stops)", err=True)
     try:
         server.run()
     except KeyboardInterrupt:

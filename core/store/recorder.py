@@ -273,9 +273,15 @@ class Recorder(ProcessRecorder):
         return found
 
     def commands_other_than(self, prefix: str) -> int:
-        """How many recorded commands have ids not starting with ``prefix`` (Sankao's own ids aside)."""
+        """How many recorded commands have ids not starting with ``prefix`` (Sankao's own ids and access tokens
+        aside)."""
         return self.fetch("SELECT count(*) FROM commands WHERE command_id NOT LIKE ? AND command_id NOT LIKE "
-                          "'batch:%' AND command_id NOT LIKE 'rules:initial:%'", (prefix.replace("%", "") + "%",))[0][0]
+                          "'batch:%' AND command_id NOT LIKE 'rules:initial:%' AND command_id NOT LIKE 'token:%'",
+                          (prefix.replace("%", "") + "%",))[0][0]
+
+    def commands_like(self, prefix: str) -> int:
+        """How many recorded commands have ids starting with ``prefix``."""
+        return self.fetch("SELECT count(*) FROM commands WHERE command_id LIKE ?", (prefix.replace("%", "") + "%",))[0][0]
 
     def upgrade(self) -> None:
         """Bring a store of an older schema up to this one (when this process may write it); run after

@@ -1,0 +1,172 @@
+"""The office's pages (web/pages.py) over the demo: log-in and roles, every page with real data, both languages,
+the unit's form with the API's messages, CSRF, the .xlsx downloads with exact amounts."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from core.bootstrap import Config, Platform
+from core.demo import demo_commands
+
+TODAY = date(2026, 11, 27)  # a fixed day: the demo of that day, whatever the machine's date
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory):
+    from web import create_app
+    db = str(tmp_path_factory.mktemp("pages") / "demo.db")
+    platform = Platform(Config(db=db), "load")
+    report = platform.ledger.load([(n, json.dumps(c, ensure_ascii=False))
+                                   for n, c in enumerate(demo_commands(TODAY), 1)], "demo")
+    assert not report.rejected
+    platform.catch_up()
+    tokens = {role: platform.ledger.issue_token(role.replace(":", "-"), role, "test")
+              for role in ("admin", "auditor", "viewer", "unit:U05", "unit:U06")}
+    platform.close()
+    app = create_app(Config(db=db))
+    yield app, tokens
+    app.extensions["sankao"].close()
+
+
+def logged_in(app, token: str, lang: str | None = None):
+    client = app.test_client()
+    page = client.get("/login")
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    answer = client.post("/login", data={"token": token, "csrf_token": csrf})
+    assert answer.status_code == 302, answer.get_data(as_text=True)[:500]
+    if lang:
+        client.get(f"/lang/{lang}")
+    return client
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def test_pages_need_a_login_and_a_live_token(office):
+    app, tokens = office
+    client = app.test_client()
+    assert client.get("/").status_code == 302 and "/login" in client.get("/").headers["Location"]
+    page = client.get("/login").get_data(as_text=True)
+    refused = client.post("/login", data={"token": "sk_nothing", "csrf_token": csrf_of(page)})
+    assert refused.status_code == 200 and "令牌无效或已被吊销" in refused.get_data(as_text=True)
+    assert client.get("/").status_code == 302  # still not logged in
+    assert client.post("/login", data={"token": tokens["admin"]}).status_code == 400  # no CSRF token: refused
+    admin = logged_in(app, tokens["admin"])
+    assert admin.get("/").status_code == 200
+    assert "sankao_session" in admin.get_cookie("sankao_session").key
+    cookie = admin.get_cookie("sankao_session")
+    assert cookie.http_only and cookie.same_site == "Lax" and tokens["admin"] not in cookie.value
+
+
+def test_the_board_shows_the_demo_month_by_month_in_both_languages(office):
+    app, tokens = office
+    client = logged_in(app, tokens["viewer"])
+    platform = app.extensions["sankao"]
+    live = client.get("/").get_data(as_text=True)
+    assert "招商引资形象清单 · 2026-11" in live and "实时：随每条录入变化" in live
+    board = platform.queries.board("2026-11")
+    for line in board["units"][:3]:
+        assert f'data-unit="{line["unit"]}"' in live and line["final"] in live
+    frozen = client.get("/?month=2025-06").get_data(as_text=True)
+    assert "月度结账后已冻结" in frozen and platform.queries.board("2025-06")["head"]["root"] in frozen
+    known = client.get("/?month=2026-10&known_at=2026-10-20").get_data(as_text=True)
+    assert "截至 2026-10-20 所知" in known
+    assert platform.queries.board("2026-10", _day_end(platform, "2026-10-20"))["units"][0]["final"] in known
+    client.get("/lang/en")
+    english = client.get("/?month=2025-06").get_data(as_text=True)
+    assert "Visual progress list · 2025-06" in english and "Frozen at the month close" in english
+    assert "招商引资形象清单" not in english
+    assert client.get("/?month=2025-13").status_code == 422
+
+
+def _day_end(platform, day: str):
+    from core.clock import parse_known_at
+    return parse_known_at(day, platform.tz)
+
+
+def test_a_unit_its_letters_and_a_printable_letter(office):
+    app, tokens = office
+    client = logged_in(app, tokens["unit:U05"])
+    page = client.get("/units/U05?month=2026-10").get_data(as_text=True)
+    assert "西岔园区" in page and "<svg" in page and "考核指标" in page
+    score = app.extensions["sankao"].queries.score("U05", "2026-10")
+    assert f"最终得分 {score['final']}" in page
+    assert client.get("/units/U06").status_code == 403  # another unit's page
+    assert client.get("/units/U05/explain/2026-10").status_code == 200
+    notices = client.get("/notices").get_data(as_text=True)
+    assert "U05-" in notices and "U06-" not in notices
+    case = re.search(r'href="(/notices/U05-\d{4}-\d+/1)"', notices).group(1)
+    letter = client.get(case).get_data(as_text=True)
+    assert "招商引资考核办公室" in letter and "反馈表" in letter and "整改期限" in letter
+    assert client.get("/notices?unit=U06").status_code == 403
+
+
+def test_quarterly_annual_plugins_and_roles(office):
+    app, tokens = office
+    viewer = logged_in(app, tokens["viewer"])
+    quarterly = viewer.get("/quarterly?year=2025").get_data(as_text=True)
+    assert "季度监测 · 2025" in quarterly and quarterly.count("<tr>") >= 20
+    annual = viewer.get("/annual/2025").get_data(as_text=True)
+    assert "已结账" in annual and "U01-L001" in annual and "优秀" in annual
+    assert "暂定" in viewer.get("/annual/2026").get_data(as_text=True)
+    assert viewer.get("/plugins").status_code == 403
+    assert viewer.get("/units/U05").status_code == 403
+    assert viewer.get("/record").status_code == 403
+    admin = logged_in(app, tokens["admin"])
+    assert "early_warning" in admin.get("/plugins").get_data(as_text=True)
+
+
+def test_the_xlsx_downloads_hold_the_exact_amounts(office):
+    from openpyxl import load_workbook
+    app, tokens = office
+    client = logged_in(app, tokens["auditor"])
+    platform = app.extensions["sankao"]
+    sheet = load_workbook(io.BytesIO(client.get("/boards/2025-06.xlsx").data)).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    board = platform.queries.board("2025-06")["units"]
+    assert [r[1] for r in rows] == [u["unit"] for u in board]
+    assert all(Decimal(str(r[9])).quantize(Decimal("0.01")) == Decimal(u["signed_amount"])
+               and Decimal(str(r[8])) == Decimal(u["final"]) for r, u in zip(rows, board))
+    book = load_workbook(io.BytesIO(client.get("/annual/2025.xlsx").data))
+    units = list(book.worksheets[0].iter_rows(min_row=2, values_only=True))
+    annual = platform.queries.annual(2025)
+    assert [(r[1], Decimal(str(r[6])).quantize(Decimal("0.01"))) for r in units] == \
+        [(u["unit"], Decimal(u["signed_amount"])) for u in annual["units"]]
+    assert book.worksheets[1].max_row == len(annual["people"]) + 1
+
+
+def test_a_unit_records_a_signing_through_the_form(office):
+    app, tokens = office
+    client = logged_in(app, tokens["unit:U06"])
+    platform = app.extensions["sankao"]
+    form = client.get("/record").get_data(as_text=True)
+    unsigned = [p for p in platform.queries.projects("U06") if p["signed_on"] is None and p["withdrawn_on"] is None
+                and p["planned_on"] >= "2026-01-01"]
+    project = unsigned[0]["project"]
+    before = next(u for u in platform.queries.board("2026-11")["units"] if u["unit"] == "U06")
+    empty = client.post("/record", data={"csrf_token": csrf_of(form), "action": "sign_project", "project": project,
+                                         "day": "2026-11-26", "amount": ""})
+    assert 'id="problem-amount"' in empty.get_data(as_text=True) and 'id="recorded"' not in empty.get_data(as_text=True)
+    early = client.post("/record", data={"csrf_token": csrf_of(form), "action": "sign_project", "project": project,
+                                         "day": "2020-01-01", "amount": "5000"})
+    text = early.get_data(as_text=True)
+    assert 'id="problem-day"' in text and "signed_on" in text and 'id="recorded"' not in text
+    done = client.post("/record", data={"csrf_token": csrf_of(form), "action": "sign_project", "project": project,
+                                        "day": "2026-11-26", "amount": "52000"})
+    assert done.status_code == 200 and 'id="recorded"' in done.get_data(as_text=True)
+    after = next(u for u in platform.queries.board("2026-11")["units"] if u["unit"] == "U06")
+    assert Decimal(after["signed_amount"]) == Decimal(before["signed_amount"]) + Decimal("520000000")
+    events = [e for e in platform.ledger.notifications(0, 10 ** 6, exclude=()) if type(e[1]).__name__ ==
+              "ProjectSigned" and e[1].project == project]
+    assert len(events) == 1 and events[0][1].actor == "unit-U06"
+    other = next(p for p in platform.queries.projects("U05") if p["signed_on"] is None)["project"]
+    refused = client.post("/record", data={"csrf_token": csrf_of(form), "action": "land_project", "project": other,
+                                           "day": "2026-11-26"})
+    assert refused.status_code == 403  # another unit's project
