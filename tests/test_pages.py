@@ -170,3 +170,25 @@ def test_a_unit_records_a_signing_through_the_form(office):
     refused = client.post("/record", data={"csrf_token": csrf_of(form), "action": "land_project", "project": other,
                                            "day": "2026-11-26"})
     assert refused.status_code == 403  # another unit's project
+
+
+def test_every_words_of_the_pages_has_its_chinese_and_the_compiled_catalog_is_current():
+    """Every message of web/ (templates and code) is in the Chinese catalog, translated, and the .mo the app
+    reads says what the .po says (`pybabel compile -d web/translations` after editing it)."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.mofile import read_mo
+    from babel.messages.pofile import read_po
+
+    from conftest import ROOT
+    method_map = [("web/**.py", "python"), ("web/templates/**.html", "jinja2")]
+    found = {message for _, _, message, _, _ in extract_from_dir(str(ROOT), method_map, keywords={"_": None,
+                                                                                              "gettext": None})}
+    assert {"Visual progress list", "This token is unknown or revoked."} <= found  # templates and code both read
+    folder = ROOT / "web" / "translations" / "zh" / "LC_MESSAGES"
+    with open(folder / "messages.po", "rb") as handle:
+        po = {m.id: m.string for m in read_po(handle) if m.id}
+    with open(folder / "messages.mo", "rb") as handle:
+        mo = {m.id: m.string for m in read_mo(handle) if m.id}
+    assert sorted(found - set(po)) == [], "messages missing from messages.po (pybabel extract / update)"
+    assert sorted(k for k, v in po.items() if not v) == [], "messages without a translation"
+    assert po == mo, "messages.mo is older than messages.po (pybabel compile -d web/translations)"
