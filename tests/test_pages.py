@@ -192,3 +192,22 @@ def test_every_words_of_the_pages_has_its_chinese_and_the_compiled_catalog_is_cu
     assert sorted(found - set(po)) == [], "messages missing from messages.po (pybabel extract / update)"
     assert sorted(k for k, v in po.items() if not v) == [], "messages without a translation"
     assert po == mo, "messages.mo is older than messages.po (pybabel compile -d web/translations)"
+
+
+def test_two_web_processes_over_one_store_accept_each_others_sessions(office):
+    """Several gunicorn workers over one store: a session made by one is good at the other (the secret is the
+    store's), and the secret is not in the log an auditor exports."""
+    from web import create_app
+    app, tokens = office
+    other = create_app(Config(db=app.extensions["sankao"].config.db))
+    try:
+        assert other.config["SECRET_KEY"] == app.config["SECRET_KEY"]
+        client = logged_in(app, tokens["viewer"])
+        cookie = client.get_cookie("sankao_session")
+        second = other.test_client()
+        second.set_cookie("sankao_session", cookie.value)
+        assert second.get("/").status_code == 200
+        events = app.extensions["sankao"].ledger.notifications(0, 10 ** 6, exclude=())
+        assert not any(app.config["SECRET_KEY"] in json.dumps(vars(e), default=str) for _, e in events)
+    finally:
+        other.extensions["sankao"].close()

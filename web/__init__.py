@@ -41,8 +41,8 @@ def create_app(config: Config | None = None, *, platform: Platform | None = None
             "security": [{"bearer": []}]})
     app.json.sort_keys = False
     app.json.ensure_ascii = False
-    _pages_settings(app)
     platform = platform or Platform(config or Config.from_env(), "write")
+    _pages_settings(app, platform)
     app.extensions["sankao"] = platform
     app.extensions["sankao.lock"] = threading.RLock()  # one platform per process: its requests take turns
     api = Api(app)
@@ -58,15 +58,15 @@ def create_app(config: Config | None = None, *, platform: Platform | None = None
     return app
 
 
-def _pages_settings(app: Flask) -> None:
+def _pages_settings(app: Flask, platform: Platform) -> None:
     """Sessions, CSRF and languages of the office's pages (``web.pages``)."""
     from flask import session
     from flask_babel import Babel
-    secret = os.environ.get("SANKAO_SECRET_KEY")
+    secret = os.environ.get("SANKAO_SECRET_KEY") or platform.app.recorder.session_secret()
     if not secret:
         secret = secrets.token_hex(32)
-        log.warning("SANKAO_SECRET_KEY is not set: sessions of the pages last as long as this process, and "
-                    "several web workers need one secret between them (set SANKAO_SECRET_KEY)")
+        log.warning("this store is read-only and holds no session secret: sessions of the pages last as long as "
+                    "this process (set SANKAO_SECRET_KEY to share one between processes)")
     app.config.update(
         SECRET_KEY=secret, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("SANKAO_HTTPS") == "1", SESSION_COOKIE_NAME="sankao_session",

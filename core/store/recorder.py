@@ -279,6 +279,21 @@ class Recorder(ProcessRecorder):
                           "'batch:%' AND command_id NOT LIKE 'rules:initial:%' AND command_id NOT LIKE 'token:%'",
                           (prefix.replace("%", "") + "%",))[0][0]
 
+    def session_secret(self) -> str | None:
+        """The secret that signs the pages' session cookies, kept in the store's settings (``meta``, not the
+        log: it is never exported) so that every web process over the store shares it; made on first use. None
+        when the store cannot be written and holds none yet."""
+        found = self.fetch("SELECT value FROM meta WHERE key = 'session_secret'")
+        if found:
+            return found[0][0]
+        if self.read_only:
+            return None
+        import secrets
+        with self._write() as cur:
+            cur.execute(self.q("INSERT INTO meta (key, value) VALUES ('session_secret', ?) ON CONFLICT (key) DO "
+                               "NOTHING"), (secrets.token_hex(32),))
+        return self.fetch("SELECT value FROM meta WHERE key = 'session_secret'")[0][0]
+
     def commands_like(self, prefix: str) -> int:
         """How many recorded commands have ids starting with ``prefix``."""
         return self.fetch("SELECT count(*) FROM commands WHERE command_id LIKE ?", (prefix.replace("%", "") + "%",))[0][0]
