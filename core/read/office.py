@@ -148,11 +148,16 @@ def notices_view(platform, unit: str | None = None, known_at: datetime | None = 
     names = q.names()
     for case in found:
         case["name"] = names.get(case["unit"], case["unit"])
+    today = local_date(known_at or now(), platform.tz).isoformat()
+    for case in found:
+        case["overdue"] = case["open"] and case["deadline"] is not None and case["deadline"] < today
     open_ = sorted((c for c in found if c["open"]), key=lambda c: (-LEVELS.index(c["level"]), c["opened"]))
     closed = [c for c in found if not c["open"]]
+    year = max((c["opened"][:4] for c in found), default=today[:4])
     return {"open": open_, "closed": closed, "by_level": {level: sum(1 for c in open_ if c["level"] == level)
                                                           for level in LEVELS},
-            "escalations": sum(1 for c in found if c["escalated"]), "unit": unit}
+            "year": int(year), "escalations": sum(1 for c in found if c["escalated"] and c["opened"][:4] == year),
+            "unit": unit}
 
 
 def notice_document(platform, case_name: str, number: int, known_at: datetime | None = None) -> dict:
