@@ -32,19 +32,37 @@ def test_demo_never_touches_a_store_that_holds_anything(store_url, cli, tmp_path
     cli(store_url, "load", str(SCENARIO / "commands.jsonl"))
     before = _events(cli, store_url)
     refused = cli(store_url, "demo", "--no-serve", expect=1)
-    assert "already holds 481 command(s) of its own; the demo loads only into an empty store and changed nothing" \
-        in refused.stderr
+    assert "already holds 481 command(s) and no demo; the demo loads only into an empty store and changed " \
+        "nothing" in refused.stderr
     assert _events(cli, store_url) == before
+
+
+def test_a_demo_stopped_half_way_is_finished_by_the_next_run(cli, tmp_path, monkeypatch):
+    """`sankao demo` killed during its first load: the next run records the rest, not serves half a demo."""
+    import json as json_
+    from core.bootstrap import Config, Platform
+    from core.clock import local_date, now
+    from core.demo import demo_commands
+    fresh = str(tmp_path / "demo.db")
+    platform = Platform(Config(db=fresh), "load")
+    commands = demo_commands(local_date(now(), platform.tz), tz=platform.tz)
+    platform.ledger.load([(n, json_.dumps(c)) for n, c in enumerate(commands[:1500], 1)], "demo")  # then killed
+    platform.close()
+    again = cli(fresh, "demo", "--no-serve")
+    assert "Recorded the rest of the demo up to" in again.stderr and f"{len(commands) - 1500} commands" in again.stderr
+    platform = Platform(Config(db=fresh))
+    assert platform.app.recorder.commands_like("demo-") == len(commands)
+    platform.close()
 
 
 def test_demo_takes_the_same_store_settings_as_every_command(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     fresh = tmp_path / "office.db"
     first = cli(str(fresh), "demo", "--no-serve")
-    assert "created a new store: SQLite" in first.stderr and "recorded 4" in first.stderr
+    assert "created a new store: SQLite" in first.stderr and "Recorded the demo of" in first.stderr
     assert "Board " in first.stdout and "admin        sk_" in first.stdout
     again = cli(str(fresh), "demo", "--no-serve")  # its own commands only: shown again, nothing doubled
-    assert "already (as loaded the first time); nothing recorded" in again.stderr
+    assert "already; nothing recorded" in again.stderr
     assert "demo-admin-2" in cli(str(fresh), "token", "list").stdout  # a fresh login, names never reused
     assert {p.name for p in tmp_path.iterdir()} <= {"office.db", "office.db-shm", "office.db-wal"}
 
@@ -279,3 +297,14 @@ def test_the_assessment_time_zone_belongs_to_the_store(cli, tmp_path):
     judged = cli(other, "load", str(lines), expect=1)  # unset: the store's zone (UTC) judges the date
     assert "planned_on 2023-01-01 is after the local date 2022-12-31" in judged.stdout
     assert shanghai["frozen"] is True
+
+
+def test_demo_on_a_busy_port_records_nothing_and_issues_no_login(cli, tmp_path, monkeypatch):
+    import socket
+    monkeypatch.chdir(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        refused = cli(str(tmp_path / "demo.db"), "demo", "--port", str(taken.getsockname()[1]), expect=1)
+    assert "choose another with --port" in refused.stderr and "nothing recorded" in refused.stderr
+    assert not (tmp_path / "demo.db").exists() and "sk_" not in refused.stdout

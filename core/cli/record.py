@@ -234,24 +234,18 @@ def demo(ctx, port, host, no_serve, actor):
     if config.source("db").startswith("default"):
         config.db = "sankao-demo.db"
         config.sources["db"] = "the demo's default"
+    if not no_serve:
+        _port_free(host, port)  # before anything is recorded or a login issued
     platform = platform_of(ctx, "load", note_drift=False)
     recorder = platform.app.recorder
-    foreign = recorder.commands_other_than(DEMO_PREFIX)
-    if foreign:
-        raise SankaoError(f"{platform.location.describe()} already holds {foreign} command(s) of its own; the demo "
+    foreign, ours = recorder.commands_other_than(DEMO_PREFIX), recorder.commands_like(DEMO_PREFIX)
+    if foreign and not ours:
+        raise SankaoError(f"{platform.location.describe()} already holds {foreign} command(s) and no demo; the demo "
                           "loads only into an empty store and changed nothing (name another with --db)")
     today = local_date(now(), platform.tz)
-    if recorder.commands_like(DEMO_PREFIX):
-        click.echo(f"The demo is in {platform.location.describe()} already (as loaded the first time); nothing "
-                   "recorded", err=True)
-    else:
-        commands = demo_commands(today, tz=platform.tz)
-        lines = [(n, json.dumps(c, ensure_ascii=False)) for n, c in enumerate(commands, 1)]
-        report = platform.ledger.load(lines, actor)
-        if report.rejected:  # pragma: no cover - the demo is valid by construction
-            raise SankaoError(f"the demo was rejected: {report.rejected[0]}")
-        click.echo(f"Demo {today.year - 1} and {today.year} up to {today}: recorded {report.recorded} commands into "
-                   f"{platform.location.describe()}", err=True)
+    _load_demo(platform, demo_commands(today, tz=platform.tz), actor, today)
+    if foreign:
+        click.echo(f"(the store also holds {foreign} command(s) recorded besides the demo)", err=True)
     catch_up(platform)
     from core.cli.read import show_board
     from core.read.office import default_month
@@ -271,6 +265,41 @@ def demo(ctx, port, host, no_serve, actor):
     from core.cli.serve import run_server
     from web import create_app
     run_server(create_app(config), host, port, banner=f"serving the demo on {address} (Ctrl-C stops)")
+
+
+def _port_free(host: str, port: int) -> None:
+    import socket
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise SankaoError(f"cannot serve on {host}:{port}: {exc.strerror} (another server there? choose another "
+                              "with --port, or --no-serve); nothing recorded") from None
+
+
+def _load_demo(platform, commands: list[dict], actor: str, today) -> None:
+    """Record the demo's commands the store does not hold yet: all of them the first time, the rest after a
+    first run that was stopped half-way, the new days' on a later day. Not when the store holds entries of its
+    own recorded after some of them (they would come before those in time): then nothing more is recorded."""
+    from datetime import datetime
+    present = {row[0] for row in platform.app.recorder.fetch(
+        "SELECT command_id FROM commands WHERE command_id LIKE ?", (commands[0]["id"][:5] + "%",))} if commands else set()
+    missing = [c for c in commands if c["id"] not in present]
+    where = platform.location.describe()
+    if not missing:
+        click.echo(f"The demo up to {today} is in {where} already; nothing recorded", err=True)
+        return
+    last = platform.ledger.refresh().last_recorded
+    if present and last is not None and datetime.fromisoformat(missing[0]["at"]) < last:
+        click.echo(f"{where} holds entries recorded after the demo's; the demo's {len(missing)} newer command(s) "
+                   "are left out (delete the store for a fresh demo)", err=True)
+        return
+    lines = [(n, json.dumps(c, ensure_ascii=False)) for n, c in enumerate(missing, 1)]
+    report = platform.ledger.load(lines, actor)
+    if report.rejected:  # pragma: no cover - the demo is valid by construction
+        raise SankaoError(f"the demo was rejected: {report.rejected[0]}")
+    done = "the rest of the demo" if present else f"the demo of {today.year - 1} and {today.year}"
+    click.echo(f"Recorded {done} up to {today}: {report.recorded} commands, into {where}", err=True)
 
 
 def _demo_logins(platform, actor: str) -> list[tuple[str, str]]:
