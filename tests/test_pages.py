@@ -211,3 +211,31 @@ def test_two_web_processes_over_one_store_accept_each_others_sessions(office):
         assert not any(app.config["SECRET_KEY"] in json.dumps(vars(e), default=str) for _, e in events)
     finally:
         other.extensions["sankao"].close()
+
+
+def test_the_xlsx_never_runs_a_name_as_a_formula_and_keeps_huge_amounts_exact(tmp_path):
+    from openpyxl import load_workbook
+
+    from web import create_app
+    db = str(tmp_path / "x.db")
+    at = "2023-02-01T10:00:00+08:00"
+    name = '=HYPERLINK("http://evil.example","click")'
+    lines = [{"cmd": "register_unit", "unit": "U1", "name": name, "category": "park", "at": at},
+             {"cmd": "set_targets", "unit": "U1", "year": 2023, "annual": "1000", "quarterly": ["1", "2", "3", "1000"],
+              "monthly": "10", "planned": 1, "landed": 1, "at": at},
+             {"cmd": "plan_project", "project": "P1", "unit": "U1", "name": "=1+1", "planned_on": "2023-01-05", "at": at},
+             {"cmd": "sign_project", "project": "P1", "signed_on": "2023-01-10", "amount": "100006991155699.99",
+              "at": at}]
+    platform = Platform(Config(db=db), "load")
+    platform.ledger.load([(n, json.dumps(c)) for n, c in enumerate(lines, 1)], "test")
+    platform.catch_up()
+    token = platform.ledger.issue_token("office", "admin", "test")
+    platform.close()
+    app = create_app(Config(db=db))
+    try:
+        sheet = load_workbook(io.BytesIO(logged_in(app, token).get("/boards/2023-01.xlsx").data)).active
+        cell, amount = sheet.cell(row=2, column=3), sheet.cell(row=2, column=10)
+        assert cell.data_type == "s" and cell.value == name
+        assert amount.value == "100006991155699.99"  # 17 digits: as text, exact
+    finally:
+        app.extensions["sankao"].close()

@@ -1,5 +1,7 @@
 """The board and the annual standing as .xlsx (XlsxWriter): amounts exact, in yuan, as numbers with two
-decimals; scores as the record writes them."""
+decimals (as text where a number of a spreadsheet could not hold them exactly: more than 15 digits);
+scores as the record writes them. Text is always written as text: a unit named ``=HYPERLINK(...)`` is a
+name, never a formula."""
 
 from __future__ import annotations
 
@@ -10,21 +12,32 @@ import xlsxwriter
 from flask_babel import gettext as _
 
 
+def _cell(sheet, r: int, c: int, value, money=None) -> None:
+    if value is None:
+        sheet.write_blank(r, c, None)
+    elif money is not None and isinstance(value, (str, Decimal)):
+        exact = Decimal(value)
+        if len(exact.as_tuple().digits) > 15:  # beyond a double's exact digits: the amount as text, exact
+            sheet.write_string(r, c, f"{exact:.2f}")
+        else:
+            sheet.write_number(r, c, exact, money)
+    elif isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        sheet.write_string(r, c, str(value))
+    else:
+        sheet.write_number(r, c, value)
+
+
 def _book(title: str, header: list[str], rows: list[list], money_columns: set[int]) -> bytes:
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     sheet = book.add_worksheet(title[:31])
     bold = book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
     money = book.add_format({"num_format": "#,##0.00"})
-    sheet.write_row(0, 0, header, bold)
+    for c, text in enumerate(header):
+        sheet.write_string(0, c, text, bold)
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
-            if c in money_columns and value is not None:
-                sheet.write_number(r, c, Decimal(value), money)
-            elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-                sheet.write_number(r, c, value)
-            else:
-                sheet.write(r, c, "" if value is None else value)
+            _cell(sheet, r, c, value, money if c in money_columns else None)
     sheet.set_column(0, len(header) - 1, 14)
     sheet.freeze_panes(1, 0)
     book.close()
@@ -46,24 +59,27 @@ def board(view: dict, label) -> bytes:
 
 def annual(answer: dict, names: dict, label) -> bytes:
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     bold = book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
     money = book.add_format({"num_format": "#,##0.00"})
     units = book.add_worksheet(_("units"))
-    units.write_row(0, 0, [_("rank"), _("unit"), _("name"), _("third"), _("score"), _("months"), _("signed (yuan)"),
-                           _("excellent share %"), _("poor share %")], bold)
-    for r, u in enumerate(answer["units"], start=1):
-        units.write_row(r, 0, [u["rank"], u["unit"], names.get(u["unit"], u["unit"]), label(u["third"]),
-                               Decimal(u["score"]), int(u["months"])])
-        units.write_number(r, 6, Decimal(u["signed_amount"]), money)
-        units.write_row(r, 7, [Decimal(u["excellent_share"]), Decimal(u["poor_share"])])
     people = book.add_worksheet(_("people"))
-    people.write_row(0, 0, [_("person"), _("unit"), _("level"), _("score"), _("landed"), _("withdrawn"), _("grade"),
-                            _("rank in level")], bold)
-    for r, p in enumerate(answer["people"], start=1):
-        people.write_row(r, 0, [p["person"], p["unit"], label(p["level"]), Decimal(p["score"]), int(p["landed"]),
-                                int(p["withdrawn"]), label(p["grade"]) if p["grade"] else "", p["level_rank"]])
-    for sheet in (units, people):
+    tables = [
+        (units, [_("rank"), _("unit"), _("name"), _("third"), _("score"), _("months"), _("signed (yuan)"),
+                 _("excellent share %"), _("poor share %")],
+         [[u["rank"], u["unit"], names.get(u["unit"], u["unit"]), label(u["third"]), Decimal(u["score"]),
+           int(u["months"]), u["signed_amount"], Decimal(u["excellent_share"]), Decimal(u["poor_share"])]
+          for u in answer["units"]], {6}),
+        (people, [_("person"), _("unit"), _("level"), _("score"), _("landed"), _("withdrawn"), _("grade"),
+                  _("rank in level")],
+         [[p["person"], p["unit"], label(p["level"]), Decimal(p["score"]), int(p["landed"]), int(p["withdrawn"]),
+           label(p["grade"]) if p["grade"] else "", p["level_rank"]] for p in answer["people"]], set())]
+    for sheet, header, rows, money_columns in tables:
+        for c, text in enumerate(header):
+            sheet.write_string(0, c, text, bold)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row):
+                _cell(sheet, r, c, value, money if c in money_columns else None)
         sheet.set_column(0, 9, 14)
         sheet.freeze_panes(1, 0)
     book.close()
