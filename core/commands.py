@@ -72,6 +72,9 @@ class Money(fields.Field):
         rule = ("a decimal string > 0 with at most 2 decimals" if self.positive
                 else "a decimal string >= 0 with at most 6 decimals")
         if not isinstance(value, str) or not pattern.fullmatch(value):
+            whole = value.split(".")[0] if isinstance(value, str) else ""
+            if whole.isdigit() and len(whole) > 18:
+                raise ValidationError(f"{value!r} is not {rule}: at most 18 digits before the point")
             raise ValidationError(f"{value!r} is not {rule}")
         amount = Decimal(value)
         if self.positive and amount <= 0:

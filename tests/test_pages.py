@@ -158,6 +158,13 @@ def test_a_unit_records_a_signing_through_the_form(office):
                                          "day": "2020-01-01", "amount": "5000"})
     text = early.get_data(as_text=True)
     assert 'id="problem-day"' in text and "signed_on" in text and 'id="recorded"' not in text
+    for tampered, field, words in [({"amount": "-5"}, "amount", "须大于 0"), ({"amount": "1.1234567"}, "amount", "6 位小数"),
+                                   ({"project": "PXXXX"}, "project", "PXXXX"),
+                                   ({"action": "withdraw_project"}, "form", "land_project")]:
+        data = {"csrf_token": csrf_of(form), "action": "sign_project", "project": project, "day": "2026-11-26",
+                "amount": "5000", **tampered}
+        text = client.post("/record", data=data).get_data(as_text=True)
+        assert f'id="problem-{field}"' in text and words in text and 'id="recorded"' not in text, tampered
     done = client.post("/record", data={"csrf_token": csrf_of(form), "action": "sign_project", "project": project,
                                         "day": "2026-11-26", "amount": "52000"})
     assert done.status_code == 200 and 'id="recorded"' in done.get_data(as_text=True)

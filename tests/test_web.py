@@ -167,6 +167,16 @@ def test_roles_tokens_and_one_error_shape(sqlite_url, web):
     assert status("POST", "/api/commands", unit, {**start, "project": own}) == 200  # its own unit's project
     events = client.get(f"/api/events?after={head['log_size']}&limit=5", headers=auth(token)).json
     assert [(e["type"], e["actor"]) for e in events][:1] == [("ConstructionStarted", "u01-desk")]
+    nobodys = client.post("/api/commands", data=json.dumps({**start, "project": "NOPE"}),
+                          content_type="application/json", headers=auth(unit))
+    assert nobodys.status_code == 422 and "NOPE" in nobodys.json["error"]["message"]  # not 403: nobody planned it
+    own_batch = "\n".join(json.dumps(c) for c in [
+        {"cmd": "plan_project", "project": "U01-NEW", "unit": "U01", "name": "n", "planned_on": "2024-01-02",
+         "at": "2024-01-08T11:00:00+08:00"},
+        {"cmd": "sign_project", "project": "U01-NEW", "signed_on": "2024-01-03", "amount": "100",
+         "at": "2024-01-08T11:00:00+08:00"}])
+    assert client.post("/api/commands", data=own_batch, content_type="application/x-ndjson",
+                       headers=auth(unit)).json["recorded"] == 2  # a unit plans and signs in one batch
     platform.ledger.revoke_token("screen", "test")
     assert status("GET", "/api/boards/2023-06", viewer) == 401
     assert client.get("/api/boards/2023-06", headers={"Authorization": "Basic x"}).status_code == 401

@@ -20,7 +20,7 @@ STATUS = [  # the first class an error is an instance of decides
 
 
 def body(status: int, code: str, message: str, **extra):
-    if not request.path.startswith("/api/") and request.blueprint == "pages":  # a page: an error page
+    if not request.path.startswith("/api"):  # a page (or a mistyped one): an error page
         from flask import render_template
         return render_template("error.html", status=status, message=message), status
     answer = jsonify({"error": {"status": status, "code": code, "message": message, **extra}})

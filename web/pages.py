@@ -116,7 +116,9 @@ def label(key) -> str:
              "green": _("green"), "orange": _("orange"), "red": _("red"),
              "annual_amount": _("annual amount"), "quarterly_progress": _("quarterly progress"),
              "monthly_increment": _("monthly increment"), "planned_projects": _("projects planned"),
-             "landed_projects": _("projects landed")}
+             "landed_projects": _("projects landed"), "unit_coefficient": _("unit coefficient"),
+             "ranking_policy": _("monthly ranking"), "early_warning": _("early warning"),
+             "annual_evaluation": _("annual evaluation")}
     return words.get(key, key if key is not None else "")
 
 
@@ -332,16 +334,24 @@ def record_page():
     if request.method == "POST" and form.validate_on_submit():
         command = {"cmd": form.action.data, "project": form.project.data}
         if form.action.data == "sign_project":
-            command.update(signed_on=form.day.data.isoformat(),
-                           amount=None if form.amount.data is None else str(form.amount.data * SCALES["wan"]))
-            if command["amount"] is None:
+            amount = form.amount.data
+            command.update(signed_on=form.day.data.isoformat())
+            if amount is None:
                 problems["amount"] = _("amount: is required to sign a project (in ¥10k)")
+            elif amount <= 0 or amount.as_tuple().exponent < -6 or amount >= Decimal(10) ** 14:
+                problems["amount"] = _("amount: must be more than 0 and less than 10¹⁴ (in ¥10k), at most 6 "
+                                       "decimals (a fen)")
+            else:
+                command["amount"] = f"{(amount * SCALES['wan']).quantize(CENT)}"
         else:
             command["landed_on"] = form.day.data.isoformat()
         if not problems:
             problems, done = _record(who, command)
     elif request.method == "POST":
-        problems = {name: "; ".join(errors) for name, errors in form.errors.items()}
+        problems = {}
+        for name, errors in form.errors.items():
+            key = name if name in ("project", "day", "amount") else "form"
+            problems[key] = "; ".join(([problems[key]] if key in problems else []) + list(errors))
     return render_template("record.html", form=form, choices=choices, done=done, problems=problems,
                            today=local_date(now(), _platform().tz).isoformat())  # shown again with messages: 200
 
@@ -357,7 +367,7 @@ def _record(who: Principal, command: dict) -> tuple[dict, dict | None]:
         platform = _platform()
         unit = platform.queries.projects(None)
         owner = next((p["unit"] for p in unit if p["project"] == command["project"]), None)
-        if not who.may("record", owner):
+        if owner is not None and not who.may("record", owner):  # an unknown project: the record names it
             abort(403, _("Your token may not record for %(unit)s.", unit=owner))
         report = LoadReport()
         platform.ledger.load([(1, parsed)], who.name, report=report)

@@ -143,9 +143,10 @@ def _unit_of(platform, command) -> str | None:
 @commands.response(200, schemas.Recorded)
 @_responses(commands, 401, 403, 409, 413, 415, 422)
 def post_commands():
-    """Record one command (a JSON object) or many (JSON lines): each whole or not at all, stopping at the first
-    rejected line (422 names it; the lines before it stay recorded). A line whose `id` is recorded already is
-    skipped, so a retried request doubles nothing."""
+    """Record one command (a JSON object) or many (JSON lines). A line that is not a valid command refuses the
+    whole body before anything is recorded (422 names it); a line that breaks a rule of the record stops the
+    recording there (422 names it; the lines before it stay recorded, `recorded` says how many). A line whose
+    `id` is recorded already is skipped, so a retried request doubles nothing."""
     principal = _who()
     kind = (request.mimetype or "").lower()
     if kind not in ("application/json", "application/x-ndjson"):
@@ -156,13 +157,19 @@ def post_commands():
     if not numbered:
         abort(422, message="no command in the body")
     with _turn() as platform:
-        parsed = []
+        parsed, planned = [], {}
         for number, line in numbered:
             try:
                 command = parse_line(line)
-            except CommandRejected as exc:
-                abort(422, message=f"line {number}: {exc}" if kind != "application/json" else str(exc))
-            unit = _unit_of(platform, command)
+            except CommandRejected as exc:  # nothing is recorded when a line is not a command at all
+                abort(422, message=f"line {number}: {exc}" if kind != "application/json" else str(exc),
+                      recorded=0, skipped=0)
+            project = command.data.get("project")
+            unit = _unit_of(platform, command) or planned.get(project)
+            if command.cmd == "plan_project":
+                planned[project] = command.data["unit"]
+            elif unit is None and project is not None and principal.unit:
+                unit = principal.unit  # a project nobody planned: the record refuses it below, naming it
             if not principal.may("record", unit) if unit is not None else principal.role != "admin":
                 abort(403, message=f"line {number}: the token {principal.name} ({principal.role}) may not record "
                                    f"{command.cmd}" + (f" for {unit}" if unit else " (the office's command)"))

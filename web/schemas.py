@@ -143,6 +143,8 @@ class Problem(Schema):
         status = I(required=True)
         code = S(required=True)
         message = S(required=True)
+        recorded = I(metadata={"description": "POST /api/commands: the lines recorded before the one refused"})
+        skipped = I(metadata={"description": "POST /api/commands: the lines skipped (their id recorded already)"})
 
     error = fields.Nested(Detail, required=True)
 

@@ -253,6 +253,7 @@ def demo(ctx, port, host, no_serve, actor):
     if month is not None:
         show_board(ctx, month, None, False, False)
     logins = _demo_logins(platform, actor)
+    platform.catch_up()  # the scorer steps past the logins: the scores are not behind for them
     platform.close()
     address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     lines = [f"\nThe office's pages: {address}  (log in with a token below; the API: {address}api/docs)"]
