@@ -211,7 +211,9 @@ def board_xlsx(period):
     known_at = _known_at()
     with _turn():
         view = office.board_view(_platform(), _month(period, known_at), known_at)
-    return _xlsx(sheets.board(view, label), f"sankao-board-{period}.xlsx")
+    known = request.args.get("known_at")
+    state = f"-known-{known[:10]}" if known else "-frozen" if view["frozen"] else f"-live-{view['known_at'][:10]}"
+    return _xlsx(sheets.board(view, label), f"sankao-board-{period}{state}.xlsx")
 
 
 def _xlsx(content: bytes, name: str):
