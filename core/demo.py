@@ -192,14 +192,9 @@ def _project(add, rng: random.Random, chains: dict, unit: str, pid: str, year: i
             last = add(last + timedelta(days=rng.randrange(2, 9)), {
                 "cmd": "correct", "project": pid, "field": "signed_amount", "value": str(max(verified, WAN * 100)),
                 "reason": "合同金额核实"})
-        if rng.random() < 0.03:
-            withdrawn_on = signed_on + timedelta(days=rng.randrange(10, 60))
-            if withdrawn_on <= date(year, 12, 31):
-                add(_recorded(rng, withdrawn_on, last), {"cmd": "withdraw_project", "project": pid,
-                                                          "withdrawn_on": withdrawn_on.isoformat(),
-                                                          "reason": "投资方调整投资计划"})
-                chains["withdrawn"].add(pid)
-                return
+        if rng.random() < 0.03 and _withdraw(add, rng, chains, pid, year,
+                                              signed_on + timedelta(days=rng.randrange(10, 60)), last, "投资方调整投资计划"):
+            return
         started_on = signed_on + timedelta(days=rng.randrange(10, 80))
         if rng.random() < 0.62 and started_on <= date(year, 12, 31):
             last = add(_recorded(rng, started_on, last), {"cmd": "start_construction", "project": pid,
@@ -209,12 +204,18 @@ def _project(add, rng: random.Random, chains: dict, unit: str, pid: str, year: i
             add(_recorded(rng, landed_on, last), {"cmd": "land_project", "project": pid,
                                                    "landed_on": landed_on.isoformat()})
     elif rng.random() < 0.08:
-        withdrawn_on = planned_on + timedelta(days=rng.randrange(20, 90))
-        if withdrawn_on <= date(year, 12, 31):
-            add(_recorded(rng, withdrawn_on, last), {"cmd": "withdraw_project", "project": pid,
-                                                      "withdrawn_on": withdrawn_on.isoformat(),
-                                                      "reason": "项目未能落实用地"})
-            chains["withdrawn"].add(pid)
+        _withdraw(add, rng, chains, pid, year, planned_on + timedelta(days=rng.randrange(20, 90)), last, "项目未能落实用地")
+
+
+def _withdraw(add, rng: random.Random, chains: dict, pid: str, year: int, day: date, after: datetime,
+              reason: str) -> bool:
+    """Withdraw the project on ``day`` if that is still in ``year``; whether it was."""
+    if day > date(year, 12, 31):
+        return False
+    add(_recorded(rng, day, after), {"cmd": "withdraw_project", "project": pid, "withdrawn_on": day.isoformat(),
+                                     "reason": reason})
+    chains["withdrawn"].add(pid)
+    return True
 
 
 def _people(add, rng: random.Random, year: int) -> dict:
