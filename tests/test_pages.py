@@ -17,10 +17,19 @@ from core.demo import demo_commands
 TODAY = date(2026, 11, 27)  # a fixed day: the demo of that day, whatever the machine's date
 
 
-@pytest.fixture(scope="module")
-def office(tmp_path_factory):
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def office(request, tmp_path_factory):
+    """The demo of TODAY on a SQLite file and on a PostgreSQL schema, and a token per role."""
+    from conftest import _drop_schema, _pg_schema_url
+    from core.bootstrap import init_store
     from web import create_app
-    db = str(tmp_path_factory.mktemp("pages") / "demo.db")
+    schema = None
+    if request.param == "sqlite":
+        db = str(tmp_path_factory.mktemp("pages") / "demo.db")
+    else:
+        db, schema = _pg_schema_url()
+        init_store(Config(db=db)).close()
+        request.addfinalizer(lambda: _drop_schema(schema))
     platform = Platform(Config(db=db), "load")
     report = platform.ledger.load([(n, json.dumps(c, ensure_ascii=False))
                                    for n, c in enumerate(demo_commands(TODAY), 1)], "demo")
