@@ -15,9 +15,10 @@ from core.errors import SankaoError
               help="Connections served at once (requests to the store take turns within this process).")
 @click.pass_context
 def serve(ctx, host, port, threads):
-    """Serve the web API (/api/..., OpenAPI at /api/openapi.json) over the store, with waitress. Requests need
-    Authorization: Bearer <token> (sankao token create). For several processes on PostgreSQL, run gunicorn
-    'web:create_app()' and one `sankao worker` (README)."""
+    """Serve the office's pages (/, log in with a token) and the web API (/api/..., OpenAPI at
+    /api/openapi.json) over the store, with waitress. API requests need Authorization: Bearer <token>
+    (sankao token create). For several processes on PostgreSQL, run gunicorn 'web:create_app()' and one
+    `sankao worker` (README)."""
     from web import create_app
     run_server(create_app(config_of(ctx)), host, port, threads)
 
