@@ -118,20 +118,39 @@ def label(key) -> str:
              "monthly_increment": _("monthly increment"), "planned_projects": _("projects planned"),
              "landed_projects": _("projects landed"), "unit_coefficient": _("unit coefficient"),
              "ranking_policy": _("monthly ranking"), "early_warning": _("early warning"),
-             "annual_evaluation": _("annual evaluation")}
+             "annual_evaluation": _("annual evaluation"), "adds_up_to_score": _("the indicators add up to the score"),
+             "recomputed_equals_recorded": _("computed again, it equals what was recorded"),
+             "projects_add_up": _("the projects add up to the amounts")}
     return words.get(key, key if key is not None else "")
 
 
 # -- what was asked ------------------------------------------------------------------------------------------
 
 def _known_at() -> datetime | None:
+    """The ``known_at`` asked for (None: now; a moment still to come is now too)."""
     value = request.args.get("known_at") or None
     if value is None:
         return None
     try:
-        return parse_known_at(value, _platform().tz, "known_at")
+        moment = parse_known_at(value, _platform().tz, "known_at")
     except ValueError as exc:
         abort(422, str(exc))
+    return None if moment >= now() else moment
+
+
+def _known_day(known_at: datetime | None) -> str:
+    """The local date a moment falls on, as the pages show and carry it in their links ('' for now)."""
+    return "" if known_at is None else local_date(known_at, _platform().tz).isoformat()
+
+
+def _year(value) -> int:
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        abort(422, _("year: %(value)s is not a year", value=value))
+    if year not in _platform().queries.target_years():
+        abort(404, _("No unit has targets for %(year)s.", year=year))
+    return year
 
 
 def _month(value: str | None, known_at) -> str:
@@ -163,9 +182,10 @@ def login():
         if who is None:
             error = _("This token is unknown or revoked.")
         else:
+            lang = session.get("lang") or "zh"
             session.clear()
             session["token"] = access.digest(form.token.data.strip())
-            session["lang"] = session.get("lang") or request.form.get("lang") or "zh"
+            session["lang"] = lang
             session.permanent = True
             target = request.args.get("next") or ""
             return redirect(target if target.startswith("/") and not target.startswith("//") else
@@ -198,10 +218,13 @@ def language(code):
 def board():
     known_at = _known_at()
     with _turn():
-        period = _month(request.args.get("month"), known_at)
-        view = office.board_view(_platform(), period, known_at)
         months = office.months(_platform(), known_at)
-    return render_template("board.html", view=view, months=months, known_at=request.args.get("known_at") or "")
+        asked = request.args.get("month")
+        if asked and known_at is not None and asked not in months and months:  # not begun by that day
+            asked = months[-1]
+        period = _month(asked, known_at)
+        view = office.board_view(_platform(), period, known_at)
+    return render_template("board.html", view=view, months=months, known_at=_known_day(known_at))
 
 
 @pages.route("/boards/<period>.xlsx")
@@ -231,7 +254,7 @@ def unit_page(unit):
         period = _month(request.args.get("month"), known_at)
         view = office.unit_view(_platform(), unit, period, known_at)
         months = office.months(_platform(), known_at)
-    return render_template("unit.html", view=view, months=months, known_at=request.args.get("known_at") or "")
+    return render_template("unit.html", view=view, months=months, known_at=_known_day(known_at))
 
 
 @pages.route("/units/<unit>/explain/<period>")
@@ -240,10 +263,11 @@ def explain_page(unit, period):
     from core.audit.explain import explain
     known_at = _known_at()
     with _turn():
-        parse_period(period)
+        _month(period, known_at)
         answer = explain(_platform(), unit, period, known_at, False)
         name = _platform().queries.names().get(unit, unit)
-    return render_template("explain.html", e=answer, unit=unit, name=name, period=period)
+    return render_template("explain.html", e=answer, unit=unit, name=name, period=period,
+                           known_at=_known_day(known_at))
 
 
 # -- notices: the three letters and one sheet ---------------------------------------------------------------------
@@ -274,9 +298,10 @@ def notice_page(case, number):
 def quarterly_page():
     known_at = _known_at()
     with _turn():
-        year = int(request.args.get("year") or _month(None, known_at)[:4])
+        year = _year(request.args.get("year") or _month(None, known_at)[:4])
         view = office.quarterly_view(_platform(), year, known_at)
-    return render_template("quarterly.html", view=view)
+        years = _platform().queries.target_years()
+    return render_template("quarterly.html", view=view, years=years, known_at=_known_day(known_at))
 
 
 @pages.route("/annual")
@@ -285,10 +310,11 @@ def quarterly_page():
 def annual_page(year=None):
     known_at = _known_at()
     with _turn():
-        year = year or int(_month(None, known_at)[:4])
+        year = _year(year if year is not None else _month(None, known_at)[:4])
         answer = _platform().queries.annual(year, known_at)
         names = _platform().queries.names()
-    return render_template("annual.html", a=answer, names=names)
+        years = _platform().queries.target_years()
+    return render_template("annual.html", a=answer, names=names, years=years, known_at=_known_day(known_at))
 
 
 @pages.route("/annual/<int:year>.xlsx")
@@ -296,9 +322,12 @@ def annual_page(year=None):
 def annual_xlsx(year):
     from web import sheets
     with _turn():
+        _year(year)
         answer = _platform().queries.annual(year, _known_at())
         names = _platform().queries.names()
-    return _xlsx(sheets.annual(answer, names, label), f"sankao-annual-{year}.xlsx")
+    known = request.args.get("known_at")
+    state = f"-known-{known[:10]}" if known else "" if answer["closed"] else "-provisional"
+    return _xlsx(sheets.annual(answer, names, label), f"sankao-annual-{year}{state}.xlsx")
 
 
 @pages.route("/plugins")
@@ -340,7 +369,8 @@ def record_page():
             command.update(signed_on=form.day.data.isoformat())
             if amount is None:
                 problems["amount"] = _("amount: is required to sign a project (in ¥10k)")
-            elif amount <= 0 or amount.as_tuple().exponent < -6 or amount >= Decimal(10) ** 14:
+            elif not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -6 \
+                    or amount >= Decimal(10) ** 14:
                 problems["amount"] = _("amount: must be more than 0 and less than 10¹⁴ (in ¥10k), at most 6 "
                                        "decimals (a fen)")
             else:

@@ -112,9 +112,16 @@ def board_view(platform, period: str, known_at: datetime | None = None) -> dict:
             "quarter": (month + 2) // 3, "year": year}
 
 
+def _as_of(project: dict, day: str) -> dict:
+    """The project as its business dates put it on ``day``: what happened later left out."""
+    return {k: (None if k.endswith("_on") and k != "planned_on" and v is not None and v > day else v)
+            for k, v in project.items()}
+
+
 def unit_view(platform, unit: str, period: str, known_at: datetime | None = None) -> dict:
-    """A unit's page: its indicators in ``period``, its final score and rank month by month, its projects by
-    stage, its letters and sheets."""
+    """A unit's page: its indicators in ``period``, its final score and rank month by month, its projects of
+    that year planned by the end of the month and the stage their dates put them in then, its letters and
+    sheets."""
     q = platform.queries
     units = {u["unit"]: u for u in q.units()}
     if unit not in units:
@@ -133,10 +140,14 @@ def unit_view(platform, unit: str, period: str, known_at: datetime | None = None
         if line is not None:
             trend.append({"period": month_, "final": line["final"], "rank": line["rank"], "of": len(board["units"]),
                           "frozen": board["frozen"]})
-    projects = [{**p, "stage": stage_of(p)} for p in q.projects(unit)]
+    month = parse_period(period)[1]
+    as_of = min(month_end(year, month), local_date(known_at or now(), platform.tz)).isoformat()
+    projects = [{**p, "stage": stage_of(_as_of(p, as_of))} for p in q.projects(unit)
+                if p["planned_on"][:4] == f"{year:04d}" and p["planned_on"] <= as_of]
     by_stage = {stage: [p for p in projects if p["stage"] == stage] for stage in STAGES}
     notices = q.notices(unit, known_at)
     return {"unit": unit, "name": units[unit]["name"], "category": units[unit]["category"], "period": period,
+            "projects_as_of": as_of,
             "score": score, "trend": trend, "projects": by_stage, "project_count": len(projects),
             "cases": cases(notices, rectify_days(platform)), "notices": notices}
 
