@@ -300,3 +300,17 @@ def test_what_a_second_trial_found_stays_mended(office):
     page = client.get("/login").get_data(as_text=True)
     client.post("/login", data={"token": tokens["viewer"], "csrf_token": csrf_of(page)})
     assert "Visual progress list" in client.get("/").get_data(as_text=True)
+
+
+def test_a_revoked_token_ends_the_session_and_says_so(office):
+    app, _ = office
+    platform = app.extensions["sankao"]
+    import uuid
+    name = f"short-lived-{uuid.uuid4().hex[:8]}"  # the fixture is shared by both stores' runs: a fresh name
+    client = logged_in(app, platform.ledger.issue_token(name, "unit:U05", "test"))
+    form = client.get("/record").get_data(as_text=True)
+    platform.ledger.revoke_token(name, "test")
+    sent = client.post("/record", data={"csrf_token": csrf_of(form), "action": "land_project", "project": "X",
+                                        "day": TODAY.isoformat()})
+    assert sent.status_code == 302 and "ended=1" in sent.headers["Location"]
+    assert "已被吊销或失效" in client.get(sent.headers["Location"]).get_data(as_text=True)

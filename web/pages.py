@@ -55,6 +55,7 @@ def principal() -> Principal | None:
         g.who = access.authenticate_digest(_platform().app.recorder, digest) if digest else None
         if digest and g.who is None:
             session.pop("token", None)
+            g.ended = True
     return g.who
 
 
@@ -66,7 +67,8 @@ def needs(action: str, unit_of=None):
         def guarded(**kwargs):
             who = principal()
             if who is None:
-                return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
+                return redirect(url_for("pages.login", next=request.full_path.rstrip("?"),
+                                        ended=1 if g.get("ended") else None))
             unit = unit_of(**kwargs) if unit_of else None
             if not who.may(action, unit):
                 abort(403, _("Your token (%(name)s, %(role)s) may not open this page.", name=who.name,
@@ -190,6 +192,9 @@ def login():
             target = request.args.get("next") or ""
             return redirect(target if target.startswith("/") and not target.startswith("//") else
                             url_for("pages.board"))
+    if error is None and request.args.get("ended"):
+        error = _("Your token was revoked or is no longer valid: nothing of the last form was recorded. Log in "
+                  "with a valid token.")
     return render_template("login.html", form=form, error=error)  # a form shown again with its message: 200
 
 
