@@ -140,3 +140,15 @@ def consequences(platform) -> list:
         return repr(kept)
     return sorted((type(e).__name__, str(e.originator_id), e.originator_version, e.command_id, data(e))
                   for e in events)
+
+
+def web_app_with(folder: Path, commands: Path):
+    """The web app over a new SQLite store in ``folder`` holding the commands of ``commands``, scored: (app, db)."""
+    from web import create_app
+    db = str(folder / "sankao.db")
+    init_store(Config(db=db)).close()
+    app = create_app(Config(db=db))
+    platform = app.extensions["sankao"]
+    platform.ledger.load(enumerate(commands.read_text().splitlines(), 1), "setup")
+    platform.catch_up()
+    return app, db

@@ -7,19 +7,13 @@ import pytest
 
 schemathesis = pytest.importorskip("schemathesis", reason="pip install -e '.[test]' installs schemathesis")
 
-from conftest import SCENARIO  # noqa: E402
-from core.bootstrap import Config, init_store  # noqa: E402
+from conftest import SCENARIO, web_app_with  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory):
-    from web import create_app
-    db = str(tmp_path_factory.mktemp("fuzz") / "sankao.db")
-    init_store(Config(db=db)).close()
-    app = create_app(Config(db=db))
+    app, _ = web_app_with(tmp_path_factory.mktemp("fuzz"), SCENARIO / "commands.jsonl")
     platform = app.extensions["sankao"]
-    platform.ledger.load(enumerate((SCENARIO / "commands.jsonl").read_text().splitlines(), 1), "fuzz")
-    platform.scorer.run()
     token = platform.ledger.issue_token("fuzzer", "admin", "test")
     yield app, token
     platform.close()

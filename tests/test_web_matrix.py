@@ -9,8 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import SHARED
-from core.bootstrap import Config, init_store
+from conftest import SHARED, web_app_with
 
 PEOPLE = SHARED / "scenarios" / "year2023-people"
 ROLES = ("admin", "auditor", "viewer", "unit")  # unit: unit:U01
@@ -19,13 +18,8 @@ A, AU, V, U = ROLES
 
 @pytest.fixture(scope="module")
 def office(tmp_path_factory):
-    from web import create_app
-    db = str(tmp_path_factory.mktemp("matrix") / "sankao.db")
-    init_store(Config(db=db)).close()
-    app = create_app(Config(db=db))
+    app, db = web_app_with(tmp_path_factory.mktemp("matrix"), PEOPLE / "commands.jsonl")
     platform = app.extensions["sankao"]
-    platform.ledger.load(enumerate((PEOPLE / "commands.jsonl").read_text().splitlines(), 1), "setup")
-    platform.catch_up()
     tokens = {role: platform.ledger.issue_token(role.replace(":", "-"), role if role != U else "unit:U01", "setup")
               for role in ROLES}
     tokens["revoked"] = platform.ledger.issue_token("gone", "admin", "setup")
