@@ -1,7 +1,7 @@
 """The demo: assessment years shaped like the original (Lanzhou New Area, 2023), up to today.
 
 Twenty units of three kinds (parks, departments, platform companies) with targets that add up
-to the zone's annual goal of 100 billion yuan (1000亿元) a year; about 450 major projects a year
+to the zone's annual goal of 100 billion yuan (1000亿元) a year; about 400 major projects a year
 planned, signed, landed, started, a few withdrawn and corrected; some recorded days late, a few
 after their month was closed; weekly dispatches from February with their early warnings; every
 month closed on the 5th; the people of each unit and their three-level responsibility chains.
