@@ -21,7 +21,6 @@ import argparse
 import json
 import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
@@ -31,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from core.bootstrap import Config, Platform  # noqa: E402
 from core.generate import generate_year  # noqa: E402
-from ingest import drop_pg_schema, pg_store  # noqa: E402
+from ingest import on_each_store  # noqa: E402
 
 YEAR = 2024
 
@@ -96,14 +95,7 @@ def main() -> None:
     print(f"{len(lines):,} commands: {args.units} units, "
           f"{sum(1 for c in commands if c['cmd'] == 'register_person'):,} people, {args.projects:,} projects, "
           f"{sum(1 for c in commands if c['cmd'] == 'assign_project'):,} assignments")
-    with tempfile.TemporaryDirectory() as folder:
-        run("SQLite", str(Path(folder) / "annual.db"), lines)
-    if args.pg:
-        url, schema = pg_store(args.pg)
-        try:
-            run("PostgreSQL", url, lines)
-        finally:
-            drop_pg_schema(args.pg, schema)
+    on_each_store(args.pg, "annual.db", lambda label, url: run(label, url, lines))
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ BIN = Path(sys.executable).parent
 
 from core.bootstrap import Config, Platform, init_store  # noqa: E402
 from core.generate import generate_year  # noqa: E402
-from ingest import drop_pg_schema, pg_store  # noqa: E402
+from ingest import on_each_store  # noqa: E402
 
 BARE = '''
 from flask import Flask, jsonify
@@ -161,14 +161,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--pg", default=None, help="also on this PostgreSQL server")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        run("SQLite", str(Path(folder) / "api.db"), args)
-    if args.pg:
-        url, schema = pg_store(args.pg)
-        try:
-            run("PostgreSQL", url, args)
-        finally:
-            drop_pg_schema(args.pg, schema)
+    on_each_store(args.pg, "api.db", lambda label, url: run(label, url, args))
 
 
 if __name__ == "__main__":

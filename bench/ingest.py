@@ -93,6 +93,19 @@ def drop_pg_schema(url: str, schema: str) -> None:
         conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
+def on_each_store(pg: str | None, file_name: str, run) -> None:
+    """``run(label, url)`` on a SQLite file in a temporary folder, then, with ``pg``, in a fresh PostgreSQL
+    schema, dropped after."""
+    with tempfile.TemporaryDirectory() as folder:
+        run("SQLite", str(Path(folder) / file_name))
+    if pg:
+        url, schema = pg_store(pg)
+        try:
+            run("PostgreSQL", url)
+        finally:
+            drop_pg_schema(pg, schema)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-n", type=int, default=100_000, help="commands to record (default 100000)")
