@@ -12,6 +12,15 @@ def money(value: Decimal) -> str:
     return str(Decimal(value).quantize(CENT, ROUND_HALF_UP))
 
 
+SCALES = {"yi": Decimal(100_000_000), "wan": Decimal(10_000)}  # 亿元, 万元
+
+
+def scaled(value, scale: str = "yi") -> str:
+    """An amount of yuan as offices write it: in 亿元 (``yi``) or 万元 (``wan``), two decimals, thousands
+    grouped."""
+    return f"{(Decimal(value) / SCALES[scale]).quantize(CENT, ROUND_HALF_UP):,}"
+
+
 def ratio(value: Decimal) -> str:
     """Ratios, coefficients and lags: 4 decimals."""
     return str(Decimal(value).quantize(TEN_THOUSANDTH, ROUND_HALF_UP))

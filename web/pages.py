@@ -11,7 +11,7 @@ import io
 import json
 import re
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import wraps
 
 from flask import (Blueprint, abort, current_app, g, redirect, render_template, request, send_file, session,
@@ -28,22 +28,14 @@ from core.clock import local_date, now, parse_known_at, parse_period
 from core.commands import parse_line
 from core.errors import CommandRejected, NotFound
 from core.ledger import LoadReport
+from core.report import CENT, SCALES, scaled
 from core.read import office
 from web import charts
+from web.routes import _platform, _turn
 
 pages = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
                   static_url_path="/static")
 LANGUAGES = ("zh", "en")
-CENT = Decimal("0.01")
-SCALES = {"yi": Decimal(100_000_000), "wan": Decimal(10_000)}
-
-
-def _platform():
-    return current_app.extensions["sankao"]
-
-
-def _turn():
-    return current_app.extensions["sankao.lock"]
 
 
 # -- who is here --------------------------------------------------------------------------------------------
@@ -89,13 +81,13 @@ def context():
 @pages.app_template_filter("yi")
 def yi(value) -> str:
     """Yuan as 亿元, two decimals."""
-    return "-" if value is None else f"{(Decimal(value) / SCALES['yi']).quantize(CENT, ROUND_HALF_UP):,}"
+    return "-" if value is None else scaled(value, "yi")
 
 
 @pages.app_template_filter("wan")
 def wan(value) -> str:
     """Yuan as 万元, two decimals."""
-    return "-" if value is None else f"{(Decimal(value) / SCALES['wan']).quantize(CENT, ROUND_HALF_UP):,}"
+    return "-" if value is None else scaled(value, "wan")
 
 
 @pages.app_template_filter("level_name")

@@ -20,9 +20,8 @@ from rich.console import Console
 from rich.table import Table
 
 from core.cli.labels import label
+from core.report import CENT, scaled
 
-SCALES = {"yi": Decimal(100_000_000), "wan": Decimal(10_000)}
-CENT = Decimal("0.01")
 
 
 @dataclass
@@ -48,7 +47,7 @@ class Out:
         value = Decimal(value)
         if self.exact:
             return f"{value.quantize(CENT, ROUND_HALF_UP):,}"
-        return f"{(value / SCALES[scale]).quantize(CENT, ROUND_HALF_UP):,}"
+        return scaled(value, scale)
 
     def amount_header(self, key: str, scale: str = "yi") -> str:
         return f"{self.t(key)} ({self.t('yuan' if self.exact else scale)})"
