@@ -147,6 +147,15 @@ def _year(value) -> int:
     return year
 
 
+def _asked_month(months: list[str], known_at) -> str | None:
+    """The month a page shows: the one asked for, else the latest with a board (also when the one asked had not
+    begun by the day asked about)."""
+    asked = request.args.get("month")
+    if months and (asked is None or known_at is not None and asked not in months):
+        return months[-1]
+    return asked
+
+
 def _month(value: str | None, known_at) -> str:
     if value is None:
         found = office.default_month(_platform(), known_at)
@@ -176,14 +185,10 @@ def login():
         if who is None:
             error = _("This token is unknown or revoked.")
         else:
-            lang = session.get("lang") or "zh"
-            session.clear()
+            _fresh_session()
             session["token"] = access.digest(form.token.data.strip())
-            session["lang"] = lang
             session.permanent = True
-            target = request.args.get("next") or ""
-            return redirect(target if target.startswith("/") and not target.startswith("//") else
-                            url_for("pages.board"))
+            return _back()
     if error is None and request.args.get("ended"):
         error = _("Your token was revoked or is no longer valid: nothing of the last form was recorded. Log in "
                   "with a valid token.")
@@ -192,11 +197,21 @@ def login():
 
 @pages.route("/logout", methods=["POST"])
 def logout():
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    _fresh_session()
     return redirect(url_for("pages.login"))
+
+
+def _fresh_session() -> None:
+    """A new session (nothing of the last user's), the language chosen kept."""
+    lang = session.get("lang") or "zh"
+    session.clear()
+    session["lang"] = lang
+
+
+def _back():
+    """To the page named by ``next`` on this site (never another host), else the board."""
+    target = request.args.get("next") or ""
+    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("pages.board"))
 
 
 @pages.route("/lang/<code>")
@@ -204,8 +219,7 @@ def language(code):
     if code not in LANGUAGES:
         abort(404)
     session["lang"] = code
-    target = request.args.get("next") or ""
-    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("pages.board"))
+    return _back()
 
 
 # -- the board (形象清单) ------------------------------------------------------------------------------------------
@@ -216,10 +230,7 @@ def board():
     known_at = _known_at()
     with _turn():
         months = office.months(_platform(), known_at)
-        asked = request.args.get("month")
-        if asked and known_at is not None and asked not in months and months:  # not begun by that day
-            asked = months[-1]
-        period = _month(asked, known_at)
+        period = _month(_asked_month(months, known_at), known_at)
         view = office.board_view(_platform(), period, known_at)
     return render_template("board.html", view=view, months=months, known_at=_known_day(known_at))
 
@@ -231,8 +242,8 @@ def board_xlsx(period):
     known_at = _known_at()
     with _turn():
         view = office.board_view(_platform(), _month(period, known_at), known_at)
-    known = request.args.get("known_at")
-    state = f"-known-{known[:10]}" if known else "-frozen" if view["frozen"] else f"-live-{view['known_at'][:10]}"
+    state = f"-known-{_known_day(known_at)}" if known_at else "-frozen" if view["frozen"] else \
+        f"-live-{_known_day(now())}"
     return _xlsx(sheets.board(view, label), f"sankao-board-{period}{state}.xlsx")
 
 
@@ -248,9 +259,9 @@ def _xlsx(content: bytes, name: str):
 def unit_page(unit):
     known_at = _known_at()
     with _turn():
-        period = _month(request.args.get("month"), known_at)
-        view = office.unit_view(_platform(), unit, period, known_at)
         months = office.months(_platform(), known_at)
+        period = _month(_asked_month(months, known_at), known_at)
+        view = office.unit_view(_platform(), unit, period, known_at)
     return render_template("unit.html", view=view, months=months, known_at=_known_day(known_at))
 
 
@@ -318,12 +329,12 @@ def annual_page(year=None):
 @needs("read_annual")
 def annual_xlsx(year):
     from web import sheets
+    known_at = _known_at()
     with _turn():
         _year(year)
-        answer = _platform().queries.annual(year, _known_at())
+        answer = _platform().queries.annual(year, known_at)
         names = _platform().queries.names()
-    known = request.args.get("known_at")
-    state = f"-known-{known[:10]}" if known else "" if answer["closed"] else "-provisional"
+    state = f"-known-{_known_day(known_at)}" if known_at else "" if answer["closed"] else "-provisional"
     return _xlsx(sheets.annual(answer, names, label), f"sankao-annual-{year}{state}.xlsx")
 
 
