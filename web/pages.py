@@ -31,7 +31,7 @@ from core.ledger import LoadReport
 from core.report import CENT, SCALES, scaled
 from core.read import office
 from web import charts
-from web.routes import _platform, _turn
+from web.routes import _platform, _turn, _unit_of
 
 pages = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
                   static_url_path="/static")
@@ -398,15 +398,12 @@ def record_page():
 
 def _record(who: Principal, command: dict) -> tuple[dict, dict | None]:
     """Record ``command`` as the API would: the field each rule names gets its message."""
-    line = json.dumps({k: v for k, v in command.items() if v is not None})
     try:
-        parsed = parse_line(line)
+        parsed = parse_line(json.dumps(command))
     except CommandRejected as exc:
         return _problem(exc.reason), None
-    with _turn():
-        platform = _platform()
-        unit = platform.queries.projects(None)
-        owner = next((p["unit"] for p in unit if p["project"] == command["project"]), None)
+    with _turn() as platform:
+        owner = _unit_of(platform, parsed)
         if owner is not None and not who.may("record", owner):  # an unknown project: the record names it
             abort(403, _("Your token may not record for %(unit)s.", unit=owner))
         report = LoadReport()
