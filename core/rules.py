@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from core.clock import month_start, parse_period
+from core.clock import month_start, parse_day, parse_period
 from core.errors import PluginError, SankaoError
 from core.facts import Rules
 from core.plugins import PluginSet, build_manager, merge_config, rule_changes, same_rules
@@ -69,6 +69,19 @@ class Proposal:
         if month is None:
             return f"months from {self.effective.year + 1}-01 on"
         return f"months from {self.effective.year:04d}-{month:02d} on"
+
+
+def effective_date(value: str | None, today: date) -> date | None:
+    """The first business date rules apply to, as given: a date ``YYYY-MM-DD``, ``start`` (every month ever
+    assessed: None) or nothing (today). ValueError names the rule."""
+    if value is None:
+        return today
+    if value == "start":
+        return None
+    try:
+        return parse_day(value)
+    except ValueError as exc:
+        raise ValueError(f"{exc} nor 'start'") from None
 
 
 def propose(platform, raw: dict, source: str, effective: date | None, today: date) -> Proposal:

@@ -177,7 +177,6 @@ def post_commands():
         report = LoadReport()
         platform.ledger.load(parsed, principal.name, report=report)
         behind = _score(platform)
-        current_app.extensions["sankao.lag"] = (time.monotonic(), behind)
         if report.rejected:
             number, message = report.rejected[0]
             abort(422, message=f"line {number}: {message}" if kind != "application/json" else message,
@@ -206,6 +205,7 @@ def scoring_lag_header(answer):
 def _score(platform) -> int:
     """Bring the scores up to date when this process scores for itself; how far behind they are."""
     behind, _ = platform.catch_up()  # a failure leaves the rest unscored: queries say how far behind
+    current_app.extensions["sankao.lag"] = (time.monotonic(), behind)  # what the header says next
     return behind
 
 
@@ -463,13 +463,15 @@ def post_plugins(change):
     record nothing, so a retried request doubles nothing."""
     principal = _who()
     _allow(principal, "admin", what="put rules in force")
-    from core.clock import local_date, now, parse_day
+    from core.clock import local_date, now
     from core.report import money
-    from core.rules import propose
+    from core.rules import effective_date, propose
     with _turn() as platform:
         today = local_date(now(), platform.tz)
-        given = change["effective"]
-        effective = today if given is None else None if given == "start" else _day(given, parse_day)
+        try:
+            effective = effective_date(change["effective"], today)
+        except ValueError as exc:
+            abort(422, message=f"effective: {exc}")
         _score(platform)
         proposal = propose(platform, {"plugins": change["plugins"]}, "plugins", effective, today)
         recorded = not proposal.unchanged and not change["dry_run"]
@@ -482,13 +484,6 @@ def post_plugins(change):
                            "after": None if b is None else money(b)}
                           for period, units in proposal.moved.items() for unit, a, b in units],
                 "scoring_behind": _score(platform) if recorded else platform.scoring_lag()}
-
-
-def _day(value: str, parse_day):
-    try:
-        return parse_day(value)
-    except ValueError as exc:
-        abort(422, message=f"effective: {exc}")
 
 
 BLUEPRINTS = [commands, queries, audit, rules]

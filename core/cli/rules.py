@@ -10,11 +10,11 @@ import click
 from core.cli.app import config_of, main, out_of, platform_of
 from core.cli.record import actor_option, catch_up
 from core.cli.render import print_json
-from core.clock import local_date, now, parse_day
+from core.clock import local_date, now
 from core.errors import SankaoError
 from core.plugins import installed_plugins, load_config, read_toml, show_setting
 from core.report import money
-from core.rules import propose
+from core.rules import effective_date, propose
 
 
 @main.group()
@@ -54,14 +54,10 @@ def _settings_text(settings) -> str:
 
 
 def _effective(value: str | None, today: date) -> date | None:
-    if value is None:
-        return today
-    if value == "start":
-        return None
     try:
-        return parse_day(value)
+        return effective_date(value, today)
     except ValueError as exc:
-        raise click.BadParameter(f"{exc} nor 'start'", param_hint="--effective") from None
+        raise click.BadParameter(str(exc), param_hint="--effective") from None
 
 
 @plugins.command("apply")

@@ -8,7 +8,7 @@ and the notices as they were known.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from core.clock import local_date, month_end, month_start, now, parse_period, period_name
@@ -61,7 +61,7 @@ def cases(notices: list[dict], rectify_days: int | None = None, as_of: date | No
             case = found[notice["case"]] = {"case": notice["case"], "unit": notice["unit"], "letters": [],
                                             "level": None, "opened": notice["date"], "sheet": None, "deadline": None}
             if rectify_days is not None:
-                case["deadline"] = date.fromordinal(day.toordinal() + rectify_days).isoformat()
+                case["deadline"] = (day + timedelta(days=rectify_days)).isoformat()
         if notice["level"] == "feedback":
             case["sheet"] = notice
         else:
