@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from core.clock import local_date, month_end, month_start, now, parse_period, period_name
+from core.clock import local_date, month_end, month_start, now, parse_period, period_name, previous_period, quarter
 from core.errors import NotFound
 from core.report import stage_of
 
@@ -31,11 +31,6 @@ def default_month(platform, known_at: datetime | None = None) -> str | None:
     """The month an office opens: the current month when it has a board, else the last month that has one."""
     found = months(platform, known_at)
     return found[-1] if found else None
-
-
-def previous_month(period: str) -> str | None:
-    year, month = parse_period(period)
-    return None if month == 1 else period_name(year, month - 1)
 
 
 def _progress(indicators: list[dict], plugin: str) -> dict | None:
@@ -87,16 +82,17 @@ def board_view(platform, period: str, known_at: datetime | None = None) -> dict:
     open letter at the end of the month (or on the day asked, if earlier)."""
     q = platform.queries
     board = q.board(period, known_at)
-    before = previous_month(period)
+    year, month = parse_period(period)
+    found = previous_period(year, month)
+    before = period_name(*found) if found else None
     ranks = {}
     if before is not None:
         try:
             ranks = {u["unit"]: u["rank"] for u in q.board(before, known_at)["units"]}
         except NotFound:
-            ranks = {}
+            pass
     indicators = q.board_indicators(period, known_at)
     units = {u["unit"]: u for u in q.units()}
-    year, month = parse_period(period)
     as_of = min(month_end(year, month), local_date(known_at or now(), platform.tz))
     open_level = {c["unit"]: c["level"] for c in cases(q.notices(None, known_at), None, as_of) if c["open"]}
     rows = []
@@ -109,7 +105,7 @@ def board_view(platform, period: str, known_at: datetime | None = None) -> dict:
                      "annual": _progress(mine, "annual_amount"), "quarter": _progress(mine, "quarterly_progress"),
                      "letter": open_level.get(unit)})
     return {**board, "rows": rows, "previous": before, "as_of": as_of.isoformat(),
-            "quarter": (month + 2) // 3, "year": year}
+            "quarter": quarter(month), "year": year}
 
 
 def _as_of(project: dict, day: str) -> dict:
@@ -127,7 +123,7 @@ def unit_view(platform, unit: str, period: str, known_at: datetime | None = None
     if unit not in units:
         raise NotFound(f"{unit} is not a registered unit")
     score = q.score(unit, period, known_at)
-    year = parse_period(period)[0]
+    year, month = parse_period(period)
     trend = []
     for month_ in months(platform, known_at):
         if not month_.startswith(f"{year:04d}-"):
@@ -140,7 +136,6 @@ def unit_view(platform, unit: str, period: str, known_at: datetime | None = None
         if line is not None:
             trend.append({"period": month_, "final": line["final"], "rank": line["rank"], "of": len(board["units"]),
                           "frozen": board["frozen"]})
-    month = parse_period(period)[1]
     as_of = min(month_end(year, month), local_date(known_at or now(), platform.tz)).isoformat()
     projects = [{**p, "stage": stage_of(_as_of(p, as_of))} for p in q.projects(unit)
                 if p["planned_on"][:4] == f"{year:04d}" and p["planned_on"] <= as_of]
@@ -191,8 +186,8 @@ def quarterly_view(platform, year: int, known_at: datetime | None = None) -> dic
     q = platform.queries
     available = [m for m in months(platform, known_at) if m.startswith(f"{year:04d}-")]
     quarters = []
-    for quarter in range(1, 5):
-        inside = [m for m in available if (int(m[5:]) + 2) // 3 == quarter]
+    for number in range(1, 5):
+        inside = [m for m in available if quarter(int(m[5:])) == number]
         if not inside:
             continue
         period = inside[-1]
@@ -201,15 +196,15 @@ def quarterly_view(platform, year: int, known_at: datetime | None = None) -> dic
         except NotFound:
             continue
         indicators = q.board_indicators(period, known_at)
-        quarters.append({"quarter": quarter, "period": period, "complete": period.endswith(f"{3 * quarter:02d}"),
+        quarters.append({"quarter": number, "period": period, "complete": period.endswith(f"{3 * number:02d}"),
                          "units": {u["unit"]: {"signed": u["signed_amount"],
                                                "progress": _progress(indicators.get(u["unit"], []),
                                                                      "quarterly_progress")}
                                    for u in board["units"]}})
     names = {u["unit"]: u for u in q.units()}
-    units = sorted({u for quarter in quarters for u in quarter["units"]})
+    units = sorted({u for done in quarters for u in done["units"]})
     return {"year": year, "quarters": quarters,
             "rows": [{"unit": u, "name": names.get(u, {}).get("name", u),
                       "category": names.get(u, {}).get("category", ""),
-                      "cells": [quarter["units"].get(u) for quarter in quarters]} for u in units]}
+                      "cells": [done["units"].get(u) for done in quarters]} for u in units]}
 
