@@ -27,19 +27,21 @@ def _cell(sheet, r: int, c: int, value, money=None) -> None:
         sheet.write_number(r, c, value)
 
 
-def _book(title: str, header: list[str], rows: list[list], money_columns: set[int]) -> bytes:
+def _book(tables: list[tuple[str, list[str], list[list], set[int]]]) -> bytes:
+    """A workbook of a sheet per ``(title, header, rows, money columns)``: the header bold, the first row frozen."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-    sheet = book.add_worksheet(title[:31])
     bold = book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
     money = book.add_format({"num_format": "#,##0.00"})
-    for c, text in enumerate(header):
-        sheet.write_string(0, c, text, bold)
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row):
-            _cell(sheet, r, c, value, money if c in money_columns else None)
-    sheet.set_column(0, len(header) - 1, 14)
-    sheet.freeze_panes(1, 0)
+    for title, header, rows, money_columns in tables:
+        sheet = book.add_worksheet(title[:31])
+        for c, text in enumerate(header):
+            sheet.write_string(0, c, text, bold)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row):
+                _cell(sheet, r, c, value, money if c in money_columns else None)
+        sheet.set_column(0, len(header) - 1, 14)
+        sheet.freeze_panes(1, 0)
     book.close()
     return out.getvalue()
 
@@ -54,33 +56,17 @@ def board(view: dict, label) -> bytes:
              label(r["letter"]) if r["letter"] else "", r["streak"], label(r["accountability"]) if r["accountability"]
              else "", "" if r["commended"] is None else _("yes") if r["commended"] else _("no")]
             for r in view["rows"]]
-    return _book(f"{view['period']}", header, rows, {9, 10, 11})
+    return _book([(view["period"], header, rows, {9, 10, 11})])
 
 
 def annual(answer: dict, names: dict, label) -> bytes:
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-    bold = book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
-    money = book.add_format({"num_format": "#,##0.00"})
-    units = book.add_worksheet(_("units"))
-    people = book.add_worksheet(_("people"))
-    tables = [
-        (units, [_("rank"), _("unit"), _("name"), _("third"), _("score"), _("months"), _("signed (yuan)"),
-                 _("excellent share %"), _("poor share %")],
+    return _book([
+        (_("units"), [_("rank"), _("unit"), _("name"), _("third"), _("score"), _("months"), _("signed (yuan)"),
+                      _("excellent share %"), _("poor share %")],
          [[u["rank"], u["unit"], names.get(u["unit"], u["unit"]), label(u["third"]), Decimal(u["score"]),
            int(u["months"]), u["signed_amount"], Decimal(u["excellent_share"]), Decimal(u["poor_share"])]
           for u in answer["units"]], {6}),
-        (people, [_("person"), _("unit"), _("level"), _("score"), _("landed"), _("withdrawn"), _("grade"),
-                  _("rank in level")],
+        (_("people"), [_("person"), _("unit"), _("level"), _("score"), _("landed"), _("withdrawn"), _("grade"),
+                       _("rank in level")],
          [[p["person"], p["unit"], label(p["level"]), Decimal(p["score"]), int(p["landed"]), int(p["withdrawn"]),
-           label(p["grade"]) if p["grade"] else "", p["level_rank"]] for p in answer["people"]], set())]
-    for sheet, header, rows, money_columns in tables:
-        for c, text in enumerate(header):
-            sheet.write_string(0, c, text, bold)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row):
-                _cell(sheet, r, c, value, money if c in money_columns else None)
-        sheet.set_column(0, 9, 14)
-        sheet.freeze_panes(1, 0)
-    book.close()
-    return out.getvalue()
+           label(p["grade"]) if p["grade"] else "", p["level_rank"]] for p in answer["people"]], set())])
