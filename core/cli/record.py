@@ -41,8 +41,9 @@ def catch_up(platform: Platform, *, strict: bool = False) -> None:
             click.echo(f"note: {why}; the scores are {behind} fact(s) behind the record (answers show what was "
                        "scored)", err=True)
         return
-    with progress(platform.scoring_lag(), "scoring") as bar:
-        task = bar.add_task("scoring", total=platform.scoring_lag())
+    total = platform.scoring_lag()
+    with progress(total, "scoring") as bar:
+        task = bar.add_task("scoring", total=total)
         left, failure = platform.catch_up(progress=lambda n: bar.advance(task, n))
     if failure is not None:
         click.echo(f"warning: scoring stopped, the scores are {left} fact(s) behind the record: {failure}. "
@@ -238,22 +239,21 @@ def demo(ctx, port, host, no_serve, actor):
         _port_free(host, port)  # before anything is recorded or a login issued
     platform = platform_of(ctx, "load", note_drift=False)
     recorder = platform.app.recorder
-    foreign, ours = recorder.commands_other_than(DEMO_PREFIX), recorder.commands_like(DEMO_PREFIX)
+    foreign, ours = recorder.commands_other_than(DEMO_PREFIX), recorder.command_ids(DEMO_PREFIX)
     if foreign and not ours:
         raise SankaoError(f"{platform.location.describe()} already holds {foreign} command(s) and no demo; the demo "
                           "loads only into an empty store and changed nothing (name another with --db)")
     today = local_date(now(), platform.tz)
-    _load_demo(platform, demo_commands(today, tz=platform.tz), actor, today)
+    _load_demo(platform, demo_commands(today, tz=platform.tz), ours, actor, today)
     if foreign:
         click.echo(f"(the store also holds {foreign} command(s) recorded besides the demo)", err=True)
-    catch_up(platform)
+    logins = _demo_logins(platform, actor)
+    catch_up(platform)  # the demo's facts, and the scorer steps past the logins
     from core.cli.read import show_board
     from core.read.office import default_month
     month = default_month(platform)
     if month is not None:
         show_board(ctx, month, None, False, False)
-    logins = _demo_logins(platform, actor)
-    platform.catch_up()  # the scorer steps past the logins: the scores are not behind for them
     platform.close()
     address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     lines = [f"\nThe office's pages: {address}  (log in with a token below; the API: {address}api/docs)"]
@@ -278,13 +278,11 @@ def _port_free(host: str, port: int) -> None:
                               "with --port, or --no-serve); nothing recorded") from None
 
 
-def _load_demo(platform, commands: list[dict], actor: str, today) -> None:
+def _load_demo(platform, commands: list[dict], present: set[str], actor: str, today) -> None:
     """Record the demo's commands the store does not hold yet: all of them the first time, the rest after a
     first run that was stopped half-way, the new days' on a later day. Not when the store holds entries of its
     own recorded after some of them (they would come before those in time): then nothing more is recorded."""
     from datetime import datetime
-    present = {row[0] for row in platform.app.recorder.fetch(
-        "SELECT command_id FROM commands WHERE command_id LIKE ?", (commands[0]["id"][:5] + "%",))} if commands else set()
     missing = [c for c in commands if c["id"] not in present]
     where = platform.location.describe()
     if not missing:

@@ -294,9 +294,10 @@ class Recorder(ProcessRecorder):
                                "NOTHING"), (secrets.token_hex(32),))
         return self.fetch("SELECT value FROM meta WHERE key = 'session_secret'")[0][0]
 
-    def commands_like(self, prefix: str) -> int:
-        """How many recorded commands have ids starting with ``prefix``."""
-        return self.fetch("SELECT count(*) FROM commands WHERE command_id LIKE ?", (prefix.replace("%", "") + "%",))[0][0]
+    def command_ids(self, prefix: str) -> set[str]:
+        """The ids of the recorded commands that start with ``prefix``."""
+        return {row[0] for row in self.fetch("SELECT command_id FROM commands WHERE command_id LIKE ?",
+                                             (prefix.replace("%", "") + "%",))}
 
     def upgrade(self) -> None:
         """Bring a store of an older schema up to this one (when this process may write it); run after
