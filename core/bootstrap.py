@@ -190,8 +190,9 @@ class Platform:
         """
         if not self.read_only and self.app.read_models.behind():
             self.app.read_models.catch_up()
-        if self.read_only or not self.scores_inline() or self.scoring_lag() <= 0:
-            return self.scoring_lag(), None
+        behind = self.scoring_lag()
+        if self.read_only or not self.scores_inline() or behind <= 0:
+            return behind, None
         try:
             self.scorer.run(progress=progress)
         except SankaoError as exc:
