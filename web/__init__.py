@@ -4,7 +4,8 @@
 ``--json`` prints, described by marshmallow schemas (``web.schemas``) in the OpenAPI
 document at ``/api/openapi.json``. Requests carry ``Authorization: Bearer <token>``
 (``sankao token create``); roles are ``core.access``'s. Errors have one shape
-(``web.errors``).
+(``web.errors``). The same app serves the office's pages (``web.pages``) at ``/``, logged in
+with the same tokens.
 """
 
 from __future__ import annotations
