@@ -21,8 +21,12 @@ from core.bootstrap import Config, Platform, init_store
 from core.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
+# The public years and their expected answers, copied into the package (``sankao sample``) from the
+# shared scenarios they come from (tests/test_samples.py compares the copies where ../shared exists).
+SCENARIOS = ROOT / "core" / "samples"
+SCENARIO = SCENARIOS / "year2023"
+PEOPLE = SCENARIOS / "year2023-people"
 SHARED = ROOT.parent / "shared"
-SCENARIO = SHARED / "scenarios" / "year2023"
 PG_URL = os.environ.get("SANKAO_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 _pg_problem: list = []
 

@@ -9,12 +9,11 @@ from datetime import datetime
 
 import pytest
 
-from conftest import SCENARIO, SHARED, write_lines
+from conftest import PEOPLE, SCENARIO, write_lines
 from core.generate import generate_year
 from oracle import known_at
 from oracle_annual import AnnualOracle
 
-PEOPLE = SHARED / "scenarios" / "year2023-people"
 QUERIES = {  # expected file: the arguments of `sankao annual` / `sankao board` (README of the scenario)
     "annual-2023.json": ("annual", "2023"),
     "annual-2023-known-2023-07-10.json": ("annual", "2023", "--known-at", "2023-07-10T12:00:00+08:00"),

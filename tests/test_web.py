@@ -8,11 +8,10 @@ import urllib.parse
 
 import pytest
 
-from conftest import SCENARIO, SHARED
+from conftest import PEOPLE, SCENARIO
 from core.bootstrap import Config, init_store
 from test_scenario import contains, scenario_queries
 
-PEOPLE = SHARED / "scenarios" / "year2023-people"
 
 
 @pytest.fixture

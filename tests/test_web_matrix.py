@@ -9,9 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import SHARED, web_app_with
+from conftest import PEOPLE, web_app_with
 
-PEOPLE = SHARED / "scenarios" / "year2023-people"
 ROLES = ("admin", "auditor", "viewer", "unit")  # unit: unit:U01
 A, AU, V, U = ROLES
 
