@@ -8,10 +8,11 @@ from __future__ import annotations
 import getpass
 import os
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core.clock import now, parse_instant
+from core.clock import now, parse_instant, parse_known_at
 from core.errors import ConfigError, SankaoError
 from core.facts import stream_id
 from core.ledger import Ledger
@@ -63,6 +64,8 @@ class Config:
                   "plugins": os.environ.get("SANKAO_PLUGINS"),
                   "scoring": os.environ.get("SANKAO_SCORING", "inline")}
         values.update({k: v for k, v in overrides.items() if v is not None})
+        if "timezone" not in overrides and "SANKAO_TZ" not in os.environ:  # the store's zone, whatever it is
+            values.setdefault("sources", {"timezone": "default SANKAO_TZ"})
         return cls(**values)
 
     def source(self, setting: str) -> str:
@@ -151,6 +154,12 @@ class Platform:
                               f"falls on. Leave {source} unset or give {stored}.")
         config.timezone = stored
         return time_zone(config)
+
+    def known_at(self, text: str, field: str = "--known-at") -> datetime:
+        """The one reading of a ``known_at`` for the CLI, the API and the pages: an ISO 8601 instant with its
+        offset, or a local date ``YYYY-MM-DD`` meaning the end of that day in the store's assessment time
+        zone (not the zone of the process's settings). ValueError names ``field`` and the rule."""
+        return parse_known_at(text, self.tz, field)
 
     @property
     def read_only(self) -> bool:

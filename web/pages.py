@@ -24,7 +24,7 @@ from wtforms.validators import AnyOf, InputRequired, Optional
 
 from core import access
 from core.access import Principal
-from core.clock import local_date, now, parse_known_at, parse_period
+from core.clock import local_date, now, parse_period
 from core.commands import parse_line
 from core.errors import CommandRejected, NotFound
 from core.ledger import LoadReport
@@ -126,7 +126,7 @@ def _known_at() -> datetime | None:
     if value is None:
         return None
     try:
-        moment = parse_known_at(value, _platform().tz, "known_at")
+        moment = _platform().known_at(value, "known_at")
     except ValueError as exc:
         abort(422, str(exc))
     return None if moment >= now() else moment

@@ -18,7 +18,7 @@ from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, is_json_request
 
 from core.access import Principal, authenticate
-from core.clock import parse_known_at, parse_period
+from core.clock import parse_period
 from core.commands import parse_line
 from core.errors import CommandRejected, NotFound
 from core.ledger import LoadReport
@@ -91,7 +91,7 @@ def _known_at(args) -> datetime | None:
 
 def _moment(value: str, field: str) -> datetime:
     try:
-        return parse_known_at(value, _platform().tz, field)
+        return _platform().known_at(value, field)
     except ValueError as exc:
         abort(422, message=str(exc))
 
@@ -399,7 +399,7 @@ def get_verify():
 @audit.route("/audit/export")
 @audit.arguments(schemas.ExportArgs, location="query")
 @audit.doc(responses={"200": {"description": "a zip of the bundle folder (events.jsonl, heads.jsonl, manifest.json, "
-                                             "verify.py): unzip it and run `python verify.py FOLDER` anywhere",
+                                             "verify.py): unzip it and run `python3 verify.py FOLDER` anywhere",
                               "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}})
 @_responses(audit, 401, 403, 422)
 def get_export(args):

@@ -1,9 +1,9 @@
 # --- the bundle verifier (standard library only) -------------------------------------------------------
 # `sankao audit export` writes this file, after the Merkle functions above it, as verify.py in the bundle:
 #
-#     python verify.py BUNDLE_DIR [--proof PROOF.json ...]
+#     python3 verify.py BUNDLE_DIR [--proof PROOF.json ...]
 #
-#     python verify.py BUNDLE_DIR --head 1012:dcd298b7…   (a head published in a bulletin)
+#     python3 verify.py BUNDLE_DIR --head 1012:dcd298b7…   (a head published in a bulletin)
 #
 # It rebuilds every leaf from events.jsonl (leaf encoding: manifest.json and the top of this file), the
 # root of the whole log and of every head the log recorded (its HeadRecorded events, at month closes) and

@@ -238,7 +238,7 @@ def audit_export(ctx, folder, until):
     platform = platform_of(ctx)
     manifest = bundle.export(platform.app, folder, moment, platform.location.describe())
     click.echo(f"exported {manifest['size']} events, root {manifest['root']}, to {folder}\n"
-               f"check it anywhere with: python {folder / 'verify.py'} {folder}")
+               f"check it anywhere with: python3 {folder / 'verify.py'} {folder}")
 
 
 @audit.command("replay")

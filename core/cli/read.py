@@ -6,20 +6,20 @@ import json
 
 import click
 
-from core.cli.app import config_of, main, out_of, out_options, platform_of
+from core.cli.app import main, out_of, out_options, platform_of
 from core.cli.record import catch_up
 from core.cli.render import print_json
-from core.clock import parse_known_at, parse_period
+from core.clock import parse_period
 from core.errors import NotFound
 from events import CONSEQUENCE_TOPICS, FACT_TOPICS
 
 
 def _known_at(ctx, param, value):
+    """A ``--known-at`` read by the platform's one parser: a date means its end in the store's zone."""
     if value is None:
         return None
-    from core.bootstrap import time_zone
     try:
-        return parse_known_at(value, time_zone(config_of(ctx)))
+        return platform_of(ctx).known_at(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
 
