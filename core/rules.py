@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from core.clock import month_start, parse_day, parse_period
@@ -56,8 +56,10 @@ class Proposal:
     effective: date | None
     proposed: dict
     changes: list[str]
-    moved: dict[str, list[tuple]]  # {period: [(unit, final now, final then)]}, months begun by ``today`` only
+    moved: dict[str, list[tuple]]  # {period: [(unit, final now, final then)]}, open months begun by ``today``
     unchanged: bool  # the rules are in force for every month concerned already: nothing to record
+    restated: dict[str, list[tuple]] = field(default_factory=dict)  # closed months: their frozen boards stay,
+    # only what ``--restated`` recomputes from everything known now would move
 
     @property
     def months(self) -> str:
@@ -102,4 +104,7 @@ def propose(platform, raw: dict, source: str, effective: date | None, today: dat
     except SankaoError as exc:
         raise PluginError(f"the rules were not put in force, a trial run over the facts failed: {exc}") from None
     begun = {p: units for p, units in sorted(moved.items()) if month_start(*parse_period(p)) <= today}
-    return Proposal(source, effective, proposed, rule_changes(current, proposed), begun, False)
+    closed = {p for p in begun if platform.queries.is_frozen(p)}
+    return Proposal(source, effective, proposed, rule_changes(current, proposed),
+                    {p: units for p, units in begun.items() if p not in closed}, False,
+                    {p: units for p, units in begun.items() if p in closed})

@@ -480,10 +480,14 @@ def post_plugins(change):
         return {"recorded": recorded, "unchanged": proposal.unchanged,
                 "effective": proposal.effective.isoformat() if proposal.effective else None,
                 "months": proposal.months, "changes": proposal.changes,
-                "moved": [{"period": period, "unit": unit, "before": None if a is None else money(a),
-                           "after": None if b is None else money(b)}
-                          for period, units in proposal.moved.items() for unit, a, b in units],
+                "moved": _moves(proposal.moved), "restated_only": _moves(proposal.restated),
                 "scoring_behind": _score(platform) if recorded else platform.scoring_lag()}
+
+
+def _moves(moves: dict) -> list[dict]:
+    from core.report import money
+    return [{"period": period, "unit": unit, "before": None if a is None else money(a),
+             "after": None if b is None else money(b)} for period, units in moves.items() for unit, a, b in units]
 
 
 BLUEPRINTS = [commands, queries, audit, rules]

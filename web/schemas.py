@@ -313,5 +313,9 @@ class RulesChanged(Schema):
     effective = S(allow_none=True, required=True)
     months = S(required=True)
     changes = fields.List(S(), required=True)
-    moved = fields.List(fields.Nested(Move), required=True)
+    moved = fields.List(fields.Nested(Move), required=True,
+                        metadata={"description": "open months whose board would move"})
+    restated_only = fields.List(fields.Nested(Move), required=True,
+                                metadata={"description": "closed months: the frozen board stays; only the "
+                                                         "restated board (`restated=true`) would move"})
     scoring_behind = I(required=True)

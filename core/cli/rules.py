@@ -98,13 +98,13 @@ def plugins_apply(ctx, file, effective, yes, dry_run, actor):
     if not proposal.changes:
         out.line("  the plugins and settings in force now, reaching back to earlier months")
     if proposal.moved:
-        out.line("Boards that move (closed months stay frozen; --restated shows them):")
-        for period, units in proposal.moved.items():
-            shown = ", ".join(f"{u} {_final(a)} -> {_final(b)}" for u, a, b in units[:6])
-            more = f", and {len(units) - 6} more" if len(units) > 6 else ""
-            out.line(f"  {period}: {len(units)} unit(s): {shown}{more}")
+        out.line("Boards that move:")
+        _list_moves(out, proposal.moved)
     else:
         out.line("No board that exists yet moves.")
+    if proposal.restated:
+        out.line("Closed months: their frozen boards stay as they are; only `--restated` would show:")
+        _list_moves(out, proposal.restated)
     if dry_run:
         click.echo("dry run: nothing recorded")
         return
@@ -115,6 +115,13 @@ def plugins_apply(ctx, file, effective, yes, dry_run, actor):
     platform.ledger.apply_rules(proposal.proposed, proposal.effective, actor)
     click.echo(f"rules in force from {proposal.effective or 'the start'}, recorded by {actor}")
     catch_up(platform, strict=True)
+
+
+def _list_moves(out, moves: dict) -> None:
+    for period, units in moves.items():
+        shown = ", ".join(f"{u} {_final(a)} -> {_final(b)}" for u, a, b in units[:6])
+        more = f", and {len(units) - 6} more" if len(units) > 6 else ""
+        out.line(f"  {period}: {len(units)} unit(s): {shown}{more}")
 
 
 def _final(value) -> str:

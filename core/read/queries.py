@@ -87,6 +87,10 @@ class Queries:
         return [e for e in self.app.events.get(stream_id("unit", unit)) if e.timestamp <= known_at]
 
     # -- a month's figures, as known -------------------------------------------------------------
+    def is_frozen(self, period: str) -> bool:
+        """Whether the month's board was frozen at its close (as known now)."""
+        return self._frozen(period, None) is not None
+
     def _frozen(self, period: str, known_at: datetime | None):
         """The month's ``BoardFrozen`` if it was recorded by ``known_at``; kept once read (it never changes)."""
         event = self._frozen_events.get(period)
