@@ -15,14 +15,22 @@ import pytest
 from conftest import PG_URL, ROOT, _drop_schema, require_pg
 
 
-def test_a_file_that_is_not_utf8_is_refused_before_the_store_is_touched(cli, tmp_path):
+def test_a_line_that_is_not_utf8_is_a_bad_line_like_any_other(cli, tmp_path):
+    """The lines before it are recorded, the load stops there naming it; --check lists it with the rest."""
+    good = json.dumps({"cmd": "register_unit", "unit": "U1", "name": "n", "category": "c", "id": "u1",
+                       "at": "2023-01-02T00:00:00+08:00"}).encode()
     bad = tmp_path / "bad.jsonl"
-    bad.write_bytes(b'{"cmd": "register_unit", "unit": "U1", "name": "\xff", "category": "c"}\n')
-    db = tmp_path / "never.db"
-    for flags in ([], ["--check"]):
-        result = cli(str(db), "load", str(bad), *flags, expect=1)
-        assert f"{bad}: line 1 is not UTF-8 text" in result.stderr and "nothing was recorded" in result.stderr
-    assert list(tmp_path.iterdir()) == [bad]
+    bad.write_bytes(good + b'\n{"cmd": "register_unit", "unit": "U2", "name": "\xff", "category": "c"}\n'
+                    + good.replace(b"U1", b"U3").replace(b"u1", b"u3") + b"\n")
+    db = str(tmp_path / "store.db")
+    checked = cli(db, "load", str(bad), "--check", expect=1)
+    assert checked.stdout.splitlines() == [f"line 2: not UTF-8 text (invalid start byte at byte 49 of the line); "
+                                           f"save {bad} as UTF-8"]
+    assert "2 would be recorded, 0 skipped, 1 rejected; nothing recorded" in checked.stderr
+    loaded = cli(db, "load", str(bad), expect=1)
+    assert loaded.stdout.startswith("line 2: not UTF-8 text") and "recorded 1, skipped 0" in loaded.stderr
+    assert json.loads(cli(db, "units", "--json").stdout)[0]["unit"] == "U1"
+    assert len(json.loads(cli(db, "units", "--json").stdout)) == 1, "nothing after the bad line is recorded"
 
 
 def test_check_against_no_store_creates_no_files(cli, tmp_path):

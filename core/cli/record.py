@@ -63,9 +63,10 @@ def init(ctx):
         click.echo(f"ready: {platform.location.describe()}")
 
 
-def read_lines(file: str) -> list[tuple[int, str]]:
-    """The non-blank lines of FILE (``-``: standard input) with their numbers, all read before anything is
-    recorded, so that a file that is not UTF-8 changes nothing."""
+def read_lines(file: str) -> tuple[list[tuple[int, str]], dict[int, str]]:
+    """The non-blank lines of FILE (``-``: standard input) with their numbers, and the lines that are not
+    UTF-8 text (number -> why). Such a line is a bad line like any other: ``load`` records the lines before
+    it and stops there, ``--check`` lists it with the rest."""
     where = "standard input" if file == "-" else file
     if file == "-":
         data = sys.stdin.buffer.read()
@@ -74,16 +75,17 @@ def read_lines(file: str) -> list[tuple[int, str]]:
             data = Path(file).read_bytes()
         except OSError as exc:
             raise CommandRejected("", None, f"{file}: cannot be read ({exc.strerror})") from None
-    lines = []
+    lines, undecodable = [], {}
     for number, raw in enumerate(data.split(b"\n"), start=1):
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise CommandRejected("", None, f"{where}: line {number} is not UTF-8 text ({exc.reason} at byte "
-                                            f"{exc.start + 1}); nothing was recorded") from None
+            undecodable[number] = (f"not UTF-8 text ({exc.reason} at byte {exc.start + 1} of the line); "
+                                   f"save {where} as UTF-8")
+            continue
         if line.strip().lstrip("\ufeff"):
             lines.append((number, line))
-    return lines
+    return lines, undecodable
 
 
 @main.command()
@@ -103,7 +105,9 @@ def load(ctx, file, check, score, actor):
     """
     if file != "-" and not Path(file).is_file():
         raise click.BadParameter(f"{file!r} is not a file", param_hint="FILE")
-    lines = read_lines(file)
+    lines, undecodable = read_lines(file)
+    if undecodable and not check:  # record up to the first line that cannot be read, as for any bad line
+        lines = [(number, line) for number, line in lines if number < min(undecodable)]
     config = config_of(ctx)
     if check and not config.location().exists():
         click.echo(f"note: no store at {config.location().path} yet: checking against an empty store "
@@ -112,11 +116,12 @@ def load(ctx, file, check, score, actor):
     platform = platform_of(ctx, "read" if check else "load")
     if check:
         result = platform.ledger.check(lines, actor)
-        for number, message in result.rejected:
+        rejected = sorted([*result.rejected, *undecodable.items()])
+        for number, message in rejected:
             click.echo(f"line {number}: {message}")
         click.echo(f"check: {result.recorded} would be recorded, {result.skipped} skipped, "
-                   f"{len(result.rejected)} rejected; nothing recorded", err=True)
-        sys.exit(1 if result.rejected else 0)
+                   f"{len(rejected)} rejected; nothing recorded", err=True)
+        sys.exit(1 if rejected else 0)
     report = LoadReport()
     try:
         with progress(len(lines), "recording") as bar:
@@ -124,6 +129,8 @@ def load(ctx, file, check, score, actor):
             platform.ledger.load(lines, actor, report=report, progress=lambda n: bar.advance(task, n))
     except (StoreUnavailable, StoreBusy) as exc:
         raise type(exc)(f"{exc}\n{_kept(report, lines, file)}") from None
+    if not report.rejected and undecodable:
+        report.rejected.append(min(undecodable.items()))
     for number, message in report.rejected:
         click.echo(f"line {number}: {message}")
     click.echo(f"recorded {report.recorded}, skipped {report.skipped}", err=True)
