@@ -205,7 +205,10 @@ class Platform:
         try:
             self.scorer.run(progress=progress)
         except SankaoError as exc:
-            return self.scoring_lag(), exc
+            try:
+                return self.scoring_lag(), exc
+            except SankaoError:  # the store itself went away: the lag measured before is what is known
+                return behind, exc
         return self.scoring_lag(), None
 
     def recorded_rules(self) -> list:

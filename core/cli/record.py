@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from core.bootstrap import Platform, default_actor
 from core.cli.app import config_of, main, platform_of
-from core.errors import CommandRejected, SankaoError, StoreBusy, StoreUnavailable
+from core.errors import CommandRejected, ConcurrentWrite, SankaoError, StoreBusy, StoreUnavailable
 from core.ledger import LoadReport
 
 actor_option = click.option("--actor", default=default_actor, show_default="the OS user",
@@ -47,9 +47,18 @@ def catch_up(platform: Platform, *, strict: bool = False) -> None:
         left, failure = platform.catch_up(progress=lambda n: bar.advance(task, n))
     if failure is not None:
         click.echo(f"warning: scoring stopped, the scores are {left} fact(s) behind the record: {failure}. "
-                   "Answers show what was scored before that.", err=True)
+                   f"Answers show what was scored before that. {finish_scoring(failure)}", err=True)
         if strict:
             sys.exit(1)
+
+
+def finish_scoring(failure: Exception) -> str:
+    """How to finish scoring that ``failure`` stopped: nothing recorded is lost either way."""
+    if isinstance(failure, (StoreUnavailable, StoreBusy, ConcurrentWrite)):
+        return ("Nothing recorded was lost: when the store answers again, run the same command again (or "
+                "`sankao worker --once`) to finish the scoring.")
+    return ("Nothing recorded was lost: once the cause is mended (`sankao plugins list` shows the rules in "
+            "force), `sankao worker --once` finishes the scoring.")
 
 
 @main.command()
