@@ -24,6 +24,7 @@ import secrets
 from dataclasses import dataclass
 
 from core.commands import ID_PATTERN
+from core.messages import msg
 
 ROLES = ("admin", "auditor", "viewer")
 ROLE_PATTERN = re.compile(r"(admin|auditor|viewer|unit:[A-Za-z0-9][A-Za-z0-9_.-]{0,63})")
@@ -42,15 +43,15 @@ def digest(token: str) -> str:
 def role_problem(role: str, units) -> str | None:
     """Why ``role`` cannot be given (None: it can); ``units`` are the registered unit ids."""
     if not ROLE_PATTERN.fullmatch(role or ""):
-        return f"role: {role!r} is not one of admin, auditor, viewer or unit:UNIT"
+        return msg("access.role", role=role)
     if role.startswith("unit:") and role[5:] not in units:
-        return f"role: {role[5:]} is not a registered unit"
+        return msg("access.role_unit", unit=role[5:])
     return None
 
 
 def name_problem(name: str) -> str | None:
     if not ID_PATTERN.fullmatch(name or ""):
-        return f"name: {name!r} must match ^[A-Za-z0-9][A-Za-z0-9_.-]{{0,63}}$"
+        return msg("access.name", name=name)
     return None
 
 

@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from core.messages import Name, msg
+
 UTC = timezone.utc
 
 
@@ -20,15 +22,15 @@ def parse_instant(text: str, field: str = "at") -> datetime:
     try:
         value = datetime.fromisoformat(text)
     except (TypeError, ValueError):
-        raise ValueError(f"{field}: {text!r} is not an ISO 8601 time with an offset") from None
+        raise ValueError(msg("clock.not_instant", field=Name(field), text=text)) from None
     if value.tzinfo is None:
-        raise ValueError(f"{field}: {text!r} has no UTC offset (write it like 2023-03-01T09:00:00+08:00)")
+        raise ValueError(msg("clock.no_offset", field=Name(field), text=text))
     try:
         value = value.astimezone(UTC)
     except OverflowError:
-        raise ValueError(f"{field}: {text!r} is out of range") from None
+        raise ValueError(msg("clock.out_of_range", field=Name(field), text=text)) from None
     if value.year < 1900:
-        raise ValueError(f"{field}: {text!r} is before 1900 (years run from 1900 to 9999)")
+        raise ValueError(msg("clock.instant_before_1900", field=Name(field), text=text))
     return value
 
 
@@ -46,9 +48,9 @@ def parse_day(text: str) -> date:
             raise ValueError
         day = date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{text!r} is not a date written YYYY-MM-DD") from None
+        raise ValueError(msg("clock.not_day", text=text)) from None
     if day.year < 1900:
-        raise ValueError(f"{text!r} is before 1900 (years run from 1900 to 9999)")
+        raise ValueError(msg("clock.day_before_1900", text=text))
     return day
 
 
@@ -59,7 +61,7 @@ _PERIOD = re.compile(r"(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2])")
 def parse_period(text: str) -> tuple[int, int]:
     """``(year, month)`` of a period written ``YYYY-MM`` exactly."""
     if not isinstance(text, str) or not _PERIOD.fullmatch(text):
-        raise ValueError(f"period: {text!r} is not a month written YYYY-MM (years 1900 to 9999)")
+        raise ValueError(msg("clock.not_period", text=text))
     return int(text[:4]), int(text[5:])
 
 

@@ -16,6 +16,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from core.clock import parse_day, parse_instant, parse_period
 from core.errors import CommandRejected
+from core.messages import CATALOG, Name, from_marshmallow, join, msg, text_of
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _AMOUNT = re.compile(r"[0-9]{1,18}(\.[0-9]{1,2})?")
@@ -31,12 +32,14 @@ class Command:
     :ivar data: typed fields (dates as ``date``, amounts as ``Decimal``).
     :ivar id: the command id, or None when the line has none.
     :ivar at: the recorded time given by the line (UTC), or None for "now".
+    :ivar at_text: the recorded time as the line wrote it (messages echo it), or None.
     """
 
     cmd: str
     data: dict
     id: str | None
     at: datetime | None
+    at_text: str | None = None
 
     @property
     def subject(self) -> str | None:
@@ -56,7 +59,7 @@ class Identifier(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         if not ID_PATTERN.fullmatch(text):
-            raise self.make_error("pattern")
+            raise ValidationError(msg("cmd.id_pattern"))
         return text
 
 
@@ -69,16 +72,15 @@ class Money(fields.Field):
 
     def _deserialize(self, value, attr, data, **kwargs):
         pattern = _AMOUNT if self.positive else _TARGET
-        rule = ("a decimal string > 0 with at most 2 decimals" if self.positive
-                else "a decimal string >= 0 with at most 6 decimals")
+        rule = msg("cmd.rule_amount") if self.positive else msg("cmd.rule_target")
         if not isinstance(value, str) or not pattern.fullmatch(value):
             whole = value.split(".")[0] if isinstance(value, str) else ""
             if whole.isdigit() and len(whole) > 18:
-                raise ValidationError(f"{value!r} is not {rule}: at most 18 digits before the point")
-            raise ValidationError(f"{value!r} is not {rule}")
+                raise ValidationError(msg("cmd.money_too_long", value=value, rule=rule))
+            raise ValidationError(msg("cmd.not_money", value=value, rule=rule))
         amount = Decimal(value)
         if self.positive and amount <= 0:
-            raise ValidationError(f"{value!r} is not {rule}")
+            raise ValidationError(msg("cmd.not_money", value=value, rule=rule))
         return amount
 
 
@@ -89,7 +91,7 @@ class Day(fields.Field):
         try:
             return parse_day(value)
         except ValueError as exc:
-            raise ValidationError(str(exc)) from None
+            raise ValidationError(text_of(exc)) from None
 
 
 class Count(fields.Integer):
@@ -101,7 +103,7 @@ class Weight(fields.Field):
     """A weight: a JSON number (or decimal string) from 0 to 1,000,000."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        rule = f"{value!r} is not a number from 0 to {MAX_WEIGHT}"
+        rule = msg("cmd.not_weight", value=value, max=MAX_WEIGHT)
         if isinstance(value, bool) or not isinstance(value, (int, str, float)):
             raise ValidationError(rule)
         if isinstance(value, str) and not _TARGET.fullmatch(value):
@@ -121,7 +123,7 @@ class Period(fields.String):
         try:
             parse_period(text)
         except ValueError:
-            raise ValidationError(f"{text!r} is not a month written YYYY-MM") from None
+            raise ValidationError(msg("cmd.not_period", text=text)) from None
         return text
 
 
@@ -155,10 +157,10 @@ class SetTargets(_Line):
     def quarterly_cumulative(self, data, **kwargs):
         quarterly = data["quarterly"]
         if any(b < a for a, b in zip(quarterly, quarterly[1:])):
-            raise ValidationError("the 4 cumulative amounts must not decrease", "quarterly")
+            raise ValidationError(msg("cmd.quarterly_decrease"), "quarterly")
         if quarterly[3] != data["annual"]:
-            raise ValidationError(
-                f"the 4th amount {quarterly[3]} must equal annual {data['annual']}", "quarterly")
+            raise ValidationError(msg("cmd.quarterly_annual", fourth=quarterly[3], annual=data["annual"]),
+                                  "quarterly")
 
 
 class PlanProject(_Line):
@@ -255,8 +257,9 @@ SCHEMAS: dict[str, Schema] = {
 }
 
 
-def flatten_messages(messages, prefix="") -> list[str]:
-    """marshmallow's nested error messages as ``field.sub: message`` lines."""
+def flatten_messages(messages, prefix="", unknown: str = "cmd.unknown_field") -> list[str]:
+    """marshmallow's nested error messages as ``field.sub: message`` lines (``core.messages.Text``: the
+    field's Chinese label beside it in Chinese); ``unknown`` is the message key of an unknown field."""
     out = []
     for key, value in messages.items():
         if key == "_schema" or (prefix and key == "value"):  # marshmallow's Dict nests value errors
@@ -264,12 +267,13 @@ def flatten_messages(messages, prefix="") -> list[str]:
         else:
             name = f"{prefix}{key}"
         if isinstance(value, dict):
-            out.extend(flatten_messages(value, f"{name}."))
+            out.extend(flatten_messages(value, f"{name}.", unknown))
         else:
             for text in value:
-                text = "unknown field" if text == "Unknown field." else text
-                text = "is required" if text == "Missing data for required field." else text
-                out.append(f"{name}: {text}" if name else text)
+                text = msg(unknown) if text == "Unknown field." else text
+                text = msg("cmd.required") if text == "Missing data for required field." else text
+                text = from_marshmallow(text)
+                out.append(msg("field_problem", field=Name(name), problem=text) if name else text)
     return out
 
 
@@ -299,14 +303,15 @@ def decode_json(text: str) -> object:
     try:
         return _DECODER.decode(text)
     except _DuplicateKey as exc:
-        raise CommandRejected("", None, f"not a JSON object Sankao reads: the key {exc.args[0]!r} appears twice") \
-            from None
+        raise CommandRejected("", None, msg("cmd.duplicate_key", key=exc.args[0])) from None
     except json.JSONDecodeError as exc:
         here = text[exc.pos:exc.pos + 24]
-        where = f"here: {here!r}" if here else "at the end of the line"
-        raise CommandRejected("", None, f"not valid JSON: {exc.msg} at column {exc.pos + 1} ({where})") from None
+        where = msg("cmd.json_here", here=here) if here else msg("cmd.json_end")
+        problem = msg("json." + exc.msg) if "json." + exc.msg in CATALOG else exc.msg
+        raise CommandRejected("", None, msg("cmd.bad_json", problem=problem, column=exc.pos + 1, where=where)) \
+            from None
     except RecursionError:
-        raise CommandRejected("", None, "not a JSON object Sankao reads (nested too deeply)") from None
+        raise CommandRejected("", None, msg("cmd.too_deep")) from None
 
 
 def parse_line(text: str | dict) -> Command:
@@ -316,24 +321,24 @@ def parse_line(text: str | dict) -> Command:
     """
     raw = text if isinstance(text, dict) else decode_json(text)
     if not isinstance(raw, dict):
-        raise CommandRejected("", None, "not a JSON object")
+        raise CommandRejected("", None, msg("cmd.not_object"))
     cmd = raw.get("cmd")
     schema = SCHEMAS.get(cmd) if isinstance(cmd, str) else None
     if schema is None:
-        known = ", ".join(SCHEMAS)
+        known = [Name(name) for name in SCHEMAS]
         if cmd is None:
-            raise CommandRejected("", None, f"cmd: is required (one of {known})")
-        raise CommandRejected("", None, f"cmd: {cmd!r} is not one of {known}")
+            raise CommandRejected("", None, msg("cmd.cmd_required", known=known))
+        raise CommandRejected("", None, msg("cmd.cmd_unknown", cmd=cmd, known=known))
     subject = subject_of(cmd, {k: raw.get(k) for k in ("project", "person", "unit", "period", "date", "year")})
     try:
         data = schema.load(raw)
     except ValidationError as exc:
-        raise CommandRejected(cmd, subject, "; ".join(flatten_messages(exc.messages))) from None
-    at = data.pop("at")
+        raise CommandRejected(cmd, subject, join(flatten_messages(exc.messages))) from None
+    at = at_text = data.pop("at")
     if at is not None:
         try:
             at = parse_instant(at)
         except ValueError as exc:
-            raise CommandRejected(cmd, subject, str(exc)) from None
+            raise CommandRejected(cmd, subject, text_of(exc)) from None
     data.pop("cmd")
-    return Command(cmd=cmd, data=data, id=data.pop("id"), at=at)
+    return Command(cmd=cmd, data=data, id=data.pop("id"), at=at, at_text=at_text)

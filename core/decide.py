@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from core.clock import local_date, month_end, parse_period, previous_period
 from core.commands import Command
 from core.errors import CommandRejected
+from core.messages import Name, msg
 from core.facts import Facts, Project, stream_id
 from events import facts as ev
 
@@ -36,34 +37,33 @@ def decide(facts: Facts, command: Command, stamp: Stamp, tz: ZoneInfo,
     """The events ``command`` records on ``facts`` at ``stamp.at``, or ``CommandRejected``."""
     cmd, data = command.cmd, command.data
 
-    def reject(reason: str):
+    def reject(reason):
         raise CommandRejected(cmd, command.subject, reason)
 
     today = local_date(stamp.at, tz)
     for name in ("planned_on", "signed_on", "landed_on", "started_on", "withdrawn_on", "date"):
         if name in data and data[name] > today:
-            reject(f"{name} {data[name]} is after the local date {today} of the recorded time")
+            reject(msg("decide.after_today", field=Name(name), value=data[name], today=today))
 
     if cmd == "register_unit":
         if data["unit"] in facts.units:
-            reject(f"unit {data['unit']} is already registered")
+            reject(msg("decide.unit_registered", unit=data["unit"]))
         return [_event(ev.UnitRegistered, stream_id("unit", data["unit"]), 1, stamp, **data)]
 
     if cmd == "set_targets":
         unit = facts.units.get(data["unit"])
         if unit is None:
-            reject(f"unit: {data['unit']} is not a registered unit")
+            reject(msg("decide.unit_unknown", unit=data["unit"]))
         unknown = sorted(set(data["weights"]) - indicators)
         if unknown:
-            reject(f"weights: {', '.join(unknown)} is not an indicator plugin "
-                   f"(known: {', '.join(sorted(indicators))})")
+            reject(msg("decide.weights_unknown", unknown=unknown, known=sorted(indicators)))
         return [_event(ev.TargetsSet, stream_id("unit", unit.id), unit.version + 1, stamp, **data)]
 
     if cmd == "plan_project":
         if data["project"] in facts.projects:
-            reject(f"project {data['project']} is already planned")
+            reject(msg("decide.project_planned", project=data["project"]))
         if data["unit"] not in facts.units:
-            reject(f"unit: {data['unit']} is not a registered unit")
+            reject(msg("decide.unit_unknown", unit=data["unit"]))
         return [_event(ev.ProjectPlanned, stream_id("project", data["project"]), 1, stamp, **data)]
 
     if cmd in ("dispatch", "close_month", "close_year"):
@@ -71,26 +71,26 @@ def decide(facts: Facts, command: Command, stamp: Stamp, tz: ZoneInfo,
 
     if cmd == "register_person":
         if data["person"] in facts.people:
-            reject(f"person {data['person']} is already registered")
+            reject(msg("decide.person_registered", person=data["person"]))
         if data["unit"] not in facts.units:
-            reject(f"unit: {data['unit']} is not a registered unit")
+            reject(msg("decide.unit_unknown", unit=data["unit"]))
         return [_event(ev.PersonRegistered, stream_id("person", data["person"]), 1, stamp, **data)]
 
     if cmd == "assign_project":
         project = facts.projects.get(data["project"])
         if project is None:
-            reject(f"project {data['project']} is not planned (unknown project)")
+            reject(msg("decide.project_unknown", project=data["project"]))
         person = facts.people.get(data["person"])
         if person is None:
-            reject(f"person: {data['person']} is not a registered person")
+            reject(msg("decide.person_unknown", person=data["person"]))
         if project.withdrawn_on is not None:
-            reject(f"project {project.id} is withdrawn")
+            reject(msg("decide.withdrawn", project=project.id))
         return [_event(ev.ProjectAssigned, stream_id("project", project.id), project.version + 1, stamp,
                        project=project.id, person=person.id, level=person.level)]
 
     project = facts.projects.get(data["project"])
     if project is None:
-        reject(f"project {data['project']} is not planned (unknown project)")
+        reject(msg("decide.project_unknown", project=data["project"]))
     return [_decide_project(project, command, stamp, today, reject)]
 
 
@@ -98,37 +98,37 @@ def _decide_office(facts: Facts, command: Command, stamp: Stamp, today: date, re
     data, version = command.data, facts.office_version + 1
     if command.cmd == "dispatch":
         if facts.dispatches and data["date"] < facts.dispatches[-1]:
-            reject(f"date {data['date']} is earlier than the last dispatch's {facts.dispatches[-1]}")
+            reject(msg("decide.dispatch_earlier", date=data["date"], last=facts.dispatches[-1]))
         return _event(ev.DispatchHeld, stream_id("office"), version, stamp, date=data["date"])
     if command.cmd == "close_year":
         year = data["year"]
         if year in facts.years_closed:
-            reject(f"year {year} is already closed")
+            reject(msg("decide.year_closed", year=year))
         if "%04d-12" % year not in facts.closed:
-            reject(f"year: {year:04d}-12 is not closed yet (close_month {year:04d}-12 first)")
+            reject(msg("decide.year_open", year=year))
         return _event(ev.YearCloseRequested, stream_id("office"), version, stamp, year=year)
     period = data["period"]
     year, month = parse_period(period)
     if period in facts.closed:
-        reject(f"period {period} is already closed")
+        reject(msg("decide.period_closed", period=period))
     previous = previous_period(year, month)
     if previous and "%04d-%02d" % previous not in facts.closed:
-        reject("period: the previous month %04d-%02d is not closed yet" % previous)
+        reject(msg("decide.previous_open", previous="%04d-%02d" % previous))
     end = month_end(year, month)
     if today <= end:
-        reject(f"period {period} is not over: the local date of the recorded time is {today}, "
-               f"the month ends {end}")
+        reject(msg("decide.not_over", period=period, today=today, end=end))
     return _event(ev.MonthCloseRequested, stream_id("office"), version, stamp, period=period)
 
 
-def _order_problem(planned, signed, landed, started, withdrawn) -> str | None:
+def _order_problem(planned, signed, landed, started, withdrawn):
     pairs = [("signed_on", signed, "planned_on", planned),
              ("landed_on", landed, "signed_on", signed),
              ("started_on", started, "signed_on", signed),
              ("withdrawn_on", withdrawn, "planned_on", planned)]
     for late_name, late, early_name, early in pairs:
         if late is not None and early is not None and late < early:
-            return f"{late_name} {late} is before {early_name} {early}"
+            return msg("decide.order", late_name=Name(late_name), late=late, early_name=Name(early_name),
+                       early=early)
     return None
 
 
@@ -138,34 +138,34 @@ def _decide_project(project: Project, command: Command, stamp: Stamp, today: dat
     p = project
     if cmd == "sign_project":
         if p.withdrawn_on is not None:
-            reject(f"project {p.id} is withdrawn")
+            reject(msg("decide.withdrawn", project=p.id))
         if p.signed_on is not None:
-            reject(f"project {p.id} is already signed (on {p.signed_on})")
+            reject(msg("decide.signed_already", project=p.id, day=p.signed_on))
         problem = _order_problem(p.planned_on, data["signed_on"], None, None, None)
         if problem:
             reject(problem)
         return _event(ev.ProjectSigned, stream, version, stamp, **data)
     if cmd == "land_project":
         if p.signed_on is None:
-            reject(f"project {p.id} is not signed")
+            reject(msg("decide.not_signed", project=p.id))
         if p.withdrawn_on is not None:
-            reject(f"project {p.id} is withdrawn")
+            reject(msg("decide.withdrawn", project=p.id))
         if p.landed_on is not None:
-            reject(f"project {p.id} is already landed (on {p.landed_on})")
+            reject(msg("decide.landed_already", project=p.id, day=p.landed_on))
         problem = _order_problem(None, p.signed_on, data["landed_on"], None, None)
         if problem:
             reject(problem)
         return _event(ev.ProjectLanded, stream, version, stamp, **data)
     if cmd == "start_construction":
         if p.signed_on is None:
-            reject(f"project {p.id} is not signed")
+            reject(msg("decide.not_signed", project=p.id))
         problem = _order_problem(None, p.signed_on, None, data["started_on"], None)
         if problem:
             reject(problem)
         return _event(ev.ConstructionStarted, stream, version, stamp, **data)
     if cmd == "withdraw_project":
         if p.withdrawn_on is not None:
-            reject(f"project {p.id} is already withdrawn (on {p.withdrawn_on})")
+            reject(msg("decide.withdrawn_already", project=p.id, day=p.withdrawn_on))
         problem = _order_problem(p.planned_on, None, None, None, data["withdrawn_on"])
         if problem:
             reject(problem)
@@ -174,9 +174,9 @@ def _decide_project(project: Project, command: Command, stamp: Stamp, today: dat
     field, value = data["field"], data["value"]
     previous = getattr(p, field)
     if previous is None:
-        reject(f"field: {field} of project {p.id} was never set")
+        reject(msg("decide.never_set", field=Name(field), project=p.id))
     if isinstance(value, date) and value > today:
-        reject(f"value {value} is after the local date {today} of the recorded time")
+        reject(msg("decide.after_today", field=Name("value"), value=value, today=today))
     fixed = {"planned_on": p.planned_on, "signed_on": p.signed_on, "signed_amount": p.signed_amount,
              "landed_on": p.landed_on, "started_on": p.started_on, "withdrawn_on": p.withdrawn_on}
     fixed[field] = value
@@ -184,6 +184,6 @@ def _decide_project(project: Project, command: Command, stamp: Stamp, today: dat
     problem = _order_problem(fixed["planned_on"], fixed["signed_on"], fixed["landed_on"],
                              fixed["started_on"], fixed["withdrawn_on"])
     if problem:
-        reject(f"value: the corrected project would break an ordering rule: {problem}")
+        reject(msg("decide.correction_order", problem=problem))
     return _event(ev.FactCorrected, stream, version, stamp, project=p.id, field=field,
                   value=value, previous=previous, reason=data["reason"])

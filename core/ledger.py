@@ -29,6 +29,7 @@ from core.clock import now as utc_now
 from core.commands import Command, parse_line
 from core.decide import Stamp, decide
 from core.errors import CommandRejected, ConcurrentWrite
+from core.messages import msg
 from core.facts import Facts, stream_id
 from core.store.app import SankaoApplication
 from events import CONSEQUENCE_TOPICS
@@ -145,11 +146,11 @@ class Ledger:
         at = command.at or self.clock()
         if command.at is not None and command.at > self.clock():
             raise CommandRejected(command.cmd, command.subject,
-                                  f"at {command.at.isoformat()} is later than now")
+                                  msg("ledger.later_than_now", at=command.at_text or command.at.isoformat()))
         if facts.last_recorded is not None and at < facts.last_recorded:
-            raise CommandRejected(command.cmd, command.subject,
-                                  f"at {at.isoformat()} is earlier than the latest recorded time "
-                                  f"{facts.last_recorded.isoformat()} in the store")
+            raise CommandRejected(command.cmd, command.subject,  # the time as the line wrote it
+                                  msg("ledger.earlier_than_latest", at=command.at_text or at.isoformat(),
+                                      latest=facts.last_recorded.isoformat()))
         return Stamp(command.id or f"auto:{uuid4().hex}", actor, at)
 
     def _rules_event(self, facts: Facts, stamp: Stamp, plugins: dict, effective: date | None):
@@ -235,8 +236,7 @@ class Ledger:
             report.recorded += recorded
             report.skipped += skipped
             return rejected
-        raise ConcurrentWrite(f"gave up after {MAX_RETRIES} version conflicts in a row; "
-                              "nothing of this batch was recorded, run the command again")
+        raise ConcurrentWrite(msg("ledger.gave_up", n=MAX_RETRIES))
 
     def load(self, lines: Iterable[tuple[int, str]], actor: str, *, batch_size: int = 500,
              progress: Callable[[int], None] | None = None, report: LoadReport | None = None) -> LoadReport:
@@ -302,7 +302,7 @@ class Ledger:
         if rejected:
             raise rejected[1]
 
-    def _record_alone(self, decide, what: str):
+    def _record_alone(self, decide, what):
         """Record the one event ``decide(facts)`` returns (it may reject), having taken in what other writers
         recorded; a lost race is decided again. Returns the event."""
         for attempt in range(MAX_RETRIES):
@@ -318,8 +318,7 @@ class Ledger:
             except Exception:
                 self.facts = None
                 raise
-        raise ConcurrentWrite(f"gave up recording {what} after {MAX_RETRIES} version conflicts in a row; nothing "
-                              "was recorded")
+        raise ConcurrentWrite(msg("ledger.gave_up_alone", what=what, n=MAX_RETRIES))
 
     def apply_rules(self, plugins: dict, effective: date | None, actor: str,
                     at: datetime | None = None) -> None:
@@ -327,7 +326,7 @@ class Ledger:
         def decide(facts):
             stamp = self._stamp(Command("plugins_apply", {}, None, at), actor, facts)
             return self._rules_event(facts, Stamp(f"rules:{uuid4().hex}", actor, stamp.at), plugins, effective)
-        self._record_alone(decide, "the rules")
+        self._record_alone(decide, msg("ledger.what_rules"))
 
     # -- access tokens (core.access) ------------------------------------------------------
     def issue_token(self, name: str, role: str, actor: str) -> str:
@@ -338,16 +337,15 @@ class Ledger:
         def decide(facts):
             problem = access.name_problem(name) or access.role_problem(role, self._unit_ids())
             if problem is None and name in facts.tokens:
-                problem = f"name: a token named {name} was already issued" + \
-                    (" (and revoked: names are never reused, so that the actor they record stays unambiguous)"
-                     if facts.tokens[name][1] else "")
+                problem = msg("ledger.token_taken_revoked" if facts.tokens[name][1] else "ledger.token_taken",
+                              name=name)
             if problem:
                 raise CommandRejected("token create", name, problem)
             stamp = self._stamp(Command("token", {}, None, None), actor, facts)
             return ev.TokenIssued(originator_id=stream_id("tokens"), originator_version=facts.tokens_version + 1,
                                   timestamp=stamp.at, command_id=f"token:{uuid4().hex}", actor=actor, name=name,
                                   role=role, digest=access.digest(token))
-        self._record_alone(decide, "the token")
+        self._record_alone(decide, msg("ledger.what_token"))
         return token
 
     def revoke_token(self, name: str, actor: str) -> None:
@@ -355,13 +353,13 @@ class Ledger:
         def decide(facts):
             found = facts.tokens.get(name)
             if found is None:
-                raise CommandRejected("token revoke", name, f"name: no token named {name} was issued")
+                raise CommandRejected("token revoke", name, msg("ledger.no_token", name=name))
             if found[1]:
-                raise CommandRejected("token revoke", name, f"name: the token {name} is already revoked")
+                raise CommandRejected("token revoke", name, msg("ledger.token_revoked", name=name))
             stamp = self._stamp(Command("token", {}, None, None), actor, facts)
             return ev.TokenRevoked(originator_id=stream_id("tokens"), originator_version=facts.tokens_version + 1,
                                    timestamp=stamp.at, command_id=f"token:{uuid4().hex}", actor=actor, name=name)
-        self._record_alone(decide, "the revocation")
+        self._record_alone(decide, msg("ledger.what_revocation"))
 
     def _unit_ids(self) -> set:
         return {row[0] for row in self.app.recorder.fetch("SELECT unit FROM rm_units")}

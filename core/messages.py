@@ -1,0 +1,633 @@
+"""Sankao's messages in English and Chinese: one catalog (``CATALOG``), one ``render``.
+
+Every error Sankao raises on purpose carries a ``Text``: a ``str`` whose value is the English message
+(so ``str(exc)``, the API's JSON and the logs read exactly as before) that also keeps its catalog key and
+its parameters, so that the same message can be said in Chinese::
+
+    from core.messages import render
+
+    try:
+        platform.ledger.record(line, actor)
+    except SankaoError as exc:              # CommandRejected, ConfigError, NotFound, StoreNotReady, ...
+        english = str(exc)                  # today's text, unchanged
+        chinese = render(exc, "zh")         # the same message in Chinese, terms from core.glossary
+
+``render(value, lang)`` takes an exception, a ``Text`` or a plain string and answers in ``lang`` (``en`` or
+``zh``): a ``CommandRejected`` as ``<command> <subject>: <reason>``, any other exception by the ``Text`` it was
+raised with. What has no Chinese (a plain string, a message of a third-party library) comes back as it is.
+
+A raise site writes ``raise ConfigError(msg("store.no_store", path=path))``: ``msg`` looks the key up in
+``CATALOG`` (key -> (English template, Chinese template), ``str.format`` syntax) and fills both templates with
+the same parameters. A parameter may itself be a ``Text`` or an exception (said in the same language), a list
+(joined with ", "), or a ``Name``: a field of the batch format (``signed_on``), a command (``sign_project``), a
+plugin setting or a word of the record's vocabulary, which stays as it is in English and is shown in Chinese
+as its Chinese label beside it: ``签约日期 (signed_on)``.
+
+``field_label(name, lang)`` gives that label alone (the pages' /record form puts each message beside its field).
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.errors import CommandRejected
+from core.glossary import TERMS
+
+__all__ = ["CATALOG", "NAMES", "Name", "Text", "field_label", "join", "msg", "render", "text_of",
+           "from_marshmallow"]
+
+
+def _zh(concept: str) -> str:
+    return TERMS[concept][1]
+
+
+#: names of the batch format (fields, commands), plugin settings and values -> Chinese label
+NAMES: dict[str, str] = {
+    # fields of the batch format (SCORING.md §2)
+    "cmd": "指令", "id": "指令编号", "at": "录入时间", "unit": "单位", "name": "名称", "category": "类别",
+    "year": "年度", "annual": "年度目标", "quarterly": "季度累计目标", "monthly": "月度目标",
+    "planned": "谋划项目目标", "landed": "落地项目目标", "weights": "权重", "project": "项目",
+    "planned_on": "谋划日期", "signed_on": "签约日期", "amount": "签约额", "landed_on": "落地日期",
+    "started_on": "开工日期", "withdrawn_on": "退出日期", "reason": "原因", "field": "更正字段",
+    "value": "更正值", "date": "日期", "period": "月份", "person": "人员", "level": "层级",
+    "signed_amount": "签约额", "role": "角色", "known_at": "截至时间", "--known-at": "截至时间",
+    "--until": "截至时间", "--effective": "生效日期",
+    # commands
+    "register_unit": "登记单位", "set_targets": "下达目标", "plan_project": "谋划项目",
+    "sign_project": "项目签约", "land_project": "项目落地", "start_construction": "项目开工",
+    "withdraw_project": "项目退出", "correct": "更正", "dispatch": _zh("dispatch"), "close_month": "月末关账",
+    "register_person": "登记人员", "assign_project": "包抓分工", "close_year": "年末关账",
+    "token create": "签发令牌", "token revoke": "吊销令牌", "token": "令牌", "plugins_apply": "规则生效",
+    # plugins and their settings
+    "annual_amount": "年度总量目标", "quarterly_progress": "季度进度目标", "monthly_increment": "月度增量目标",
+    "planned_projects": "谋划项目数", "landed_projects": "招引落地数", "unit_coefficient": _zh("coefficient"),
+    "ranking_policy": "排名规则", "early_warning": _zh("early_warning"), "annual_evaluation": _zh("annual_evaluation"),
+    "weight": "权重", "cap": "封顶", "c_min": "系数下限", "c_max": "系数上限", "accountability": _zh("accountability"),
+    "grace_days": "宽限天数", "rectify_days": "整改天数", "thresholds": "滞后阈值", "points": "扣分",
+    "excellent_share": "优比例", "poor_share": "差比例", "band": "调控幅度", "bonus": "落地加分",
+    "malus": "退出减分", "enabled": "启用",
+    # words of the record
+    "green": "绿色", "orange": "橙色", "red": "红色", "leader": _zh("leader"), "director": _zh("director"),
+    "officer": _zh("officer"), "assessment": _zh("assessment"), "organizational": _zh("organizational"),
+    "disciplinary": _zh("disciplinary"), "admin": "管理员", "auditor": "审计员", "viewer": "查看者",
+    # event types
+    "UnitRegistered": "单位登记", "TargetsSet": "目标下达", "ProjectPlanned": "项目谋划", "ProjectSigned": "项目签约",
+    "ProjectLanded": "项目落地", "ConstructionStarted": "项目开工", "ProjectWithdrawn": "项目" + _zh("withdrawn"),
+    "FactCorrected": "事实更正", "DispatchHeld": _zh("dispatch"), "MonthCloseRequested": "月末关账",
+    "YearCloseRequested": "年末关账", "PersonRegistered": "人员登记", "ProjectAssigned": "包抓分工",
+    "TokenIssued": "令牌签发", "TokenRevoked": "令牌吊销", "RulesApplied": "规则生效", "BatchRecorded": "批次录入",
+    "ScoreChanged": "得分变化", "NoticeIssued": "函单下发", "BoardFrozen": "清单冻结", "HeadRecorded": "树头录入",
+    "StandingFrozen": _zh("annual_evaluation") + "冻结",
+}
+
+
+class Name(str):
+    """A name of the batch format or the rules (``signed_on``, ``sign_project``, ``c_min``): itself in English,
+    ``签约日期 (signed_on)`` in Chinese. A dotted name (``quarterly.2``) takes the label of its first part."""
+
+    def render(self, lang: str) -> str:
+        return field_label(str(self), lang)
+
+
+def field_label(name: str, lang: str) -> str:
+    """``name`` as a message shows it: itself in English; its Chinese label with it in parentheses in Chinese
+    (itself when it has none)."""
+    name = str(name)
+    if lang != "zh" or not name:
+        return name
+    label = NAMES.get(name) or NAMES.get(name.split(".")[0])
+    return f"{label} ({name})" if label else name
+
+
+class Text(str):
+    """A message: its ``str`` is the English text; ``render(lang)`` says it in ``lang``."""
+
+    key: str
+    params: dict
+
+    def __new__(cls, key: str, /, **params):
+        english = _fill(key, CATALOG[key][0], params, "en")
+        self = super().__new__(cls, english)
+        self.key, self.params = key, params
+        return self
+
+    def __reduce__(self):
+        return _rebuild, (self.key, self.params)
+
+    def render(self, lang: str) -> str:
+        if lang != "zh":
+            return str.__str__(self)
+        return _fill(self.key, CATALOG[self.key][1], self.params, lang)
+
+
+def _rebuild(key, params):
+    return Text(key, **params)
+
+
+def msg(key: str, /, **params) -> Text:
+    """The message ``key`` of ``CATALOG`` with ``params`` (see the module's doc)."""
+    return Text(key, **params)
+
+
+def join(parts, sep: str = "; ") -> Text:
+    """Messages joined by ``sep``, each said in the language asked."""
+    return Text("_join", parts=list(parts), sep=sep)
+
+
+def _show(value, lang: str):
+    if isinstance(value, Text):
+        return value.render(lang)
+    if isinstance(value, Name):
+        return value.render(lang)
+    if isinstance(value, BaseException):
+        return render(value, lang)
+    if isinstance(value, (list, tuple)) and any(isinstance(v, (Text, Name, BaseException)) for v in value):
+        return ", ".join(str(_show(v, lang)) for v in value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
+def _fill(key: str, template: str, params: dict, lang: str) -> str:
+    if key == "_join":
+        return params["sep"].join(str(_show(p, lang)) for p in params["parts"])
+    return template.format(**{k: _show(v, lang) for k, v in params.items()})
+
+
+def text_of(exc: BaseException):
+    """The message an exception was raised with: its ``Text`` when it has one, else its ``str``."""
+    if len(exc.args) == 1 and isinstance(exc.args[0], Text):
+        return exc.args[0]
+    if isinstance(exc, CommandRejected) and isinstance(exc.reason, Text):
+        return msg("rejected", head=_head(exc), reason=exc.reason)
+    return str(exc)
+
+
+class _Head(str):
+    """``sign_project P0001``: the command (a ``Name``) and its subject."""
+
+    def __new__(cls, cmd: str, subject):
+        self = super().__new__(cls, " ".join(p for p in (cmd, subject) if p))
+        self.cmd, self.subject = cmd, subject
+        return self
+
+    def render(self, lang: str) -> str:
+        return " ".join(p for p in (field_label(self.cmd, lang) if self.cmd else "", self.subject) if p)
+
+
+def _head(exc):
+    return _Head(exc.cmd or "", exc.subject)
+
+
+def render(value, lang: str = "en") -> str:
+    """``value`` (an exception, a ``Text`` or a string) in ``lang`` (``en`` or ``zh``).
+
+    English is ``str(value)``, always. A ``CommandRejected`` reads ``<command> <subject>: <reason>``
+    (the command as ``项目签约 (sign_project)`` in Chinese); another exception is said by its ``Text``.
+    Anything without a Chinese text comes back in English.
+    """
+    if lang != "zh":
+        return str(value)
+    if isinstance(value, BaseException):
+        if isinstance(value, CommandRejected):
+            reason, head = value.reason, _head(value)
+            said = render(reason, lang) if isinstance(reason, Text) else str(reason)
+            return f"{head.render(lang)}: {said}" if head else said
+        if len(value.args) == 1 and isinstance(value.args[0], (Text, Name)):
+            return value.args[0].render(lang)
+        return str(value)
+    if isinstance(value, (Text, Name, _Head)):
+        return value.render(lang)
+    return str(value)
+
+
+# -- marshmallow's own messages ---------------------------------------------------------------------------
+_MARSHMALLOW: list[tuple[re.Pattern, str]] = [(re.compile(p), k) for p, k in [
+    (r"^Not a valid string\.$", "mm.string"),
+    (r"^Not a valid integer\.$", "mm.integer"),
+    (r"^Not a valid number\.$", "mm.number"),
+    (r"^Not a valid decimal\.$", "mm.number"),
+    (r"^Not a valid boolean\.$", "mm.boolean"),
+    (r"^Not a valid list\.$", "mm.list"),
+    (r"^Not a valid mapping type\.$", "mm.mapping"),
+    (r"^Invalid input type\.$", "mm.input_type"),
+    (r"^Field may not be null\.$", "mm.null"),
+    (r"^Special numeric values \(nan or infinity\) are not permitted\.$", "mm.special"),
+    (r"^Length must be between (?P<min>\S+) and (?P<max>\S+)\.$", "mm.length_between"),
+    (r"^Length must be (?P<equal>\S+)\.$", "mm.length_equal"),
+    (r"^Shorter than minimum length (?P<min>\S+)\.$", "mm.length_min"),
+    (r"^Longer than maximum length (?P<max>\S+)\.$", "mm.length_max"),
+    (r"^Must be greater than or equal to (?P<min>\S+) and less than or equal to (?P<max>\S+)\.$", "mm.range"),
+    (r"^Must be greater than (?P<min>\S+) and less than or equal to (?P<max>\S+)\.$", "mm.range_open_min"),
+    (r"^Must be greater than or equal to (?P<min>\S+)\.$", "mm.min"),
+    (r"^Must be greater than (?P<min>\S+)\.$", "mm.min_open"),
+    (r"^Must be less than or equal to (?P<max>\S+)\.$", "mm.max"),
+    (r"^Must be one of: (?P<choices>.*)\.$", "mm.one_of"),
+    (r"^must be one of: (?P<choices>.*)$", "mm.one_of_lower"),
+    (r"^String does not match expected pattern\.$", "mm.pattern"),
+    (r"^must be a whole number such as 2023, not a string$", "cmd.year_whole"),
+    (r'^must be a streak length like "2"$', "plugin.streak_length"),
+]]
+
+
+def from_marshmallow(text):
+    """One of marshmallow's messages as a ``Text`` (the English unchanged), or ``text`` itself when unknown."""
+    if isinstance(text, Text) or not isinstance(text, str):
+        return text
+    for pattern, key in _MARSHMALLOW:
+        found = pattern.match(text)
+        if found:
+            params = found.groupdict()
+            if "choices" in params:
+                params["choices"] = [Name(c) for c in params["choices"].split(", ")]
+            return Text(key, **params)
+    return text
+
+
+# -- the catalog --------------------------------------------------------------------------------------------
+#: key -> (English, Chinese), ``str.format`` templates over the same parameters
+CATALOG: dict[str, tuple[str, str]] = {
+    "_join": ("", ""),
+    "rejected": ("{head}: {reason}", "{head}: {reason}"),
+
+    # core.clock
+    "clock.not_instant": ("{field}: {text!r} is not an ISO 8601 time with an offset",
+                          "{field}: {text!r} 不是带时区偏移的 ISO 8601 时间"),
+    "clock.no_offset": ("{field}: {text!r} has no UTC offset (write it like 2023-03-01T09:00:00+08:00)",
+                        "{field}: {text!r} 没有 UTC 偏移 (请写成 2023-03-01T09:00:00+08:00 的样子)"),
+    "clock.out_of_range": ("{field}: {text!r} is out of range", "{field}: {text!r} 超出范围"),
+    "clock.instant_before_1900": ("{field}: {text!r} is before 1900 (years run from 1900 to 9999)",
+                                  "{field}: {text!r} 早于 1900 年 (年份须在 1900 至 9999 之间)"),
+    "clock.not_day": ("{text!r} is not a date written YYYY-MM-DD", "{text!r} 不是 YYYY-MM-DD 格式的日期"),
+    "clock.day_before_1900": ("{text!r} is before 1900 (years run from 1900 to 9999)",
+                              "{text!r} 早于 1900 年 (年份须在 1900 至 9999 之间)"),
+    "clock.not_period": ("period: {text!r} is not a month written YYYY-MM (years 1900 to 9999)",
+                         "月份 (period): {text!r} 不是 YYYY-MM 格式的月份 (年份 1900 至 9999)"),
+
+    # core.commands: the fields of a line
+    "field_problem": ("{field}: {problem}", "{field}: {problem}"),
+    "cmd.unknown_field": ("unknown field", "未知字段"),
+    "cmd.unknown_key": ("unknown key", "未知的键"),
+    "cmd.required": ("is required", "必须填写"),
+    "cmd.id_pattern": ("must match ^[A-Za-z0-9][A-Za-z0-9_.-]{{0,63}}$",
+                       "须符合 ^[A-Za-z0-9][A-Za-z0-9_.-]{{0,63}}$ (以字母或数字开头, 至多 64 个字母、数字或 _ . -)"),
+    "cmd.rule_amount": ("a decimal string > 0 with at most 2 decimals", "大于 0、至多两位小数的十进制数字字符串"),
+    "cmd.rule_target": ("a decimal string >= 0 with at most 6 decimals", "不小于 0、至多六位小数的十进制数字字符串"),
+    "cmd.not_money": ("{value!r} is not {rule}", "{value!r} 不是{rule}"),
+    "cmd.money_too_long": ("{value!r} is not {rule}: at most 18 digits before the point",
+                           "{value!r} 不是{rule}: 整数部分至多 18 位"),
+    "cmd.not_weight": ("{value!r} is not a number from 0 to {max}", "{value!r} 不是 0 到 {max} 之间的数"),
+    "cmd.not_period": ("{text!r} is not a month written YYYY-MM", "{text!r} 不是 YYYY-MM 格式的月份"),
+    "cmd.year_whole": ("must be a whole number such as 2023, not a string", "须为整数 (如 2023), 不能是字符串"),
+    "cmd.quarterly_decrease": ("the 4 cumulative amounts must not decrease", "4 个季度累计目标不得递减"),
+    "cmd.quarterly_annual": ("the 4th amount {fourth} must equal annual {annual}",
+                             "第 4 个季度累计目标 {fourth} 须等于年度目标 (annual) {annual}"),
+    "cmd.duplicate_key": ("not a JSON object Sankao reads: the key {key!r} appears twice",
+                          "不是 Sankao 能读的 JSON 对象: 键 {key!r} 出现了两次"),
+    "cmd.bad_json": ("not valid JSON: {problem} at column {column} ({where})",
+                     "不是有效的 JSON: 第 {column} 列{problem} ({where})"),
+    "cmd.json_here": ("here: {here!r}", "此处为 {here!r}"),
+    "cmd.json_end": ("at the end of the line", "在行尾"),
+    "cmd.too_deep": ("not a JSON object Sankao reads (nested too deeply)", "不是 Sankao 能读的 JSON 对象 (嵌套过深)"),
+    "cmd.not_object": ("not a JSON object", "不是 JSON 对象"),
+    "cmd.cmd_required": ("cmd: is required (one of {known})", "指令 (cmd): 必须填写 (可用: {known})"),
+    "cmd.cmd_unknown": ("cmd: {cmd!r} is not one of {known}", "指令 (cmd): {cmd!r} 不是以下之一: {known}"),
+    "json.Expecting value": ("Expecting value", "应为一个值"),
+    "json.Expecting property name enclosed in double quotes": (
+        "Expecting property name enclosed in double quotes", "应为双引号括起的键名"),
+    "json.Expecting ',' delimiter": ("Expecting ',' delimiter", "应为逗号 ','"),
+    "json.Expecting ':' delimiter": ("Expecting ':' delimiter", "应为冒号 ':'"),
+    "json.Unterminated string starting at": ("Unterminated string starting at", "的字符串没有结束"),
+    "json.Extra data": ("Extra data", "有多余的内容"),
+    "json.Invalid control character at": ("Invalid control character at", "有无效的控制字符"),
+    "json.Invalid \\escape": ("Invalid \\escape", "有无效的转义"),
+    "json.Invalid \\uXXXX escape": ("Invalid \\uXXXX escape", "有无效的 \\u 转义"),
+    "json.Illegal trailing comma before end of object": (
+        "Illegal trailing comma before end of object", "对象末尾有多余的逗号"),
+    "json.Illegal trailing comma before end of array": (
+        "Illegal trailing comma before end of array", "数组末尾有多余的逗号"),
+
+    # marshmallow's own messages
+    "mm.string": ("Not a valid string.", "不是字符串。"),
+    "mm.integer": ("Not a valid integer.", "不是整数。"),
+    "mm.number": ("Not a valid number.", "不是数。"),
+    "mm.boolean": ("Not a valid boolean.", "不是 true 或 false。"),
+    "mm.list": ("Not a valid list.", "不是列表。"),
+    "mm.mapping": ("Not a valid mapping type.", "不是表 (键值对)。"),
+    "mm.input_type": ("Invalid input type.", "输入类型无效。"),
+    "mm.null": ("Field may not be null.", "不能为 null。"),
+    "mm.special": ("Special numeric values (nan or infinity) are not permitted.", "不允许 nan 或 infinity。"),
+    "mm.length_between": ("Length must be between {min} and {max}.", "长度须在 {min} 到 {max} 之间。"),
+    "mm.length_equal": ("Length must be {equal}.", "长度须为 {equal}。"),
+    "mm.length_min": ("Shorter than minimum length {min}.", "短于最小长度 {min}。"),
+    "mm.length_max": ("Longer than maximum length {max}.", "长于最大长度 {max}。"),
+    "mm.range": ("Must be greater than or equal to {min} and less than or equal to {max}.",
+                 "须不小于 {min} 且不大于 {max}。"),
+    "mm.range_open_min": ("Must be greater than {min} and less than or equal to {max}.",
+                          "须大于 {min} 且不大于 {max}。"),
+    "mm.min": ("Must be greater than or equal to {min}.", "须不小于 {min}。"),
+    "mm.min_open": ("Must be greater than {min}.", "须大于 {min}。"),
+    "mm.max": ("Must be less than or equal to {max}.", "须不大于 {max}。"),
+    "mm.one_of": ("Must be one of: {choices}.", "须为以下之一: {choices}。"),
+    "mm.one_of_lower": ("must be one of: {choices}", "须为以下之一: {choices}"),
+    "mm.pattern": ("String does not match expected pattern.", "字符串不符合规定的格式。"),
+
+    # core.decide: rules of the record
+    "decide.after_today": ("{field} {value} is after the local date {today} of the recorded time",
+                           "{field} {value} 晚于录入时间的当地日期 {today} (日期在将来)"),
+    "decide.unit_registered": ("unit {unit} is already registered", "单位 {unit} 已登记"),
+    "decide.unit_unknown": ("unit: {unit} is not a registered unit", "单位 (unit): {unit} 不是已登记的单位"),
+    "decide.weights_unknown": ("weights: {unknown} is not an indicator plugin (known: {known})",
+                               "权重 (weights): {unknown} 不是指标插件 (已有: {known})"),
+    "decide.project_planned": ("project {project} is already planned", "项目 {project} 已谋划"),
+    "decide.person_registered": ("person {person} is already registered", "人员 {person} 已登记"),
+    "decide.project_unknown": ("project {project} is not planned (unknown project)", "项目 {project} 未谋划 (未知项目)"),
+    "decide.person_unknown": ("person: {person} is not a registered person", "人员 (person): {person} 不是已登记的人员"),
+    "decide.withdrawn": ("project {project} is withdrawn", "项目 {project} 已" + _zh("withdrawn")),
+    "decide.dispatch_earlier": ("date {date} is earlier than the last dispatch's {last}",
+                                "日期 (date) {date} 早于上一次" + _zh("dispatch") + "的日期 {last}"),
+    "decide.year_closed": ("year {year} is already closed", "{year} 年已年末关账"),
+    "decide.year_open": ("year: {year:04d}-12 is not closed yet (close_month {year:04d}-12 first)",
+                         "年度 (year): {year:04d}-12 尚未关账 (请先关账: close_month {year:04d}-12)"),
+    "decide.period_closed": ("period {period} is already closed", "月份 {period} 已关账"),
+    "decide.previous_open": ("period: the previous month {previous} is not closed yet",
+                             "月份 (period): 上个月 {previous} 尚未关账"),
+    "decide.not_over": ("period {period} is not over: the local date of the recorded time is {today}, "
+                        "the month ends {end}",
+                        "月份 {period} 尚未结束: 录入时间的当地日期为 {today}, 该月至 {end} 结束"),
+    "decide.order": ("{late_name} {late} is before {early_name} {early}", "{late_name} {late} 早于 {early_name} {early}"),
+    "decide.signed_already": ("project {project} is already signed (on {day})", "项目 {project} 已签约 (于 {day})"),
+    "decide.not_signed": ("project {project} is not signed", "项目 {project} 尚未签约"),
+    "decide.landed_already": ("project {project} is already landed (on {day})", "项目 {project} 已落地 (于 {day})"),
+    "decide.withdrawn_already": ("project {project} is already withdrawn (on {day})",
+                                 "项目 {project} 已" + _zh("withdrawn") + " (于 {day})"),
+    "decide.never_set": ("field: {field} of project {project} was never set",
+                         "更正字段 (field): 项目 {project} 的 {field} 从未录入"),
+    "decide.correction_order": ("value: the corrected project would break an ordering rule: {problem}",
+                                "更正值 (value): 更正后的项目会违反日期先后规则: {problem}"),
+
+    # core.ledger
+    "ledger.later_than_now": ("at {at} is later than now", "录入时间 (at) {at} 晚于当前时间"),
+    "ledger.earlier_than_latest": ("at {at} is earlier than the latest recorded time {latest} in the store",
+                                   "录入时间 (at) {at} 早于本库最近一次录入的时间 {latest}"),
+    "ledger.gave_up": ("gave up after {n} version conflicts in a row; nothing of this batch was recorded, "
+                       "run the command again", "连续 {n} 次版本冲突后放弃; 本批一行也没有录入, 请重新运行该命令"),
+    "ledger.gave_up_alone": ("gave up recording {what} after {n} version conflicts in a row; nothing was recorded",
+                             "连续 {n} 次版本冲突后放弃录入{what}; 什么也没有录入"),
+    "ledger.what_rules": ("the rules", "规则"),
+    "ledger.what_token": ("the token", "令牌"),
+    "ledger.what_revocation": ("the revocation", "令牌的吊销"),
+    "ledger.token_taken": ("name: a token named {name} was already issued", "名称 (name): 名为 {name} 的令牌已签发过"),
+    "ledger.token_taken_revoked": (
+        "name: a token named {name} was already issued (and revoked: names are never reused, so that the actor "
+        "they record stays unambiguous)",
+        "名称 (name): 名为 {name} 的令牌已签发过 (并已吊销: 名称从不重复使用, 以免其记录的录入人产生歧义)"),
+    "ledger.no_token": ("name: no token named {name} was issued", "名称 (name): 没有签发过名为 {name} 的令牌"),
+    "ledger.token_revoked": ("name: the token {name} is already revoked", "名称 (name): 令牌 {name} 已吊销"),
+    "access.role": ("role: {role!r} is not one of admin, auditor, viewer or unit:UNIT",
+                    "角色 (role): {role!r} 不是管理员 (admin)、审计员 (auditor)、查看者 (viewer) 或单位 (unit:UNIT) 之一"),
+    "access.role_unit": ("role: {unit} is not a registered unit", "角色 (role): {unit} 不是已登记的单位"),
+    "access.name": ("name: {name!r} must match ^[A-Za-z0-9][A-Za-z0-9_.-]{{0,63}}$",
+                    "名称 (name): {name!r} 须符合 ^[A-Za-z0-9][A-Za-z0-9_.-]{{0,63}}$"),
+
+    # core.rules and core.plugins
+    "rules.none": ("no rules are recorded yet; run: sankao plugins apply", "尚未录入任何规则; 请运行: sankao plugins apply"),
+    "rules.not_effective": ("{error} nor 'start'", "{error}, 也不是 'start'"),
+    "rules.trial_failed": ("the rules were not put in force, a trial run over the facts failed: {error}",
+                           "规则未生效: 按已录入的事实试算失败: {error}"),
+    "rules.every_month": ("every month ever assessed", "考核过的每个月"),
+    "rules.from_year": ("months from {year}-01 on", "{year}-01 起的各月"),
+    "rules.from_month": ("months from {period} on", "{period} 起的各月"),
+    "plugins.import": ('Error importing plugin "{name}" ({value}): {error}', '导入插件 "{name}" ({value}) 出错: {error}'),
+    "plugins.no_file": ("plugins.toml: {path} does not exist", "plugins.toml: {path} 不存在"),
+    "plugins.bad_toml": ("plugins.toml: {path} is not valid TOML: {error}", "plugins.toml: {path} 不是有效的 TOML: {error}"),
+    "plugins.unknown": ("{where}: unknown plugin (installed: {installed})", "{where}: 未知插件 (已安装: {installed})"),
+    "plugins.not_table": ("{where}: must be a table", "{where}: 须为表"),
+    "plugins.enabled": ("{where} enabled: must be true or false", "{where} 启用 (enabled): 须为 true 或 false"),
+    "plugins.top_level": ("{source}: unknown top-level key(s) {keys} (only [plugins.NAME] tables)",
+                          "{source}: 未知的顶层键 {keys} (只能有 [plugins.NAME] 表)"),
+    "plugins.no_tables": ("{source}: no [plugins.NAME] tables found", "{source}: 没有 [plugins.NAME] 表"),
+    "plugins.setting": ("{where} {problem}", "{where} {problem}"),
+    "plugins.weights_zero": ("{source}: the enabled indicators' weights add up to {total}; at least one weight must "
+                             "be > 0", "{source}: 启用的指标权重之和为 {total}; 至少一个权重须大于 0"),
+    "plugins.builtin": ("the built-in defaults", "内置默认规则"),
+    "plugins.raised": ('plugin "{plugin}" raised in {hook}: {kind}: {error}',
+                       '插件 "{plugin}" 在 {hook} 中出错: {kind}: {error}'),
+    "plugins.not_installed": ('plugin "{name}" is in force but not installed; install it again: scoring cannot go '
+                              "past a fact assessed under rules that name it until then",
+                              '插件 "{name}" 正在生效但未安装; 请重新安装: 在此之前, 计分无法越过按含有它的规则考核的事实'),
+    "plugins.setup": ('plugin "{name}" could not be set up: {error}', '插件 "{name}" 无法启用: {error}'),
+    "plugins.unknown_hook": ('plugin "{name}" implements an unknown hook: {error}', '插件 "{name}" 实现了未知的钩子: {error}'),
+    "plugins.nonsense_indicator": (
+        'plugin "{plugin}" returned nonsense from sankao_indicator: {spec} (want an IndicatorSpec with Decimal '
+        "weight and cap, kind amount or count, inputs None or a frozenset of names)",
+        '插件 "{plugin}" 的 sankao_indicator 返回了无法使用的值: {spec} (应为 IndicatorSpec)'),
+    "plugins.both_supply": ('plugins "{a}" and "{b}" both supply indicator {name}',
+                            '插件 "{a}" 和 "{b}" 都提供指标 {name}'),
+    "plugins.nonsense": ('plugin "{plugin}" returned nonsense from {hook}: {value} (want a finite Decimal >= 0)',
+                         '插件 "{plugin}" 的 {hook} 返回了无法使用的值: {value} (应为不小于 0 的有限 Decimal)'),
+    "plugins.nonsense_measure": (
+        'plugin "{plugin}" returned nonsense from sankao_measure for {unit} {period}: {measure} (want a Measure of '
+        "its own indicator with finite Decimal value and target >= 0)",
+        '插件 "{plugin}" 的 sankao_measure 对 {unit} {period} 返回了无法使用的值: {measure} (应为本指标的 Measure)'),
+    "plugins.nonsense_dispatch": ('plugin "{plugin}" returned nonsense from sankao_dispatch: {value}',
+                                  '插件 "{plugin}" 的 sankao_dispatch 返回了无法使用的值: {value}'),
+    "plugins.nonsense_standing": (
+        'plugin "{plugin}" returned nonsense from sankao_annual_standing: want a core.model.Standing of '
+        "UnitStanding and PersonStanding with Decimal scores, amounts and shares; got {got}",
+        '插件 "{plugin}" 的 sankao_annual_standing 返回了无法使用的值 ({got})'),
+    "plugins.no_rank": ("board {period}: no enabled plugin ranks the board (sankao_rank); enable ranking_policy",
+                        "形象清单 {period}: 没有启用的插件为清单排名 (sankao_rank); 请启用排名规则 (ranking_policy)"),
+    "plugin.levels_missing": ("needs a value for {missing}", "缺少 {missing} 的值"),
+    "plugin.levels_rising": ("must not decrease from green to orange to red", "须按绿色、橙色、红色依次不减"),
+    "plugin.c_min_max": ("c_min {c_min} is greater than c_max {c_max}",
+                         "系数下限 (c_min) {c_min} 大于系数上限 (c_max) {c_max}"),
+    "plugin.shares": ("excellent_share + poor_share + band must not exceed 100 (they add up to {total})",
+                      "优比例 (excellent_share) + 差比例 (poor_share) + 调控幅度 (band) 不得超过 100 (合计 {total})"),
+    "plugin.streak_length": ('must be a streak length like "2"', '须为连续后列的次数, 如 "2"'),
+
+    # core.bootstrap
+    "config.tz_unknown": ("{source}: {tz!r} is not a known time zone (an IANA name such as Asia/Shanghai)",
+                          "{source}: {tz!r} 不是已知的时区 (应为 IANA 名称, 如 Asia/Shanghai)"),
+    "config.tz_stored": ("{source}: this store's assessment time zone is {stored} (recorded when it was created); "
+                         "{tz} would move which local date every recorded time falls on. Leave {source} unset or "
+                         "give {stored}.",
+                         "{source}: 本库的考核时区为 {stored} (建库时录入); 改用 {tz} 会改变每个录入时间所在的当地日期。"
+                         "请不设 {source}, 或设为 {stored}。"),
+    "config.partition": ("--partition: this store is scored in {recorded} partition(s), not {count}; run workers "
+                         "1/{recorded} to {recorded}/{recorded}",
+                         "--partition: 本库按 {recorded} 个分区计分, 不是 {count} 个; 请运行 1/{recorded} 至 "
+                         "{recorded}/{recorded} 的计分进程"),
+    "config.drift": ("note: {path} differs from the rules recorded at {at} by {actor} (effective {effective}); "
+                     "scores use the recorded rules. Run 'sankao plugins apply' to put the file in force.",
+                     "提示: {path} 与 {actor} 于 {at} 录入的规则 (生效日期 {effective}) 不同; 计分按已录入的规则。"
+                     "要让该文件生效, 请运行 'sankao plugins apply'。"),
+    "config.from_start": ("from the start", "从头起"),
+
+    # core.store
+    "store.memory": ("SQLite in memory", "SQLite (内存中)"),
+    "store.exists_read_only": ("{where} exists already (it can only be read here); nothing was changed",
+                               "{where} 已存在 (此处只能读取); 什么也没有改变"),
+    "store.not_writable": ("{where} cannot be written here (no write permission on the file or its directory); "
+                           "nothing was recorded", "{where} 在此处不能写入 (对文件或其目录没有写权限); 什么也没有录入"),
+    "store.no_store": ("no store at {path}: nothing was recorded there (check --db or SANKAO_DB; 'sankao init' or a "
+                       "first 'sankao load' creates one)",
+                       "{path} 处没有数据库: 那里什么也没有录入 (请检查 --db 或 SANKAO_DB; 'sankao init' 或第一次 "
+                       "'sankao load' 会创建它)"),
+    "store.unknown_type": ("the store is damaged at {where}: unknown event type {topic!r} ({kind}); restore the store "
+                           "from a backup (sankao backup makes one)",
+                           "数据库在 {where} 处损坏: 未知的事件类型 {topic!r} ({kind}); 请从备份恢复 (sankao backup 可做备份)"),
+    "store.undecodable": ("the store is damaged at {where}: its {topic} cannot be decoded ({error}); restore the store "
+                          "from a backup (sankao backup makes one)",
+                          "数据库在 {where} 处损坏: 其 {topic} 无法解码 ({error}); 请从备份恢复 (sankao backup 可做备份)"),
+    "store.lacks": ("the store is damaged at {where}: its {topic} lacks {missing}",
+                    "数据库在 {where} 处损坏: 其 {topic} 缺少 {missing}"),
+    "store.position": ("position {position}", "第 {position} 条"),
+    "store.empty_url": ("{source}: empty; name a SQLite file or a postgresql:// URL",
+                        "{source}: 为空; 请给出 SQLite 文件或 postgresql:// 地址"),
+    "store.unknown_scheme": ("{source}: {url!r} is not a store Sankao knows (scheme {scheme!r}); use a SQLite file "
+                             "path such as office.db or a postgresql://user@host:5432/dbname URL",
+                             "{source}: {url!r} 不是 Sankao 认识的数据库 (协议 {scheme!r}); 请用 SQLite 文件路径 (如 "
+                             "office.db) 或 postgresql://user@host:5432/dbname 地址"),
+    "store.no_dbname": ("{source}: {url} names no database (postgresql://user@host:5432/DBNAME)",
+                        "{source}: {url} 没有给出数据库名 (postgresql://user@host:5432/DBNAME)"),
+    "store.url_options": ("{source}: {url}: unknown option(s) {options} (only ?schema=NAME)",
+                          "{source}: {url}: 未知的选项 {options} (只能有 ?schema=NAME)"),
+    "store.schema_name": ("{source}: schema {schema!r} must be a lower-case SQL name",
+                          "{source}: 模式名 (schema) {schema!r} 须为小写的 SQL 名称"),
+    "store.is_directory": ("{source}: {url} is a directory; name a file such as {example}",
+                           "{source}: {url} 是目录; 请给出文件, 如 {example}"),
+    "store.no_directory": ("{source}: cannot create {path}: the directory {parent} does not exist (create it first, "
+                           "or check the path for a typo)",
+                           "{source}: 无法创建 {path}: 目录 {parent} 不存在 (请先创建它, 或检查路径是否有误)"),
+    "store.pg_extra": ("PostgreSQL needs the postgres extra: pip install 'sankao[postgres]'",
+                       "使用 PostgreSQL 需要安装 postgres 扩展: pip install 'sankao[postgres]'"),
+    "store.pg_timeout": ("{where}: no connection within {seconds} s", "{where}: {seconds} 秒内没有连上"),
+    "store.pg_no_database": ("{where}: there is no database {dbname!r} on that server (create it: createdb {dbname})",
+                             "{where}: 该服务器上没有数据库 {dbname!r} (请创建: createdb {dbname})"),
+    "store.pg_no_role": ("{where}: the server has no role {user!r} (name another user in the URL)",
+                         "{where}: 服务器上没有角色 {user!r} (请在地址中换一个用户)"),
+    "store.pg_password": ("{where}: the server refused the password of {user!r}", "{where}: 服务器拒绝了 {user!r} 的密码"),
+    "store.pg_refused": ("{where}: nothing answers at {host}:{port} (connection refused: is the server running?)",
+                         "{where}: {host}:{port} 没有应答 (连接被拒绝: 服务器在运行吗?)"),
+    "store.pg_no_answer": ("{where}: no answer from {host}:{port} within {seconds} s",
+                           "{where}: {host}:{port} 在 {seconds} 秒内没有应答"),
+    "store.pg_stopped": ("{where}: the server stopped answering ({error})", "{where}: 服务器不再应答 ({error})"),
+    "store.pg_cannot": ("{where}: cannot connect ({error})", "{where}: 无法连接 ({error})"),
+    "store.pg_missing_tables": ("{where}: the tables are missing ({error}); run: sankao init",
+                                "{where}: 缺少数据表 ({error}); 请运行: sankao init"),
+    "store.pg_busy": ("{where}: another process held the write lock for {seconds} s; nothing of this step was "
+                      "recorded, run it again", "{where}: 另一进程占用写锁已 {seconds} 秒; 这一步什么也没有录入, 请重新运行"),
+    "store.pg_old": ("{where} holds tables of Sankao 0.1 (records_events, assessment_events); this Sankao keeps one "
+                     "log and cannot read them. They were not changed; use another schema (?schema=NAME).",
+                     "{where} 存有 Sankao 0.1 的数据表 (records_events, assessment_events); 本版只用一份日志, 无法读取它们。"
+                     "它们没有被改动; 请换一个模式 (?schema=NAME)。"),
+    "store.pg_no_tables": ("{where}: no Sankao tables yet; run: sankao init", "{where}: 还没有 Sankao 的数据表; 请运行: sankao init"),
+    "store.format": ("{where} has store format {found!r}; this Sankao reads {wanted!r}",
+                     "{where} 的存储格式为 {found!r}; 本版读取 {wanted!r}"),
+    "store.opened_read_only": ("{where} is open read-only here; nothing was recorded", "{where} 在此处以只读方式打开; 什么也没有录入"),
+    "store.locked": ("{where} stayed locked by another process for {seconds} s; nothing of this step was recorded, "
+                     "run it again", "{where} 被另一进程锁住已 {seconds} 秒; 这一步什么也没有录入, 请重新运行"),
+    "store.read_only_error": ("{where} cannot be written here ({error}); nothing was recorded",
+                              "{where} 在此处不能写入 ({error}); 什么也没有录入"),
+    "store.not_sankao_table": ("{where} is not a Sankao store ({error})", "{where} 不是 Sankao 数据库 ({error})"),
+    "store.unreadable": ("{where} cannot be read: {error}", "{where} 无法读取: {error}"),
+    "store.old_sqlite": ("{where} was written by Sankao 0.1 (the record in this file, the assessment in {name}-assessment); "
+                         "this Sankao keeps both in one log and cannot read it. It was not changed.",
+                         "{where} 由 Sankao 0.1 写入 (记录在此文件中, 考核在 {name}-assessment 中); 本版把两者存在一份日志里, "
+                         "无法读取它。它没有被改动。"),
+    "store.empty_database": ("{where} is an empty database, not a Sankao store yet ('sankao init' makes it one)",
+                             "{where} 是空数据库, 还不是 Sankao 数据库 ('sankao init' 可以建成)"),
+    "store.other_tables": ("{where} is not a Sankao store (it holds other tables: {tables}); nothing was changed",
+                           "{where} 不是 Sankao 数据库 (其中是别的数据表: {tables}); 什么也没有改变"),
+
+    # core.read: answers that do not exist (yet)
+    "read.not_scored": ("{query}: not scored yet: the scores are {behind} fact(s) behind the record (the scoring worker "
+                        "has not caught up, or this read-only copy was made before it did)",
+                        "{query}: 尚未计分: 得分落后于记录 {behind} 条事实 (计分进程尚未跟上, 或这份只读副本是在它跟上之前做的)"),
+    "read.no_board_yet": ("{query}: no board yet as known at {at}; a month's board exists from its first day on",
+                          "{query}: 截至 {at} 还没有这个月的" + _zh("board") + "; 一个月的清单从该月第一天起才有"),
+    "read.no_unit_assessed": ("board {period}: no unit is assessed in {period} as known at {at} (no unit has targets for "
+                              "{year}, or every assessed weight is 0)",
+                              _zh("board") + " {period}: 截至 {at}, {period} 没有单位参加考核 ({year} 年没有单位下达目标, "
+                              "或考核权重全为 0)"),
+    "read.not_on_frozen": ("{unit} is not on the frozen board of {period}", "{unit} 不在 {period} 已冻结的清单上"),
+    "read.no_figures": ("{unit} has no figures for {period} as known at {at}", "截至 {at}, {unit} 没有 {period} 的得分"),
+    "read.unit_unknown_at": ("{query}: {unit} is not a registered unit as known at {at}",
+                             "{query}: 截至 {at}, {unit} 不是已登记的单位"),
+    "read.no_targets": ("{query}: {unit} has no targets for {year} as known at {at}, so it is not assessed",
+                        "{query}: 截至 {at}, {unit} 没有 {year} 年的目标, 因此不参加考核"),
+    "read.weights_zero": ("{query}: {unit} is not on the board of {period} as known at {at} (every weight it is "
+                          "assessed with is 0)", "{query}: 截至 {at}, {unit} 不在 {period} 的清单上 (其考核权重全为 0)"),
+    "read.annual_disabled": ("annual {year}: the year was closed while no plugin in force evaluated it "
+                             "(annual_evaluation was disabled); nothing was frozen",
+                             _zh("annual_evaluation") + " {year}: 年末关账时没有生效的插件评定该年 (年考评插件 "
+                             "annual_evaluation 已停用); 什么也没有冻结"),
+    "read.annual_no_plugin": ("annual {year}: no plugin in force for {through} evaluates the year "
+                              "(sankao_annual_standing): this store's rules predate annual_evaluation or disable it. "
+                              "Put it in force before close_year: a file holding [plugins.annual_evaluation], then: "
+                              "sankao plugins apply FILE",
+                              _zh("annual_evaluation") + " {year}: {through} 生效的插件中没有评定该年的 "
+                              "(sankao_annual_standing): 本库的规则早于年考评插件 (annual_evaluation) 或停用了它。请在年末关账 "
+                              "(close_year) 前让它生效: 写一个含 [plugins.annual_evaluation] 的文件, 然后运行: "
+                              "sankao plugins apply FILE"),
+    "read.person_unknown": ("person {person}: not a registered person as known at {at}{unit}",
+                            "人员 {person}: 截至 {at} 不是已登记的人员{unit}"),
+    "read.person_is_unit": (" (that is a unit: `sankao explain UNIT PERIOD` takes a month)",
+                            " (这是单位: `sankao explain UNIT PERIOD` 要给出月份)"),
+    "read.registered_after": ("registered after close_year {year}: not in its standing",
+                              "在 {year} 年末关账 (close_year) 后登记: 不在该年" + _zh("annual_evaluation") + "中"),
+    "read.notices_unit": ("notices: {unit} is not a registered unit", _zh("notices") + ": {unit} 不是已登记的单位"),
+    "read.unit_unknown": ("{unit} is not a registered unit", "{unit} 不是已登记的单位"),
+    "read.no_case": ("notice {case}: no such case", "函单 {case}: 没有这个案件"),
+    "read.no_document": ("notice {case}/{number}: the case has {count} document(s)",
+                         "函单 {case}/{number}: 该案件只有 {count} 份函单"),
+    "read.projects_unit": ("projects: {unit} is not a registered unit", "项目: {unit} 不是已登记的单位"),
+    "read.events_unit": ("events: {unit} is not a registered unit", "事件: {unit} 不是已登记的单位"),
+    "read.events_project": ("events: {project} is not a planned project{of}", "事件: {project} 不是{of}已谋划的项目"),
+    "read.of_unit": (" of {unit}", " {unit} "),
+
+    # core.audit
+    "audit.no_head": ("--head: the tree holds {current} events; a head of {size} does not exist",
+                      "--head: 默克尔树有 {current} 条事件; 规模为 {size} 的树头不存在"),
+    "audit.not_in_tree": ("audit prove: position {position} is not in a tree of {size} events",
+                          "audit prove: 第 {position} 条不在规模为 {size} 的树中"),
+    "audit.not_size": ("audit consistency: the tree holds {size} events, not {old_size}",
+                       "audit consistency: 默克尔树有 {size} 条事件, 不足 {old_size} 条"),
+    "audit.gone": ("the tree holds an event here that is no longer stored", "树中此处有一条事件, 数据库里已不再存有"),
+    "audit.head_beyond": ("the head recorded at position {position} ({label}) covers {size} events; only {stored} are "
+                          "stored", "第 {position} 条录入的树头 ({label}) 涵盖 {size} 条事件; 数据库只存有 {stored} 条"),
+    "audit.head_root": ("the head recorded at position {position} ({label}) says root {root}; the stored events give "
+                        "another", "第 {position} 条录入的树头 ({label}) 的根哈希为 {root}; 存有的事件得出的不同"),
+    "audit.tree_root": ("the stored tree's root differs from the stored events'", "存有的树的根哈希与存有的事件得出的不同"),
+    "audit.deleted": ("no event is stored at this position, the tree holds one: it was deleted",
+                      "此处没有存有事件, 树中却有一条: 它被删除了"),
+    "audit.nothing_here": ("no event is stored here", "此处没有存有事件"),
+    "audit.inserted": ("an event stands here that the tree never held", "此处有一条树中从未有过的事件"),
+    "audit.tree_changed": ("the stored tree lacks this event's leaf: the tree was changed", "存有的树缺少这条事件的叶子: 树被改动了"),
+    "audit.swapped": ("the events at positions {p} and {q} swapped places", "第 {p} 条和第 {q} 条事件互换了位置"),
+    "audit.changed": ("the stored event differs from the one the tree recorded (its data, type, stream or version was "
+                      "changed)", "存有的事件与树所记录的不同 (其内容、类型、流或版本被改动了)"),
+    "audit.export_exists": ("{folder} exists and is not an empty folder; an export writes only into a new folder",
+                            "{folder} 已存在且不是空文件夹; 导出只写入新的文件夹"),
+    "audit.not_utf8": ("the event at position {position} is not UTF-8 JSON: the store was changed around Sankao; run "
+                       "sankao audit verify", "第 {position} 条事件不是 UTF-8 的 JSON: 有人绕过 Sankao 改动了数据库; 请运行 "
+                       "sankao audit verify"),
+    "audit.root_mismatch": ("the stored events do not give the root of the stored tree: the log was changed around "
+                            "Sankao; run sankao audit verify (nothing was exported)",
+                            "存有的事件得不出存有的树的根哈希: 有人绕过 Sankao 改动了日志; 请运行 sankao audit verify "
+                            "(什么也没有导出)"),
+    "audit.not_bundle": ("{folder}: not an audit bundle ({error})", "{folder}: 不是审计包 ({error})"),
+    "audit.rules_missing": ("explain: the rules {rules} the figures were recorded with are not in the log",
+                            "explain: 录入这些得分时所用的规则 {rules} 不在日志中"),
+    "audit.no_history": ("history {unit} {period}: no figures of {unit} for {period} were ever recorded",
+                         "history {unit} {period}: 从未录入过 {unit} 在 {period} 的得分"),
+    "audit.what_score": ("{unit} {period} as of {command}", "{unit} {period} (截至 {command})"),
+    "audit.what_notice": ("{unit} {case} {level} of {date}", "{unit} {case} {date} 的{level}"),
+    "audit.what_board": ("the frozen board of {period}", "{period} 已冻结的" + _zh("board")),
+    "audit.what_standing": ("the annual standing of {year}", "{year} 年的" + _zh("annual_evaluation")),
+    "audit.what_head": ("the head {label} (size {size})", "树头 {label} (规模 {size})"),
+    "audit.what_unknown": ("a consequence this Sankao does not know how to compare ({kind})",
+                           "本版不知道如何比较的结果 ({kind})"),
+    "audit.disagreement": ("{kind} {what} (position {position})", "{kind} {what} (第 {position} 条)"),
+}
