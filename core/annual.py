@@ -19,6 +19,7 @@ from eventsourcing.utils import get_topic
 from core import report
 from core.clock import month_start, parse_period, period_name
 from core.errors import PluginError
+from core.messages import msg
 from core.facts import Facts, stream_id
 from core.model import PersonStanding, Standing, UnitStanding
 from core.view import FactsView, PeopleView
@@ -102,9 +103,7 @@ def _check(plugin: str, answer) -> None:
                 for v in (u.score, u.signed_amount, u.excellent_share, u.poor_share)) \
         and all(isinstance(p.score, Decimal) for p in answer.people)
     if not good:
-        raise PluginError(f'plugin "{plugin}" returned nonsense from sankao_annual_standing: want a '
-                          "core.model.Standing of UnitStanding and PersonStanding with Decimal scores, amounts "
-                          f"and shares; got {type(answer).__name__}")
+        raise PluginError(msg("plugins.nonsense_standing", plugin=plugin, got=type(answer).__name__))
 
 
 def frozen_event(year: int, request, close: int, standing: Standing | None, policy: str, through: str | None):

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.clock import now, parse_instant, parse_known_at
 from core.errors import ConfigError, SankaoError
+from core.messages import msg, text_of
 from core.facts import stream_id
 from core.ledger import Ledger
 from core.plugins import indicator_names, installed_plugins, load_config, merge_config, read_toml, same_rules
@@ -93,7 +94,7 @@ def scorer_clock(config: Config):
     try:
         instant = parse_instant(fixed, "SANKAO_SCORER_CLOCK")
     except ValueError as exc:
-        raise ConfigError(str(exc)) from None
+        raise ConfigError(text_of(exc)) from None
     return lambda: instant
 
 
@@ -101,8 +102,7 @@ def time_zone(config: Config) -> ZoneInfo:
     try:
         return ZoneInfo(config.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"{config.source('timezone')}: {config.timezone!r} is not a known time zone "
-                          "(an IANA name such as Asia/Shanghai)") from None
+        raise ConfigError(msg("config.tz_unknown", source=config.source("timezone"), tz=config.timezone)) from None
 
 
 class Platform:
@@ -149,9 +149,7 @@ class Platform:
             return self.tz
         source = config.source("timezone")
         if not source.startswith("default"):
-            raise ConfigError(f"{source}: this store's assessment time zone is {stored} (recorded when it was "
-                              f"created); {config.timezone} would move which local date every recorded time "
-                              f"falls on. Leave {source} unset or give {stored}.")
+            raise ConfigError(msg("config.tz_stored", source=source, stored=stored, tz=config.timezone))
         config.timezone = stored
         return time_zone(config)
 
@@ -176,8 +174,7 @@ class Platform:
                                             "ON CONFLICT (key) DO NOTHING"), (str(count),))
         recorded = self.partitions()
         if recorded != count:
-            raise ConfigError(f"--partition: this store is scored in {recorded} partition(s), not {count}; "
-                              f"run workers 1/{recorded} to {recorded}/{recorded}")
+            raise ConfigError(msg("config.partition", recorded=recorded, count=count))
 
     def scores_inline(self) -> bool:
         """Whether this process scores for itself (the embedded default) rather than leaving it to workers."""
@@ -231,9 +228,8 @@ class Platform:
         proposed = merge_config(latest.plugins, read_toml(path), self.installed, str(path))
         if same_rules(latest.plugins, proposed):
             return None
-        return (f"note: {path} differs from the rules recorded at {latest.timestamp.isoformat()} by "
-                f"{latest.actor} (effective {latest.effective or 'from the start'}); scores use the "
-                "recorded rules. Run 'sankao plugins apply' to put the file in force.")
+        return msg("config.drift", path=path, at=latest.timestamp.isoformat(), actor=latest.actor,
+                   effective=latest.effective or msg("config.from_start"))
 
     def close(self) -> None:
         """Release the store's connections."""

@@ -33,7 +33,7 @@ import re
 from core.errors import CommandRejected
 from core.glossary import TERMS
 
-__all__ = ["CATALOG", "NAMES", "Name", "Text", "field_label", "join", "msg", "render", "text_of",
+__all__ = ["CATALOG", "NAMES", "Name", "Setting", "Text", "field_label", "join", "msg", "render", "text_of",
            "from_marshmallow"]
 
 
@@ -67,7 +67,7 @@ NAMES: dict[str, str] = {
     "excellent_share": "优比例", "poor_share": "差比例", "band": "调控幅度", "bonus": "落地加分",
     "malus": "退出减分", "enabled": "启用",
     # words of the record
-    "green": "绿色", "orange": "橙色", "red": "红色", "leader": _zh("leader"), "director": _zh("director"),
+    "green": "绿色", "orange": "橙色", "red": "红色", "feedback": _zh("feedback"), "leader": _zh("leader"), "director": _zh("director"),
     "officer": _zh("officer"), "assessment": _zh("assessment"), "organizational": _zh("organizational"),
     "disciplinary": _zh("disciplinary"), "admin": "管理员", "auditor": "审计员", "viewer": "查看者",
     # event types
@@ -87,6 +87,24 @@ class Name(str):
 
     def render(self, lang: str) -> str:
         return field_label(str(self), lang)
+
+
+class Setting(str):
+    """A plugin setting's value as a plugins.toml writes it (``core.plugins.show_setting``), its keys and words
+    with their Chinese labels in Chinese."""
+
+    def __new__(cls, value):
+        from core.plugins import show_setting
+        self = super().__new__(cls, show_setting(value))
+        self.value = value
+        return self
+
+    def __reduce__(self):
+        return Setting, (self.value,)
+
+    def render(self, lang: str) -> str:
+        from core.plugins import show_setting
+        return show_setting(self.value, lang)
 
 
 def field_label(name: str, lang: str) -> str:
@@ -137,7 +155,7 @@ def join(parts, sep: str = "; ") -> Text:
 def _show(value, lang: str):
     if isinstance(value, Text):
         return value.render(lang)
-    if isinstance(value, Name):
+    if isinstance(value, (Name, Setting)):
         return value.render(lang)
     if isinstance(value, BaseException):
         return render(value, lang)
@@ -411,6 +429,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "plugins.weights_zero": ("{source}: the enabled indicators' weights add up to {total}; at least one weight must "
                              "be > 0", "{source}: 启用的指标权重之和为 {total}; 至少一个权重须大于 0"),
     "plugins.builtin": ("the built-in defaults", "内置默认规则"),
+    "plugins.change_disabled": ("{name}: enabled -> disabled", "{name}: 启用 -> 停用"),
+    "plugins.change_enabled": ("{name}: disabled -> enabled, settings {settings}", "{name}: 停用 -> 启用, 设置 {settings}"),
+    "plugins.change_setting": ("{name}.{key}: {old} -> {new}", "{name} 的{key}: {old} -> {new}"),
+    "plugins.change_version": ("{name}: version {old} -> {new}", "{name}: 版本 {old} -> {new}"),
     "plugins.raised": ('plugin "{plugin}" raised in {hook}: {kind}: {error}',
                        '插件 "{plugin}" 在 {hook} 中出错: {kind}: {error}'),
     "plugins.not_installed": ('plugin "{name}" is in force but not installed; install it again: scoring cannot go '
@@ -466,6 +488,8 @@ CATALOG: dict[str, tuple[str, str]] = {
 
     # core.store
     "store.memory": ("SQLite in memory", "SQLite (内存中)"),
+    "store.postgres": ("PostgreSQL {host}:{port}/{dbname}{schema}", "PostgreSQL {host}:{port}/{dbname}{schema}"),
+    "store.schema": (" schema {schema}", " 模式 {schema}"),
     "store.exists_read_only": ("{where} exists already (it can only be read here); nothing was changed",
                                "{where} 已存在 (此处只能读取); 什么也没有改变"),
     "store.not_writable": ("{where} cannot be written here (no write permission on the file or its directory); "
@@ -513,6 +537,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "store.pg_no_answer": ("{where}: no answer from {host}:{port} within {seconds} s",
                            "{where}: {host}:{port} 在 {seconds} 秒内没有应答"),
     "store.pg_stopped": ("{where}: the server stopped answering ({error})", "{where}: 服务器不再应答 ({error})"),
+    "store.pg_failed": ("{where}: the connection failed ({error})", "{where}: 连接失败 ({error})"),
     "store.pg_cannot": ("{where}: cannot connect ({error})", "{where}: 无法连接 ({error})"),
     "store.pg_missing_tables": ("{where}: the tables are missing ({error}); run: sankao init",
                                 "{where}: 缺少数据表 ({error}); 请运行: sankao init"),
@@ -542,6 +567,9 @@ CATALOG: dict[str, tuple[str, str]] = {
                            "{where} 不是 Sankao 数据库 (其中是别的数据表: {tables}); 什么也没有改变"),
 
     # core.read: answers that do not exist (yet)
+    "read.q_board": ("board {period}", _zh("board") + " {period}"),
+    "read.q_score": ("score {unit} {period}", "得分 {unit} {period}"),
+    "read.q_annual": ("annual {year}", _zh("annual_evaluation") + " {year}"),
     "read.not_scored": ("{query}: not scored yet: the scores are {behind} fact(s) behind the record (the scoring worker "
                         "has not caught up, or this read-only copy was made before it did)",
                         "{query}: 尚未计分: 得分落后于记录 {behind} 条事实 (计分进程尚未跟上, 或这份只读副本是在它跟上之前做的)"),

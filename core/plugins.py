@@ -21,6 +21,7 @@ from marshmallow import ValidationError
 from core import hookspecs
 from core.commands import flatten_messages
 from core.errors import ConfigError, PluginError
+from core.messages import NAMES, Name, Setting, field_label, join, msg
 from core.model import IndicatorSpec
 
 GROUP = "sankao.plugins"
@@ -34,7 +35,7 @@ def installed_plugins() -> dict[str, type]:
         try:
             found[ep.name] = ep.load()
         except Exception as exc:  # a broken third-party package must be named, not crash discovery
-            raise PluginError(f'Error importing plugin "{ep.name}" ({ep.value}): {exc}') from exc
+            raise PluginError(msg("plugins.import", name=ep.name, value=ep.value, error=exc)) from exc
     return found
 
 
@@ -43,9 +44,9 @@ def read_toml(path: Path) -> dict:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
-        raise ConfigError(f"plugins.toml: {path} does not exist") from None
+        raise ConfigError(msg("plugins.no_file", path=path)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"plugins.toml: {path} is not valid TOML: {exc}") from None
+        raise ConfigError(msg("plugins.bad_toml", path=path, error=exc)) from None
 
 
 def _plain(value):
@@ -61,11 +62,11 @@ def _plain(value):
 
 def _table_problems(name: str, table, installed: dict[str, type], where: str) -> list[str]:
     if name not in installed:
-        return [f"{where}: unknown plugin (installed: {', '.join(sorted(installed))})"]
+        return [msg("plugins.unknown", where=where, installed=sorted(installed))]
     if not isinstance(table, dict):
-        return [f"{where}: must be a table"]
+        return [msg("plugins.not_table", where=where)]
     enabled = table.get("enabled", True)
-    return [] if isinstance(enabled, bool) else [f"{where} enabled: must be true or false"]
+    return [] if isinstance(enabled, bool) else [msg("plugins.enabled", where=where)]
 
 
 def merge_config(current: dict, raw: dict, installed: dict[str, type], source: str = "plugins.toml") -> dict:
@@ -85,9 +86,9 @@ def merge_config(current: dict, raw: dict, installed: dict[str, type], source: s
     tables = raw.get("plugins")
     extra = sorted(set(raw) - {"plugins"})
     if extra:
-        problems.append(f"{source}: unknown top-level key(s) {', '.join(extra)} (only [plugins.NAME] tables)")
+        problems.append(msg("plugins.top_level", source=source, keys=extra))
     if not isinstance(tables, dict):
-        raise ConfigError(f"{source}: no [plugins.NAME] tables found")
+        raise ConfigError(msg("plugins.no_tables", source=source))
     for name, table in tables.items():
         where = f"{source} [plugins.{name}]"
         found = _table_problems(name, table, installed, where)
@@ -104,8 +105,8 @@ def merge_config(current: dict, raw: dict, installed: dict[str, type], source: s
         try:
             settings = schema.load(merged)
         except ValidationError as exc:
-            problems.extend(f"{where} {line.replace('unknown field', 'unknown key')}"
-                            for line in sorted(flatten_messages(exc.messages)))
+            problems.extend(msg("plugins.setting", where=where, problem=line)
+                            for line in sorted(flatten_messages(exc.messages, unknown="cmd.unknown_key")))
             unsure_weights = unsure_weights or hasattr(cls, "sankao_indicator")
             continue
         out[name] = {"enabled": table.get("enabled", True) is True, "version": str(getattr(cls, "version", "0")),
@@ -116,10 +117,9 @@ def merge_config(current: dict, raw: dict, installed: dict[str, type], source: s
     if checked and not unsure_weights:
         weights = [w for w in (cfg["settings"].get("weight") for cfg in checked) if w is not None]
         if not weights or sum(weights) <= 0:
-            problems.append(f"{source}: the enabled indicators' weights add up to "
-                            f"{sum(weights, Decimal(0))}; at least one weight must be > 0")
+            problems.append(msg("plugins.weights_zero", source=source, total=sum(weights, Decimal(0))))
     if problems:
-        raise ConfigError("\n".join(problems))
+        raise ConfigError(join(problems, "\n"))
     return out
 
 
@@ -129,7 +129,7 @@ def defaults(installed: dict[str, type]) -> dict:
     Installed plugins the defaults do not name (third-party ones) are listed disabled.
     """
     text = resources.files("plugins").joinpath("defaults.toml").read_text(encoding="utf-8")
-    return merge_config({}, tomllib.loads(text), installed, "the built-in defaults")
+    return merge_config({}, tomllib.loads(text), installed, msg("plugins.builtin"))
 
 
 def load_config(path: Path | None, installed: dict[str, type]) -> dict:
@@ -146,39 +146,44 @@ def same_rules(a: dict, b: dict) -> bool:
 
 
 def rule_changes(old: dict, new: dict) -> list[str]:
-    """What changes from rules ``old`` to ``new``, a line each, in words an office reads."""
+    """What changes from rules ``old`` to ``new``, a line each, in words an office reads (``core.messages.Text``:
+    ``render(line, "zh")`` says it in Chinese)."""
     lines = []
     for name in dict.fromkeys([*old, *new]):
         before, after = old.get(name) or {"enabled": False}, new.get(name) or {"enabled": False}
         if before["enabled"] and not after["enabled"]:
-            lines.append(f"{name}: enabled -> disabled")
+            lines.append(msg("plugins.change_disabled", name=Name(name)))
             continue
         if after["enabled"] and not before["enabled"]:
-            lines.append(f"{name}: disabled -> enabled, settings {show_setting(after.get('settings'))}")
+            lines.append(msg("plugins.change_enabled", name=Name(name), settings=Setting(after.get("settings"))))
             continue
         if not after["enabled"]:
             continue
         old_settings, new_settings = before.get("settings") or {}, after.get("settings") or {}
         for key in dict.fromkeys([*old_settings, *new_settings]):
             if old_settings.get(key) != new_settings.get(key):
-                lines.append(f"{name}.{key}: {show_setting(old_settings.get(key))} -> {show_setting(new_settings.get(key))}")
+                lines.append(msg("plugins.change_setting", name=Name(name), key=Name(key),
+                                 old=Setting(old_settings.get(key)), new=Setting(new_settings.get(key))))
         if before.get("version") != after.get("version"):
-            lines.append(f"{name}: version {before.get('version')} -> {after.get('version')}")
+            lines.append(msg("plugins.change_version", name=Name(name), old=before.get("version"),
+                             new=after.get("version")))
     return lines
 
 
-def show_setting(value) -> str:
-    """A setting as a plugins.toml would write it."""
+def show_setting(value, lang: str = "en") -> str:
+    """A setting as a plugins.toml would write it (in Chinese: keys and words with their Chinese labels)."""
     if isinstance(value, dict):
-        return "{ " + ", ".join(f"{k} = {show_setting(v)}" for k, v in value.items()) + " }"
+        return "{ " + ", ".join(f"{field_label(k, lang)} = {show_setting(v, lang)}" for k, v in value.items()) + " }"
     if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
         return format(Decimal(str(value)).normalize(), "f")
     if isinstance(value, str):
         try:
             return format(Decimal(value).normalize(), "f")
         except ArithmeticError:
-            return f'"{value}"'
-    return "none" if value is None else str(value).lower()
+            return f'"{value}"' if lang != "zh" or value not in NAMES else field_label(value, lang)
+    if lang == "zh" and isinstance(value, bool):
+        return "是" if value else "否"
+    return ("none" if lang != "zh" else "无") if value is None else str(value).lower()
 
 
 @dataclass
@@ -200,7 +205,8 @@ class PluginSet:
             try:
                 answer = function(*[kwargs[arg] for arg in argnames])
             except Exception as exc:
-                raise PluginError(f'plugin "{plugin}" raised in {name}: {type(exc).__name__}: {exc}') from exc
+                raise PluginError(msg("plugins.raised", plugin=plugin, hook=name, kind=type(exc).__name__,
+                                      error=exc)) from exc
             yield plugin, answer
 
     def figure_plan(self):
@@ -224,7 +230,8 @@ class PluginSet:
         try:
             return function(*[kwargs[arg] for arg in argnames])
         except Exception as exc:
-            raise PluginError(f'plugin "{plugin}" raised in {name}: {type(exc).__name__}: {exc}') from exc
+            raise PluginError(msg("plugins.raised", plugin=plugin, hook=name, kind=type(exc).__name__,
+                                  error=exc)) from exc
 
     def implementations(self, name: str) -> list:
         """``[(plugin, function, argnames)]`` of hook ``name``, in the order of the rules."""
@@ -277,18 +284,17 @@ def build_manager(plugins: dict, installed: dict[str, type]) -> PluginSet:
             continue
         cls = installed.get(name)
         if cls is None:
-            raise PluginError(f'plugin "{name}" is in force but not installed; install it again: scoring '
-                              "cannot go past a fact assessed under rules that name it until then")
+            raise PluginError(msg("plugins.not_installed", name=name))
         try:
             pm.register(cls(cfg["settings"]), name=name)
         except Exception as exc:
-            raise PluginError(f'plugin "{name}" could not be set up: {exc}') from exc
+            raise PluginError(msg("plugins.setup", name=name, error=exc)) from exc
         order.append(name)
         versions[name] = cfg["version"]
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
-        raise PluginError(f'plugin "{exc.plugin_name}" implements an unknown hook: {exc}') from None
+        raise PluginError(msg("plugins.unknown_hook", name=exc.plugin_name, error=exc)) from None
     indicators, owners = {}, {}
     for plugin, spec in PluginSet(pm, order, {}, versions).each("sankao_indicator"):
         if spec is None:
@@ -297,11 +303,9 @@ def build_manager(plugins: dict, installed: dict[str, type]) -> PluginSet:
                 or not isinstance(spec.cap, Decimal) or spec.kind not in ("amount", "count") \
                 or not (spec.inputs is None or isinstance(spec.inputs, frozenset)
                         and all(isinstance(i, str) for i in spec.inputs)):
-            raise PluginError(f'plugin "{plugin}" returned nonsense from sankao_indicator: {spec!r} '
-                              "(want an IndicatorSpec with Decimal weight and cap, kind amount or count, "
-                              "inputs None or a frozenset of names)")
+            raise PluginError(msg("plugins.nonsense_indicator", plugin=plugin, spec=repr(spec)))
         if spec.name in owners:
-            raise PluginError(f'plugins "{owners[spec.name]}" and "{plugin}" both supply indicator {spec.name}')
+            raise PluginError(msg("plugins.both_supply", a=owners[spec.name], b=plugin, name=spec.name))
         indicators[spec.name], owners[spec.name] = spec, plugin
     return PluginSet(pm, order, indicators, versions, owners)
 

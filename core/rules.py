@@ -8,6 +8,7 @@ from datetime import date
 from core.clock import month_start, parse_day, parse_period
 from core.errors import PluginError, SankaoError
 from core.facts import Rules
+from core.messages import msg, text_of
 from core.plugins import PluginSet, build_manager, merge_config, rule_changes, same_rules
 
 
@@ -26,7 +27,7 @@ class RulesBook:
         every month is assessed under some recorded rules.
         """
         if not rules:
-            raise PluginError("no rules are recorded yet; run: sankao plugins apply")
+            raise PluginError(msg("rules.none"))
         found = rules[0]
         for rule in rules:
             if rule.effective is None or rule.effective <= day:
@@ -63,14 +64,14 @@ class Proposal:
 
     @property
     def months(self) -> str:
-        """The months the rules would be in force for, in words."""
+        """The months the rules would be in force for, in words (a ``core.messages.Text``)."""
         if self.effective is None:
-            return "every month ever assessed"
+            return msg("rules.every_month")
         from core.engine.scorer import first_month_from
         month = first_month_from(self.effective, self.effective.year)
         if month is None:
-            return f"months from {self.effective.year + 1}-01 on"
-        return f"months from {self.effective.year:04d}-{month:02d} on"
+            return msg("rules.from_year", year=self.effective.year + 1)
+        return msg("rules.from_month", period=f"{self.effective.year:04d}-{month:02d}")
 
 
 def effective_date(value: str | None, today: date) -> date | None:
@@ -83,7 +84,7 @@ def effective_date(value: str | None, today: date) -> date | None:
     try:
         return parse_day(value)
     except ValueError as exc:
-        raise ValueError(f"{exc} nor 'start'") from None
+        raise ValueError(msg("rules.not_effective", error=text_of(exc))) from None
 
 
 def propose(platform, raw: dict, source: str, effective: date | None, today: date) -> Proposal:
@@ -102,7 +103,7 @@ def propose(platform, raw: dict, source: str, effective: date | None, today: dat
     try:
         moved = platform.scorer.preview(proposed, effective)
     except SankaoError as exc:
-        raise PluginError(f"the rules were not put in force, a trial run over the facts failed: {exc}") from None
+        raise PluginError(msg("rules.trial_failed", error=exc)) from None
     begun = {p: units for p, units in sorted(moved.items()) if month_start(*parse_period(p)) <= today}
     closed = {p for p in begun if platform.queries.is_frozen(p)}
     return Proposal(source, effective, proposed, rule_changes(current, proposed),

@@ -18,6 +18,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from core.clock import month_end, parse_period
 from core.hookspecs import hookimpl
+from core.messages import msg
 from core.model import PersonStanding, Standing, UnitStanding
 
 ZERO, HUNDRED = Decimal(0), Decimal(100)
@@ -37,8 +38,7 @@ class Settings(Schema):
     def shares_fit(self, data, **kwargs):
         total = data["excellent_share"] + data["poor_share"] + data["band"]
         if total > HUNDRED:
-            raise ValidationError(f"excellent_share + poor_share + band must not exceed 100 (they add up to "
-                                  f"{total.normalize():f})", "excellent_share")
+            raise ValidationError(msg("plugin.shares", total=f"{total.normalize():f}"), "excellent_share")
 
 
 def thirds(n: int, rank: int) -> str:

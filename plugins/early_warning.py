@@ -25,6 +25,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from core.clock import days_in_year, month_end, parse_period
 from core.hookspecs import hookimpl
+from core.messages import Name, msg
 from core.model import NoticeDecision
 
 LEVELS = ("green", "orange", "red")
@@ -53,10 +54,10 @@ class Settings(Schema):
                 continue
             missing = [lv for lv in LEVELS if lv not in data[key]]
             if missing:
-                raise ValidationError(f"needs a value for {', '.join(missing)}", key)
+                raise ValidationError(msg("plugin.levels_missing", missing=[Name(lv) for lv in missing]), key)
             values = [data[key][lv] for lv in LEVELS]
             if values != sorted(values):
-                raise ValidationError("must not decrease from green to orange to red", key)
+                raise ValidationError(msg("plugin.levels_rising"), key)
 
 
 class EarlyWarning:

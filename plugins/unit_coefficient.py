@@ -12,6 +12,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from core.clock import month_end, parse_period
 from core.hookspecs import hookimpl
+from core.messages import msg
 
 
 class Settings(Schema):
@@ -24,7 +25,7 @@ class Settings(Schema):
     @validates_schema(skip_on_field_errors=False)
     def ordered(self, data, **kwargs):
         if "c_min" in data and "c_max" in data and data["c_min"] > data["c_max"]:
-            raise ValidationError(f"c_min {data['c_min']} is greater than c_max {data['c_max']}", "c_min")
+            raise ValidationError(msg("plugin.c_min_max", c_min=data["c_min"], c_max=data["c_max"]), "c_min")
 
 
 class UnitCoefficient:

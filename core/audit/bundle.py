@@ -26,6 +26,7 @@ from pathlib import Path
 
 from core.audit import log, merkle
 from core.errors import SankaoError
+from core.messages import Name, msg
 from events import CONSEQUENCE_TOPICS
 
 HERE = Path(__file__).resolve().parent
@@ -54,7 +55,7 @@ def export(app, folder: Path, until: datetime | None = None, source: str = "") -
     """Write the bundle into the new folder ``folder``; returns its manifest. The bundle is written beside it
     and moved into place whole: a failed export leaves nothing behind."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise SankaoError(f"{folder} exists and is not an empty folder; an export writes only into a new folder")
+        raise SankaoError(msg("audit.export_exists", folder=folder))
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
@@ -78,8 +79,7 @@ def _write(app, folder: Path, until: datetime | None, source: str) -> dict:
                 try:
                     state = n.state.decode("utf-8")
                 except UnicodeDecodeError:
-                    raise SankaoError(f"the event at position {n.id} is not UTF-8 JSON: the store was changed around "
-                                      "Sankao; run sankao audit verify") from None
+                    raise SankaoError(msg("audit.not_utf8", position=n.id)) from None
                 handle.write(json.dumps({"position": n.id, "stream": str(n.originator_id),
                                          "version": n.originator_version, "type": n.topic, "state": state},
                                         ensure_ascii=False) + "\n")
@@ -88,8 +88,7 @@ def _write(app, folder: Path, until: datetime | None, source: str) -> dict:
             start = batch[-1].id + 1
     root = merkle.root_of(hashes)
     if len(hashes) != end or (end and root != tree.root(end)):
-        raise SankaoError("the stored events do not give the root of the stored tree: the log was changed around "
-                          "Sankao; run sankao audit verify (nothing was exported)")
+        raise SankaoError(msg("audit.root_mismatch"))
     heads = [h for h in log.recorded_heads(app) if h["size"] <= end and h["position"] <= end]
     with open(folder / "heads.jsonl", "w", encoding="utf-8") as handle:
         for h in heads:
@@ -117,7 +116,7 @@ def read_bundle(folder: Path) -> list[dict]:
     try:
         lines = (folder / "events.jsonl").read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise SankaoError(f"{folder}: not an audit bundle ({exc.strerror})") from None
+        raise SankaoError(msg("audit.not_bundle", folder=folder, error=exc.strerror)) from None
     return [json.loads(line) for line in lines if line.strip()]
 
 
@@ -196,34 +195,34 @@ def _compare(recorded: list[dict], facts: list[dict], platform, events: list[dic
             cause = replay_position(event.position)
             candidates = [s for s in scores.get((event.unit, event.period), []) if s.position <= cause]
             ok = bool(candidates) and Figures.from_event(candidates[-1]) == Figures.from_event(event)
-            what = f"{event.unit} {event.period} as of {event.command_id}"
+            what = msg("audit.what_score", unit=event.unit, period=event.period, command=event.command_id)
         elif kind == "NoticeIssued":
             same = [n for n in notice_index.get(event.unit, []) if n.originator_version == event.originator_version]
             ok = bool(same) and all(getattr(same[0], k) == getattr(event, k)
                                     for k in ("case", "level", "date", "lag", "points", "outcome", "command_id"))
-            what = f"{event.unit} {event.case} {event.level} of {event.date}"
+            what = msg("audit.what_notice", unit=event.unit, case=event.case, level=Name(event.level), date=event.date)
         elif kind == "BoardFrozen":
             mine_board = frozen.get(event.period)
 
             def rows(board):
                 return [{k: v for k, v in r.items() if k != "scored"} for r in board.entries]
             ok = mine_board is not None and rows(mine_board) == rows(event)
-            what = f"the frozen board of {event.period}"
+            what = msg("audit.what_board", period=event.period)
         elif kind == "StandingFrozen":
             mine_standing = standings.get(event.year)
             ok = mine_standing is not None and all(getattr(mine_standing, k) == getattr(event, k)
                                                    for k in ("through", "units", "people", "policy"))
-            what = f"the annual standing of {event.year}"
+            what = msg("audit.what_standing", year=event.year)
         elif kind == "HeadRecorded":  # a head describes the bundle's own log (the replay's interleaves differently)
             if bundle_mth is None:
                 bundle_mth = merkle.list_mth([merkle.leaf_hash(merkle.leaf_bytes(
                     e["position"], e["stream"], e["version"], e["type"], e["state"].encode("utf-8"))) for e in events])
             ok = event.size <= len(events) and bundle_mth(0, event.size).hex() == event.root
-            what = f"the head {event.label} (size {event.size})"
+            what = msg("audit.what_head", label=event.label, size=event.size)
         else:
-            ok, what = False, f"a consequence this Sankao does not know how to compare ({kind})"
+            ok, what = False, msg("audit.what_unknown", kind=kind)
         if ok:
             result.agreed += 1
         else:
-            result.disagreements.append(f"{kind} {what} (position {raw['position']})")
+            result.disagreements.append(msg("audit.disagreement", kind=Name(kind), what=what, position=raw["position"]))
     return result

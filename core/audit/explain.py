@@ -16,6 +16,7 @@ from decimal import Decimal
 from core import report
 from core.engine.figures import Figures, compute, derive
 from core.errors import NotFound
+from core.messages import msg
 from core.facts import Facts, stream_id
 from core.view import CasesView, FactsView
 from events import facts as ev
@@ -56,7 +57,7 @@ def explain(platform, unit: str, period: str, known_at=None, restated: bool = Fa
             cases.apply(notice)
     rule = next((r for r in facts.rules if r.command_id == event.rules), None)
     if rule is None:
-        raise NotFound(f"explain: the rules {event.rules} the figures were recorded with are not in the log")
+        raise NotFound(msg("audit.rules_missing", rules=event.rules))
     ps = platform.rulebook.manager(rule)
     view = FactsView(facts)
     recorded = Figures.from_event(event)
@@ -133,7 +134,7 @@ def history(platform, unit: str, period: str) -> dict:
     changes, previous = [], None
     stored = app.recorder.select_events(stream_id("figures", f"{unit}/{period}"))
     if not stored:
-        raise NotFound(f"history {unit} {period}: no figures of {unit} for {period} were ever recorded")
+        raise NotFound(msg("audit.no_history", unit=unit, period=period))
     causes = {n.id: app.mapper.to_domain_event(n) for n in app.recorder.select_positions(
         sorted({app.mapper.to_domain_event(n).position for n in stored}))}
     for n in stored:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from core.audit import merkle
 from core.errors import NotFound
 from core.facts import stream_id
+from core.messages import msg
 
 
 def current_tree(app):
@@ -42,7 +43,7 @@ def _size(tree, size: int | None) -> int:
     if size is None:
         return current
     if not 1 <= size <= current:
-        raise NotFound(f"--head: the tree holds {current} events; a head of {size} does not exist")
+        raise NotFound(msg("audit.no_head", current=current, size=size))
     return size
 
 
@@ -51,7 +52,7 @@ def prove(app, position: int, size: int | None = None) -> dict:
     tree = current_tree(app)
     size = _size(tree, size)
     if not 1 <= position <= size:
-        raise NotFound(f"audit prove: position {position} is not in a tree of {size} events")
+        raise NotFound(msg("audit.not_in_tree", position=position, size=size))
     mth = tree.mth()
     leaf = mth(position - 1, position)
     return {"kind": "inclusion", "position": position, "leaf": leaf.hex(), "size": size, "root": mth(0, size).hex(),
@@ -64,7 +65,7 @@ def consistency(app, old_size: int, old_root: str | None = None, size: int | Non
     tree = current_tree(app)
     size = _size(tree, size)
     if not 0 <= old_size <= size:
-        raise NotFound(f"audit consistency: the tree holds {size} events, not {old_size}")
+        raise NotFound(msg("audit.not_size", size=size, old_size=old_size))
     mth = tree.mth()
     proof = {"kind": "consistency", "old_size": old_size, "old_root": mth(0, old_size).hex(), "size": size,
              "root": mth(0, size).hex(), "proof": [p.hex() for p in merkle.consistency_proof(mth, old_size, size)]}
@@ -175,19 +176,17 @@ def verify(app, progress=None, block: int = BLOCK, workers: int | None = None) -
     verdict.root = fold.root().hex()
     roots = fold.roots
     for gone in range(last + 1, stored_size + 1):
-        verdict.problems.append((gone, "missing", "the tree holds an event here that is no longer stored"))
+        verdict.problems.append((gone, "missing", msg("audit.gone")))
     _classify(sorted(mismatched), mismatched, recorder, verdict)
     for h in heads:
         if h["size"] > verdict.size:
-            verdict.problems.append((h["size"], "head", f"the head recorded at position {h['position']} "
-                                                        f"({h['label']}) covers {h['size']} events; only "
-                                                        f"{verdict.size} are stored"))
+            verdict.problems.append((h["size"], "head", msg("audit.head_beyond", position=h["position"],
+                                                            label=h["label"], size=h["size"], stored=verdict.size)))
         elif roots.get(h["size"], b"").hex() != h["root"]:
-            verdict.problems.append((h["size"], "head", f"the head recorded at position {h['position']} "
-                                                        f"({h['label']}) says root {h['root']}; the stored events "
-                                                        "give another"))
+            verdict.problems.append((h["size"], "head", msg("audit.head_root", position=h["position"],
+                                                            label=h["label"], root=h["root"])))
     if stored_size and stored_size <= verdict.size and app.tree.tree.root(stored_size) != roots.get(stored_size):
-        verdict.problems.append((stored_size, "tree", "the stored tree's root differs from the stored events'"))
+        verdict.problems.append((stored_size, "tree", msg("audit.tree_root")))
     verdict.problems.sort(key=lambda p: p[0])
     return verdict
 
@@ -206,8 +205,8 @@ def _scan(rows, start: int, stop: int, stored_size: int):
     expected = start
     for position, stream, version, topic, state, stored in rows:
         for gone in range(expected, position):  # positions the log skips: events deleted
-            problems.append((gone, "missing", "no event is stored at this position, the tree holds one: it was "
-                                              "deleted" if gone <= stored_size else "no event is stored here"))
+            problems.append((gone, "missing", msg("audit.deleted") if gone <= stored_size
+                             else msg("audit.nothing_here")))
         if not isinstance(state, bytes):
             state = state.encode("utf-8") if isinstance(state, str) else bytes(state)
         encoded = topics.get(topic)
@@ -217,17 +216,16 @@ def _scan(rows, start: int, stop: int, stored_size: int):
         leaf = sha(b"".join((magic, pack_qh(position, len(stream)), stream.encode("utf-8"),
                              pack_qh(version, encoded[0]), encoded[1], pack_i(len(state)), state))).digest()
         if stored is None:
-            problems.append((position, "inserted", "an event stands here that the tree never held")
+            problems.append((position, "inserted", msg("audit.inserted"))
                             if position > stored_size else
-                            (position, "tree", "the stored tree lacks this event's leaf: the tree was changed"))
+                            (position, "tree", msg("audit.tree_changed")))
         elif stored != leaf and bytes(stored) != leaf:
             changed[position] = (stream, version, topic, state)
         leaves.append(leaf)
         expected = position + 1
     for gone in range(expected, stop):
         if gone <= stored_size:
-            problems.append((gone, "missing", "no event is stored at this position, the tree holds one: it was "
-                                              "deleted"))
+            problems.append((gone, "missing", msg("audit.deleted")))
     whole = len(leaves) == stop - start and (start - 1) % len(leaves or [0]) == 0 and \
         len(leaves) & (len(leaves) - 1) == 0  # a whole aligned block of the tree: its root too
     return b"".join(leaves), _block_root(leaves) if whole and leaves else None, problems, changed
@@ -301,8 +299,7 @@ def _classify(mismatched: list, contents: dict, recorder, verdict: Verdict) -> N
                        None)
         if partner is not None:
             seen |= {p, partner}
-            verdict.problems.append((p, "reordered", f"the events at positions {p} and {partner} swapped places"))
+            verdict.problems.append((p, "reordered", msg("audit.swapped", p=p, q=partner)))
         else:
             seen.add(p)
-            verdict.problems.append((p, "changed", "the stored event differs from the one the tree recorded "
-                                                  "(its data, type, stream or version was changed)"))
+            verdict.problems.append((p, "changed", msg("audit.changed")))

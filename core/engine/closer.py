@@ -19,6 +19,7 @@ from eventsourcing.persistence import IntegrityError
 from core.clock import month_start, parse_period
 from core.engine.figures import Figures, derive
 from core.errors import PluginError
+from core.messages import msg
 from core.facts import Rules, stream_id
 from core.model import BoardEntry
 from events import assessment as out
@@ -28,8 +29,7 @@ def rank_board(ps, period: str, entries: list[BoardEntry]) -> tuple[list[BoardEn
     """The entries in rank order and the plugin that ranked them; no ranking plugin is an error."""
     ranked, policy = first_answer(ps, "sankao_rank", period=period, entries=entries)
     if ranked is None:
-        raise PluginError(f"board {period}: no enabled plugin ranks the board (sankao_rank); "
-                          "enable ranking_policy")
+        raise PluginError(msg("plugins.no_rank", period=period))
     return ranked, policy
 
 

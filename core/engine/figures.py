@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from core.clock import month_end, parse_period
 from core.errors import PluginError
+from core.messages import msg
 from core.model import Measure
 
 ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
@@ -107,14 +108,14 @@ def compute(ps, unit: str, period: str, view, cases, previous: Figures | None = 
         try:
             measure = function(*[args[a] for a in argnames])
         except Exception as exc:
-            raise PluginError(f'plugin "{plugin}" raised in sankao_measure: {type(exc).__name__}: {exc}') from exc
+            raise PluginError(msg("plugins.raised", plugin=plugin, hook="sankao_measure", kind=type(exc).__name__,
+                                  error=exc)) from exc
         if measure is None:
             continue
         if type(measure) is not Measure or measure.plugin != name or not _amount(measure.value) \
                 or not _amount(measure.target):
-            raise PluginError(f'plugin "{plugin}" returned nonsense from sankao_measure for {unit} '
-                              f"{period}: {measure!r} (want a Measure of its own indicator with "
-                              "finite Decimal value and target >= 0)")
+            raise PluginError(msg("plugins.nonsense_measure", plugin=plugin, unit=unit, period=period,
+                                  measure=repr(measure)))
         measures[name] = (str(measure.value), str(measure.target))
     indicators, total_weight, total_score = [], ZERO, ZERO
     weights = targets.weights if targets is not None else {}
@@ -185,7 +186,6 @@ def _decimal(ps, hook, default, **kwargs):
         if value is None:
             continue
         if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
-            raise PluginError(f'plugin "{plugin}" returned nonsense from {hook}: {value!r} '
-                              "(want a finite Decimal >= 0)")
+            raise PluginError(msg("plugins.nonsense", plugin=plugin, hook=hook, value=repr(value)))
         return value
     return default

@@ -35,6 +35,7 @@ from core.engine.closer import Closer
 from core.engine.figures import Figures, compute
 from core.engine.reach import first_months_moved
 from core.errors import PluginError
+from core.messages import msg
 from core.facts import Facts, stream_id
 from core.model import BoardEntry, NoticeDecision
 from core.plugins import build_manager
@@ -325,7 +326,7 @@ class Scorer:
     def _check_notice(self, plugin: str, d) -> None:
         if not isinstance(d, NoticeDecision) or d.level not in ("green", "orange", "red", "feedback") \
                 or d.unit not in self.facts.units:
-            raise PluginError(f'plugin "{plugin}" returned nonsense from sankao_dispatch: {d!r}')
+            raise PluginError(msg("plugins.nonsense_dispatch", plugin=plugin, value=repr(d)))
 
     # -- trying rules without recording ------------------------------------------------
     def trial(self, plugins: dict) -> dict:

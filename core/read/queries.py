@@ -23,6 +23,7 @@ from core.engine.closer import board_entry, rank_board
 from core.engine.figures import Figures
 from core.errors import NotFound
 from core.facts import Rules, stream_id
+from core.messages import msg
 from core.model import BoardEntry
 from core.view import PeopleView
 from core.read.models import micros, notice_phase
@@ -68,8 +69,7 @@ class Queries:
         """When an answer is missing because the scores lag behind the record, say that, not something else."""
         behind = self.lag()
         if behind:
-            raise NotFound(f"{query}: not scored yet: the scores are {behind} fact(s) behind the record (the "
-                           "scoring worker has not caught up, or this read-only copy was made before it did)")
+            raise NotFound(msg("read.not_scored", query=query, behind=behind))
 
     def _current(self) -> bool:
         return self.app.read_models.behind() == 0
@@ -131,8 +131,7 @@ class Queries:
         year, month = parse_period(period)
         moment = known_at or now()
         if local_date(moment, self.tz) < month_start(year, month):
-            raise NotFound(f"{query}: no board yet as known at {self._at(moment)}; "
-                           "a month's board exists from its first day on")
+            raise NotFound(msg("read.no_board_yet", query=query, at=self._at(moment)))
         if not restated:
             frozen = self._frozen(period, known_at)
             if frozen is not None:
@@ -196,14 +195,13 @@ class Queries:
         elif not restated and period in self._frozen_units and self._frozen(period, known_at) is not None:
             frozen, units = True, [dict(u) for u in self._frozen_units[period]]
         else:
-            frozen, rows = self._board_rows(f"board {period}", period, known_at, restated)
+            frozen, rows = self._board_rows(msg("read.q_board", period=period), period, known_at, restated)
             units = [report.entry(r) for r in rows]
             if frozen:
                 self._frozen_units[period] = [dict(u) for u in units]
         if not units:
-            self._behind(f"board {period}")
-            raise NotFound(f"board {period}: no unit is assessed in {period} as known at {self._at(moment)} "
-                           f"(no unit has targets for {period[:4]}, or every assessed weight is 0)")
+            self._behind(msg("read.q_board", period=period))
+            raise NotFound(msg("read.no_unit_assessed", period=period, at=self._at(moment), year=period[:4]))
         finals = [Decimal(u["final"]) for u in units]
         answer = {"period": period, "known_at": moment.isoformat(), "frozen": frozen,
                   "spread": report.money(max(finals) - min(finals)), "units": units}
@@ -218,7 +216,7 @@ class Queries:
         """Every unit's indicators on the board of ``period`` (as ``score`` lists them), by unit; empty when
         there is no board."""
         try:
-            _, rows = self._board_rows(f"board {period}", period, known_at, restated, indicators_of=ALL)
+            _, rows = self._board_rows(msg("read.q_board", period=period), period, known_at, restated, indicators_of=ALL)
         except NotFound:
             return {}
         return {r["unit"]: [report.indicator(i) for i in r["indicators"]] for r in rows}
@@ -230,7 +228,7 @@ class Queries:
             if frozen is not None:
                 row = next((r for r in frozen.entries if r["unit"] == unit), None)
                 if row is None:
-                    raise NotFound(f"{unit} is not on the frozen board of {period}")
+                    raise NotFound(msg("read.not_on_frozen", unit=unit, period=period))
                 n = self.recorder.select_positions([row["scored"]])[0]
                 return self.app.mapper.to_domain_event(n), n.id, frozen
         moment = known_at or now()
@@ -240,7 +238,7 @@ class Queries:
             if event.timestamp <= moment:
                 found = (event, n.id, None)
         if found is None:
-            raise NotFound(f"{unit} has no figures for {period} as known at {self._at(moment)}")
+            raise NotFound(msg("read.no_figures", unit=unit, period=period, at=self._at(moment)))
         return found
 
     def head_of(self, label: str, known_at: datetime | None = None) -> dict | None:
@@ -259,7 +257,7 @@ class Queries:
 
     def score(self, unit: str, period: str, known_at: datetime | None = None, restated: bool = False) -> dict:
         """``sankao score UNIT PERIOD``."""
-        query, moment = f"score {unit} {period}", known_at or now()
+        query, moment = msg("read.q_score", unit=unit, period=period), known_at or now()
         year, month = parse_period(period)
         live = None
         if known_at is None and not restated and local_date(moment, self.tz) >= month_start(year, month):
@@ -279,13 +277,11 @@ class Queries:
         if row is None:
             history = self._unit(unit, moment)
             if not history:
-                raise NotFound(f"{query}: {unit} is not a registered unit as known at {self._at(moment)}")
+                raise NotFound(msg("read.unit_unknown_at", query=query, unit=unit, at=self._at(moment)))
             if not any(getattr(e, "year", None) == int(period[:4]) for e in history):
-                raise NotFound(f"{query}: {unit} has no targets for {period[:4]} as known at "
-                               f"{self._at(moment)}, so it is not assessed")
+                raise NotFound(msg("read.no_targets", query=query, unit=unit, year=period[:4], at=self._at(moment)))
             self._behind(query)
-            raise NotFound(f"{query}: {unit} is not on the board of {period} as known at {self._at(moment)} "
-                           "(every weight it is assessed with is 0)")
+            raise NotFound(msg("read.weights_zero", query=query, unit=unit, period=period, at=self._at(moment)))
         answer = report.entry(row, with_indicators=True)
         answer.update(period=period, known_at=moment.isoformat(), frozen=frozen)
         return answer
@@ -330,7 +326,7 @@ class Queries:
         else:
             inputs = annual.gather(self.app, year, known_at=known_at)
         if inputs.unfrozen_closes():
-            self._behind(f"annual {year}")
+            self._behind(msg("read.q_annual", year=year))
         return close is not None, inputs, None
 
     def annual(self, year: int, known_at: datetime | None = None) -> dict:
@@ -341,8 +337,7 @@ class Queries:
             found = self._annual_answers.get(year)
             if found is None:
                 if not frozen.policy and frozen.units == [] and frozen.through is not None:
-                    raise NotFound(f"annual {year}: the year was closed while no plugin in force evaluated it "
-                                   "(annual_evaluation was disabled); nothing was frozen")
+                    raise NotFound(msg("read.annual_disabled", year=year))
                 found = self._annual_answers[year] = {
                     "year": year, "closed": True, "through": frozen.through,
                     "units": [annual.unit_json(u) for u in annual.rows(frozen, "units")],
@@ -351,10 +346,7 @@ class Queries:
         else:
             standing, policy = annual.evaluate(self.rulebook, inputs)
             if standing is None:
-                raise NotFound(f"annual {year}: no plugin in force for {inputs.through} evaluates the year "
-                               "(sankao_annual_standing): this store's rules predate annual_evaluation or disable "
-                               "it. Put it in force before close_year: a file holding [plugins.annual_evaluation], "
-                               "then: sankao plugins apply FILE")
+                raise NotFound(msg("read.annual_no_plugin", year=year, through=inputs.through))
             answer = {"year": year, "closed": closed, "through": inputs.through,
                       "units": [annual.unit_json(u) for u in standing.units],
                       "people": [annual.person_json(p) for p in standing.people]}
@@ -390,11 +382,10 @@ class Queries:
             moment = known_at or now()
             registered = [e for e in self.app.events.get(stream_id("person", person)) if e.timestamp <= moment]
             if not registered:
-                unit = " (that is a unit: `sankao explain UNIT PERIOD` takes a month)" if self._unit(person, moment) \
-                    else ""
-                raise NotFound(f"person {person}: not a registered person as known at {self._at(moment)}{unit}")
+                unit = msg("read.person_is_unit") if self._unit(person, moment) else ""
+                raise NotFound(msg("read.person_unknown", person=person, at=self._at(moment), unit=unit))
             found = registered[0]  # after close_year: the standing was made without this person
-            note = f"registered after close_year {year}: not in its standing"
+            note = msg("read.registered_after", year=year)
         if frozen is not None:
             standing_rows, policy = [annual.person_json(p) for p in annual.rows(frozen, "people")], frozen.policy
         else:
@@ -432,7 +423,7 @@ class Queries:
         units in id order (``core.read.models.notice_phase``)."""
         moment = known_at or now()
         if unit is not None and not self._unit(unit, now()):
-            raise NotFound(f"notices: {unit} is not a registered unit")
+            raise NotFound(msg("read.notices_unit", unit=unit))
         if self._current():
             sql, params = "SELECT unit, data FROM rm_notices WHERE recorded_at <= ?", [micros(moment)]
             if unit is not None:

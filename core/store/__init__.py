@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.errors import StoreNotReady, StoreReadOnly
+from core.messages import msg
 from core.store.location import StoreLocation
 from core.store.recorder import Recorder
 
@@ -57,11 +58,9 @@ def open_recorder(location: StoreLocation, mode: str, *, pool_size: int = 4) -> 
         recorder = SQLiteRecorder(location)
         if mode == "init" and location.path.exists() and not writable(location.path):
             SQLiteRecorder(location, read_only=True).check()
-            raise StoreReadOnly(f"{location.describe()} exists already (it can only be read here); nothing "
-                                "was changed")
+            raise StoreReadOnly(msg("store.exists_read_only", where=location.describe()))
         if location.path.exists() and not writable(location.path):
-            raise StoreReadOnly(f"{location.describe()} cannot be written here (no write permission on the file "
-                                "or its directory); nothing was recorded")
+            raise StoreReadOnly(msg("store.not_writable", where=location.describe()))
         try:
             made = recorder.create()
             recorder.upgrade()
@@ -70,12 +69,10 @@ def open_recorder(location: StoreLocation, mode: str, *, pool_size: int = 4) -> 
             recorder.close()
             raise
     if not location.exists():
-        raise StoreNotReady(f"no store at {location.path}: nothing was recorded there (check --db or SANKAO_DB; "
-                            "'sankao init' or a first 'sankao load' creates one)")
+        raise StoreNotReady(msg("store.no_store", path=location.path))
     read_only = not writable(location.path)
     if mode == "write" and read_only:
-        raise StoreReadOnly(f"{location.describe()} cannot be written here (no write permission on the file or "
-                            "its directory); nothing was recorded")
+        raise StoreReadOnly(msg("store.not_writable", where=location.describe()))
     recorder = SQLiteRecorder(location, read_only=read_only)
     try:
         recorder.check()

@@ -18,6 +18,7 @@ from eventsourcing.persistence import JSONTranscoder, Mapper, Transcoding
 from eventsourcing.utils import Environment, resolve_topic
 
 from core.errors import StoreDamaged
+from core.messages import msg
 from core.store.recorder import Recorder
 
 
@@ -44,24 +45,22 @@ class CheckedMapper(Mapper):
 
     def to_domain_event(self, stored_event):
         position = getattr(stored_event, "id", None)
-        where = (f"position {position}" if position is not None
+        where = (msg("store.position", position=position) if position is not None
                  else f"stream {stored_event.originator_id} version {stored_event.originator_version}")
         try:
             _cls, names = _required_fields(stored_event.topic)
         except Exception as exc:
-            raise StoreDamaged(f"the store is damaged at {where}: unknown event type {stored_event.topic!r} "
-                               f"({type(exc).__name__}); restore the store from a backup (sankao backup makes one)",
-                               position) from None
+            raise StoreDamaged(msg("store.unknown_type", where=where, topic=stored_event.topic,
+                                   kind=type(exc).__name__), position) from None
         try:
             event = super().to_domain_event(stored_event)
         except Exception as exc:
-            raise StoreDamaged(f"the store is damaged at {where}: its {stored_event.topic} cannot be decoded "
-                               f"({str(exc).splitlines()[0][:200]}); restore the store from a backup (sankao backup "
-                               "makes one)", position) from None
+            raise StoreDamaged(msg("store.undecodable", where=where, topic=stored_event.topic,
+                                   error=(str(exc).splitlines() or [""])[0][:200]), position) from None
         missing = names - event.__dict__.keys()
         if missing:
-            raise StoreDamaged(f"the store is damaged at {where}: its {stored_event.topic} lacks "
-                               f"{', '.join(sorted(missing))}", position)
+            raise StoreDamaged(msg("store.lacks", where=where, topic=stored_event.topic, missing=sorted(missing)),
+                               position)
         return event
 
 

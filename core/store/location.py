@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 from core.errors import ConfigError
+from core.messages import msg
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 MEMORY = ":memory:"
@@ -34,28 +35,24 @@ class StoreLocation:
 
     def __post_init__(self):
         if not self.url or not self.url.strip():
-            raise ConfigError(f"{self.source}: empty; name a SQLite file or a postgresql:// URL")
+            raise ConfigError(msg("store.empty_url", source=self.source))
         scheme = _SCHEME.match(self.url)
         if scheme and not self.is_postgres and not re.match(r"^[A-Za-z]:[\\/]", self.url) \
                 and self.url != MEMORY:
-            raise ConfigError(f"{self.source}: {self.url!r} is not a store Sankao knows "
-                              f"(scheme {scheme.group(1)!r}); use a SQLite file path such as office.db "
-                              "or a postgresql://user@host:5432/dbname URL")
+            raise ConfigError(msg("store.unknown_scheme", source=self.source, url=self.url, scheme=scheme.group(1)))
         if self.is_postgres:
             parsed = urlparse(self.url)
             if not parsed.path.strip("/"):
-                raise ConfigError(f"{self.source}: {self.url} names no database "
-                                  "(postgresql://user@host:5432/DBNAME)")
+                raise ConfigError(msg("store.no_dbname", source=self.source, url=self.url))
             unknown = sorted(set(parse_qs(parsed.query)) - {"schema"})
             if unknown:
-                raise ConfigError(f"{self.source}: {self.url}: unknown option(s) {', '.join(unknown)} "
-                                  "(only ?schema=NAME)")
+                raise ConfigError(msg("store.url_options", source=self.source, url=self.url, options=unknown))
             schema = self.schema
             if schema is not None and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema):
-                raise ConfigError(f"{self.source}: schema {schema!r} must be a lower-case SQL name")
+                raise ConfigError(msg("store.schema_name", source=self.source, schema=schema))
         elif self.url != MEMORY and Path(self.url).is_dir():
-            raise ConfigError(f"{self.source}: {self.url} is a directory; name a file such as "
-                              f"{Path(self.url) / 'sankao.db'}")
+            raise ConfigError(msg("store.is_directory", source=self.source, url=self.url,
+                                  example=Path(self.url) / "sankao.db"))
 
     @property
     def is_postgres(self) -> bool:
@@ -84,10 +81,10 @@ class StoreLocation:
     def describe(self) -> str:
         if self.is_postgres:
             p = self.pg_params()
-            where = f" schema {self.schema}" if self.schema else ""
-            return f"PostgreSQL {p['host']}:{p['port']}/{p['dbname']}{where}"
+            where = msg("store.schema", schema=self.schema) if self.schema else ""
+            return msg("store.postgres", host=p["host"], port=p["port"], dbname=p["dbname"], schema=where)
         if self.is_memory:
-            return "SQLite in memory"
+            return msg("store.memory")
         return f"SQLite {self.path}"
 
     def exists(self) -> bool:
@@ -100,5 +97,4 @@ class StoreLocation:
             return
         parent = self.path.parent
         if not parent.is_dir():
-            raise ConfigError(f"{self.source}: cannot create {self.path}: the directory {parent} does not exist "
-                              "(create it first, or check the path for a typo)")
+            raise ConfigError(msg("store.no_directory", source=self.source, path=self.path, parent=parent))

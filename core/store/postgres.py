@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from eventsourcing.persistence import IntegrityError
 
 from core.errors import ConfigError, StoreBusy, StoreDamaged, StoreNotReady, StoreUnavailable
+from core.messages import msg, text_of
 from core.store.location import StoreLocation
 from core.store.recorder import FORMAT, Recorder, schema_statements
 
@@ -31,7 +32,7 @@ def _psycopg():
         import psycopg
         import psycopg_pool
     except ImportError:  # pragma: no cover - depends on the installation
-        raise ConfigError("PostgreSQL needs the postgres extra: pip install 'sankao[postgres]'") from None
+        raise ConfigError(msg("store.pg_extra")) from None
     return psycopg, psycopg_pool
 
 
@@ -63,7 +64,8 @@ class PostgresRecorder(Recorder):
             self.pool.open(wait=True, timeout=CONNECT_TIMEOUT_S + 2)
         except psycopg_pool.PoolTimeout:
             self.diagnose()
-            raise StoreUnavailable(f"{location.describe()}: no connection within {CONNECT_TIMEOUT_S + 2} s") from None
+            raise StoreUnavailable(msg("store.pg_timeout", where=location.describe(),
+                                       seconds=CONNECT_TIMEOUT_S + 2)) from None
 
     def diagnose(self) -> None:
         """Connect once, directly; raise ``StoreUnavailable`` saying why that fails."""
@@ -76,19 +78,18 @@ class PostgresRecorder(Recorder):
         where, p = self.location.describe(), self.location.pg_params()
         text = " ".join(str(exc).split())
         if f'database "{p["dbname"]}" does not exist' in text:
-            return f"{where}: there is no database {p['dbname']!r} on that server (create it: createdb {p['dbname']})"
+            return msg("store.pg_no_database", where=where, dbname=p["dbname"])
         if f'role "{p["user"]}" does not exist' in text:
-            return f"{where}: the server has no role {p['user']!r} (name another user in the URL)"
+            return msg("store.pg_no_role", where=where, user=p["user"])
         if "password authentication failed" in text or "no password supplied" in text:
-            return f"{where}: the server refused the password of {p['user']!r}"
+            return msg("store.pg_password", where=where, user=p["user"])
         if "Connection refused" in text or "connection refused" in text:
-            return (f"{where}: nothing answers at {p['host']}:{p['port']} (connection refused: is the server "
-                    "running?)")
+            return msg("store.pg_refused", where=where, host=p["host"], port=p["port"])
         if "timeout expired" in text or "timed out" in text:
-            return f"{where}: no answer from {p['host']}:{p['port']} within {CONNECT_TIMEOUT_S} s"
+            return msg("store.pg_no_answer", where=where, host=p["host"], port=p["port"], seconds=CONNECT_TIMEOUT_S)
         if "terminating connection" in text or "server closed the connection" in text or "shut down" in text:
-            return f"{where}: the server stopped answering ({text})"
-        return f"{where}: cannot connect ({text})"
+            return msg("store.pg_stopped", where=where, error=text)
+        return msg("store.pg_cannot", where=where, error=text)
 
     def close(self) -> None:
         self.pool.close()
@@ -160,17 +161,15 @@ class PostgresRecorder(Recorder):
             raise IntegrityError(exc) from exc
         except psycopg.errors.UndefinedTable as exc:
             first = str(exc).splitlines()[0]
-            raise StoreNotReady(f"{self.location.describe()}: the tables are missing ({first}); "
-                                "run: sankao init") from None
+            raise StoreNotReady(msg("store.pg_missing_tables", where=self.location.describe(), error=first)) from None
         except psycopg.errors.LockNotAvailable:
-            raise StoreBusy(f"{self.location.describe()}: another process held the write lock for "
-                            f"{LOCK_TIMEOUT_S} s; nothing of this step was recorded, run it again") from None
+            raise StoreBusy(msg("store.pg_busy", where=self.location.describe(), seconds=LOCK_TIMEOUT_S)) from None
         except (psycopg.OperationalError, PoolTimeout) as exc:
             try:
                 self.diagnose()
-                why = f"{self.location.describe()}: the connection failed ({' '.join(str(exc).split())})"
+                why = msg("store.pg_failed", where=self.location.describe(), error=" ".join(str(exc).split()))
             except StoreUnavailable as down:
-                why = str(down)
+                why = text_of(down)
             raise StoreUnavailable(why) from None
 
     # -- creating and checking ---------------------------------------------------------
@@ -191,18 +190,16 @@ class PostgresRecorder(Recorder):
     def _check_old(self, cur) -> None:
         cur.execute("SELECT to_regclass('records_events') IS NOT NULL AND to_regclass('events') IS NULL")
         if cur.fetchone()[0]:
-            raise StoreNotReady(f"{self.location.describe()} holds tables of Sankao 0.1 (records_events, "
-                                "assessment_events); this Sankao keeps one log and cannot read them. "
-                                "They were not changed; use another schema (?schema=NAME).")
+            raise StoreNotReady(msg("store.pg_old", where=self.location.describe()))
 
     def check(self) -> None:
         with self._read() as cur:
             self._check_old(cur)
             cur.execute("SELECT to_regclass('meta') IS NOT NULL")
             if not cur.fetchone()[0]:
-                raise StoreNotReady(f"{self.location.describe()}: no Sankao tables yet; run: sankao init")
+                raise StoreNotReady(msg("store.pg_no_tables", where=self.location.describe()))
             cur.execute("SELECT value FROM meta WHERE key = 'format'")
             row = cur.fetchone()
         if not row or row[0] != FORMAT:
-            raise StoreDamaged(f"{self.location.describe()} has store format {row[0] if row else 'none'!r}; "
-                               f"this Sankao reads {FORMAT!r}")
+            raise StoreDamaged(msg("store.format", where=self.location.describe(), found=row[0] if row else "none",
+                                   wanted=FORMAT))

@@ -20,6 +20,7 @@ from urllib.parse import quote
 from eventsourcing.persistence import IntegrityError
 
 from core.errors import StoreBusy, StoreDamaged, StoreNotReady, StoreReadOnly
+from core.messages import msg
 from core.store.location import StoreLocation
 from core.store.recorder import FORMAT, Recorder, schema_statements
 
@@ -75,7 +76,7 @@ class SQLiteRecorder(Recorder):
     @contextmanager
     def _write(self):
         if self.read_only:
-            raise StoreReadOnly(f"{self.location.describe()} is open read-only here; nothing was recorded")
+            raise StoreReadOnly(msg("store.opened_read_only", where=self.location.describe()))
         conn = self._connection()
         with self._errors():
             conn.execute("BEGIN IMMEDIATE")
@@ -116,18 +117,16 @@ class SQLiteRecorder(Recorder):
         except sqlite3.OperationalError as exc:
             text = str(exc)
             if "locked" in text or "busy" in text:
-                raise StoreBusy(f"{self.location.describe()} stayed locked by another process for "
-                                f"{LOCK_TIMEOUT_S} s; nothing of this step was recorded, run it again") from None
+                raise StoreBusy(msg("store.locked", where=self.location.describe(), seconds=LOCK_TIMEOUT_S)) from None
             if "readonly" in text:
-                raise StoreReadOnly(f"{self.location.describe()} cannot be written here ({text}); "
-                                    "nothing was recorded") from None
+                raise StoreReadOnly(msg("store.read_only_error", where=self.location.describe(), error=text)) from None
             if "no such table" in text:
-                raise StoreNotReady(f"{self.location.describe()} is not a Sankao store ({text})") from None
+                raise StoreNotReady(msg("store.not_sankao_table", where=self.location.describe(), error=text)) from None
             raise
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.ProgrammingError):
                 raise
-            raise StoreDamaged(f"{self.location.describe()} cannot be read: {exc}") from None
+            raise StoreDamaged(msg("store.unreadable", where=self.location.describe(), error=str(exc))) from None
 
     # -- creating and checking ---------------------------------------------------------
     def create(self) -> bool:
@@ -167,18 +166,14 @@ class SQLiteRecorder(Recorder):
             found = cur.fetchone()
             if found and found[0] == FORMAT:
                 return
-            raise StoreDamaged(f"{self.location.describe()} has store format {found[0] if found else 'none'!r}; "
-                               f"this Sankao reads {FORMAT!r}")
+            raise StoreDamaged(msg("store.format", where=self.location.describe(),
+                                   found=found[0] if found else "none", wanted=FORMAT))
         if "stored_events" in names:
-            raise StoreNotReady(
-                f"{self.location.describe()} was written by Sankao 0.1 (the record in this file, the assessment in "
-                f"{Path(self.location.url).name}-assessment); this Sankao keeps both in one log and cannot "
-                "read it. It was not changed.")
+            raise StoreNotReady(msg("store.old_sqlite", where=self.location.describe(),
+                                    name=Path(self.location.url).name))
         if not names:
-            raise StoreNotReady(f"{self.location.describe()} is an empty database, not a Sankao store yet "
-                                "('sankao init' makes it one)")
-        raise StoreNotReady(f"{self.location.describe()} is not a Sankao store (it holds other tables: "
-                            f"{', '.join(sorted(names))}); nothing was changed")
+            raise StoreNotReady(msg("store.empty_database", where=self.location.describe()))
+        raise StoreNotReady(msg("store.other_tables", where=self.location.describe(), tables=sorted(names)))
 
     def backup(self, target: Path) -> int:
         """Copy the whole store, consistently, into the new file ``target``; returns its number of events."""
