@@ -180,6 +180,22 @@ def notice_document(platform, case_name: str, number: int, known_at: datetime | 
             "name": platform.queries.names().get(unit, unit)}
 
 
+def people_names(platform, known_at: datetime | None = None) -> dict[str, str]:
+    """Each registered person's name by id (``register_person``), as known at ``known_at``: the annual standing
+    shows a person's name beside the id."""
+    from eventsourcing.utils import get_topic
+
+    from events import facts as ev
+    recorder, mapper, names, start = platform.app.recorder, platform.app.mapper, {}, 1
+    while batch := recorder.select_notifications(start=start, limit=5000, topics=[get_topic(ev.PersonRegistered)]):
+        for n in batch:
+            e = mapper.to_domain_event(n)
+            if known_at is None or e.timestamp <= known_at:
+                names.setdefault(e.person, e.name)
+        start = batch[-1].id + 1
+    return names
+
+
 def quarterly_view(platform, year: int, known_at: datetime | None = None) -> dict:
     """Quarterly monitoring (季监测): each unit's cumulative signed amount at the end of each quarter (or now,
     for the quarter under way) against its quarterly target."""
