@@ -39,6 +39,8 @@ TERMS: dict[str, tuple[str, str]] = {
     "red": ("red supervision letter", "红色督办函"),
     "feedback": ("result feedback sheet", "结果反馈单"),
     "early_warning": ("early warning", "实时预警"),
+    "restored": ("restored", "整改到位"),
+    "confirmed": ("deduction confirmed", "扣分确认"),
     # projects
     "planned": ("planned", "谋划"),
     "signed": ("signed", "签约"),
