@@ -91,7 +91,7 @@ def test_the_board_shows_the_demo_month_by_month_in_both_languages(office):
     frozen = client.get(f"/?month={LAST}-06").get_data(as_text=True)
     assert "月度结账后已冻结" in frozen and platform.queries.board(f"{LAST}-06")["head"]["root"] in frozen
     known = client.get(f"/?month={LAST}-10&known_at={LAST}-10-20").get_data(as_text=True)
-    assert f"截至 {LAST}-10-20 所知" in known
+    assert f"截至 {LAST}-10-20 23:59:59 (Asia/Shanghai) 所知" in known
     assert platform.queries.board(f"{LAST}-10", _day_end(platform, f"{LAST}-10-20"))["units"][0]["final"] in known
     client.get("/lang/en")
     english = client.get(f"/?month={LAST}-06").get_data(as_text=True)
@@ -126,9 +126,9 @@ def test_quarterly_annual_plugins_and_roles(office):
     app, tokens = office
     viewer = logged_in(app, tokens["viewer"])
     quarterly = viewer.get(f"/quarterly?year={LAST}").get_data(as_text=True)
-    assert f"季度监测 · {LAST}" in quarterly and quarterly.count("<tr>") >= 20
+    assert f"季监测 · {LAST}" in quarterly and quarterly.count("<tr>") >= 20
     annual = viewer.get(f"/annual/{LAST}").get_data(as_text=True)
-    assert "已结账" in annual and "U01-L001" in annual and "优秀" in annual
+    assert "已结账" in annual and "U01-L001" in annual and '<td class="grade-excellent">优</td>' in annual
     assert "暂定" in viewer.get(f"/annual/{THIS}").get_data(as_text=True)
     assert viewer.get("/plugins").status_code == 403
     assert viewer.get("/units/U05").status_code == 403
@@ -174,7 +174,7 @@ def test_a_unit_records_a_signing_through_the_form(office):
     assert 'id="problem-day"' in text and "signed_on" in text and 'id="recorded"' not in text
     for tampered, field, words in [({"amount": "-5"}, "amount", "须大于 0"), ({"amount": "1.1234567"}, "amount", "6 位小数"),
                                    ({"project": "PXXXX"}, "project", "PXXXX"),
-                                   ({"action": "withdraw_project"}, "form", "land_project")]:
+                                   ({"action": "withdraw_project"}, "form", "请选择签约或落地")]:
         data = {"csrf_token": csrf_of(form), "action": "sign_project", "project": project, "day": TODAY.isoformat(),
                 "amount": "5000", **tampered}
         text = client.post("/record", data=data).get_data(as_text=True)
@@ -280,7 +280,7 @@ def test_what_a_second_trial_found_stays_mended(office):
         assert 'id="problem-amount"' in text, amount
     # a day before the month asked had begun: the last month known then; a day to come: now
     past = admin.get(f"/?month={CURRENT}&known_at={LAST}-06-30").get_data(as_text=True)
-    assert f"招商引资形象清单 · {LAST}-06" in past and f"截至 {LAST}-06-30 所知" in past
+    assert f"招商引资形象清单 · {LAST}-06" in past and f"截至 {LAST}-06-30 23:59:59 (Asia/Shanghai) 所知" in past
     assert f"招商引资形象清单 · {CURRENT}" in admin.get(f"/?known_at={THIS + 5}-01-01").get_data(as_text=True)
     assert f'href="/units/U05?month={LAST}-06&amp;known_at={LAST}-06-30"' in past  # the day carries to a unit
     # a unit's projects are the month's year's, as their dates stood then

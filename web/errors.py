@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import jsonify, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from core.errors import (CommandRejected, ConcurrentWrite, ConfigError, NotFound, PluginError, SankaoError,
@@ -19,10 +20,12 @@ STATUS = [  # the first class an error is an instance of decides
 ]
 
 
-def body(status: int, code: str, message: str, **extra):
-    if not request.path.startswith("/api"):  # a page (or a mistyped one): an error page
+def body(status: int, code: str, message: str, *, page_message: str | None = None, **extra):
+    """The API's error JSON; for a page (or a mistyped one) an error page saying ``page_message`` (the message
+    in the page's language), else ``message``."""
+    if not request.path.startswith("/api"):
         from flask import render_template
-        return render_template("error.html", status=status, message=message), status
+        return render_template("error.html", status=status, message=page_message or message), status
     answer = jsonify({"error": {"status": status, "code": code, "message": message, **extra}})
     answer.status_code = status
     return answer
@@ -31,10 +34,11 @@ def body(status: int, code: str, message: str, **extra):
 def register(app) -> None:
     @app.errorhandler(SankaoError)
     def sankao_error(exc):
+        from web.pages import core_words
         for cls, status, code in STATUS:
             if isinstance(exc, cls):
-                return body(status, code, str(exc))
-        return body(500, "failed", str(exc))
+                return body(status, code, str(exc), page_message=_page(core_words, exc))
+        return body(500, "failed", str(exc), page_message=_page(core_words, exc))
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
@@ -52,9 +56,29 @@ def register(app) -> None:
             message = data["message"]
         code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
                 409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "invalid"}.get(exc.code, "error")
-        return body(exc.code or 500, code, message, **extra)
+        page = None
+        if message == type(exc).description or message == exc.name or isinstance(exc, CSRFError):
+            page = _page(_http_words, exc.code, isinstance(exc, CSRFError))  # werkzeug's own words: ours instead
+        return body(exc.code or 500, code, message, page_message=page, **extra)
 
     @app.errorhandler(Exception)
     def defect(exc):  # a defect of ours: logged here, never sent to the client
         log.exception("unexpected error")
-        return body(500, "internal", f"unexpected {type(exc).__name__}: a defect in Sankao, logged on the server")
+        return body(500, "internal", f"unexpected {type(exc).__name__}: a defect in Sankao, logged on the server",
+                    page_message=_page(_http_words, 500, False))
+
+
+def _page(words, *args) -> str | None:
+    """A page's message (None for the API, which answers in English)."""
+    return None if request.path.startswith("/api") else words(*args)
+
+
+def _http_words(status: int, csrf: bool) -> str:
+    """What a page says for an HTTP error that carries no message of ours, in the page's language."""
+    from flask_babel import gettext as _
+    if csrf:
+        return _("The form was not sent from this site or is too old: open the page again and send it again.")
+    return {400: _("The request cannot be read."), 403: _("Your token may not do this."),
+            404: _("There is no such page."), 405: _("This page cannot be asked that way."),
+            413: _("What was sent is too large."), 500: _("Sankao failed: a defect, logged on the server.")}.get(
+        status, _("The request cannot be answered."))

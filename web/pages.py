@@ -27,7 +27,6 @@ from core.access import Principal
 from core.clock import local_date, now, parse_period
 from core.commands import parse_line
 from core.errors import CommandRejected, NotFound
-from core.ledger import LoadReport
 from core.report import CENT, SCALES, scaled
 from core.read import office
 from web import charts
@@ -64,7 +63,7 @@ def needs(action: str, unit_of=None):
             unit = unit_of(**kwargs) if unit_of else None
             if not who.may(action, unit):
                 abort(403, _("Your token (%(name)s, %(role)s) may not open this page.", name=who.name,
-                             role=who.role))
+                             role=role(who.role)))
             return view(**kwargs)
         return guarded
     return decorate
@@ -92,30 +91,95 @@ def wan(value) -> str:
 
 @pages.app_template_filter("level_name")
 def level_name(level) -> str:
-    return {"green": _("green reminder letter"), "orange": _("orange warning letter"),
-            "red": _("red supervision letter"), "feedback": _("result feedback sheet")}.get(level, level or "")
+    """A letter's or sheet's name (三函一单): 绿色提醒函, 橙色警示函, 红色督办函, 结果反馈单."""
+    return label(level)
 
 
 @pages.app_template_filter("label")
 def label(key) -> str:
-    """The words of the record's codes (thirds, categories, stages, grades, outcomes, levels)."""
-    words = {"top": _("top third"), "middle": _("middle third"), "bottom": _("bottom third"),
+    """The words of the record's codes (thirds, categories, stages, grades, outcomes, levels, plugins): the
+    glossary's (``core.glossary``) where it has the thing, in the page's language."""
+    words = {"top": _("top"), "middle": _("middle"), "bottom": _("bottom"),
              "park": _("park"), "department": _("department"), "platform": _("platform company"),
-             "planned": _("planned"), "signed": _("signed"), "landed": _("landed"), "started": _("construction started"),
-             "withdrawn": _("withdrawn"), "excellent": _("excellent"), "competent": _("competent"),
-             "basically_competent": _("basically competent"), "poor": _("poor"), "restored": _("restored"),
-             "confirmed": _("confirmed"), "assessment": _("assessment interview"),
-             "organizational": _("organisational handling"), "disciplinary": _("disciplinary accountability"),
+             "planned": _("planned"), "signed": _("signed"), "landed": _("landed"),
+             "started": _("construction started"), "withdrawn": _("withdrawn"),
+             "excellent": _("excellent"), "competent": _("competent"), "poor": _("poor"),
+             "restored": _("restored"), "confirmed": _("deduction confirmed"),
+             "assessment": _("assessment talk"), "organizational": _("organizational handling"),
+             "disciplinary": _("disciplinary action"),
              "leader": _("leader"), "director": _("director"), "officer": _("officer"),
-             "green": _("green"), "orange": _("orange"), "red": _("red"),
+             "green": _("green reminder letter"), "orange": _("orange warning letter"),
+             "red": _("red supervision letter"), "feedback": _("result feedback sheet"),
              "annual_amount": _("annual amount"), "quarterly_progress": _("quarterly progress"),
              "monthly_increment": _("monthly increment"), "planned_projects": _("projects planned"),
              "landed_projects": _("projects landed"), "unit_coefficient": _("unit coefficient"),
              "ranking_policy": _("monthly ranking"), "early_warning": _("early warning"),
              "annual_evaluation": _("annual evaluation"), "adds_up_to_score": _("the indicators add up to the score"),
              "recomputed_equals_recorded": _("computed again, it equals what was recorded"),
-             "projects_add_up": _("the projects add up to the amounts")}
+             "projects_add_up": _("the projects add up to the amounts"),
+             # what the log records about a project (a score explained lists them)
+             "ProjectPlanned": _("planned"), "ProjectSigned": _("signed"), "ProjectLanded": _("landed"),
+             "ConstructionStarted": _("construction started"), "ProjectWithdrawn": _("withdrawn"),
+             "FactCorrected": _("fact corrected")}
     return words.get(key, key if key is not None else "")
+
+
+@pages.app_template_filter("key_label")
+def key_label(key) -> str:
+    """The words of a plugin's setting or of an explanation's input (the key itself when unknown: a third
+    party's plugin)."""
+    words = {"weight": _("weight"), "cap": _("cap"), "c_min": _("lowest coefficient"),
+             "c_max": _("highest coefficient"), "accountability": _("accountability"),
+             "grace_days": _("days of grace"), "rectify_days": _("days to rectify"),
+             "thresholds": _("lag thresholds"), "points": _("pre-deducted points"),
+             "excellent_share": _("excellent share %"), "poor_share": _("poor share %"),
+             "band": _("excellent/poor band"), "bonus": _("points per project landed"),
+             "malus": _("points per project withdrawn"),
+             "A": _("signed by the month's end (yuan)"), "annual": _("annual target (yuan)"), "cases": _("cases"),
+             "case": _("case"), "letters": _("letters"), "date": _("date"), "level": _("letter"),
+             "outcome": _("outcome"), "deducts": _("counted in the deduction")}
+    return words.get(key, key)
+
+
+@pages.app_template_filter("formula")
+def formula(text) -> str:
+    """A formula of the built-in rules in the page's language (another plugin's as it wrote it)."""
+    words = {
+        "final = max(0, base x coefficient - deduction); base = sum of scores x 100 / sum of weights; "
+        "score = weight x min(value / target, cap)":
+            _("final = base × coefficient − pre-deducted points, not below 0; base = the indicators' scores "
+              "× 100 / their weights; an indicator's score = weight × value / target, the ratio at most the cap"),
+        "c = 1 when annual is 0, else c_min + (c_max - c_min) x min(A / annual, 1)":
+            _("coefficient c = 1 when the annual target is 0, else c_min + (c_max − c_min) × A / annual target, "
+              "the ratio at most 1 (A: signed by the month's end)"),
+        "D = the sum over the unit's cases of the year opened by the month's end: an open case its current level's "
+        "points, a closed one 0 if restored, its points if confirmed":
+            _("pre-deducted points D = the sum over the unit's cases of the year opened by the month's end: an open "
+              "case counts its current letter's points, a closed one 0 if restored, its points if the deduction was "
+              "confirmed")}
+    if text in words:
+        return words[text]
+    return core_words(text) if hasattr(text, "render") else text  # a formula said in core's catalog
+
+
+@pages.app_template_filter("role")
+def role(value) -> str:
+    """A token's role in words."""
+    if value and value.startswith("unit:"):
+        return _("unit %(unit)s", unit=value.split(":", 1)[1])
+    return {"admin": _("administrator"), "auditor": _("auditor"), "viewer": _("viewer")}.get(value, value)
+
+
+@pages.app_template_filter("moment")
+def moment(value) -> str:
+    """An instant (a datetime or ISO 8601 text) in the store's time zone, saying the zone:
+    ``2023-07-10 23:59:59 (Asia/Shanghai)``."""
+    if value in (None, ""):
+        return "—"
+    at = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    tz = _platform().tz
+    local = at.astimezone(tz)
+    return f"{local:%Y-%m-%d %H:%M:%S} ({getattr(tz, 'key', None) or local.strftime('%z')})"
 
 
 # -- what was asked ------------------------------------------------------------------------------------------
@@ -127,8 +191,9 @@ def _known_at() -> datetime | None:
         return None
     try:
         moment = _platform().known_at(value, "known_at")
-    except ValueError as exc:
-        abort(422, str(exc))
+    except ValueError:
+        abort(422, _("known_at: %(value)s is neither a date YYYY-MM-DD nor an instant with its offset "
+                     "(2023-07-10T18:00:00+08:00)", value=value))
     return None if moment >= now() else moment
 
 
@@ -145,6 +210,14 @@ def _year(value) -> int:
     if year not in _platform().queries.target_years():
         abort(404, _("No unit has targets for %(year)s.", year=year))
     return year
+
+
+def _registered(unit: str) -> str:
+    """The name of ``unit``; a page saying it is not registered when it is not."""
+    name = _platform().queries.names().get(unit)
+    if name is None:
+        abort(404, _("%(unit)s is not a registered unit.", unit=unit))
+    return name
 
 
 def _asked_month(months: list[str], known_at) -> str | None:
@@ -164,8 +237,8 @@ def _month(value: str | None, known_at) -> str:
         return found
     try:
         parse_period(value)
-    except ValueError as exc:
-        abort(422, str(exc))
+    except ValueError:
+        abort(422, _("month: %(value)s is not a month written YYYY-MM (years 1900 to 9999)", value=value))
     return value
 
 
@@ -232,7 +305,8 @@ def board():
         months = office.months(_platform(), known_at)
         period = _month(_asked_month(months, known_at), known_at)
         view = office.board_view(_platform(), period, known_at)
-    return render_template("board.html", view=view, months=months, known_at=_known_day(known_at))
+    return render_template("board.html", view=view, months=months, known_at=_known_day(known_at),
+                           as_known=moment(known_at or now()))
 
 
 @pages.route("/boards/<period>.xlsx")
@@ -244,7 +318,7 @@ def board_xlsx(period):
         view = office.board_view(_platform(), _month(period, known_at), known_at)
     state = f"-known-{_known_day(known_at)}" if known_at else "-frozen" if view["frozen"] else \
         f"-live-{_known_day(now())}"
-    return _xlsx(sheets.board(view, label), f"sankao-board-{period}{state}.xlsx")
+    return _xlsx(sheets.board(view, label, moment(known_at or now())), f"sankao-board-{period}{state}.xlsx")
 
 
 def _xlsx(content: bytes, name: str):
@@ -261,6 +335,7 @@ def unit_page(unit):
     with _turn():
         months = office.months(_platform(), known_at)
         period = _month(_asked_month(months, known_at), known_at)
+        _registered(unit)
         view = office.unit_view(_platform(), unit, period, known_at)
     return render_template("unit.html", view=view, months=months, known_at=_known_day(known_at))
 
@@ -272,8 +347,8 @@ def explain_page(unit, period):
     known_at = _known_at()
     with _turn():
         _month(period, known_at)
+        name = _registered(unit)
         answer = explain(_platform(), unit, period, known_at, False)
-        name = _platform().queries.names().get(unit, unit)
     return render_template("explain.html", e=answer, unit=unit, name=name, period=period,
                            known_at=_known_day(known_at))
 
@@ -286,6 +361,8 @@ def notices_page():
     who = principal()
     unit = request.args.get("unit") or who.unit
     with _turn():
+        if unit is not None:
+            _registered(unit)
         view = office.notices_view(_platform(), unit, _known_at())
     return render_template("notices.html", view=view)
 
@@ -294,7 +371,11 @@ def notices_page():
 @needs("read_notices", unit_of=lambda case, number: case.rsplit("-", 2)[0])
 def notice_page(case, number):
     with _turn():
-        document = office.notice_document(_platform(), case, number, _known_at())
+        _registered(case.rsplit("-", 2)[0])
+        try:
+            document = office.notice_document(_platform(), case, number, _known_at())
+        except NotFound:
+            abort(404, _("Case %(case)s has no letter or sheet %(number)s.", case=case, number=number))
         days = office.rectify_days(_platform())
     return render_template("letter.html", d=document, rectify_days=days)
 
@@ -321,8 +402,10 @@ def annual_page(year=None):
         year = _year(year if year is not None else _month(None, known_at)[:4])
         answer = _platform().queries.annual(year, known_at)
         names = _platform().queries.names()
+        people = office.people_names(_platform(), known_at)
         years = _platform().queries.target_years()
-    return render_template("annual.html", a=answer, names=names, years=years, known_at=_known_day(known_at))
+    return render_template("annual.html", a=answer, names=names, people=people, years=years,
+                           known_at=_known_day(known_at))
 
 
 @pages.route("/annual/<int:year>.xlsx")
@@ -334,8 +417,10 @@ def annual_xlsx(year):
         _year(year)
         answer = _platform().queries.annual(year, known_at)
         names = _platform().queries.names()
+        people = office.people_names(_platform(), known_at)
     state = f"-known-{_known_day(known_at)}" if known_at else "" if answer["closed"] else "-provisional"
-    return _xlsx(sheets.annual(answer, names, label), f"sankao-annual-{year}{state}.xlsx")
+    return _xlsx(sheets.annual(answer, names, people, label, moment(answer["known_at"])),
+                 f"sankao-annual-{year}{state}.xlsx")
 
 
 @pages.route("/plugins")
@@ -390,6 +475,8 @@ def record_page():
     elif request.method == "POST":
         problems = {}
         for name, errors in form.errors.items():
+            if name == "action":  # the options are the form's: another value was not sent from it
+                errors = [_("What happened: choose a signing or a landing.")]
             key = name if name in ("project", "day", "amount") else "form"
             problems[key] = "; ".join(([problems[key]] if key in problems else []) + list(errors))
     return render_template("record.html", form=form, choices=choices, done=done, problems=problems,
@@ -401,27 +488,33 @@ def _record(who: Principal, command: dict) -> tuple[dict, dict | None]:
     try:
         parsed = parse_line(json.dumps(command))
     except CommandRejected as exc:
-        return _problem(exc.reason), None
+        return _problem(exc), None
     with _turn() as platform:
         owner = _unit_of(platform, parsed)
         if owner is not None and not who.may("record", owner):  # an unknown project: the record names it
             abort(403, _("Your token may not record for %(unit)s.", unit=owner))
-        report = LoadReport()
-        platform.ledger.load([(1, parsed)], who.name, report=report)
+        try:
+            platform.ledger.record(parsed, who.name)
+        except CommandRejected as exc:
+            return _problem(exc), None
         platform.catch_up()
-    if report.rejected:
-        message = report.rejected[0][1]
-        return _problem(message.split(": ", 1)[1] if ": " in message else message), None
     return {}, command
 
 
-def _problem(reason: str) -> dict:
-    """The form field a rule's message is about: the command field it starts with (``signed_on: ...``,
-    ``signed_on 2020-01-01 is before ...``), else the form as a whole."""
-    field = re.match(r"[a-z_]*", reason).group(0)
-    return {FIELDS.get(field, "form"): reason}
+def _problem(exc: CommandRejected) -> dict:
+    """The form field a rule's message is about: the command field its reason starts with (``signed_on: ...``,
+    ``signed_on 2020-01-01 is before ...``), else the form as a whole; the message in the page's language."""
+    field = re.match(r"[a-z_]*", exc.reason).group(0)
+    return {FIELDS.get(field, "form"): core_words(exc)}
+
+
+def core_words(said) -> str:
+    """A core error (or a message of core's catalog) in the page's language (``core.messages.render``); a
+    command's rejection by its reason alone (the form says what was sent)."""
+    from core.messages import render
+    return render(said.reason if isinstance(said, CommandRejected) else said, str(get_locale() or "zh"))
 
 
 @pages.errorhandler(NotFound)
 def not_found(exc):
-    return render_template("error.html", status=404, message=str(exc)), 404
+    return render_template("error.html", status=404, message=core_words(exc)), 404
