@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from click.testing import CliRunner
@@ -69,18 +72,96 @@ def _drop_schema(schema: str) -> None:
         conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store_url(request, tmp_path):
-    """The URL of a fresh, initialised, empty store (SQLite file or PostgreSQL schema)."""
-    if request.param == "sqlite":
-        yield str(tmp_path / "sankao.db")
+STORES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@contextmanager
+def _new_store(kind: str, folder: Path):
+    """A fresh store of ``kind``: a SQLite file not yet created, or an initialised, empty PostgreSQL schema
+    (dropped afterwards)."""
+    if kind == "sqlite":
+        yield str(folder / "sankao.db")
         return
     url, schema = _pg_schema_url()
-    init_store(Config(db=url, plugins=str(ROOT / "plugins.toml"))).close()
     try:
+        init_store(Config(db=url, plugins=str(ROOT / "plugins.toml"))).close()
         yield url
     finally:
         _drop_schema(schema)
+
+
+@pytest.fixture(params=STORES)
+def store_url(request, tmp_path):
+    """The URL of a fresh, initialised, empty store (SQLite file or PostgreSQL schema)."""
+    with _new_store(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=STORES)
+def module_store_url(request, tmp_path_factory):
+    """Like ``store_url``, but one store for all the tests of a module on that kind of store: for tests that
+    only read it, or whose every step must leave it as it was (and check that it did)."""
+    with _new_store(request.param, tmp_path_factory.mktemp("store")) as url:
+        yield url
+
+
+def _schema_of(url: str) -> str:
+    return parse_qs(urlparse(url).query)["schema"][0]
+
+
+def copy_store(source: str, target: str) -> None:
+    """Make the store ``target`` hold exactly what ``source`` holds: for SQLite, a copy of the file (``target``
+    not created yet); for PostgreSQL, every table's rows copied into ``target``'s schema (an initialised one, as
+    ``store_url`` gives). Sankao's stores are plain tables (no sequences, triggers or functions)."""
+    if not source.startswith("postgresql://"):
+        assert not Path(target).exists(), target
+        for suffix in ("", "-wal", "-shm"):
+            if Path(source + suffix).exists():
+                shutil.copyfile(source + suffix, target + suffix)
+        return
+    import psycopg
+    src, dst = _schema_of(source), _schema_of(target)
+    with psycopg.connect(PG_URL, autocommit=True) as conn, conn.transaction():
+        tables = [row[0] for row in conn.execute("SELECT table_name FROM information_schema.tables WHERE "
+                                                 "table_schema = %s AND table_type = 'BASE TABLE'", (src,))]
+        for table in tables:
+            conn.execute(f'CREATE TABLE IF NOT EXISTS "{dst}"."{table}" (LIKE "{src}"."{table}" INCLUDING ALL)')
+            conn.execute(f'TRUNCATE "{dst}"."{table}"')
+            conn.execute(f'INSERT INTO "{dst}"."{table}" SELECT * FROM "{src}"."{table}"')
+
+
+@pytest.fixture(scope="session")
+def _loaded_stores(tmp_path_factory):
+    """Stores filled once a session by ``sankao load``, by kind of store and load arguments (see ``loaded_copy``)."""
+    made: dict = {}
+    yield made
+    for url in made.values():
+        if url.startswith("postgresql://"):
+            _drop_schema(_schema_of(url))
+
+
+@pytest.fixture
+def loaded_copy(_loaded_stores, tmp_path_factory):
+    """``loaded_copy(url, *args)``: make the fresh store ``url`` (from ``store_url`` or ``sqlite_url``) hold what
+    ``cli(url, "load", *args)`` records into it, by copying a store that did that once this session. For tests
+    whose subject comes after the load (which test_scenario, test_load and others test as such)."""
+
+    def fill(url: str, *args: str) -> str:
+        kind = "postgres" if url.startswith("postgresql://") else "sqlite"
+        key = (kind, args)
+        if key not in _loaded_stores:
+            folder = tmp_path_factory.mktemp("loaded")
+            if kind == "sqlite":
+                source = str(folder / "sankao.db")
+            else:
+                source, _ = _pg_schema_url()
+                init_store(Config(db=source, plugins=str(ROOT / "plugins.toml"))).close()
+            _loaded_stores[key] = source
+            run_cli(source, "load", *args)
+        copy_store(_loaded_stores[key], url)
+        return url
+
+    return fill
 
 
 @pytest.fixture
@@ -103,6 +184,19 @@ def make_platform():
     yield factory
     for platform in made:
         platform.close()
+
+
+def run_cli(url: str, *args: str, expect: int | None = 0):
+    """What the ``cli`` fixture does, for fixtures of a wider scope: run from the repository's folder."""
+    here = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        result = CliRunner().invoke(main, ["--db", url, *args], catch_exceptions=False)
+    finally:
+        os.chdir(here)
+    if expect is not None:
+        assert result.exit_code == expect, (result.exit_code, result.output, result.stderr)
+    return result
 
 
 @pytest.fixture

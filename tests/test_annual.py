@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pytest
 
-from conftest import PEOPLE, SCENARIO, write_lines
+from conftest import PEOPLE, SCENARIO, run_cli, write_lines
 from core.generate import generate_year
 from oracle import known_at
 from oracle_annual import AnnualOracle
@@ -147,6 +147,14 @@ BASE = [
 LATER = "2023-02-02T09:00:00+08:00"
 
 
+@pytest.fixture(scope="module")
+def base(module_store_url, tmp_path_factory):
+    """A store holding BASE, one per kind of store, shared by the rejections and refusals below (each must
+    leave it unchanged, and checks that it did): (its URL, its tree head as BASE left it)."""
+    run_cli(module_store_url, "load", str(write_lines(tmp_path_factory.mktemp("base") / "base.jsonl", BASE)))
+    return module_store_url, run_cli(module_store_url, "audit", "head", "--json").stdout
+
+
 @pytest.mark.parametrize("line,message", [
     ({"cmd": "register_person", "person": "P-L1", "unit": "U1", "name": "Again", "level": "leader"},
      "register_person P-L1: person P-L1 is already registered"),
@@ -166,9 +174,9 @@ LATER = "2023-02-02T09:00:00+08:00"
     ({"cmd": "close_year", "year": 2023}, "close_year 2023: year: 2023-12 is not closed yet"),
     ({"cmd": "close_year", "year": "2023"}, "year: must be a whole number such as 2023, not a string"),
 ])
-def test_every_rejection_names_the_field_and_the_rule_and_changes_nothing(store_url, cli, tmp_path, line, message):
-    cli(store_url, "load", str(write_lines(tmp_path / "base.jsonl", BASE)))
-    head = cli(store_url, "audit", "head", "--json").stdout
+def test_every_rejection_names_the_field_and_the_rule_and_changes_nothing(base, cli, tmp_path, line, message):
+    store_url, head = base
+    assert cli(store_url, "audit", "head", "--json").stdout == head  # as BASE left it
     result = cli(store_url, "load", str(write_lines(tmp_path / "bad.jsonl", [{**line, "at": LATER}])), expect=1)
     assert message in result.output, result.output
     assert cli(store_url, "audit", "head", "--json").stdout == head
@@ -195,9 +203,9 @@ def test_a_closed_year_cannot_be_closed_again(sqlite_url, cli, tmp_path):
     ("malus = -1", "[plugins.annual_evaluation] malus: Must be greater than or equal to 0."),
     ("grade_curve = 2", "[plugins.annual_evaluation] grade_curve: unknown key"),
 ])
-def test_refused_settings_name_the_key_and_the_rule_and_record_nothing(store_url, cli, tmp_path, table, message):
-    cli(store_url, "load", str(write_lines(tmp_path / "base.jsonl", BASE)))
-    head = cli(store_url, "audit", "head", "--json").stdout
+def test_refused_settings_name_the_key_and_the_rule_and_record_nothing(base, cli, tmp_path, table, message):
+    store_url, head = base
+    assert cli(store_url, "audit", "head", "--json").stdout == head  # as BASE left it
     toml = tmp_path / "bad.toml"
     toml.write_text(f"[plugins.annual_evaluation]\n{table}\n")
     result = cli(store_url, "plugins", "apply", str(toml), "--effective", "2023-02-01", "--yes", expect=1)

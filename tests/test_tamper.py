@@ -48,8 +48,10 @@ def find(url: str, kind: str, contains: bytes = b"") -> int:
 
 
 @pytest.fixture
-def loaded(store_url, cli):
-    cli(store_url, "load", str(SCENARIO / "commands.jsonl"), "--actor", "office")
+def loaded(store_url, cli, loaded_copy):
+    """The shared year as `sankao load --actor office` records it (a copy of a store loaded once a session),
+    verified untouched before each test tampers with it."""
+    loaded_copy(store_url, str(SCENARIO / "commands.jsonl"), "--actor", "office")
     verdict = cli(store_url, "audit", "verify")
     assert verdict.stdout.startswith("ok: 1026 events, root ")
     assert "12 recorded head(s) agree" in verdict.stdout
@@ -312,14 +314,28 @@ def test_export_refuses_a_folder_in_use_and_a_tampered_store(sqlite_url, cli, tm
     assert not (tmp_path / "out").exists() and not list(tmp_path.glob(".out.*"))  # nothing half-written left
 
 
+@pytest.fixture(scope="module")
+def scored_year(tmp_path_factory):
+    """A SQLite store holding the shared year, loaded and scored in one process, made once for the module:
+    each test below tampers with a copy of it."""
+    from core.bootstrap import Config, Platform
+    from conftest import ROOT
+    db = str(tmp_path_factory.mktemp("year") / "s.db")
+    platform = Platform(Config(db=db, plugins=str(ROOT / "plugins.toml")), "load")
+    platform.ledger.load(list(enumerate((SCENARIO / "commands.jsonl").read_text().splitlines(), 1)), "office")
+    platform.scorer.run()
+    platform.close()
+    return db
+
+
 @pytest.mark.parametrize("block,workers", [(1, 0), (2, 0), (8, 0), (64, 0), (1024, 0), (4096, 0), (64, 2), (256, 1)])
-def test_verify_reads_in_blocks_of_any_size_to_the_same_roots(block, workers, make_platform, tmp_path):
+def test_verify_reads_in_blocks_of_any_size_to_the_same_roots(block, workers, make_platform, tmp_path, scored_year):
     """The whole log's root and every recorded head's, folded a block at a time (read by this process or by
     worker processes), are the RFC 9162 roots of the leaves; a change in the log is found either way."""
     from core.audit import log
+    from conftest import copy_store
+    copy_store(scored_year, str(tmp_path / "s.db"))
     platform = make_platform(str(tmp_path / "s.db"))
-    platform.ledger.load(list(enumerate((SCENARIO / "commands.jsonl").read_text().splitlines(), 1)), "office")
-    platform.scorer.run()
     leaves = [merkle.leaf_hash(merkle.leaf_bytes(n.id, str(n.originator_id), n.originator_version, n.topic, n.state))
               for n in platform.app.recorder.select_notifications(start=1, limit=10 ** 6)]
     verdict = log.verify(platform.app, block=block, workers=workers)
