@@ -1,5 +1,6 @@
 """The office's pages in a real browser (Playwright driving Debian's chromium): the board, a month switched, a unit,
-the language, a unit's form, a viewer kept out; and the README's first command serving the demo.
+the language, a unit's form, a viewer kept out, the pages under zh with no English word; and the README's first
+command serving the demo.
 
 Every test saves a screenshot of its page in build/screenshots/; any request to another host and any console
 error fails it. Without chromium the tests skip, saying how to install it (CI installs it and sets
@@ -44,6 +45,12 @@ if not CHROMIUM:
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A Chinese browser, as an office's is (its date fields say 年/月/日)."""
+    return {**browser_context_args, "locale": "zh-CN"}
 
 
 @pytest.fixture(scope="module")
@@ -180,6 +187,47 @@ def test_a_viewer_cannot_reach_the_form(page, office):
     assert answer.status == 403 and "无权" in page.content()
     assert page.console_errors == ["Failed to load resource: the server responded with a status of 403 (FORBIDDEN)"]
     page.console_errors.clear()  # the one error this test asked for
+
+
+# a page's text as its reader sees it, without the literals it marks (translate="no": an id, a key, a command to
+# type) and the words marked as another language (the switch to English)
+SHOWN_TEXT = """() => {
+  const skip = '[translate="no"], [lang]:not([lang^="zh"]), script, style';
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const parts = [document.title];
+  while (walker.nextNode()) {
+    if (!walker.currentNode.parentElement.closest(skip)) parts.push(walker.currentNode.textContent);
+  }
+  return parts.join(" ");
+}"""
+
+
+def test_chinese_pages_say_nothing_in_english(page, office):
+    """Under zh (the default) the board, a unit, a printable letter and the annual standing show no English word
+    but data and no word the glossary replaced, and every time says its zone; each saved as
+    build/screenshots/zh-*.png."""
+    from core.glossary import variants_in
+    from core.read.office import people_names
+    from test_language_pages import english_words, times_without_zone
+    base, tokens, app = office
+    platform = app.extensions["sankao"]
+    data = {*platform.queries.names().values(), *(p["name"] for p in platform.queries.projects()),
+            *people_names(platform).values(), "admin", "demo"}
+    log_in(page, base, tokens["admin"])
+    year = local_date(now(), platform.tz).year - 1
+    page.goto(base + "/notices?unit=U05")
+    letter = page.locator('a[href^="/notices/U05-"]').first.get_attribute("href")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for name, path, ready in [("board", "/", "#board"), ("unit", "/units/U05", "#indicators"),
+                              ("letter", letter, "#letter"), ("annual", f"/annual/{year}", "#annual-people")]:
+        page.goto(base + path)
+        page.wait_for_selector(ready)
+        page.screenshot(path=str(SHOTS / f"zh-{name}.png"), full_page=True)
+        text = page.evaluate(SHOWN_TEXT)
+        assert not english_words(text, data), (name, english_words(text, data)[:20])
+        assert not variants_in(text), (name, variants_in(text))
+        assert not times_without_zone(text), (name, times_without_zone(text))
+    assert page.locator("#annual-people tbody td.person").first.inner_text().split()[-1].startswith("U")
 
 
 def test_the_readmes_first_command_serves_the_demo(page, tmp_path):
