@@ -29,7 +29,7 @@ from core.clock import now as utc_now
 from core.commands import Command, parse_line
 from core.decide import Stamp, decide
 from core.errors import CommandRejected, ConcurrentWrite
-from core.messages import msg
+from core.messages import msg, text_of
 from core.facts import Facts, stream_id
 from core.store.app import SankaoApplication
 from events import CONSEQUENCE_TOPICS
@@ -262,7 +262,7 @@ class Ledger:
         if progress:
             progress(len(batch))
         if rejected:
-            report.rejected.append((rejected[0], str(rejected[1])))
+            report.rejected.append((rejected[0], text_of(rejected[1])))
             return True
         return False
 
@@ -282,7 +282,7 @@ class Ledger:
         facts = copy.deepcopy(self.facts)
         for lineno, command in parsed:
             if isinstance(command, CommandRejected):
-                report.rejected.append((lineno, str(command)))
+                report.rejected.append((lineno, text_of(command)))
                 continue
             if command.id is not None and (command.id in known or command.id in facts.command_ids):
                 report.skipped += 1
@@ -292,7 +292,7 @@ class Ledger:
                     facts.apply(event, None)
                 report.recorded += 1
             except CommandRejected as exc:
-                report.rejected.append((lineno, str(exc)))
+                report.rejected.append((lineno, text_of(exc)))
         return report
 
     def record(self, line: str | dict | Command, actor: str) -> None:

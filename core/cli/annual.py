@@ -37,7 +37,7 @@ def annual(ctx, year, known_at, as_json):
     state = "annual_closed" if answer["closed"] else "annual_provisional"
     through = f"{out.t('through')} {answer['through']}" if answer["through"] else out.t("no_month_closed")
     out.line(f"{out.t('annual_title')} {year} · {out.t(state)} · {through} · "
-             f"{out.t('known_at')} {out.instant(answer['known_at'])}")
+             f"{out.t('known_at')} {out.moment(answer['known_at'])}")
     out.table(None, [(out.t("rank"), "right"), (out.t("unit"), "left"), (out.t("name"), "left"),
                      (out.t("third"), "left"), (out.t("annual_score"), "right"), (out.t("months"), "right"),
                      (out.amount_header("signed"), "right"), (out.t("excellent_share"), "right"),
@@ -91,7 +91,7 @@ def show_person(ctx, answer: dict, as_json: bool) -> None:
         out.line(out.t("person_grade", grade=out.word(row["grade"]), level=out.word(row["level"]),
                        rank=row["level_rank"], third=out.word(row["level_third"])))
     else:
-        out.line(answer.get("note") or out.t("person_not_in_standing"))
+        out.line(out.say(answer.get("note")) if answer.get("note") else out.t("person_not_in_standing"))
     out.table(out.t("projects_held"), [
         (out.t("project"), "left"), (out.t("unit"), "left"), (out.t("name"), "left"),
         (out.t("chain_level"), "left"), (out.t("stage"), "left"), (out.t("signed_on"), "left"),

@@ -12,6 +12,7 @@ from click.core import ParameterSource
 from core.bootstrap import Config, Platform
 from core.cli.render import Out
 from core.errors import SankaoError
+from core.messages import msg, render
 
 ENVIRONMENT = """\b
 Environment (each is the default of the option beside it):
@@ -30,9 +31,20 @@ class SankaoGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SankaoError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(render(msg("cli.error", error=exc), _lang(ctx)), err=True)
             sys.exit(1)
-        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt):
+        except click.ClickException as exc:
+            if _lang(ctx) != "zh":
+                raise
+            from core.cli.zh import show_click_error
+            show_click_error(exc)
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            if _lang(ctx) != "zh":
+                raise
+            click.echo(render(msg("cli.aborted"), "zh"), err=True)
+            sys.exit(1)
+        except (click.exceptions.Exit, SystemExit, KeyboardInterrupt):
             raise
         except BrokenPipeError:  # the reader went away (| head): what it read was whole; stop quietly
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -42,14 +54,22 @@ class SankaoGroup(click.Group):
             if os.environ.get("SANKAO_DEBUG") == "1":
                 traceback.print_exc()
             first = (str(exc).splitlines() or [""])[0][:300]
-            click.echo(f"error: unexpected {type(exc).__name__}: {first} (a defect in Sankao; SANKAO_DEBUG=1 "
-                       "prints the traceback)", err=True)
+            click.echo(render(msg("cli.defect", kind=type(exc).__name__, first=first), _lang(ctx)), err=True)
             sys.exit(1)
+
+
+def _lang(ctx) -> str:
+    """The language asked for (``--lang``, before or after the command's name, or ``SANKAO_LANG``)."""
+    out = (ctx.obj or {}).get("out") if isinstance(ctx.obj, dict) else None
+    if out is not None:
+        return out.lang
+    return ctx.params.get("lang") or os.environ.get("SANKAO_LANG") or "en"
 
 
 def _source(ctx, name: str, option: str, env: str) -> str:
     source = ctx.get_parameter_source(name)
-    return {ParameterSource.COMMANDLINE: option, ParameterSource.ENVIRONMENT: env}.get(source, f"default {option}")
+    return {ParameterSource.COMMANDLINE: option, ParameterSource.ENVIRONMENT: env}.get(
+        source, msg("cli.default_source", option=option))
 
 
 @click.group(cls=SankaoGroup, epilog=ENVIRONMENT,
@@ -115,8 +135,8 @@ def platform_of(ctx, mode: str = "read", *, note_drift: bool = True) -> Platform
         ctx.find_root().call_on_close(platform.close)
         obj["out"].tz = platform.tz
         if platform.created and not platform.location.is_memory:
-            click.echo(f"created a new store: {platform.location.describe()}", err=True)
+            obj["out"].echo(msg("cli.created", where=platform.location.describe()), err=True)
         drift = platform.rules_drift() if note_drift else None
         if drift:
-            click.echo(drift, err=True)
+            obj["out"].echo(drift, err=True)
     return obj["platform"]

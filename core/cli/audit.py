@@ -15,9 +15,11 @@ from core.audit.explain import explain as explain_score
 from core.audit.explain import history as score_history
 from core.audit.whatif import whatif as whatif_board
 from core.cli.app import config_of, main, out_of, out_options, platform_of
+from core.cli.labels import LABELS
 from core.cli.read import _queries, known_at_option, period_argument
 from core.cli.record import progress
 from core.cli.render import print_json
+from core.messages import Name, msg, text_of
 
 audit_json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (fields described in docs/audit.md).")
 
@@ -29,7 +31,7 @@ def _period_or_year(ctx, param, value):
     try:
         parse_period(value)
     except ValueError as exc:
-        raise click.BadParameter(f"{exc} (or a year YYYY, to explain a person's annual score)") from None
+        raise click.BadParameter(msg("cli.period_or_year", error=text_of(exc))) from None
     return value
 
 
@@ -48,7 +50,7 @@ def explain(ctx, unit, period, known_at, restated, as_json):
     if len(period) == 4:
         from core.cli.annual import show_person
         if restated:
-            raise click.BadParameter("a person's annual score has no restated form", param_hint="--restated")
+            raise click.BadParameter(msg("cli.person_restated"), param_hint="--restated")
         show_person(ctx, _queries(ctx).queries.person(unit, int(period), known_at), as_json)
         return
     answer = explain_score(_queries(ctx), unit, period, known_at, restated)
@@ -57,17 +59,18 @@ def explain(ctx, unit, period, known_at, restated, as_json):
         return
     out = out_of(ctx)
     state = "restated" if restated else "frozen" if answer["frozen"] else "live"
-    out.line(f"{unit} {period} · {out.t(state)} · {out.t('known_at')} {out.instant(answer['known_at'])}")
-    out.line(f"final {answer['final']} = max(0, base {answer['base']} × coefficient {answer['coefficient']} − "
-             f"deducted {answer['deduction']}); rank {answer['rank']} ({out.word(answer['third'])})")
+    out.line(f"{unit} {period} · {out.t(state)} · {out.t('known_at')} {out.moment(answer['known_at'])}")
+    out.line(out.t("explain_final", final=answer["final"], base=answer["base"], coefficient=answer["coefficient"],
+                   deduction=answer["deduction"], rank=answer["rank"], third=out.word(answer["third"])))
     shown = {}
     for i in answer["indicators"]:
         amount = out.amount if i["kind"] == "amount" else str
         unit_note = f" ({out.t('yuan' if out.exact else 'yi')})" if i["kind"] == "amount" else ""
-        out.line(f"\n{out.t(i['plugin'])}{unit_note}: value {amount(i['value'])} / target {amount(i['target'])} = "
-                 f"ratio {i['ratio']}; × weight {i['weight']} → score {i['score']}")
+        out.line("\n" + out.t("explain_indicator", name=out.t(i["plugin"]), unit_note=unit_note,
+                              value=amount(i["value"]), target=amount(i["target"]), ratio=i["ratio"],
+                              weight=i["weight"], score=i["score"]))
         if i["projects"] is None:
-            out.line("  (the plugin does not say which projects make up its value)")
+            out.line(out.t("explain_no_projects"))
         elif i["projects"]:
             parts = [f"{p['project']} {p['part'] if i['kind'] != 'amount' else out.amount(p['part'])}"
                      for p in i["projects"]]
@@ -75,21 +78,29 @@ def explain(ctx, unit, period, known_at, restated, as_json):
         for p in i["projects"] or []:
             shown.setdefault(p["project"], p)
     if shown:
-        out.line("\nthe commands behind those projects' facts (recorded at, actor, what, command, set):")
+        out.line("\n" + out.t("explain_commands", zone=out.zone))
     for p in shown.values():
         out.line(f"  {p['project']} {p['name']}")
         for c in p["commands"]:
-            out.line(f"    {out.instant(c['recorded_at'])} {c['actor']:<10} {c['type']:<18} {c['command_id']} "
+            kind = c["type"] if out.lang != "zh" else out.name(c["type"])
+            out.line(f"    {out.instant(c['recorded_at'])} {c['actor']:<10} {kind:<18} {c['command_id']} "
                      f"{json.dumps(c['set'], ensure_ascii=False)}")
     for plugin, parts in answer["coefficient_and_deduction"].items():
-        out.line(f"\n{plugin}: {parts.get('formula', '')}")
+        formula = parts.get("formula", "")
+        if out.lang == "zh" and formula and f"formula_{plugin}" in LABELS:
+            formula = out.t(f"formula_{plugin}")
+        out.line(f"\n{out.name(plugin)}: {formula}")
         out.line(f"  {json.dumps(parts.get('inputs', parts), ensure_ascii=False)}")
     rules = answer["rules"]
-    out.line(f"\nrules {rules['command_id']} (effective {rules['effective'] or 'from the start'}, recorded "
-             f"{rules['recorded_at']} by {rules['actor']}): "
-             + ", ".join(f"{n} {p['version']}" for n, p in rules["plugins"].items()))
+    recorded = rules["recorded_at"] if out.lang != "zh" or not rules["recorded_at"] else out.moment(rules["recorded_at"])
+    out.line("\n" + out.t("explain_rules", rules=rules["command_id"],
+                          effective=rules["effective"] or out.t("explain_from_start"), recorded=recorded,
+                          actor=rules["actor"], plugins=", ".join(f"{out.name(n)} {p['version']}"
+                                                                  for n, p in rules["plugins"].items())))
     checks = answer["checks"]
-    out.line("checks: " + ", ".join(f"{k.replace('_', ' ')}: {'yes' if v else 'NO'}" for k, v in checks.items()))
+    out.line(out.t("explain_checks", checks=", ".join(f"{out.t(k) if out.lang == 'zh' else k.replace('_', ' ')}: "
+                                                      f"{out.t('yes') if v else out.t('no')}"
+                                                      for k, v in checks.items())))
 
 
 @main.command()
@@ -108,16 +119,46 @@ def history(ctx, unit, period, as_json):
     out = out_of(ctx)
     rows = []
     for c in answer["changes"]:
-        what = "; ".join(f"{k} {v['from'] or '-'} -> {v['to'] or '-'}" for k, v in c["changed"].items())
+        what = "; ".join(f"{_figure(out, k)} {_figure_value(out, k, v['from'])} -> {_figure_value(out, k, v['to'])}"
+                         for k, v in c["changed"].items())
         cause = c["cause"]
-        rows.append([c["version"], out.instant(c["recorded_at"]), cause["what"], cause["command_id"],
-                     cause["actor"], what])
+        why = cause["what"]
+        if why == "the month began":
+            why = out.t("month_began")
+        elif why:
+            why = out.name(why)
+        rows.append([c["version"], out.instant(c["recorded_at"]), why, cause["command_id"], cause["actor"], what])
     frozen = answer["frozen"]
     if frozen:
-        rows.append(["", out.instant(frozen["recorded_at"]), "frozen at the close", frozen["command_id"], "",
-                     f"rank {frozen['rank']}, {frozen['third']}, streak {frozen['streak']}"])
-    out.table(f"{unit} {period}", [("#", "right"), (out.t("recorded_at"), "left"), ("cause", "left"),
-                                   (out.t("command"), "left"), (out.t("actor"), "left"), ("change", "left")], rows)
+        third = out.word(frozen["third"]) if out.lang == "zh" else frozen["third"]
+        rows.append(["", out.instant(frozen["recorded_at"]), out.t("frozen_at_close"), frozen["command_id"], "",
+                     out.t("history_frozen", rank=frozen["rank"], third=third, streak=frozen["streak"])])
+    change = out.t("history_change_amounts", unit=out.t("yuan" if out.exact else "yi"))
+    out.table(f"{unit} {period}", [("#", "right"), (out.timed("recorded_at"), "left"), (out.t("history_cause"), "left"),
+                                   (out.t("command"), "left"), (out.t("actor"), "left"), (change, "left")], rows)
+
+
+#: the figures history follows besides the indicators (their names are the plugins')
+_FIGURES = {"final": "final", "base": "base", "coefficient": "coefficient", "deduction": "deduction",
+            "signed_amount": "signed", "assessed": "assessed"}
+
+
+def _figure(out, key: str) -> str:
+    if out.lang != "zh":
+        return key
+    return out.t(_FIGURES.get(key, key))
+
+
+def _figure_value(out, key: str, value) -> str:
+    """A figure's value as the tables show it: amounts (the signed amount, the amount indicators: those written
+    with cents) in 亿元, or exact with --exact."""
+    if not value:
+        return "-"
+    if isinstance(value, bool):
+        return out.t("true")
+    if key == "signed_amount" or (key not in _FIGURES and "." in str(value)):
+        return out.amount(value)
+    return str(value)
 
 
 @main.command()
@@ -133,10 +174,11 @@ def whatif(ctx, period, plugins_file, as_json):
         print_json(answer)
         return
     out = out_of(ctx)
-    out.line(f"{period} ({'frozen' if answer['frozen'] else 'live'}) under {plugins_file}: {answer['changed']} "
-             f"unit(s) change; spread {answer['recorded_spread']} -> {answer['whatif_spread']}")
-    out.table(None, [(out.t("unit"), "left"), ("rank", "right"), ("rank then", "right"), ("final", "right"),
-                     ("final then", "right"), ("change", "right")],
+    out.line(out.t("whatif_line", period=period, state=out.t("whatif_frozen" if answer["frozen"] else "whatif_live"),
+                   file=plugins_file, changed=answer["changed"], before=answer["recorded_spread"],
+                   after=answer["whatif_spread"]))
+    out.table(None, [(out.t("unit"), "left"), (out.t("rank"), "right"), (out.t("rank_then"), "right"),
+                     (out.t("final"), "right"), (out.t("final_then"), "right"), (out.t("whatif_change"), "right")],
               [[u["unit"], (u["recorded"] or {}).get("rank"), (u["whatif"] or {}).get("rank"),
                 (u["recorded"] or {}).get("final"), (u["whatif"] or {}).get("final"), u["final_change"]]
                for u in answer["units"]])
@@ -157,12 +199,23 @@ def audit_head(ctx, as_json):
     if as_json:
         print_json(answer)
         return
-    click.echo(f"size {answer['size']}\nroot {answer['root']}")
+    out = out_of(ctx)
+    click.echo(f"{out.t('size')} {answer['size']}\n{out.t('root')} {answer['root']}")
     if answer["log_size"] != answer["size"]:
-        click.echo(f"warning: the log holds {answer['log_size']} events but the tree {answer['size']}: events were "
-                   "written or removed around Sankao; run 'sankao audit verify'", err=True)
+        out.echo(msg("cli.tree_log_differ", log=answer["log_size"], tree=answer["size"]), err=True)
     for h in answer["recorded"]:
-        click.echo(f"recorded {h['label']:<14} size {h['size']:>9} root {h['root']}")
+        if out.lang == "zh":
+            click.echo(f"已录入 {_head_label(h['label']):<14} 规模 {h['size']:>9} 根哈希 {h['root']}")
+        else:
+            click.echo(f"recorded {h['label']:<14} size {h['size']:>9} root {h['root']}")
+
+
+def _head_label(label: str) -> str:
+    """A recorded head's label (``close 2023-06``, ``close 2023``) in Chinese."""
+    kind, _, when = label.partition(" ")
+    if kind == "close":
+        return f"{'年末' if len(when) == 4 else '月末'}关账 {when}"
+    return label
 
 
 @audit.command("prove")
@@ -180,8 +233,7 @@ def _root(ctx, param, value):
         return None
     text = value.strip().lower()
     if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
-        raise click.BadParameter(f"{value!r} is not a root hash: 64 hexadecimal digits, as `sankao audit head` "
-                                 "prints it")
+        raise click.BadParameter(msg("cli.not_root", value=value))
     return text
 
 
@@ -195,9 +247,7 @@ def audit_consistency(ctx, old_size, old_root):
     answer = log.consistency(platform_of(ctx).app, old_size, old_root)
     print_json(answer)
     if answer.get("published_root_matches") is False:
-        click.echo(f"NOT OK: the log's first {old_size} events give root {answer['old_root']}, not the published "
-                   f"{old_root}: the record was changed since that root was published, or it was published for "
-                   "another size or store", err=True)
+        out_of(ctx).echo(msg("cli.not_consistent", size=old_size, root=answer["old_root"], published=old_root), err=True)
         sys.exit(1)
 
 
@@ -217,12 +267,13 @@ def audit_verify(ctx, as_json):
         print_json({"ok": verdict.ok, "size": verdict.size, "root": verdict.root, "heads": verdict.heads,
                     "problems": problems})
     elif verdict.ok:
-        click.echo(f"ok: {verdict.size} events, root {verdict.root}; {verdict.heads} recorded head(s) agree")
+        out_of(ctx).echo(msg("cli.verify_ok", size=verdict.size, root=verdict.root, heads=verdict.heads))
     else:
+        out = out_of(ctx)
         first = problems[0]
-        click.echo(f"NOT OK: position {first['position']}: {first['kind']}: {first['what']}")
+        out.echo(msg("cli.verify_bad", position=first["position"], kind=_kind(out, first["kind"]), what=first["what"]))
         for p in problems[1:20]:
-            click.echo(f"  also position {p['position']}: {p['kind']}: {p['what']}")
+            out.echo(msg("cli.verify_also", position=p["position"], kind=_kind(out, p["kind"]), what=p["what"]))
     sys.exit(0 if verdict.ok else 1)
 
 
@@ -237,8 +288,8 @@ def audit_export(ctx, folder, until):
     moment = _known_at(ctx, None, until) if until else None
     platform = platform_of(ctx)
     manifest = bundle.export(platform.app, folder, moment, platform.location.describe())
-    click.echo(f"exported {manifest['size']} events, root {manifest['root']}, to {folder}\n"
-               f"check it anywhere with: python3 {folder / 'verify.py'} {folder}")
+    out_of(ctx).echo(msg("cli.exported", size=manifest["size"], root=manifest["root"], folder=folder,
+                         verify=folder / "verify.py"))
 
 
 @audit.command("replay")
@@ -255,13 +306,21 @@ def audit_replay(ctx, folder, as_json):
     if as_json:
         print_json({"agreed": result.agreed, "compared": result.compared, "disagreements": result.disagreements})
     else:
-        click.echo(f"{result.agreed} of {sum(result.compared.values())} recorded consequences agree "
-                   f"({', '.join(f'{n} {k}' for k, n in result.compared.items())})")
+        out = out_of(ctx)
+        out.echo(msg("cli.replayed", agreed=result.agreed, total=sum(result.compared.values()),
+                     counts=", ".join(f"{n} {out.name(k)}" for k, n in result.compared.items())))
         for d in result.disagreements[:50]:
-            click.echo(f"  differs: {d}")
+            out.echo(msg("cli.differs", what=d))
     if not result.compared:
-        click.echo("the bundle holds no recorded consequences (scores, letters, boards, heads) to compare: "
-                   "nothing was checked. Export the whole log, or an --until that its scoring had reached.", err=True)
+        out_of(ctx).echo(msg("cli.nothing_replayed"), err=True)
         sys.exit(1)
     if result.disagreements:
         sys.exit(1)
+
+
+_KINDS = {"missing": "缺失", "head": "树头", "tree": "树", "inserted": "插入", "reordered": "换位", "changed": "改动"}
+
+
+def _kind(out, kind: str) -> str:
+    """What ``audit verify`` found wrong, in the reader's language."""
+    return f"{_KINDS[kind]} ({kind})" if out.lang == "zh" and kind in _KINDS else kind

@@ -11,6 +11,7 @@ from core.cli.record import catch_up
 from core.cli.render import print_json
 from core.clock import parse_period
 from core.errors import NotFound
+from core.messages import Name, msg, text_of
 from events import CONSEQUENCE_TOPICS, FACT_TOPICS
 
 
@@ -21,14 +22,14 @@ def _known_at(ctx, param, value):
     try:
         return platform_of(ctx).known_at(value)
     except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+        raise click.BadParameter(text_of(exc)) from None
 
 
 def _period(ctx, param, value):
     try:
         parse_period(value)
     except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+        raise click.BadParameter(text_of(exc)) from None
     return value
 
 
@@ -57,7 +58,7 @@ def show_board(ctx, period, known_at, restated, as_json):
         return
     out, names = out_of(ctx), _names(platform)
     state = "restated" if restated else "frozen" if answer["frozen"] else "live"
-    out.line(f"{out.t('board')} {period} · {out.t(state)} · {out.t('known_at')} {out.instant(answer['known_at'])} "
+    out.line(f"{out.t('board')} {period} · {out.t(state)} · {out.t('known_at')} {out.moment(answer['known_at'])} "
              f"· {out.t('spread')} {answer['spread']}")
     columns = [(out.t("rank"), "right"), (out.t("unit"), "left"), (out.t("name"), "left"), (out.t("third"), "left"),
                (out.t("base"), "right"), (out.t("coefficient"), "right"), (out.t("deduction"), "right"),
@@ -107,7 +108,7 @@ def score(ctx, unit, period, known_at, restated, as_json):
     out = out_of(ctx)
     state = "restated" if restated else "frozen" if answer["frozen"] else "live"
     out.line(f"{unit} {_names(platform).get(unit, '')} · {period} · {out.t('rank')} {answer['rank']} "
-             f"({out.word(answer['third'])}) · {out.t(state)} · {out.t('known_at')} {out.instant(answer['known_at'])}")
+             f"({out.word(answer['third'])}) · {out.t(state)} · {out.t('known_at')} {out.moment(answer['known_at'])}")
     out.line(out.t("score_line", final=answer["final"], base=answer["base"], coefficient=answer["coefficient"],
                    deduction=answer["deduction"]))
     rows = []
@@ -165,7 +166,7 @@ def units(ctx, as_json):
     out.table(out.t("units"), [(out.t("unit"), "left"), (out.t("name"), "left"), (out.t("category"), "left"),
                                (out.t("n_projects"), "right"), (out.t("year"), "right"),
                                (out.amount_header("targets"), "right")],
-              [[r["unit"], r["name"], r["category"], r["projects"], r["year"],
+              [[r["unit"], r["name"], out.t(r["category"]), r["projects"], r["year"],
                 None if r["annual"] is None else out.amount(r["annual"])] for r in rows])
 
 
@@ -185,7 +186,7 @@ def projects(ctx, unit, stage, as_json):
     """List projects with their dates, amounts and stage (planned, signed, landed, started, withdrawn)."""
     queries = _queries(ctx).queries
     if unit is not None and unit not in queries.names():
-        raise NotFound(f"projects: {unit} is not a registered unit")
+        raise NotFound(msg("read.projects_unit", unit=unit))
     rows = [{**p, "stage": stage_of(p)} for p in queries.projects(unit)]
     rows = [r for r in rows if stage is None or r["stage"] == stage]
     if as_json:
@@ -219,15 +220,16 @@ def events(ctx, after, limit, unit, project, types, consequences, as_json):
     wanted = {t.strip().lower() for t in types.split(",") if t.strip()} if types else None
     unknown = sorted(wanted - _EVENT_NAMES) if wanted else []
     if unknown:
-        raise click.BadParameter(f"{', '.join(unknown)}: no such event type (the types: "
-                                 f"{', '.join(sorted(_EVENT_TYPES))})", param_hint="--type")
+        raise click.BadParameter(msg("cli.no_event_type", unknown=unknown, types=[Name(t) for t in sorted(_EVENT_TYPES)]),
+                                 param_hint="--type")
     owner = {}
     if unit or project:
         owner = {p["project"]: p["unit"] for p in platform.queries.projects(unit)}
         if unit is not None and unit not in platform.queries.names():
-            raise NotFound(f"events: {unit} is not a registered unit")
+            raise NotFound(msg("read.events_unit", unit=unit))
         if project is not None and project not in owner:
-            raise NotFound(f"events: {project} is not a planned project" + (f" of {unit}" if unit else ""))
+            raise NotFound(msg("read.events_project", project=project,
+                               of=msg("read.of_unit", unit=unit) if unit else ""))
     rows = []
     exclude = () if consequences or (wanted and not wanted <= _FACT_NAMES) else CONSEQUENCE_TOPICS
     for position, event in platform.ledger.notifications(after, None, exclude=exclude):
@@ -246,9 +248,9 @@ def events(ctx, after, limit, unit, project, types, consequences, as_json):
         return
     out = out_of(ctx)
     out.tz = platform.tz
-    out.table(out.t("events"), [(out.t("position"), "right"), (out.t("recorded_at"), "left"),
+    out.table(out.t("events"), [(out.t("position"), "right"), (out.timed("recorded_at"), "left"),
                                 (out.t("actor"), "left"), (out.t("type"), "left"), (out.t("data"), "left")],
-              [[r["position"], out.instant(r["recorded_at"]), r["actor"] or "(scoring)", r["type"],
+              [[r["position"], out.instant(r["recorded_at"]), r["actor"] or out.t("scoring_actor"), out.name(r["type"]),
                 json.dumps(r["data"], ensure_ascii=False)] for r in rows])
 
 

@@ -12,17 +12,21 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from core.bootstrap import Platform, default_actor
-from core.cli.app import config_of, main, platform_of
+from core.cli.app import config_of, main, out_of, platform_of
 from core.errors import CommandRejected, ConcurrentWrite, SankaoError, StoreBusy, StoreUnavailable
 from core.ledger import LoadReport
+from core.messages import msg, text_of
 
 actor_option = click.option("--actor", default=default_actor, show_default="the OS user",
                             help="Who records the commands (written on every event).")
 
 
 def progress(total: int, what: str) -> Progress:
-    """A progress bar on stderr when it is a terminal (nothing otherwise)."""
+    """A progress bar on stderr when it is a terminal (nothing otherwise); ``what`` in the language asked."""
     from rich.console import Console
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and isinstance(ctx.find_root().obj, dict) and "out" in ctx.find_root().obj:
+        what = out_of(ctx).t(what)
     console = Console(stderr=True)
     return Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                     console=console, disable=not console.is_terminal, transient=True)
@@ -37,17 +41,15 @@ def catch_up(platform: Platform, *, strict: bool = False) -> None:
     if platform.read_only or not platform.scores_inline():
         behind, _ = platform.catch_up()  # the read models only: scoring is not this process's
         if behind > 0:
-            why = "this store is open read-only" if platform.read_only else "scoring is left to `sankao worker`"
-            click.echo(f"note: {why}; the scores are {behind} fact(s) behind the record (answers show what was "
-                       "scored)", err=True)
+            why = msg("cli.why_read_only") if platform.read_only else msg("cli.why_worker")
+            _echo(msg("cli.behind_note", why=why, behind=behind), err=True)
         return
     total = platform.scoring_lag()
     with progress(total, "scoring") as bar:
         task = bar.add_task("scoring", total=total)
         left, failure = platform.catch_up(progress=lambda n: bar.advance(task, n))
     if failure is not None:
-        click.echo(f"warning: scoring stopped, the scores are {left} fact(s) behind the record: {failure}. "
-                   f"Answers show what was scored before that. {finish_scoring(failure)}", err=True)
+        _echo(msg("cli.scoring_stopped", left=left, failure=failure, finish=finish_scoring(failure)), err=True)
         if strict:
             sys.exit(1)
 
@@ -55,10 +57,17 @@ def catch_up(platform: Platform, *, strict: bool = False) -> None:
 def finish_scoring(failure: Exception) -> str:
     """How to finish scoring that ``failure`` stopped: nothing recorded is lost either way."""
     if isinstance(failure, (StoreUnavailable, StoreBusy, ConcurrentWrite)):
-        return ("Nothing recorded was lost: when the store answers again, run the same command again (or "
-                "`sankao worker --once`) to finish the scoring.")
-    return ("Nothing recorded was lost: once the cause is mended (`sankao plugins list` shows the rules in "
-            "force), `sankao worker --once` finishes the scoring.")
+        return msg("cli.finish_store")
+    return msg("cli.finish_plugins")
+
+
+def _echo(text, err: bool = False) -> None:
+    """A message in the language asked (English outside a command)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and isinstance(ctx.find_root().obj, dict) and "out" in ctx.find_root().obj:
+        out_of(ctx).echo(text, err=err)
+    else:
+        click.echo(text, err=err)
 
 
 @main.command()
@@ -67,30 +76,29 @@ def init(ctx):
     """Create the store (needed once on PostgreSQL; a first load creates a SQLite file)."""
     platform = platform_of(ctx, "init", note_drift=False)
     if not platform.created:
-        click.echo(f"ready: {platform.location.describe()} (it existed already; nothing was changed)")
+        _echo(msg("cli.ready_existed", where=platform.location.describe()))
     else:
-        click.echo(f"ready: {platform.location.describe()}")
+        _echo(msg("cli.ready", where=platform.location.describe()))
 
 
 def read_lines(file: str) -> tuple[list[tuple[int, str]], dict[int, str]]:
     """The non-blank lines of FILE (``-``: standard input) with their numbers, and the lines that are not
     UTF-8 text (number -> why). Such a line is a bad line like any other: ``load`` records the lines before
     it and stops there, ``--check`` lists it with the rest."""
-    where = "standard input" if file == "-" else file
+    where = msg("cli.stdin") if file == "-" else file
     if file == "-":
         data = sys.stdin.buffer.read()
     else:
         try:
             data = Path(file).read_bytes()
         except OSError as exc:
-            raise CommandRejected("", None, f"{file}: cannot be read ({exc.strerror})") from None
+            raise CommandRejected("", None, msg("cli.unreadable_file", file=file, error=exc.strerror)) from None
     lines, undecodable = [], {}
     for number, raw in enumerate(data.split(b"\n"), start=1):
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            undecodable[number] = (f"not UTF-8 text ({exc.reason} at byte {exc.start + 1} of the line); "
-                                   f"save {where} as UTF-8")
+            undecodable[number] = msg("cli.not_utf8", reason=exc.reason, byte=exc.start + 1, where=where)
             continue
         if line.strip().lstrip("\ufeff"):
             lines.append((number, line))
@@ -113,23 +121,22 @@ def load(ctx, file, check, score, actor):
     skipped, so running a file again after a failure finishes it.
     """
     if file != "-" and not Path(file).is_file():
-        raise click.BadParameter(f"{file!r} is not a file", param_hint="FILE")
+        raise click.BadParameter(msg("cli.not_a_file", file=file), param_hint="FILE")
     lines, undecodable = read_lines(file)
     if undecodable and not check:  # record up to the first line that cannot be read, as for any bad line
         lines = [(number, line) for number, line in lines if number < min(undecodable)]
     config = config_of(ctx)
     if check and not config.location().exists():
-        click.echo(f"note: no store at {config.location().path} yet: checking against an empty store "
-                   "(nothing is created)", err=True)
+        _echo(msg("cli.check_no_store", path=config.location().path), err=True)
         config.db = ":memory:"  # checking against an empty store creates no files
     platform = platform_of(ctx, "read" if check else "load")
     if check:
         result = platform.ledger.check(lines, actor)
         rejected = sorted([*result.rejected, *undecodable.items()])
         for number, message in rejected:
-            click.echo(f"line {number}: {message}")
-        click.echo(f"check: {result.recorded} would be recorded, {result.skipped} skipped, "
-                   f"{len(rejected)} rejected; nothing recorded", err=True)
+            _echo(msg("cli.line", number=number, message=message))
+        _echo(msg("cli.check_summary", recorded=result.recorded, skipped=result.skipped, rejected=len(rejected)),
+              err=True)
         sys.exit(1 if rejected else 0)
     report = LoadReport()
     try:
@@ -137,12 +144,12 @@ def load(ctx, file, check, score, actor):
             task = bar.add_task("recording", total=len(lines))
             platform.ledger.load(lines, actor, report=report, progress=lambda n: bar.advance(task, n))
     except (StoreUnavailable, StoreBusy) as exc:
-        raise type(exc)(f"{exc}\n{_kept(report, lines, file)}") from None
+        raise type(exc)(msg("cli.with_kept", error=exc, kept=_kept(report, lines, file))) from None
     if not report.rejected and undecodable:
         report.rejected.append(min(undecodable.items()))
     for number, message in report.rejected:
-        click.echo(f"line {number}: {message}")
-    click.echo(f"recorded {report.recorded}, skipped {report.skipped}", err=True)
+        _echo(msg("cli.line", number=number, message=message))
+    _echo(msg("cli.recorded", recorded=report.recorded, skipped=report.skipped), err=True)
     if score or score is None and platform.scores_inline():
         catch_up(platform, strict=True)
     sys.exit(1 if report.rejected else 0)
@@ -150,13 +157,12 @@ def load(ctx, file, check, score, actor):
 
 def _kept(report: LoadReport, lines: list, file: str) -> str:
     done = report.recorded + report.skipped
-    upto = f" (every line up to line {lines[done - 1][0]})" if done else ""
-    text = f"Kept: {report.recorded} line(s) recorded and {report.skipped} skipped{upto}; nothing after that."
+    upto = msg("cli.kept_upto", line=lines[done - 1][0]) if done else ""
+    text = msg("cli.kept", recorded=report.recorded, skipped=report.skipped, upto=upto)
     missing_ids = sum(1 for _, line in lines[done:] if '"id"' not in line)
     if missing_ids:
-        return (text + f" {missing_ids} of the remaining lines have no id and cannot be recognised when run again: "
-                f"record the rest with: tail -n +{lines[done][0]} {file} | sankao load -")
-    return text + " Run the same command again to finish: lines already recorded are skipped."
+        return msg("cli.kept_no_ids", kept=text, missing=missing_ids, line=lines[done][0], file=file)
+    return msg("cli.kept_again", kept=text)
 
 
 @main.command()
@@ -166,14 +172,14 @@ def backup(ctx, dest):
     """Copy a SQLite store, while it is in use, into the new file DEST (consistent, all of it)."""
     platform = platform_of(ctx, "read", note_drift=False)
     if platform.location.is_postgres:
-        raise SankaoError("backup copies SQLite stores; back up PostgreSQL with pg_dump")
+        raise SankaoError(msg("cli.backup_postgres"))
     target = Path(dest)
     if target.exists():
-        raise SankaoError(f"{target} exists already; backup writes only new files")
+        raise SankaoError(msg("cli.backup_exists", target=target))
     if not target.resolve().parent.is_dir():
-        raise SankaoError(f"{target.resolve().parent} does not exist")
+        raise SankaoError(msg("cli.no_such_folder", folder=target.resolve().parent))
     size = platform.app.recorder.backup(target)
-    click.echo(f"copied {platform.location.describe()} to {target.resolve()} ({size} events)")
+    _echo(msg("cli.copied", where=platform.location.describe(), target=target.resolve(), size=size))
 
 
 def _partition(ctx, param, value):
@@ -182,7 +188,7 @@ def _partition(ctx, param, value):
         if not 1 <= index <= count:
             raise ValueError
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not K/N with 1 <= K <= N (this worker's part, of how many)") from None
+        raise click.BadParameter(msg("cli.partition", value=value)) from None
     return index - 1, count
 
 
@@ -209,8 +215,8 @@ def worker(ctx, interval, once, partition):
             with progress(behind, "scoring") as bar:
                 task = bar.add_task("scoring", total=behind)
                 done = platform.scorer.run(progress=lambda n: bar.advance(task, n))
-            click.echo(f"{platform.scorer.name}: scored {done} fact(s) in {time.monotonic() - started:.1f} s; "
-                       f"{platform.scorer.behind()} behind", err=True)
+            _echo(msg("cli.scored", name=platform.scorer.name, done=done,
+                      seconds=f"{time.monotonic() - started:.1f}", behind=platform.scorer.behind()), err=True)
         else:
             platform.scorer.run()  # opens a month that has begun, freezes what can be frozen
         if once:
@@ -228,7 +234,7 @@ def rebuild(ctx):
     with progress(total, "rebuilding") as bar:
         task = bar.add_task("rebuilding", total=total)
         done = platform.app.read_models.rebuild(progress=lambda n: bar.advance(task, n))
-    click.echo(f"rebuilt the read models from {done} event(s) in {time.monotonic() - started:.1f} s")
+    _echo(msg("cli.rebuilt", done=done, seconds=f"{time.monotonic() - started:.1f}"))
 
 
 @main.command()
@@ -257,12 +263,11 @@ def demo(ctx, port, host, no_serve, actor):
     recorder = platform.app.recorder
     foreign, ours = recorder.commands_other_than(DEMO_PREFIX), recorder.command_ids(DEMO_PREFIX)
     if foreign and not ours:
-        raise SankaoError(f"{platform.location.describe()} already holds {foreign} command(s) and no demo; the demo "
-                          "loads only into an empty store and changed nothing (name another with --db)")
+        raise SankaoError(msg("cli.demo_foreign", where=platform.location.describe(), foreign=foreign))
     today = local_date(now(), platform.tz)
     _load_demo(platform, demo_commands(today, tz=platform.tz), ours, actor, today)
     if foreign:
-        click.echo(f"(the store also holds {foreign} command(s) recorded besides the demo)", err=True)
+        _echo(msg("cli.demo_also", foreign=foreign), err=True)
     logins = _demo_logins(platform, actor)
     catch_up(platform)  # the demo's facts, and the scorer steps past the logins
     from core.cli.read import show_board
@@ -272,16 +277,17 @@ def demo(ctx, port, host, no_serve, actor):
         show_board(ctx, month, None, False, False)
     platform.close()
     address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
-    lines = [f"\nThe office's pages: {address}  (log in with a token below; the API: {address}api/docs)"]
+    out = out_of(ctx)
+    lines = ["\n" + out.say(msg("cli.demo_pages", address=address))]
     lines += [f"  {role:<12} {token}" for role, token in logins]
     click.echo("\n".join(lines))
     if no_serve:
         me = Path(sys.argv[0]).name if sys.argv and sys.argv[0].endswith("sankao") else "sankao"
-        click.echo(f"Serve it: {me} --db {shlex.quote(config.db)} demo (or serve)", err=True)
+        _echo(msg("cli.demo_serve_it", me=me, db=shlex.quote(config.db)), err=True)
         return
     from core.cli.serve import run_server
     from web import create_app
-    run_server(create_app(config), host, port, banner=f"serving the demo on {address} (Ctrl-C stops)")
+    run_server(create_app(config), host, port, banner=out.say(msg("cli.demo_serving", address=address)))
 
 
 def _port_free(host: str, port: int) -> None:
@@ -290,8 +296,7 @@ def _port_free(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError as exc:
-            raise SankaoError(f"cannot serve on {host}:{port}: {exc.strerror} (another server there? choose another "
-                              "with --port, or --no-serve); nothing recorded") from None
+            raise SankaoError(msg("cli.port_taken", host=host, port=port, error=exc.strerror)) from None
 
 
 def _load_demo(platform, commands: list[dict], present: set[str], actor: str, today) -> None:
@@ -302,19 +307,18 @@ def _load_demo(platform, commands: list[dict], present: set[str], actor: str, to
     missing = [c for c in commands if c["id"] not in present]
     where = platform.location.describe()
     if not missing:
-        click.echo(f"The demo up to {today} is in {where} already; nothing recorded", err=True)
+        _echo(msg("cli.demo_there", today=today, where=where), err=True)
         return
     last = platform.ledger.refresh().last_recorded
     if present and last is not None and datetime.fromisoformat(missing[0]["at"]) < last:
-        click.echo(f"{where} holds entries recorded after the demo's; the demo's {len(missing)} newer command(s) "
-                   "are left out (delete the store for a fresh demo)", err=True)
+        _echo(msg("cli.demo_later", where=where, missing=len(missing)), err=True)
         return
     lines = [(n, json.dumps(c, ensure_ascii=False)) for n, c in enumerate(missing, 1)]
     report = platform.ledger.load(lines, actor)
     if report.rejected:  # pragma: no cover - the demo is valid by construction
-        raise SankaoError(f"the demo was rejected: {report.rejected[0]}")
-    done = "the rest of the demo" if present else f"the demo of {today.year - 1} and {today.year}"
-    click.echo(f"Recorded {done} up to {today}: {report.recorded} commands, into {where}", err=True)
+        raise SankaoError(msg("cli.demo_rejected", line=report.rejected[0]))
+    done = msg("cli.demo_rest") if present else msg("cli.demo_years", last=today.year - 1, year=today.year)
+    _echo(msg("cli.demo_recorded", done=done, today=today, recorded=report.recorded, where=where), err=True)
 
 
 def _demo_logins(platform, actor: str) -> list[tuple[str, str]]:

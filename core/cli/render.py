@@ -1,4 +1,5 @@
-"""Tables an office can read: unit names beside ids, amounts in 亿元/万元, local times.
+"""Tables an office can read: unit names beside ids, amounts in 亿元/万元, local times with their zone,
+in English or Chinese (labels from ``core.cli.labels``, messages from ``core.messages``).
 
 Built on ``rich``: columns wrap long names instead of cutting them, and plain
 text comes out when the output is not a terminal.
@@ -20,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from core.cli.labels import label
+from core.messages import field_label, render
 from core.report import CENT, scaled
 
 
@@ -53,11 +55,34 @@ class Out:
         return f"{self.t(key)} ({self.t('yuan' if self.exact else scale)})"
 
     def instant(self, value: str | datetime) -> str:
-        """A recorded time in the assessment time zone, to the second."""
+        """A recorded time in the assessment time zone, to the second (the zone said once, by ``zone``, in the
+        heading or the column it stands in)."""
         moment = datetime.fromisoformat(value) if isinstance(value, str) else value
         if self.tz is not None:
             moment = moment.astimezone(self.tz)
         return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+    @property
+    def zone(self) -> str:
+        """The zone the times are shown in, as a heading says it: ``(Asia/Shanghai)``."""
+        return f"({self.tz.key if self.tz is not None else 'UTC'})"
+
+    def moment(self, value: str | datetime) -> str:
+        """A time on its own, with its zone: ``2023-07-10 23:59:59 (Asia/Shanghai)``."""
+        return f"{self.instant(value)} {self.zone}"
+
+    def timed(self, key: str) -> str:
+        """A column header of times, with their zone: ``recorded at (Asia/Shanghai)``."""
+        return f"{self.t(key)} {self.zone}"
+
+    def say(self, text) -> str:
+        """A message (``core.messages.Text``, an exception, a string) in the reader's language."""
+        return render(text, self.lang)
+
+    def name(self, name: str) -> str:
+        """A name of the record or the rules (``sign_project``, ``c_min``, ``ProjectSigned``): itself in English,
+        its Chinese label beside it in Chinese."""
+        return field_label(name, self.lang)
 
     def word(self, value) -> str:
         """A value from a closed vocabulary (third, level, outcome) in the reader's language."""
@@ -66,6 +91,10 @@ class Out:
         if isinstance(value, bool):
             return self.t("yes") if value else "-"
         return self.t(str(value))
+
+    def echo(self, text, err: bool = False) -> None:
+        """A message on standard output (or error), in the reader's language."""
+        click.echo(self.say(text), err=err)
 
     def table(self, title: str | None, columns: list[tuple[str, str]], rows: list[list]) -> None:
         """Print a table; ``columns`` are ``(header, "left" | "right")``."""

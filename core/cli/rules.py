@@ -12,6 +12,7 @@ from core.cli.record import actor_option, catch_up
 from core.cli.render import print_json
 from core.clock import local_date, now
 from core.errors import SankaoError
+from core.messages import msg, text_of
 from core.plugins import installed_plugins, load_config, read_toml, show_setting
 from core.report import money
 from core.rules import effective_date, propose
@@ -43,21 +44,27 @@ def plugins_list(ctx, as_json):
     out = out_of(ctx)
     out.table(out.t("plugins"), [(out.t("plugin"), "left"), (out.t("version"), "left"), (out.t("state"), "left"),
                                  (out.t("since"), "left"), (out.t("settings"), "left"), (out.t("hooks"), "left")],
-              [[r["name"], r["version"], out.t("enabled" if r["enabled"] else "disabled"), r["since"],
-                _settings_text(r["settings"]), ", ".join(r["hooks"])] for r in rows])
+              [[out.name(r["name"]), r["version"], out.t("enabled" if r["enabled"] else "disabled"),
+                out.t("the_start") if r["since"] == "the start" else r["since"],
+                _settings_text(r["settings"], out.lang), ", ".join(r["hooks"])] for r in rows])
     if not recorded:
-        out.line("(no rules recorded yet: the first command records the rules above)")
+        out.line(out.t("no_rules_yet"))
 
 
-def _settings_text(settings) -> str:
-    return "; ".join(f"{k} = {show_setting(v)}" for k, v in (settings or {}).items())
+def _settings_text(settings, lang: str = "en") -> str:
+    return "; ".join(f"{out_name(k, lang)} = {show_setting(v, lang)}" for k, v in (settings or {}).items())
+
+
+def out_name(name: str, lang: str) -> str:
+    from core.messages import field_label
+    return field_label(name, lang)
 
 
 def _effective(value: str | None, today: date) -> date | None:
     try:
         return effective_date(value, today)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--effective") from None
+        raise click.BadParameter(text_of(exc), param_hint="--effective") from None
 
 
 @plugins.command("apply")
@@ -80,7 +87,7 @@ def plugins_apply(ctx, file, effective, yes, dry_run, actor):
     config = config_of(ctx)
     path = file or config.plugins
     if path is None:
-        raise click.UsageError("name the plugins.toml to apply (FILE, --plugins or SANKAO_PLUGINS)")
+        raise click.UsageError(msg("cli.name_plugins_file"))
     platform = platform_of(ctx, "read" if dry_run else "write", note_drift=False)
     out = out_of(ctx)
     today = local_date(now(), platform.tz)
@@ -88,41 +95,41 @@ def plugins_apply(ctx, file, effective, yes, dry_run, actor):
     catch_up(platform)  # the boards that move are measured against up-to-date scores
     proposal = propose(platform, raw, str(path), _effective(effective, today), today)
     if proposal.unchanged:
-        since = "every month" if proposal.effective is None else f"every month from {proposal.months[12:]}"
-        click.echo(f"nothing to change: the rules of {path} are in force for {since} already; nothing recorded")
+        since = msg("cli.every_month") if proposal.effective is None else \
+            msg("cli.every_month_from", months=proposal.months[12:], all=proposal.months)
+        out.echo(msg("cli.nothing_to_change", path=path, since=since))
         return
-    out.line(f"Changes ({path}), in force for {proposal.months} (a month is scored with the rules in force on its "
-             "first day):")
+    out.line(out.say(msg("cli.changes", path=path, months=proposal.months)))
     for change in proposal.changes:
-        out.line(f"  {change}")
+        out.line(f"  {out.say(change)}")
     if not proposal.changes:
-        out.line("  the plugins and settings in force now, reaching back to earlier months")
+        out.line(out.say(msg("cli.reaching_back")))
     if proposal.moved:
-        out.line("Boards that move:")
+        out.line(out.say(msg("cli.boards_move")))
         _list_moves(out, proposal.moved)
     else:
-        out.line("No board that exists yet moves.")
+        out.line(out.say(msg("cli.no_board_moves")))
     if proposal.restated:
-        out.line("Closed months: their frozen boards stay as they are; only `--restated` would show:")
+        out.line(out.say(msg("cli.closed_months")))
         _list_moves(out, proposal.restated)
     if dry_run:
-        click.echo("dry run: nothing recorded")
+        out.echo(msg("cli.dry_run"))
         return
     if not yes:
         if not sys.stdin.isatty():
-            raise SankaoError("nothing recorded: confirm with --yes (or look first with --dry-run)")
-        click.confirm("Record these rules?", abort=True)
+            raise SankaoError(msg("cli.confirm_yes"))
+        click.confirm(out.say(msg("cli.confirm")), abort=True)
     platform.ledger.apply_rules(proposal.proposed, proposal.effective, actor)
-    click.echo(f"rules in force from {proposal.effective or 'the start'}, recorded by {actor}")
+    out.echo(msg("cli.rules_in_force", effective=proposal.effective or msg("cli.the_start"), actor=actor))
     catch_up(platform, strict=True)
 
 
 def _list_moves(out, moves: dict) -> None:
     for period, units in moves.items():
-        shown = ", ".join(f"{u} {_final(a)} -> {_final(b)}" for u, a, b in units[:6])
-        more = f", and {len(units) - 6} more" if len(units) > 6 else ""
-        out.line(f"  {period}: {len(units)} unit(s): {shown}{more}")
+        shown = ", ".join(f"{u} {_final(out, a)} -> {_final(out, b)}" for u, a, b in units[:6])
+        more = msg("cli.and_more", more=len(units) - 6) if len(units) > 6 else ""
+        out.line(out.say(msg("cli.moves", period=period, count=len(units), shown=shown, more=more)))
 
 
-def _final(value) -> str:
-    return "off the board" if value is None else money(value)
+def _final(out, value) -> str:
+    return out.say(msg("cli.off_board")) if value is None else money(value)

@@ -6,6 +6,7 @@ import click
 
 from core.cli.app import config_of, main
 from core.errors import SankaoError
+from core.messages import msg
 
 
 @main.command()
@@ -30,10 +31,10 @@ def run_server(app, host: str, port: int, threads: int = 4, banner: str | None =
         server = waitress.create_server(app, host=host, port=port, threads=threads, ident="sankao")
     except OSError as exc:
         app.extensions["sankao"].close()
-        raise SankaoError(f"cannot listen on {host}:{port}: {exc.strerror} (another server there? choose "
-                          "another with --port)") from None
-    click.echo(banner or f"serving {app.extensions['sankao'].location.describe()} on http://{host}:{port}/ "
-               "(the API at /api, its docs at /api/docs; Ctrl-C stops)", err=True)
+        raise SankaoError(msg("cli.listen", host=host, port=port, error=exc.strerror)) from None
+    from core.cli.record import _echo
+    _echo(banner or msg("cli.serving", where=app.extensions["sankao"].location.describe(), host=host, port=port),
+          err=True)
     try:
         server.run()
     except KeyboardInterrupt:

@@ -7,6 +7,7 @@ import click
 from core.cli.app import main, out_of, out_options, platform_of
 from core.cli.record import actor_option
 from core.cli.render import print_json
+from core.messages import Name, msg
 
 
 @main.group()
@@ -27,7 +28,7 @@ def token_create(ctx, name, role, actor):
     platform = platform_of(ctx, "write")
     secret = platform.ledger.issue_token(name, role, actor)
     platform.catch_up()  # the scorer steps past it (it scores nothing): the scores are not behind for a token
-    click.echo(f"issued token {name} ({role}); keep it now, it is not shown again:", err=True)
+    out_of(ctx).echo(msg("cli.token_issued", name=name, role=_role(role)), err=True)
     click.echo(secret)
 
 
@@ -49,10 +50,23 @@ def token_list(ctx, as_json):
         print_json(rows)
         return
     out = out_of(ctx)
-    out.table(None, [("name", "left"), ("role", "left"), ("issued by", "left"), ("issued at", "left"),
-                     ("revoked at", "left")],
-              [[r["name"], r["role"], r["issued_by"], out.instant(r["issued_at"]),
+    out.table(None, [(out.t("token_name"), "left"), (out.t("role"), "left"), (out.t("issued_by"), "left"),
+                     (out.timed("issued_at"), "left"), (out.timed("revoked_at"), "left")],
+              [[r["name"], out.say(_role(r["role"])), r["issued_by"], out.instant(r["issued_at"]),
                 out.instant(r["revoked_at"]) if r["revoked_at"] else None] for r in rows])
+
+
+class _Role(Name):
+    """A role as the reader says it: ``admin``, or ``管理员 (admin)``; a unit's role ``单位 (unit:U01)``."""
+
+    def render(self, lang: str) -> str:
+        if lang == "zh" and self.startswith("unit:"):
+            return f"单位 ({self})"
+        return super().render(lang)
+
+
+def _role(role: str) -> _Role:
+    return _Role(role)
 
 
 @token.command("revoke")
@@ -64,4 +78,4 @@ def token_revoke(ctx, name, actor):
     platform = platform_of(ctx, "write")
     platform.ledger.revoke_token(name, actor)
     platform.catch_up()
-    click.echo(f"revoked token {name}", err=True)
+    out_of(ctx).echo(msg("cli.token_revoked", name=name), err=True)
