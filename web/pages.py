@@ -98,30 +98,37 @@ def level_name(level) -> str:
 @pages.app_template_filter("label")
 def label(key) -> str:
     """The words of the record's codes (thirds, categories, stages, grades, outcomes, levels, plugins): the
-    glossary's (``core.glossary``) where it has the thing, in the page's language."""
-    words = {"top": _("top"), "middle": _("middle"), "bottom": _("bottom"),
-             "park": _("park"), "department": _("department"), "platform": _("platform company"),
-             "planned": _("planned"), "signed": _("signed"), "landed": _("landed"),
-             "started": _("construction started"), "withdrawn": _("withdrawn"),
-             "excellent": _("excellent"), "competent": _("competent"), "poor": _("poor"),
-             "restored": _("restored"), "confirmed": _("deduction confirmed"),
-             "assessment": _("assessment talk"), "organizational": _("organizational handling"),
-             "disciplinary": _("disciplinary action"),
-             "leader": _("leader"), "director": _("director"), "officer": _("officer"),
-             "green": _("green reminder letter"), "orange": _("orange warning letter"),
-             "red": _("red supervision letter"), "feedback": _("result feedback sheet"),
-             "annual_amount": _("annual amount"), "quarterly_progress": _("quarterly progress"),
-             "monthly_increment": _("monthly increment"), "planned_projects": _("projects planned"),
-             "landed_projects": _("projects landed"), "unit_coefficient": _("unit coefficient"),
-             "ranking_policy": _("monthly ranking"), "early_warning": _("early warning"),
-             "annual_evaluation": _("annual evaluation"), "adds_up_to_score": _("the indicators add up to the score"),
-             "recomputed_equals_recorded": _("computed again, it equals what was recorded"),
-             "projects_add_up": _("the projects add up to the amounts"),
-             # what the log records about a project (a score explained lists them)
-             "ProjectPlanned": _("planned"), "ProjectSigned": _("signed"), "ProjectLanded": _("landed"),
-             "ConstructionStarted": _("construction started"), "ProjectWithdrawn": _("withdrawn"),
-             "FactCorrected": _("fact corrected")}
+    glossary's (``core.glossary``) where it has the thing, in the page's language (looked up once a request: a
+    page may say hundreds of them)."""
+    cache = g.setdefault("labels", {})
+    lang = str(get_locale() or "zh")
+    words = cache.get(lang) or cache.setdefault(lang, _labels())
     return words.get(key, key if key is not None else "")
+
+
+def _labels() -> dict[str, str]:
+    return {"top": _("top"), "middle": _("middle"), "bottom": _("bottom"),
+            "park": _("park"), "department": _("department"), "platform": _("platform company"),
+            "planned": _("planned"), "signed": _("signed"), "landed": _("landed"),
+            "started": _("construction started"), "withdrawn": _("withdrawn"),
+            "excellent": _("excellent"), "competent": _("competent"), "poor": _("poor"),
+            "restored": _("restored"), "confirmed": _("deduction confirmed"),
+            "assessment": _("assessment talk"), "organizational": _("organizational handling"),
+            "disciplinary": _("disciplinary action"),
+            "leader": _("leader"), "director": _("director"), "officer": _("officer"),
+            "green": _("green reminder letter"), "orange": _("orange warning letter"),
+            "red": _("red supervision letter"), "feedback": _("result feedback sheet"),
+            "annual_amount": _("annual amount"), "quarterly_progress": _("quarterly progress"),
+            "monthly_increment": _("monthly increment"), "planned_projects": _("projects planned"),
+            "landed_projects": _("projects landed"), "unit_coefficient": _("unit coefficient"),
+            "ranking_policy": _("monthly ranking"), "early_warning": _("early warning"),
+            "annual_evaluation": _("annual evaluation"), "adds_up_to_score": _("the indicators add up to the score"),
+            "recomputed_equals_recorded": _("computed again, it equals what was recorded"),
+            "projects_add_up": _("the projects add up to the amounts"),
+            # what the log records about a project (a score explained lists them)
+            "ProjectPlanned": _("planned"), "ProjectSigned": _("signed"), "ProjectLanded": _("landed"),
+            "ConstructionStarted": _("construction started"), "ProjectWithdrawn": _("withdrawn"),
+            "FactCorrected": _("fact corrected")}
 
 
 @pages.app_template_filter("key_label")
