@@ -107,14 +107,16 @@ class Setting(str):
         return show_setting(self.value, lang)
 
 
-def field_label(name: str, lang: str) -> str:
+def field_label(name: str, lang: str, quote: bool = True) -> str:
     """``name`` as a message shows it: itself in English; its Chinese label with it in parentheses in Chinese
-    (itself when it has none)."""
+    (a name without a label, such as a field the user made up, quoted: ``'colour'``; as it is without ``quote``)."""
     name = str(name)
     if lang != "zh" or not name:
         return name
     label = NAMES.get(name) or NAMES.get(name.split(".")[0])
-    return f"{label} ({name})" if label else name
+    if label and " " in name:  # a command of the CLI (token create): its label says it
+        return label
+    return f"{label} ({name})" if label else repr(name) if quote else name
 
 
 class Text(str):
@@ -153,9 +155,7 @@ def join(parts, sep: str = "; ") -> Text:
 
 
 def _show(value, lang: str):
-    if isinstance(value, Text):
-        return value.render(lang)
-    if isinstance(value, (Name, Setting)):
+    if isinstance(value, (Text, Name, Setting, _Head)):
         return value.render(lang)
     if isinstance(value, BaseException):
         return render(value, lang)
@@ -640,6 +640,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.ready": ("ready: {where}", "就绪: {where}"),
     "cli.stdin": ("standard input", "标准输入"),
     "cli.unreadable_file": ("{file}: cannot be read ({error})", "{file}: 无法读取 ({error})"),
+    "cli.utf8.invalid start byte": ("invalid start byte", "无效的起始字节"),
+    "cli.utf8.invalid continuation byte": ("invalid continuation byte", "无效的后续字节"),
+    "cli.utf8.unexpected end of data": ("unexpected end of data", "数据意外结束"),
     "cli.not_utf8": ("not UTF-8 text ({reason} at byte {byte} of the line); save {where} as UTF-8",
                      "不是 UTF-8 文本 (该行第 {byte} 个字节: {reason}); 请把 {where} 另存为 UTF-8"),
     "cli.not_a_file": ("{file!r} is not a file", "{file!r} 不是文件"),
@@ -697,7 +700,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.demo_years": ("the demo of {last} and {year}", "{last} 年和 {year} 年的演示数据"),
     "cli.demo_recorded": ("Recorded {done} up to {today}: {recorded} commands, into {where}",
                           "已录入截至 {today} 的{done}: {recorded} 条指令, 录入 {where}"),
-    "cli.no_event_type": ("{unknown}: no such event type (the types: {types})", "{unknown}: 没有这种事件类型 (可用: {types})"),
+    "cli.no_event_type": ("{unknown}: no such event type (the types: {types})",
+                          "{quoted}: 没有这种事件类型 (可用: {types})"),
     "cli.no_sample": ("{name!r} is not a sample (known: {known})", "{name!r} 不是样例 (可用: {known})"),
     "cli.wrote_sample": ("wrote {lines} commands to {output}", "已把 {lines} 条指令写入 {output}"),
     "cli.period_or_year": ("{error} (or a year YYYY, to explain a person's annual score)",
@@ -728,7 +732,7 @@ CATALOG: dict[str, tuple[str, str]] = {
                              "审计包中没有可比较的录入结果 (得分、函单、清单、树头): 什么也没有核对。请导出整个日志, "
                              "或用计分已到达的 --until。"),
     "cli.name_plugins_file": ("name the plugins.toml to apply (FILE, --plugins or SANKAO_PLUGINS)",
-                              "请指明要生效的 plugins.toml (FILE、--plugins 或 SANKAO_PLUGINS)"),
+                              "请指明要生效的 plugins.toml (文件参数、--plugins 或 SANKAO_PLUGINS)"),
     "cli.nothing_to_change": ("nothing to change: the rules of {path} are in force for {since} already; nothing recorded",
                               "无需改变: {path} 的规则已对{since}生效; 什么也没有录入"),
     "cli.every_month": ("every month", "每个月"),
@@ -757,9 +761,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "audit.no_head": ("--head: the tree holds {current} events; a head of {size} does not exist",
                       "--head: 默克尔树有 {current} 条事件; 规模为 {size} 的树头不存在"),
     "audit.not_in_tree": ("audit prove: position {position} is not in a tree of {size} events",
-                          "audit prove: 第 {position} 条不在规模为 {size} 的树中"),
+                          "包含证明: 第 {position} 条不在规模为 {size} 的树中"),
     "audit.not_size": ("audit consistency: the tree holds {size} events, not {old_size}",
-                       "audit consistency: 默克尔树有 {size} 条事件, 不足 {old_size} 条"),
+                       "一致性证明: 默克尔树有 {size} 条事件, 不足 {old_size} 条"),
     "audit.gone": ("the tree holds an event here that is no longer stored", "树中此处有一条事件, 数据库里已不再存有"),
     "audit.head_beyond": ("the head recorded at position {position} ({label}) covers {size} events; only {stored} are "
                           "stored", "第 {position} 条录入的树头 ({label}) 涵盖 {size} 条事件; 数据库只存有 {stored} 条"),
@@ -785,9 +789,9 @@ CATALOG: dict[str, tuple[str, str]] = {
                             "(什么也没有导出)"),
     "audit.not_bundle": ("{folder}: not an audit bundle ({error})", "{folder}: 不是审计包 ({error})"),
     "audit.rules_missing": ("explain: the rules {rules} the figures were recorded with are not in the log",
-                            "explain: 录入这些得分时所用的规则 {rules} 不在日志中"),
+                            "得分说明: 录入这些得分时所用的规则 {rules} 不在日志中"),
     "audit.no_history": ("history {unit} {period}: no figures of {unit} for {period} were ever recorded",
-                         "history {unit} {period}: 从未录入过 {unit} 在 {period} 的得分"),
+                         "得分变化 {unit} {period}: 从未录入过 {unit} 在 {period} 的得分"),
     "audit.what_score": ("{unit} {period} as of {command}", "{unit} {period} (截至 {command})"),
     "audit.what_notice": ("{unit} {case} {level} of {date}", "{unit} {case} {date} 的{level}"),
     "audit.what_board": ("the frozen board of {period}", "{period} 已冻结的" + _zh("board")),

@@ -173,7 +173,7 @@ def rule_changes(old: dict, new: dict) -> list[str]:
 def show_setting(value, lang: str = "en") -> str:
     """A setting as a plugins.toml would write it (in Chinese: keys and words with their Chinese labels)."""
     if isinstance(value, dict):
-        return "{ " + ", ".join(f"{field_label(k, lang)} = {show_setting(v, lang)}" for k, v in value.items()) + " }"
+        return "{ " + ", ".join(f"{field_label(k, lang, quote=False)} = {show_setting(v, lang)}" for k, v in value.items()) + " }"
     if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
         return format(Decimal(str(value)).normalize(), "f")
     if isinstance(value, str):

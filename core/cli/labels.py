@@ -169,8 +169,8 @@ LABELS: dict[str, tuple[str, str]] = {
     # explain
     "explain_final": ("final {final} = max(0, base {base} × coefficient {coefficient} − deducted {deduction}); "
                       "rank {rank} ({third})",
-                      "得分 {final} = max(0, 基础分 {base} × " + _zh("coefficient") + " {coefficient} − "
-                      + _zh("deduction") + " {deduction}); 名次 {rank} ({third})"),
+                      "得分 {final} = 基础分 {base} × " + _zh("coefficient") + " {coefficient} − "
+                      + _zh("deduction") + " {deduction} (不低于 0); 名次 {rank} ({third})"),
     "explain_indicator": ("{name}{unit_note}: value {value} / target {target} = ratio {ratio}; × weight {weight} "
                           "→ score {score}",
                           "{name}{unit_note}: 完成值 {value} / 目标 {target} = 完成率 {ratio}; × 权重 {weight} → 得分 {score}"),
@@ -184,8 +184,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "adds_up_to_score": ("adds up to score", "各项合计等于得分"),
     "recomputed_equals_recorded": ("recomputed equals recorded", "重算等于已录入"),
     "projects_add_up": ("projects add up", "项目合计相符"),
-    "formula_unit_coefficient": ("", "系数 c: 年度目标 (annual) 为 0 时 c = 1, 否则 c = c_min + (c_max − c_min) × "
-                                     "min(A / annual, 1), A 为截至月末的累计签约额"),
+    "formula_unit_coefficient": ("", _zh("coefficient") + " c: 年度目标为 0 时 c = 1, 否则 c = 系数下限 + (系数上限 − "
+                                     "系数下限) × A 与年度目标之比 (至多为 1), A 为截至月末的累计签约额"),
     "formula_early_warning": ("", _zh("deduction") + " D = 该单位当年截至月末已立案的各案件之和: 未结案件按其当前函单等级扣分, "
                                   "已结案件整改到位的为 0, 扣分确认的照扣"),
     # history

@@ -220,7 +220,8 @@ def events(ctx, after, limit, unit, project, types, consequences, as_json):
     wanted = {t.strip().lower() for t in types.split(",") if t.strip()} if types else None
     unknown = sorted(wanted - _EVENT_NAMES) if wanted else []
     if unknown:
-        raise click.BadParameter(msg("cli.no_event_type", unknown=unknown, types=[Name(t) for t in sorted(_EVENT_TYPES)]),
+        raise click.BadParameter(msg("cli.no_event_type", unknown=unknown, quoted=[repr(u) for u in unknown],
+                                     types=[Name(t) for t in sorted(_EVENT_TYPES)]),
                                  param_hint="--type")
     owner = {}
     if unit or project:

@@ -15,7 +15,7 @@ from core.bootstrap import Platform, default_actor
 from core.cli.app import config_of, main, out_of, platform_of
 from core.errors import CommandRejected, ConcurrentWrite, SankaoError, StoreBusy, StoreUnavailable
 from core.ledger import LoadReport
-from core.messages import msg, text_of
+from core.messages import CATALOG, msg, text_of
 
 actor_option = click.option("--actor", default=default_actor, show_default="the OS user",
                             help="Who records the commands (written on every event).")
@@ -98,7 +98,8 @@ def read_lines(file: str) -> tuple[list[tuple[int, str]], dict[int, str]]:
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            undecodable[number] = msg("cli.not_utf8", reason=exc.reason, byte=exc.start + 1, where=where)
+            reason = msg(f"cli.utf8.{exc.reason}") if f"cli.utf8.{exc.reason}" in CATALOG else exc.reason
+            undecodable[number] = msg("cli.not_utf8", reason=reason, byte=exc.start + 1, where=where)
             continue
         if line.strip().lstrip("\ufeff"):
             lines.append((number, line))

@@ -82,7 +82,7 @@ class Out:
     def name(self, name: str) -> str:
         """A name of the record or the rules (``sign_project``, ``c_min``, ``ProjectSigned``): itself in English,
         its Chinese label beside it in Chinese."""
-        return field_label(name, self.lang)
+        return field_label(name, self.lang, quote=False)
 
     def word(self, value) -> str:
         """A value from a closed vocabulary (third, level, outcome) in the reader's language."""

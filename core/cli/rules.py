@@ -57,7 +57,7 @@ def _settings_text(settings, lang: str = "en") -> str:
 
 def out_name(name: str, lang: str) -> str:
     from core.messages import field_label
-    return field_label(name, lang)
+    return field_label(name, lang, quote=False)
 
 
 def _effective(value: str | None, today: date) -> date | None:

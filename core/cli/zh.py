@@ -44,6 +44,9 @@ _CLICK: list[tuple[re.Pattern, str]] = [(re.compile(p), z) for p, z in [
 
 def _hint(text: str) -> str:
     """``'PERIOD'`` -> ``月份 ('PERIOD')``; options (``'--plugins'``) stay as they are."""
+    if text in METAVARS:
+        return f"{METAVARS[text]} ({text})"
+
     def one(found):
         name = found.group(1)
         label = METAVARS.get(name)
