@@ -23,13 +23,22 @@ ACTOR = "office"
 
 # -- what may stay as it is in Chinese output -----------------------------------------------------------------
 _CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+
+
+def _command_words(group=main) -> set[str]:
+    """The names of the CLI's commands (``board``, ``audit``, ``verify``, ...): what a quoted command line holds."""
+    found = set()
+    for name, command in getattr(group, "commands", {}).items():
+        found |= {name, *_command_words(command)}
+    return found
+
+
+_COMMAND = "|".join(sorted(_command_words(), key=len, reverse=True))
 _ALLOWED = [re.compile(p) for p in [
     r"(?:用法|帮助): sankao\b[^\n]*",                      # click's usage line and help hint: a command line
     r"\b(?:Sankao|SQLite|PostgreSQL|JSON|TOML|UTF-8|ISO 8601|IANA|Ctrl-C)\b",  # names of products and formats
     r"\bplugins\.toml\b", r"\[OPTIONS\]", r"\[plugins\.[\w]+\]", r"\?schema=NAME",
-    r"`[^`\n]*`",                                             # a command quoted in a hint
-    r"'sankao [^'\n]*'",                                      # ... or in quotes
-    r"\bsankao(?: (?:[a-z][\w-]*|[A-Z][A-Z_|]*|-|\[[A-Z]+\]|--[\w-]+|[\w./:-]*\d[\w./:-]*))+",  # sankao audit verify
+    rf"\bsankao(?: (?:{_COMMAND}))+(?: (?:[A-Z][A-Z_|]*|-|--[\w-]+|\S*\d\S*|\S*/\S*))*",  # sankao audit verify
     r"\bpython3 \S+(?: \S+)?",                                # python3 bundle/verify.py bundle
     r"\btail -n \+\d+ \S+",
     r"\bcreatedb \S+", r"\bpip install '[^']*'",
@@ -339,3 +348,27 @@ def test_the_scanner_finds_english():
     assert english_words('内容 {"name": "Project P0001", "reason": "contract amount verified"}') == []
     assert english_words("错误: 请运行: sankao plugins apply FILE; 或 --dry-run") == []
     assert english_words("项目 P0001: is withdrawn") == ["is", "withdrawn"]
+
+
+def test_keeping_the_store(zh, stores):
+    """init, backup, rebuild, and scoring left to a worker: what they print is Chinese too."""
+    assert_chinese(zh("year", "init"), "init")
+    assert_chinese(zh("year", "backup", str(stores["folder"] / "copy.db")), "backup")
+    assert_chinese(zh("year", "backup", str(stores["folder"] / "copy.db"), expect=1), "backup over a file")
+    assert_chinese(zh("year", "rebuild"), "rebuild")
+    fresh = str(stores["folder"] / "worker.db")
+    lines = "".join(SCENARIO.joinpath("commands.jsonl").read_text(encoding="utf-8").splitlines(True)[:40])
+    runner = CliRunner(env={"COLUMNS": "100000", "SANKAO_LANG": None})
+
+    def run(*args, stdin=None):
+        return runner.invoke(main, ["--db", fresh, "--lang", "zh", "--scoring", "worker", *args], input=stdin,
+                             prog_name="sankao")
+    loaded = run("load", "-", "--actor", ACTOR, stdin=lines)
+    assert loaded.exit_code == 0, loaded.output
+    assert_chinese(loaded, "load, scoring left to a worker")
+    behind = run("units")
+    assert "计分交给" in behind.stderr, behind.stderr
+    assert_chinese(behind, "units while the scores are behind")
+    worked = run("worker", "--once")
+    assert worked.exit_code == 0, worked.output
+    assert_chinese(worked, "worker --once")

@@ -216,7 +216,8 @@ def worker(ctx, interval, once, partition):
             with progress(behind, "scoring") as bar:
                 task = bar.add_task("scoring", total=behind)
                 done = platform.scorer.run(progress=lambda n: bar.advance(task, n))
-            _echo(msg("cli.scored", name=platform.scorer.name, done=done,
+            name = platform.scorer.name  # scorer, or scorer:1/2
+            _echo(msg("cli.scored", name=name, part=" " + name.partition(":")[2] if ":" in name else "", done=done,
                       seconds=f"{time.monotonic() - started:.1f}", behind=platform.scorer.behind()), err=True)
         else:
             platform.scorer.run()  # opens a month that has begun, freezes what can be frozen
