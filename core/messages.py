@@ -764,6 +764,11 @@ CATALOG: dict[str, tuple[str, str]] = {
                           "包含证明: 第 {position} 条不在规模为 {size} 的树中"),
     "audit.not_size": ("audit consistency: the tree holds {size} events, not {old_size}",
                        "一致性证明: 默克尔树有 {size} 条事件, 不足 {old_size} 条"),
+    "audit.log_end": ("the store's log should end at position {size}; it ends at {last} and its Merkle tree at {held}: "
+                      "events were written or removed around Sankao, straight in the database. Nothing was recorded; "
+                      "'sankao audit verify' names them",
+                      "本库的日志应止于第 {size} 条; 实际止于第 {last} 条, 默克尔树止于第 {held} 条: 有人绕过 Sankao 直接在数据库中"
+                      "写入或删除了事件。什么也没有录入; 'sankao audit verify' 会指出它们"),
     "audit.gone": ("the tree holds an event here that is no longer stored", "树中此处有一条事件, 数据库里已不再存有"),
     "audit.head_beyond": ("the head recorded at position {position} ({label}) covers {size} events; only {stored} are "
                           "stored", "第 {position} 条录入的树头 ({label}) 涵盖 {size} 条事件; 数据库只存有 {stored} 条"),

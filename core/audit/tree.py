@@ -122,11 +122,8 @@ class TreeWriter:
         if held != size or last != size:
             self._frontier = None
             from core.errors import StoreDamaged
-            raise StoreDamaged(
-                f"the store's log should end at position {size}; it ends at {last} and its Merkle tree at {held}: "
-                "events were written or removed "
-                "around Sankao, straight in the database. Nothing was recorded; 'sankao audit verify' names them",
-                held + 1)
+            from core.messages import msg
+            raise StoreDamaged(msg("audit.log_end", size=size, last=last, held=held), held + 1)
         self._grow(cur, rows)
 
     def _grow(self, cur, rows: list[tuple]) -> None:

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from core.clock import local_date, month_end, month_start, now, parse_period, period_name, previous_period, quarter
 from core.errors import NotFound
+from core.messages import msg
 from core.report import stage_of
 
 LEVELS = ("green", "orange", "red")
@@ -121,7 +122,7 @@ def unit_view(platform, unit: str, period: str, known_at: datetime | None = None
     q = platform.queries
     units = {u["unit"]: u for u in q.units()}
     if unit not in units:
-        raise NotFound(f"{unit} is not a registered unit")
+        raise NotFound(msg("read.unit_unknown", unit=unit))
     score = q.score(unit, period, known_at)
     year, month = parse_period(period)
     trend = []
@@ -172,10 +173,10 @@ def notice_document(platform, case_name: str, number: int, known_at: datetime | 
     found = next((c for c in cases(platform.queries.notices(unit, known_at), rectify_days(platform))
                   if c["case"] == case_name), None)
     if found is None:
-        raise NotFound(f"notice {case_name}: no such case")
+        raise NotFound(msg("read.no_case", case=case_name))
     documents = found["letters"] + ([found["sheet"]] if found["sheet"] else [])
     if not 1 <= number <= len(documents):
-        raise NotFound(f"notice {case_name}/{number}: the case has {len(documents)} document(s)")
+        raise NotFound(msg("read.no_document", case=case_name, number=number, count=len(documents)))
     return {"case": found, "document": documents[number - 1], "number": number,
             "name": platform.queries.names().get(unit, unit)}
 
