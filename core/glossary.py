@@ -41,6 +41,10 @@ TERMS: dict[str, tuple[str, str]] = {
     "early_warning": ("early warning", "实时预警"),
     "restored": ("restored", "整改到位"),
     "confirmed": ("deduction confirmed", "扣分确认"),
+    # the units assessed, by category
+    "park": ("park", "园区"),
+    "department": ("department", "部门"),
+    "platform": ("platform company", "平台公司"),
     # projects
     "planned": ("planned", "谋划"),
     "signed": ("signed", "签约"),
