@@ -147,8 +147,11 @@ def loaded_copy(_loaded_stores, tmp_path_factory):
     whose subject comes after the load (which test_scenario, test_load and others test as such)."""
 
     def fill(url: str, *args: str) -> str:
+        from importlib.metadata import entry_points
         kind = "postgres" if url.startswith("postgresql://") else "sqlite"
-        key = (kind, args)
+        # the rules a first load puts in force depend on the plugins installed (test_plugins installs one)
+        installed = tuple(sorted((ep.name, ep.value) for ep in entry_points(group="sankao.plugins")))
+        key = (kind, args, installed)
         if key not in _loaded_stores:
             folder = tmp_path_factory.mktemp("loaded")
             if kind == "sqlite":

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SCENARIO
+from conftest import SCENARIO, run_cli
 from core.access import Principal, authenticate
 
 BASE = SCENARIO / "commands.jsonl"
@@ -35,8 +35,9 @@ def stored_bytes(url: str) -> bytes:
     return b"".join(p.read_bytes() for p in Path(url).parent.glob(Path(url).name + "*"))
 
 
-def test_a_token_is_shown_once_stored_as_a_digest_and_refused_once_revoked(store_url, cli, make_platform):
-    cli(store_url, "load", str(BASE))
+def test_a_token_is_shown_once_stored_as_a_digest_and_refused_once_revoked(store_url, cli, make_platform,
+                                                                          loaded_copy):
+    loaded_copy(store_url, str(BASE))
     admin = issue(cli, store_url, "office-admin", "admin")
     unit = issue(cli, store_url, "u01-desk", "unit:U01", actor="chief")
     platform = make_platform(store_url)
@@ -60,6 +61,16 @@ def test_a_token_is_shown_once_stored_as_a_digest_and_refused_once_revoked(store
     assert cli(store_url, "audit", "verify").stdout.startswith("ok: ")
 
 
+@pytest.fixture(scope="module")
+def with_admin(tmp_path_factory):
+    """The shared year and a token office-admin in one SQLite store, for every refused token command below (each
+    must leave it unchanged, and checks that it did): (its path, its tree head)."""
+    db = str(tmp_path_factory.mktemp("tokens") / "sankao.db")
+    run_cli(db, "load", str(BASE))
+    issue(run_cli, db, "office-admin", "admin")
+    return db, run_cli(db, "audit", "head", "--json").stdout
+
+
 @pytest.mark.parametrize("args,message", [
     (("create", "x", "--role", "boss"), "role: 'boss' is not one of admin, auditor, viewer or unit:UNIT"),
     (("create", "x", "--role", "unit:U99"), "role: U99 is not a registered unit"),
@@ -67,17 +78,16 @@ def test_a_token_is_shown_once_stored_as_a_digest_and_refused_once_revoked(store
     (("create", "office-admin", "--role", "viewer"), "name: a token named office-admin was already issued"),
     (("revoke", "nobody"), "name: no token named nobody was issued"),
 ])
-def test_a_refused_token_command_names_the_rule_and_records_nothing(sqlite_url, cli, args, message):
-    cli(sqlite_url, "load", str(BASE))
-    issue(cli, sqlite_url, "office-admin", "admin")
-    head = cli(sqlite_url, "audit", "head", "--json").stdout
+def test_a_refused_token_command_names_the_rule_and_records_nothing(with_admin, cli, args, message):
+    sqlite_url, head = with_admin
+    assert cli(sqlite_url, "audit", "head", "--json").stdout == head  # as the fixture left it
     result = cli(sqlite_url, "token", *args, expect=1)
     assert message in result.stderr
     assert cli(sqlite_url, "audit", "head", "--json").stdout == head
 
 
-def test_a_revoked_name_is_never_issued_again(sqlite_url, cli):
-    cli(sqlite_url, "load", str(BASE))
+def test_a_revoked_name_is_never_issued_again(sqlite_url, cli, loaded_copy):
+    loaded_copy(sqlite_url, str(BASE))
     issue(cli, sqlite_url, "desk", "viewer")
     cli(sqlite_url, "token", "revoke", "desk")
     assert "already revoked" in cli(sqlite_url, "token", "revoke", "desk", expect=1).stderr

@@ -139,8 +139,8 @@ def test_history_shows_the_late_correction_with_its_actor_and_the_freeze(year):
     assert last["final"] == year.queries.score("U02", "2023-06", restated=True)["final"]
 
 
-def test_explain_and_history_through_the_cli(sqlite_url, cli):
-    cli(sqlite_url, "load", str(SCENARIO / "commands.jsonl"), "--actor", "office")
+def test_explain_and_history_through_the_cli(sqlite_url, cli, loaded_copy):
+    loaded_copy(sqlite_url, str(SCENARIO / "commands.jsonl"), "--actor", "office")
     text = cli(sqlite_url, "explain", "U03", "2023-06").stdout
     assert "final 86.17 = max(0, base 78.33 × coefficient 1.1000 − deducted 0.00)" in text
     assert "checks: adds up to score: yes, recomputed equals recorded: yes, projects add up: yes" in text
@@ -211,8 +211,8 @@ def test_whatif_writes_nothing(year, tmp_path, cli):
     assert year.app.recorder.max_notification_id() == before
 
 
-def test_whatif_through_the_cli(sqlite_url, cli, tmp_path):
-    cli(sqlite_url, "load", str(SCENARIO / "commands.jsonl"))
+def test_whatif_through_the_cli(sqlite_url, cli, tmp_path, loaded_copy):
+    loaded_copy(sqlite_url, str(SCENARIO / "commands.jsonl"))
     off = tmp_path / "off.toml"
     off.write_text("[plugins.monthly_increment]\nenabled = false\n")
     text = cli(sqlite_url, "whatif", "2023-06", "--plugins", str(off)).stdout

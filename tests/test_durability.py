@@ -47,10 +47,22 @@ def test_sigkill_in_the_middle_then_rerun_records_every_line_exactly_once(store_
     assert ids == [line["id"] for line in lines]
 
 
-def _race(url: str, lines: list[str], start_at: float) -> int:
+_start = None  # a barrier both processes of a pool wait at, ready, to begin at once
+
+
+def _ready(barrier) -> None:
+    global _start
+    _start = barrier
+
+
+def _both_at_once(context):
+    """A pool of two processes that begin their task at the same moment: each waits, ready, for the other."""
+    return context.Pool(2, initializer=_ready, initargs=(context.Barrier(2),))
+
+
+def _race(url: str, lines: list[str]) -> int:
     platform = Platform(Config(db=url, plugins=str(ROOT / "plugins.toml")), "write")
-    while time.time() < start_at:
-        time.sleep(0.001)
+    _start.wait(timeout=120)
     done = 0
     for n, line in enumerate(lines, 1):
         platform.ledger.record(line, f"writer-{os.getpid()}")
@@ -71,11 +83,8 @@ def test_two_writers_racing_on_one_project_lose_nothing(store_url, make_platform
     # both writers also try to record the same shared lines: each must land exactly once
     shared = [json.dumps({"cmd": "start_construction", "project": "P1", "started_on": "2023-01-08",
                           "id": f"shared-{n}"}) for n in range(30)]
-    context = multiprocessing.get_context("spawn")
-    start_at = time.time() + 2
-    with context.Pool(2) as pool:
-        counts = pool.starmap(_race, [(store_url, writers[0] + shared, start_at),
-                                      (store_url, writers[1] + shared, start_at)])
+    with _both_at_once(multiprocessing.get_context("spawn")) as pool:
+        counts = pool.starmap(_race, [(store_url, writers[0] + shared), (store_url, writers[1] + shared)])
     assert counts == [90, 90]
     events = [e for _, e in make_platform(store_url).ledger.notifications()
               if type(e).__name__ == "ConstructionStarted"]
@@ -86,10 +95,9 @@ def test_two_writers_racing_on_one_project_lose_nothing(store_url, make_platform
     assert len({e.actor for e in events}) == 2
 
 
-def _score(url: str, start_at: float) -> int:
+def _score(url: str) -> int:
     platform = Platform(Config(db=url, plugins=str(ROOT / "plugins.toml")), "write")
-    while time.time() < start_at:
-        time.sleep(0.001)
+    _start.wait(timeout=120)
     done = platform.scorer.run()
     platform.close()
     return done
@@ -101,9 +109,8 @@ def test_two_scoring_workers_at_once_record_each_consequence_once(store_url, mak
     loader = make_platform(store_url)
     lines = list(enumerate((SCENARIO / "commands.jsonl").read_text().splitlines(), 1))
     loader.ledger.load(lines, "office")
-    start_at = time.time() + 2
-    with multiprocessing.get_context("spawn").Pool(2) as pool:
-        pool.starmap(_score, [(store_url, start_at), (store_url, start_at)])
+    with _both_at_once(multiprocessing.get_context("spawn")) as pool:
+        pool.starmap(_score, [(store_url,), (store_url,)])
     both = make_platform(store_url)
     keys = [row[:3] for row in consequences(both)]
     assert len(keys) == len(set(keys))

@@ -108,17 +108,26 @@ def test_a_snapshot_plus_the_rest_of_the_log_is_a_full_replay(store_url, make_pl
     assert _state(resumed.scorer.facts) == _state(replayed)
 
 
+def lag_of(url, make_platform) -> int:
+    return make_platform(url).scoring_lag()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("workers", [2, 3])
 def test_workers_killed_and_restarted_at_random_record_every_consequence_once(store_url, make_platform, tmp_path,
-                                                                               workers):
+                                                                               workers, monkeypatch):
     commands = generate_year(units=12, projects=700, seed=50 + workers, year=2024, cross_year=True)
     path = write_lines(tmp_path / "year.jsonl", commands)
     last = commands[-1]["at"]
     env = {**os.environ, "SANKAO_DB": store_url, "SANKAO_SCORING": "worker",
            "SANKAO_SCORER_CLOCK": last}  # as if the workers ran right after the year: no month opens ahead
-    subprocess.run([sys.executable, "-m", "core.cli", "load", str(path)], env=env, cwd=ROOT, check=True,
-                   capture_output=True)
+    from click.testing import CliRunner
+    from core.cli import main
+    monkeypatch.chdir(ROOT)
+    loaded = CliRunner().invoke(main, ["load", str(path)], env={k: env[k] for k in (  # in this process, as the
+        "SANKAO_DB", "SANKAO_SCORING", "SANKAO_SCORER_CLOCK")}, catch_exceptions=False)  # workers will see it
+    assert loaded.exit_code == 0, loaded.stderr
+    assert "recorded" in loaded.stderr and lag_of(store_url, make_platform) > 0  # left to the workers
     rng = random.Random(workers)
 
     def start(k):

@@ -83,8 +83,8 @@ def test_settings_that_contradict_themselves_are_refused(tmp_path):
         load_config(path, installed_plugins())
 
 
-def test_disabling_monthly_increment_from_july_changes_boards_from_july_only(store_url, cli, tmp_path):
-    cli(store_url, "load", str(SCENARIO / "commands.jsonl"))
+def test_disabling_monthly_increment_from_july_changes_boards_from_july_only(store_url, cli, tmp_path, loaded_copy):
+    loaded_copy(store_url, str(SCENARIO / "commands.jsonl"))
 
     def boards(*flags):
         return {m: json.loads(cli(store_url, "board", f"2023-{m:02d}", *flags, "--json").stdout)["units"]
@@ -115,8 +115,8 @@ def test_disabling_monthly_increment_from_july_changes_boards_from_july_only(sto
     assert "'July' is not a date written YYYY-MM-DD nor 'start'" in bad.stderr
 
 
-def test_rules_applied_without_a_date_change_nothing_before_today(sqlite_url, cli, tmp_path):
-    cli(sqlite_url, "load", str(SCENARIO / "commands.jsonl"))
+def test_rules_applied_without_a_date_change_nothing_before_today(sqlite_url, cli, tmp_path, loaded_copy):
+    loaded_copy(sqlite_url, str(SCENARIO / "commands.jsonl"))
     before = cli(sqlite_url, "board", "2023-12", "--restated", "--json").stdout
     heavier = toml_with(tmp_path, replace={"weight = 30": "weight = 60"})
     result = cli(sqlite_url, "plugins", "apply", str(heavier), "--yes")
@@ -125,8 +125,8 @@ def test_rules_applied_without_a_date_change_nothing_before_today(sqlite_url, cl
     assert json.loads(after)["units"] == json.loads(before)["units"]
 
 
-def test_a_plugins_toml_that_differs_from_the_record_is_named(sqlite_url, cli, tmp_path):
-    cli(sqlite_url, "load", str(SCENARIO / "commands.jsonl"))
+def test_a_plugins_toml_that_differs_from_the_record_is_named(sqlite_url, cli, tmp_path, loaded_copy):
+    loaded_copy(sqlite_url, str(SCENARIO / "commands.jsonl"))
     assert "differs" not in cli(sqlite_url, "board", "2023-03").stderr
     other = toml_with(tmp_path, replace={"weight = 30": "weight = 40"})
     result = cli(sqlite_url, "--plugins", str(other), "board", "2023-03")
@@ -134,11 +134,11 @@ def test_a_plugins_toml_that_differs_from_the_record_is_named(sqlite_url, cli, t
     assert "Run 'sankao plugins apply' to put the file in force." in result.stderr
 
 
-def test_third_party_plugin_joins_without_core_changes(sample_plugin, store_url, cli, tmp_path):
+def test_third_party_plugin_joins_without_core_changes(sample_plugin, store_url, cli, tmp_path, loaded_copy):
     listed = {p["name"]: p for p in json.loads(cli(store_url, "plugins", "list", "--json").stdout)}
     assert listed["construction_starts"]["enabled"] is False
     assert listed["construction_starts"]["version"] == "1.2.0"
-    cli(store_url, "load", str(SCENARIO / "commands.jsonl"))
+    loaded_copy(store_url, str(SCENARIO / "commands.jsonl"))
     before = json.loads(cli(store_url, "board", "2023-06", "--restated", "--json").stdout)
     on = toml_with(tmp_path, "\n[plugins.construction_starts]\nweight = 10\n")
     cli(store_url, "plugins", "apply", str(on), "--effective", "start", "--yes")
@@ -160,8 +160,8 @@ def test_third_party_plugin_joins_without_core_changes(sample_plugin, store_url,
         store_url, "explain", "U03", "2023-06", "--restated").stdout
 
 
-def test_a_plugin_answering_for_another_indicator_is_refused(sample_plugin, sqlite_url, cli, tmp_path):
-    cli(sqlite_url, "load", str(SCENARIO / "commands.jsonl"))
+def test_a_plugin_answering_for_another_indicator_is_refused(sample_plugin, sqlite_url, cli, tmp_path, loaded_copy):
+    loaded_copy(sqlite_url, str(SCENARIO / "commands.jsonl"))
     steal = toml_with(tmp_path, '\n[plugins.flaky_indicator]\nmode = "steal"\n')
     result = cli(sqlite_url, "plugins", "apply", str(steal), "--effective", "start", "--yes", expect=1)
     assert 'plugin "flaky_indicator" returned nonsense from sankao_measure' in result.stderr
@@ -199,8 +199,8 @@ def test_a_misbehaving_plugin_is_named_and_nothing_half_done_is_recorded(
     assert json.loads(result.stdout)["frozen"] is True  # history scored before the failure stays readable
 
 
-def test_rules_that_fail_a_trial_run_are_not_put_in_force(sample_plugin, sqlite_url, cli, tmp_path):
-    cli(sqlite_url, "load", str(SCENARIO / "commands.jsonl"))
+def test_rules_that_fail_a_trial_run_are_not_put_in_force(sample_plugin, sqlite_url, cli, tmp_path, loaded_copy):
+    loaded_copy(sqlite_url, str(SCENARIO / "commands.jsonl"))
     rules_before = [row for row in json.loads(cli(sqlite_url, "events", "--json").stdout)
                     if row["type"] == "RulesApplied"]
     bad = toml_with(tmp_path, '\n[plugins.flaky_indicator]\nmode = "nonsense"\n')
@@ -256,8 +256,8 @@ def _rules_events(cli, url) -> list:
     return [e for e in json.loads(cli(url, "events", "--json").stdout) if e["type"] == "RulesApplied"]
 
 
-def test_a_partial_plugins_file_changes_only_what_it_names_and_asks_first(store_url, cli, tmp_path):
-    cli(store_url, "load", str(SCENARIO / "commands.jsonl"))
+def test_a_partial_plugins_file_changes_only_what_it_names_and_asks_first(store_url, cli, tmp_path, loaded_copy):
+    loaded_copy(store_url, str(SCENARIO / "commands.jsonl"))
     snippet = tmp_path / "snippet.toml"  # the plugin author's guide's own example
     snippet.write_text("[plugins.monthly_increment]\nweight = 10\n")
     before = _rules_events(cli, store_url)
@@ -293,8 +293,8 @@ def test_a_partial_plugins_file_changes_only_what_it_names_and_asks_first(store_
     assert "early_warning: enabled -> disabled" in dry and "monthly_increment" not in dry
 
 
-def test_a_table_valued_setting_changes_only_the_keys_named(sqlite_url, cli, tmp_path):
-    cli(sqlite_url, "load", str(SCENARIO / "commands.jsonl"))
+def test_a_table_valued_setting_changes_only_the_keys_named(sqlite_url, cli, tmp_path, loaded_copy):
+    loaded_copy(sqlite_url, str(SCENARIO / "commands.jsonl"))
     red = tmp_path / "red.toml"
     red.write_text("[plugins.early_warning]\nthresholds = { red = 0.40 }\n")
     shown = cli(sqlite_url, "plugins", "apply", str(red), "--dry-run").stdout

@@ -7,8 +7,8 @@ import json
 from conftest import SCENARIO, write_lines
 
 
-def test_worker_scores_what_load_left_unscored(store_url, cli):
-    cli(store_url, "load", str(SCENARIO / "commands.jsonl"), "--no-score")
+def test_worker_scores_what_load_left_unscored(store_url, cli, loaded_copy):
+    loaded_copy(store_url, str(SCENARIO / "commands.jsonl"), "--no-score")
     result = cli(store_url, "worker", "--once")
     assert "scored" in result.stderr
     assert cli(store_url, "worker", "--once").stderr == ""  # nothing left to do
@@ -16,11 +16,12 @@ def test_worker_scores_what_load_left_unscored(store_url, cli):
     assert board["frozen"] is True and len(board["units"]) == 8
 
 
-def test_readable_tables(sqlite_url, cli):
+def test_readable_tables(sqlite_url, cli, loaded_copy):
     """Names beside ids, amounts in 亿元 (or exact), local times to the second, labels in either language."""
-    cli(sqlite_url, "load", str(SCENARIO / "commands.jsonl"))
+    loaded_copy(sqlite_url, str(SCENARIO / "commands.jsonl"))
     board = cli(sqlite_url, "board", "2023-03", "--known-at", "2023-08-20T12:00:00.123456+08:00").stdout.splitlines()
-    assert board[0] == ("Board 2023-03 · frozen at the month close · as known at 2023-08-20 12:00:00 · spread 55.58")
+    assert board[0] == ("Board 2023-03 · frozen at the month close · as known at 2023-08-20 12:00:00 (Asia/Shanghai) · "
+                        "spread 55.58")
     assert "signed (¥100M)" in board[1] and "accountability" in board[1]
     assert board[3].split() == ["1", "U03", "Unit", "U03", "top", "56.27", "1.0002", "0.00", "56.28",
                                 "10.02", "-", "-", "yes"]
@@ -41,8 +42,8 @@ def test_readable_tables(sqlite_url, cli):
         events.splitlines()[3].split()[2]
 
 
-def test_a_board_before_its_month_and_unknown_units_are_clear_errors(sqlite_url, cli):
-    cli(sqlite_url, "load", str(SCENARIO / "commands.jsonl"))
+def test_a_board_before_its_month_and_unknown_units_are_clear_errors(sqlite_url, cli, loaded_copy):
+    loaded_copy(sqlite_url, str(SCENARIO / "commands.jsonl"))
     early = cli(sqlite_url, "board", "2023-05", "--known-at", "2023-04-30T23:59:59+08:00", "--json", expect=1)
     assert "board 2023-05: no board yet as known at 2023-04-30T23:59:59+08:00" in early.stderr
     assert "a month's board exists from its first day on" in early.stderr
@@ -61,8 +62,8 @@ def test_a_board_before_its_month_and_unknown_units_are_clear_errors(sqlite_url,
     assert "period: '2023-5' is not a month written YYYY-MM" in bad.stderr
 
 
-def test_known_at_a_local_date_means_the_end_of_that_day(sqlite_url, cli, tmp_path):
-    cli(sqlite_url, "load", str(SCENARIO / "commands.jsonl"))
+def test_known_at_a_local_date_means_the_end_of_that_day(sqlite_url, cli, tmp_path, loaded_copy):
+    loaded_copy(sqlite_url, str(SCENARIO / "commands.jsonl"))
     by_date = json.loads(cli(sqlite_url, "notices", "--known-at", "2023-04-30", "--json").stdout)
     by_instant = json.loads(cli(sqlite_url, "notices", "--known-at", "2023-05-01T00:00:00+08:00", "--json").stdout)
     assert by_date == by_instant
@@ -97,9 +98,9 @@ def test_year_end_closing_sheets_are_listed_in_unit_id_order(sqlite_url, cli, tm
         ("U01-2023-1", "feedback"), ("U02-2023-1", "feedback")]
 
 
-def test_units_projects_and_the_record_by_unit_project_and_type(sqlite_url, cli, tmp_path):
+def test_units_projects_and_the_record_by_unit_project_and_type(sqlite_url, cli, tmp_path, loaded_copy):
     long_name = "兰州新区经济发展和招商引资工作领导小组办公室" * 4
-    cli(sqlite_url, "load", str(SCENARIO / "commands.jsonl"))
+    loaded_copy(sqlite_url, str(SCENARIO / "commands.jsonl"))
     cli(sqlite_url, "load", str(write_lines(tmp_path / "more.jsonl", [
         {"cmd": "register_unit", "unit": "U09", "name": long_name, "category": "park"}])))
     units = json.loads(cli(sqlite_url, "units", "--json").stdout)
@@ -124,9 +125,9 @@ def test_units_projects_and_the_record_by_unit_project_and_type(sqlite_url, cli,
     assert "projects: U99 is not a registered unit" in cli(sqlite_url, "projects", "--unit", "U99", expect=1).stderr
 
 
-def test_what_a_trial_user_met_second_time_round(sqlite_url, cli, tmp_path):
+def test_what_a_trial_user_met_second_time_round(sqlite_url, cli, tmp_path, loaded_copy):
     """Filters that cannot match, scores behind the record, options after the command's name."""
-    cli(sqlite_url, "load", str(SCENARIO / "commands.jsonl"), "--no-score")
+    loaded_copy(sqlite_url, str(SCENARIO / "commands.jsonl"), "--no-score")
     behind = cli(sqlite_url, "--scoring", "worker", "board", "2023-06", expect=1)
     assert "board 2023-06: not scored yet: the scores are 483 fact(s) behind the record" in behind.stderr
     assert "no unit has targets" not in behind.stderr

@@ -28,8 +28,8 @@ def _events(cli, url) -> list:
     return json.loads(cli(url, "events", "--consequences", "--json").stdout)
 
 
-def test_demo_never_touches_a_store_that_holds_anything(store_url, cli, tmp_path, monkeypatch):
-    cli(store_url, "load", str(SCENARIO / "commands.jsonl"))
+def test_demo_never_touches_a_store_that_holds_anything(store_url, cli, tmp_path, monkeypatch, loaded_copy):
+    loaded_copy(store_url, str(SCENARIO / "commands.jsonl"))
     before = _events(cli, store_url)
     refused = cli(store_url, "demo", "--no-serve", expect=1)
     assert "already holds 481 command(s) and no demo; the demo loads only into an empty store and changed " \
@@ -132,9 +132,9 @@ def test_two_loads_at_once_into_a_new_sqlite_file(tmp_path):
         db = tmp_path / f"new{round_}.db"
         done = _racing([["--db", str(db), "load", str(h), "--no-score"] for h in halves], dict(os.environ))
         assert all(r.returncode == 0 for r in done), [(r.stdout, r.stderr) for r in done]
-        ids = [e["command_id"] for e in json.loads(subprocess.run(
-            [sys.executable, "-m", "core.cli", "--db", str(db), "events", "--json"], cwd=ROOT, capture_output=True,
-            text=True, check=True).stdout) if e["type"] not in ("BatchRecorded", "RulesApplied")]
+        listed = _run(["--db", str(db), "events", "--json"])  # in this process: only the loads need their own
+        assert listed.exit_code == 0, listed.stderr
+        ids = [e["command_id"] for e in json.loads(listed.stdout) if e["type"] not in ("BatchRecorded", "RulesApplied")]
         assert sorted(ids) == sorted(json.loads(line)["id"] for line in lines)
 
 
@@ -162,9 +162,9 @@ def _read_only(*paths: Path, undo: bool = False) -> None:
 
 
 @pytest.mark.parametrize("companions", [True, False])
-def test_a_read_only_copy_answers_queries(cli, tmp_path, companions):
+def test_a_read_only_copy_answers_queries(cli, tmp_path, companions, loaded_copy):
     db = tmp_path / "office.db"
-    cli(str(db), "load", str(SCENARIO / "commands.jsonl"))
+    loaded_copy(str(db), str(SCENARIO / "commands.jsonl"))
     copies = tmp_path / "audit"
     copies.mkdir()
     copy = copies / "office.db"
@@ -210,8 +210,8 @@ def _damage(url: str, sql: str, params=()) -> None:
     ("UPDATE events SET topic = 'events.facts:NoSuchEvent' WHERE position = 5", "unknown event type"),
     ("UPDATE events SET state = CAST('{\"unit\":\"U04\"}' AS BLOB) WHERE position = 5", "lacks"),
 ])
-def test_a_damaged_row_is_named_by_its_position_never_a_traceback(store_url, cli, tmp_path, sql, what):
-    cli(store_url, "load", str(SCENARIO / "commands.jsonl"))
+def test_a_damaged_row_is_named_by_its_position_never_a_traceback(store_url, cli, tmp_path, sql, what, loaded_copy):
+    loaded_copy(store_url, str(SCENARIO / "commands.jsonl"))
     _damage(store_url, sql.replace("CAST(", "CONVERT_TO(").replace(" AS BLOB)", ", 'UTF8')")
             if "://" in store_url else sql, (b"\xff{not json",) if "?" in sql else ())
     for command in (["events"], ["load", str(write_lines(tmp_path / "more.jsonl", [
@@ -269,9 +269,9 @@ def test_the_built_in_defaults_are_the_plugins_toml_an_office_edits():
                                              "planned_projects", "landed_projects"]
 
 
-def test_worker_says_what_it_did(cli, tmp_path):
+def test_worker_says_what_it_did(cli, tmp_path, loaded_copy):
     db = str(tmp_path / "s.db")
-    cli(db, "load", str(SCENARIO / "commands.jsonl"), "--no-score")
+    loaded_copy(db, str(SCENARIO / "commands.jsonl"), "--no-score")
     said = cli(db, "worker", "--once").stderr
     assert said.startswith("scorer: scored 483 fact(s) in") and said.endswith("; 0 behind\n")
     started = time.monotonic()
@@ -279,9 +279,9 @@ def test_worker_says_what_it_did(cli, tmp_path):
     assert time.monotonic() - started < 5
 
 
-def test_the_assessment_time_zone_belongs_to_the_store(cli, tmp_path):
+def test_the_assessment_time_zone_belongs_to_the_store(cli, tmp_path, loaded_copy):
     db = str(tmp_path / "s.db")
-    cli(db, "load", str(SCENARIO / "commands.jsonl"))
+    loaded_copy(db, str(SCENARIO / "commands.jsonl"))
     shanghai = json.loads(cli(db, "board", "2023-06", "--known-at", "2023-07-05", "--json").stdout)
     refused = cli(db, "--tz", "Pacific/Kiritimati", "board", "2023-06", "--known-at", "2023-07-05", expect=1)
     assert "--tz: this store's assessment time zone is Asia/Shanghai" in refused.stderr
