@@ -1,4 +1,4 @@
-"""The annual evaluation at scale (SCORING.md §8): a year of 200 units and 5,000 people.
+"""The annual evaluation at scale (docs/assessment.md §8): a year of 200 units and 5,000 people.
 
     python bench/annual.py [--units 200] [--people 5000] [--projects 8000] [--pg postgresql://postgres@127.0.0.1:5432/test]
 

@@ -1,4 +1,4 @@
-"""The annual evaluation (年考评, SCORING.md §8): what a standing uses, the plugin that makes it, its JSON.
+"""The annual evaluation (年考评, docs/assessment.md §8): what a standing uses, the plugin that makes it, its JSON.
 
 A standing of year y uses the facts recorded by a time (provisional, ``sankao annual
 --known-at``) or before the ``close_year`` command (frozen), and the year's frozen

@@ -134,7 +134,7 @@ class Platform:
         self.queries = Queries(self.app, self.rulebook, self.tz, lag=self.scoring_lag)
 
     def _store_time_zone(self, config: Config) -> ZoneInfo:
-        """The assessment time zone is the store's, recorded when it was first written (SCORING.md §1
+        """The assessment time zone is the store's, recorded when it was first written (docs/assessment.md §1
         knows one zone): a setting that names another is refused; an unset one takes the store's."""
         recorder = self.app.recorder
         found = recorder.fetch("SELECT value FROM meta WHERE key = 'timezone'")

@@ -1,4 +1,4 @@
-"""Time rules of SCORING.md §1: local business dates, UTC instants, periods."""
+"""Time rules of docs/assessment.md §1: local business dates, UTC instants, periods."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Parsing one line of the batch format (SCORING.md §2) into a typed ``Command``.
+"""Parsing one line of the batch format (docs/assessment.md §2) into a typed ``Command``.
 
 Field rules (types, formats, ranges) live here in marshmallow schemas; rules that
 need the record (exists, already signed, dates in order) live in ``core.decide``.
@@ -220,7 +220,7 @@ class CloseMonth(_Line):
     period = Period(required=True)
 
 
-LEVELS = ("leader", "director", "officer")  # the three-level responsibility chain (三级包抓), SCORING.md §8
+LEVELS = ("leader", "director", "officer")  # the three-level responsibility chain (三级包抓), docs/assessment.md §8
 
 
 class RegisterPerson(_Line):

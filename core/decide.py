@@ -1,4 +1,4 @@
-"""Write side: decide which events a command records, or reject it (SCORING.md §1-§2).
+"""Write side: decide which events a command records, or reject it (docs/assessment.md §1-§2).
 
 ``decide`` is a pure function of the recorded facts and one command: it returns
 the events to record, or raises ``CommandRejected`` naming the field and the rule.

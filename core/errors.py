@@ -12,7 +12,7 @@ class ConfigError(SankaoError):
 
 
 class CommandRejected(SankaoError):
-    """A command broke a rule of SCORING.md §2; nothing of it was recorded.
+    """A command broke a rule of docs/assessment.md §2; nothing of it was recorded.
 
     :ivar cmd: the command name (``sign_project``).
     :ivar subject: what the command is about (a project, unit, date or period), if known.

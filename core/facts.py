@@ -109,7 +109,7 @@ class Facts:
     closed: set = field(default_factory=set)  # periods
     years_closed: set = field(default_factory=set)  # years (close_year)
     people: dict = field(default_factory=dict)  # person id -> Person
-    holders: dict = field(default_factory=dict)  # project id -> {level: person id} (SCORING.md §8)
+    holders: dict = field(default_factory=dict)  # project id -> {level: person id} (docs/assessment.md §8)
     tokens: dict = field(default_factory=dict)  # token name -> [role, revoked] (the write side's checks)
     tokens_version: int = 0
     office_version: int = 0

@@ -1,7 +1,7 @@
 """A generated assessment year: the demo, the benchmarks and the tests' unseen years.
 
 Deterministic for a seed; every line carries ``id`` and ``at`` and is valid under
-SCORING.md §2 when loaded in order into an empty store.
+docs/assessment.md §2 when loaded in order into an empty store.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def generate_year(*, units: int = 8, projects: int = 160, year: int = 2023, seed
     """Command dicts of one year, in recorded order.
 
     With ``people`` (about that many in all) the year has its people and its annual evaluation
-    (SCORING.md §8): each unit one leader, one to three directors and the rest officers (some units
+    (docs/assessment.md §8): each unit one leader, one to three directors and the rest officers (some units
     fewer than ten people), registered after the targets; each project's responsibility chain assigned
     when it is planned (some leaders hold other units' projects, some chains stay incomplete); a few
     projects reassigned after the June close; and ``close_year`` the day after December's close.

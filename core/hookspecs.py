@@ -125,7 +125,7 @@ def sankao_close_month(period, board, closed):
 
 @hookspec(firstresult=True)
 def sankao_annual_standing(year, through, boards, facts, people):
-    """Evaluate the year (年考评): rank the units on the year and grade their people (SCORING.md §8).
+    """Evaluate the year (年考评): rank the units on the year and grade their people (docs/assessment.md §8).
 
     Called for ``sankao annual`` (provisional, over the months closed so far) and once at ``close_year``,
     whose answer is frozen in a ``StandingFrozen`` event; with the rules in force at the end of ``through``.

@@ -54,7 +54,7 @@ class LoadReport:
 
 
 class Ledger:
-    """Records commands into the log, enforcing SCORING.md §1-§2."""
+    """Records commands into the log, enforcing docs/assessment.md §1-§2."""
 
     def __init__(self, app: SankaoApplication, *, tz: ZoneInfo, indicators: frozenset[str],
                  initial_rules: Callable[[], dict], clock: Callable[[], datetime] = utc_now):

@@ -43,7 +43,7 @@ def _zh(concept: str) -> str:
 
 #: names of the batch format (fields, commands), plugin settings and values -> Chinese label
 NAMES: dict[str, str] = {
-    # fields of the batch format (SCORING.md §2)
+    # fields of the batch format (docs/assessment.md §2)
     "cmd": "指令", "id": "指令编号", "at": "录入时间", "unit": "单位", "name": "名称", "category": "类别",
     "year": "年度", "annual": "年度目标", "quarterly": "季度累计目标", "monthly": "月度目标",
     "planned": "谋划项目目标", "landed": "落地项目目标", "weights": "权重", "project": "项目",

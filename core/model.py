@@ -82,7 +82,7 @@ class BoardEntry:
 
 @dataclass
 class UnitStanding:
-    """One unit in the annual standing (SCORING.md §8), exact.
+    """One unit in the annual standing (docs/assessment.md §8), exact.
 
     :ivar score: S(u), the exact mean of the unit's finals on the year's frozen boards.
     :ivar months: how many frozen boards it appears on.
@@ -103,7 +103,7 @@ class UnitStanding:
 
 @dataclass
 class PersonStanding:
-    """One person in the annual standing (SCORING.md §8), exact.
+    """One person in the annual standing (docs/assessment.md §8), exact.
 
     :ivar score: the person's exact score.
     :ivar landed: how many of the projects the person holds landed in the year (not withdrawn).

@@ -124,7 +124,7 @@ def merge_config(current: dict, raw: dict, installed: dict[str, type], source: s
 
 
 def defaults(installed: dict[str, type]) -> dict:
-    """The built-in defaults (``plugins/defaults.toml``): SCORING.md's plugins and settings, in its order.
+    """The built-in defaults (``plugins/defaults.toml``): docs/assessment.md's plugins and settings, in its order.
 
     Installed plugins the defaults do not name (third-party ones) are listed disabled.
     """

@@ -1,4 +1,4 @@
-"""Output of figures (SCORING.md §4): Decimal rounded half-up, written as strings."""
+"""Output of figures (docs/assessment.md §4): Decimal rounded half-up, written as strings."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ ZERO = Decimal(0)
 
 
 class FactsView:
-    """What plugins may read of the facts (SCORING.md §3), read-only.
+    """What plugins may read of the facts (docs/assessment.md §3), read-only.
 
     The sums and counts come from monthly buckets (``core.engine.buckets``): their
     cost does not grow with the number of projects. With a scoring worker of a
@@ -116,12 +116,12 @@ class CasesView:
         return next((c for c in reversed(self._by_unit.get(unit, ())) if c.is_open), None)
 
     def open_cases(self) -> list[Case]:
-        """Every open case, units in id order (SCORING.md §7 lists a dispatch's notices so)."""
+        """Every open case, units in id order (docs/assessment.md §7 lists a dispatch's notices so)."""
         return [c for unit in sorted(self._by_unit) for c in self._by_unit[unit] if c.is_open]
 
 
 class PeopleView:
-    """What plugins may read of the people and their responsibility chains (SCORING.md §8), read-only."""
+    """What plugins may read of the people and their responsibility chains (docs/assessment.md §8), read-only."""
 
     def __init__(self, facts: Facts):
         self._facts = facts

@@ -1,4 +1,4 @@
-"""Consequences: what the assessment engine derived from the facts (SCORING.md §3-§6).
+"""Consequences: what the assessment engine derived from the facts (docs/assessment.md §3-§6).
 
 These are recorded by Sankao's scoring process, never by a plugin's own event
 class: what a plugin decided is stored here, with the plugin's name, so that
@@ -122,7 +122,7 @@ class BoardFrozen(Derived):
 
 @dataclass(frozen=True)
 class StandingFrozen(Derived):
-    """A year was closed and its annual standing frozen (``close_year``, SCORING.md §8).
+    """A year was closed and its annual standing frozen (``close_year``, docs/assessment.md §8).
 
     :ivar year: the year.
     :ivar through: the latest closed month the standing covers (``YYYY-MM``), or None.

@@ -1,4 +1,4 @@
-"""Facts: what the office and the units recorded (SCORING.md §2).
+"""Facts: what the office and the units recorded (docs/assessment.md §2).
 
 Every fact event carries, besides its own fields:
 
@@ -183,7 +183,7 @@ class MonthCloseRequested(Recorded):
 
 @dataclass(frozen=True)
 class YearCloseRequested(Recorded):
-    """The office closed a year's annual evaluation (年考评) (``close_year``, SCORING.md §8).
+    """The office closed a year's annual evaluation (年考评) (``close_year``, docs/assessment.md §8).
 
     :ivar year: the year.
     """
@@ -193,7 +193,7 @@ class YearCloseRequested(Recorded):
 
 @dataclass(frozen=True)
 class PersonRegistered(Recorded):
-    """A person who answers for projects was registered (``register_person``, SCORING.md §8).
+    """A person who answers for projects was registered (``register_person``, docs/assessment.md §8).
 
     :ivar person: the person id.
     :ivar unit: the person's own unit.

@@ -1,4 +1,4 @@
-"""Policy ``annual_evaluation``: the annual standing of units and people (年考评, SCORING.md §8).
+"""Policy ``annual_evaluation``: the annual standing of units and people (年考评, docs/assessment.md §8).
 
 Units: those on at least one of the year's frozen boards, by S(u) (the exact mean of
 their finals there) descending, then A(u, d) descending, then unit id; thirds as on a
@@ -42,7 +42,7 @@ class Settings(Schema):
 
 
 def thirds(n: int, rank: int) -> str:
-    """A rank's third among ``n`` (SCORING.md §5): k = ⌊n/3⌋ top, k bottom, the rest middle."""
+    """A rank's third among ``n`` (docs/assessment.md §5): k = ⌊n/3⌋ top, k bottom, the rest middle."""
     k = n // 3
     return "top" if rank <= k else "bottom" if rank > n - k else "middle"
 

@@ -1,7 +1,7 @@
 """Policy ``early_warning``: real-time early warning, three letters and one sheet (三函一单).
 
 At each weekly dispatch (周调度) on date d, for every unit with an annual target
-> 0 for year(d), in unit id order (SCORING.md §6):
+> 0 for year(d), in unit id order (docs/assessment.md §6):
 
 - no evaluation while day-of-year(d) ≤ ``grace_days``;
 - ``expected = annual × doy(d) / days_in_year``; ``lag = max(0, 1 − A(u, d) / expected)``;

@@ -1,4 +1,4 @@
-"""People and the annual evaluation (SCORING.md §8): the shared people year on both stores, generated years
+"""People and the annual evaluation (docs/assessment.md §8): the shared people year on both stores, generated years
 against an independent oracle (provisional, frozen and known-at standings, reassignments, withdrawn projects,
 small units, ties, other settings), every rejection, and the refused settings."""
 

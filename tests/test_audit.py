@@ -1,5 +1,5 @@
 """The auditor's tools on the shared year: explain adds up to score, history names the command and actor of
-each change, whatif predicts what a hand calculation from SCORING.md predicts, replay agrees."""
+each change, whatif predicts what a hand calculation from docs/assessment.md predicts, replay agrees."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def money(value: Decimal) -> str:
 
 
 def hand_figures(answer: dict, without: frozenset = frozenset()) -> dict:
-    """SCORING.md §4 from explain's parts alone: each indicator's value is the sum of its projects' parts,
+    """docs/assessment.md §4 from explain's parts alone: each indicator's value is the sum of its projects' parts,
     the coefficient from its inputs, the deduction from the letters; nothing taken from explain's totals."""
     scores = weights = Decimal(0)
     for indicator in answer["indicators"]:

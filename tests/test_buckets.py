@@ -1,4 +1,4 @@
-"""Monthly buckets give exactly what a scan over every project gives (SCORING.md §3), after any
+"""Monthly buckets give exactly what a scan over every project gives (docs/assessment.md §3), after any
 sequence of facts and corrections, on any date."""
 
 from __future__ import annotations

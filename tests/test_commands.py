@@ -1,4 +1,4 @@
-"""Every rejection rule of SCORING.md §1-§2: the error names the field and the rule,
+"""Every rejection rule of docs/assessment.md §1-§2: the error names the field and the rule,
 and nothing is recorded."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Facts whose dates straddle years reach the later year's figures (SCORING.md §3)."""
+"""Facts whose dates straddle years reach the later year's figures (docs/assessment.md §3)."""
 
 from __future__ import annotations
 

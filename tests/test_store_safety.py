@@ -252,7 +252,7 @@ def test_help_names_the_environment():
 
 
 def test_scores_are_the_same_from_any_working_directory(cli, tmp_path, monkeypatch):
-    """No plugins.toml where the first load ran: the built-in defaults, in SCORING.md's order."""
+    """No plugins.toml where the first load ran: the built-in defaults, in docs/assessment.md's order."""
     monkeypatch.chdir(tmp_path)
     db = str(tmp_path / "s.db")
     cli(db, "load", str(SCENARIO / "commands.jsonl"))

@@ -121,7 +121,7 @@ def _tagged(blueprint: Blueprint, answer):
 
 # -- commands ---------------------------------------------------------------------------------------
 
-commands = Blueprint("commands", __name__, url_prefix="/api", description="Record commands (SCORING.md §2, §8)")
+commands = Blueprint("commands", __name__, url_prefix="/api", description="Record commands (docs/assessment.md §2, §8)")
 
 
 def _unit_of(platform, command) -> str | None:
@@ -136,7 +136,7 @@ def _unit_of(platform, command) -> str | None:
 
 
 @commands.route("/commands", methods=["POST"])
-@commands.doc(requestBody={"required": True, "description": "one command of SCORING.md §2 as a JSON object, or many "
+@commands.doc(requestBody={"required": True, "description": "one command of docs/assessment.md §2 as a JSON object, or many "
                            "as JSON lines (application/x-ndjson), recorded in order like `sankao load`",
                            "content": {"application/json": {"schema": {"type": "object"}},
                                        "application/x-ndjson": {"schema": {"type": "string"}}}})
@@ -256,7 +256,7 @@ def get_notices(args):
 @queries.response(200, schemas.Annual)
 @_responses(queries, 401, 422)
 def get_annual(args, year):
-    """The annual standing of YEAR (SCORING.md §8, as `sankao annual YEAR --json`); provisional until close_year."""
+    """The annual standing of YEAR (docs/assessment.md §8, as `sankao annual YEAR --json`); provisional until close_year."""
     _allow(_who(), "read_annual")
     if not 1900 <= year <= 9999:
         abort(422, message=f"year: {year} is not a year from 1900 to 9999")

@@ -1,4 +1,4 @@
-"""The web API's bodies and answers: marshmallow schemas, module-level, one per shape (SCORING.md §7, §8)."""
+"""The web API's bodies and answers: marshmallow schemas, module-level, one per shape (docs/assessment.md §7, §8)."""
 
 from __future__ import annotations
 

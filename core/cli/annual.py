@@ -1,4 +1,4 @@
-"""The annual evaluation's commands (SCORING.md §8): ``sankao annual`` and ``sankao person``."""
+"""The annual evaluation's commands (docs/assessment.md §8): ``sankao annual`` and ``sankao person``."""
 
 from __future__ import annotations
 

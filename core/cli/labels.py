@@ -134,7 +134,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "hooks": ("hooks", "钩子"),
     "no_rules_yet": ("(no rules recorded yet: the first command records the rules above)",
                      "(尚未录入规则: 第一条指令会录入上面的规则)"),
-    # the annual evaluation (SCORING.md §8)
+    # the annual evaluation (docs/assessment.md §8)
     "annual_title": _term("annual_evaluation", "Annual standing"),
     "annual_closed": ("frozen at close_year", "已年末关账冻结"),
     "annual_provisional": ("provisional, over the months closed so far", "暂定, 按已关账月份"),

@@ -36,7 +36,7 @@ def _period(ctx, param, value):
 known_at_option = click.option("--known-at", callback=_known_at, metavar="TIME",
                                help="Answer as if only commands recorded at or before TIME existed "
                                     "(ISO 8601 with offset, or a local date YYYY-MM-DD meaning its end).")
-json_option = click.option("--json", "as_json", is_flag=True, help="Print the contract's JSON (SCORING.md §7).")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print the contract's JSON (docs/assessment.md §7).")
 period_argument = click.argument("period", callback=_period)
 
 

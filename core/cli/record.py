@@ -115,7 +115,7 @@ def read_lines(file: str) -> tuple[list[tuple[int, str]], dict[int, str]]:
 @actor_option
 @click.pass_context
 def load(ctx, file, check, score, actor):
-    """Record the command lines of FILE (or - for standard input) in order (SCORING.md §2).
+    """Record the command lines of FILE (or - for standard input) in order (docs/assessment.md §2).
 
     Each line is recorded whole or not at all; at the first rejected line the load
     stops, keeping the lines before it. A line whose id is recorded already is

@@ -1,4 +1,4 @@
-"""A unit's projects in monthly buckets, so that SCORING.md §3's sums cost the same whatever
+"""A unit's projects in monthly buckets, so that docs/assessment.md §3's sums cost the same whatever
 the number of projects.
 
 For each dated field (``planned_on``, ``signed_on``, ``landed_on``, ``started_on``)

@@ -1,4 +1,4 @@
-"""The month close (SCORING.md §5): freezing a month's board once every partition is past it.
+"""The month close (docs/assessment.md §5): freezing a month's board once every partition is past it.
 
 A ``close_month`` recorded at log position c freezes the board the commands
 recorded before it gave: for each unit, the latest ``ScoreChanged`` of the month
@@ -107,7 +107,7 @@ class Closer:
                                 size=size, root=tree.tree.root(size).hex(), label=label)
 
     def freeze_year(self, year: int, close: int) -> out.StandingFrozen:
-        """The annual standing of ``year`` frozen at the ``close_year`` at log position ``close`` (SCORING.md §8):
+        """The annual standing of ``year`` frozen at the ``close_year`` at log position ``close`` (docs/assessment.md §8):
         from the facts recorded before it and the year's boards frozen before it."""
         from core import annual
         request = self.app.mapper.to_domain_event(self.app.recorder.select_positions([close])[0])

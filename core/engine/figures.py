@@ -1,4 +1,4 @@
-"""A unit's figures for a month (SCORING.md §4): a pure function of the facts and the plugins in force.
+"""A unit's figures for a month (docs/assessment.md §4): a pure function of the facts and the plugins in force.
 
 The figures are kept in a compact form, which is what a ``ScoreChanged`` records:
 the inputs of every indicator as exact decimal strings
@@ -65,7 +65,7 @@ class Derived:
 
 
 def derive(figures: Figures) -> Derived:
-    """The ratios, scores, base and final of recorded figures (SCORING.md §4)."""
+    """The ratios, scores, base and final of recorded figures (docs/assessment.md §4)."""
     rows, total_weight, total_score = [], ZERO, ZERO
     for plugin, kind, value, target, weight, cap in figures.indicators:
         value, target, weight, cap = Decimal(value), Decimal(target), Decimal(weight), Decimal(cap)

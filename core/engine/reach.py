@@ -3,7 +3,7 @@
 A project counts in month (y, m) of its unit's figures through each of its dated
 fields (``planned_on``, ``signed_on``, ``landed_on``, ``started_on``): a field
 dated in year y counts from its own month to December of y, and stops counting
-from the month whose end is on or after ``withdrawn_on`` (SCORING.md §3). A
+from the month whose end is on or after ``withdrawn_on`` (docs/assessment.md §3). A
 withdrawal dated before the year begins stops it in every month of that year,
 whatever the year of the withdrawal itself. A change (a new fact, a correction, a
 withdrawal) can move exactly the months where the project counted before or counts

@@ -5,7 +5,7 @@ the facts in log order and records:
 
 - a ``ScoreChanged`` for every (unit, month) whose figures a fact changed, for the
   months that have begun only: a month's figures are first recorded when it
-  begins (SCORING.md §7: a board exists from the month's first day), at the first
+  begins (docs/assessment.md §7: a board exists from the month's first day), at the first
   fact recorded on or after that day or when the worker looks at the clock;
 - the letters and sheets (``NoticeIssued``) of every dispatch.
 

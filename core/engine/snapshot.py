@@ -63,7 +63,7 @@ def decode(data: bytes, transcoder, facts: Facts) -> dict:
     facts.office_version, facts.log_version = state["office_version"], state["log_version"]
     facts.position, facts.last_recorded = state["position"], state["last_recorded"]
     facts.rules = [Rules(c, p, e, plugins) for c, p, e, plugins in state["rules"]]
-    facts.years_closed = set(state.get("years_closed", ()))  # snapshots from before SCORING.md §8 hold none
+    facts.years_closed = set(state.get("years_closed", ()))  # snapshots from before docs/assessment.md §8 hold none
     facts.people = {pid: Person(pid, unit, name, level) for pid, unit, name, level in state.get("people", ())
                     if facts.holds(unit)}
     facts.holders = {project: dict(levels) for project, levels in state.get("holders", ()) if project in facts.projects}

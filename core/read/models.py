@@ -109,7 +109,7 @@ STATEMENTS = {  # key: (kind, table, columns, key columns) for Recorder.write_ro
 
 def notice_phase(event) -> int:
     """0 for a year-end closing sheet (a feedback with no lag), 1 for the rest: at one dispatch the
-    closings of the year before come first (SCORING.md §6, "before anything else"), then every unit's
+    closings of the year before come first (docs/assessment.md §6, "before anything else"), then every unit's
     letters and sheets, units in id order (§7)."""
     return 0 if event.level == "feedback" and event.lag is None else 1
 

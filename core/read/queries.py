@@ -1,4 +1,4 @@
-"""The queries of SCORING.md §7, answered from what was recorded, as known at any time.
+"""The queries of docs/assessment.md §7, answered from what was recorded, as known at any time.
 
 As known now, answers come from the read model tables (``core.read.models``):
 the board of a live month is the month's row per unit, ranked by the ranking
@@ -286,7 +286,7 @@ class Queries:
         answer.update(period=period, known_at=moment.isoformat(), frozen=frozen)
         return answer
 
-    # -- the annual evaluation (SCORING.md §8) ---------------------------------------------------
+    # -- the annual evaluation (docs/assessment.md §8) ---------------------------------------------------
     def _year_close(self, year: int, moment: datetime):
         """The ``close_year`` of ``year`` recorded by ``moment``: ``(position, event)``, or None."""
         if self._current():
@@ -330,7 +330,7 @@ class Queries:
         return close is not None, inputs, None
 
     def annual(self, year: int, known_at: datetime | None = None) -> dict:
-        """``sankao annual YEAR``: the annual standing of SCORING.md §8 (provisional until ``close_year``)."""
+        """``sankao annual YEAR``: the annual standing of docs/assessment.md §8 (provisional until ``close_year``)."""
         from core import annual
         closed, inputs, frozen = self.standing(year, known_at)
         if frozen is not None:
