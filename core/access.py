@@ -2,9 +2,10 @@
 
 A token is a long random secret (``sk_`` and 43 URL-safe characters, 256 bits), shown
 once when issued. The log records only its SHA-256 digest, its name and its role, as a
-``TokenIssued`` fact with the actor who issued it; ``TokenRevoked`` ends it. The read
-model ``rm_tokens`` answers "whose token is this?" by digest; the digests compared in
-constant time. Everything recorded with a token has the token's name as its actor.
+``TokenIssued`` fact with the actor who issued it; ``TokenRevoked`` ends it. "Whose token
+is this?" is answered from those events themselves, each checked against the Merkle tree's
+leaf at its position (``live_tokens``), never from a read model that a rebuild empties or
+an edit changes; the digests compared in constant time. Everything recorded with a token has the token's name as its actor.
 
 Roles:
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import re
 import secrets
 from dataclasses import dataclass
@@ -93,11 +95,43 @@ def authenticate(recorder, token: str) -> Principal | None:
 
 def authenticate_digest(recorder, wanted: str) -> Principal | None:
     """The principal of the live token whose digest is ``wanted`` (a signed session cookie holds the digest,
-    never the token), or None."""
+    never the token), or None.
+
+    Decided from the log itself, never from a read model (``sankao rebuild`` empties those and a table can be
+    edited): a token is live only if a ``TokenIssued`` event of the tokens stream issued it, that event is
+    the one the Merkle tree holds at its position (its leaf hash matches), and no such event revoked it."""
     if not isinstance(wanted, str) or len(wanted) != 64:
         return None
-    rows = recorder.fetch("SELECT name, role, digest FROM rm_tokens WHERE digest = ? AND revoked_at IS NULL",
-                          (wanted,))
-    if not rows or not hmac.compare_digest(rows[0][2], wanted):
+    found = live_tokens(recorder).get(wanted)
+    if found is None or not hmac.compare_digest(found[2], wanted):
         return None
-    return Principal(rows[0][0], rows[0][1])
+    return Principal(found[0], found[1])
+
+
+def live_tokens(recorder) -> dict:
+    """``{digest: (name, role, digest)}`` of the tokens the log issued and did not revoke; read again only
+    when the tokens stream has grown (one indexed query per call otherwise)."""
+    from core.audit import merkle
+    from core.facts import stream_id
+    stream = stream_id("tokens").hex
+    last = recorder.fetch("SELECT max(position) FROM events WHERE stream = ?", (stream,))[0][0] or 0
+    cached = getattr(recorder, "_live_tokens", None)  # (the stream's last position, the live tokens)
+    if cached is not None and cached[0] == last:
+        return cached[1]
+    rows = recorder.fetch("SELECT e.position, e.stream, e.version, e.topic, e.state, l.hash FROM events e "
+                          "LEFT JOIN merkle_leaves l ON l.position = e.position WHERE e.stream = ? "
+                          "ORDER BY e.version", (stream,))
+    issued: dict = {}
+    for position, stream_hex, version, topic, state, leaf in rows:
+        state = state.encode("utf-8") if isinstance(state, str) else bytes(state)
+        if leaf is None or bytes(leaf) != merkle.leaf_hash(merkle.leaf_bytes(position, stream_hex, version, topic,
+                                                                             state)):
+            continue  # not the event the tree holds there: written around Sankao, it issues nothing
+        data = json.loads(state)
+        if topic.endswith(":TokenIssued"):
+            issued[data["name"]] = (data["name"], data["role"], data["digest"])
+        elif topic.endswith(":TokenRevoked"):
+            issued.pop(data["name"], None)
+    live = {entry[2]: entry for entry in issued.values()}
+    recorder._live_tokens = (last, live)
+    return live
