@@ -6,10 +6,11 @@ need the record (exists, already signed, dates in order) live in ``core.decide``
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
@@ -44,6 +45,27 @@ class Command:
     @property
     def subject(self) -> str | None:
         return subject_of(self.cmd, self.data)
+
+
+def digest_of(command: "Command") -> str:
+    """The SHA-256 of the command's canonical form: its name, its typed fields (an amount by its value, so
+    ``"2.50"`` and ``"2.5"`` are one amount; dates as ISO dates) and its recorded time as an instant (None:
+    "now"). Two lines with one digest are the same command, however they were written."""
+    def plain(value):
+        if isinstance(value, Decimal):
+            text = format(value.normalize(), "f")
+            return text if "." not in text else text.rstrip("0").rstrip(".")
+        if isinstance(value, (date, datetime)):
+            return value.isoformat()
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        return value
+    at = None if command.at is None else command.at.astimezone(timezone.utc).isoformat()
+    canonical = json.dumps({"cmd": command.cmd, "data": plain(command.data), "at": at}, sort_keys=True,
+                           ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def subject_of(cmd: str, data: dict) -> str | None:

@@ -25,6 +25,16 @@ class CommandRejected(SankaoError):
         super().__init__(f"{head}: {reason}" if head else reason)
 
 
+class CommandForbidden(CommandRejected):
+    """The principal may not record this command: a unit's token, for another unit's project or person or
+    for the office's commands. Nothing of it was recorded."""
+
+
+class CommandIdReused(CommandRejected):
+    """A command id already recorded for a different command (``id`` is how a retry is recognised: the same
+    id must mean the same command). Nothing of it was recorded."""
+
+
 class StoreNotReady(SankaoError):
     """The store does not exist or its tables do not exist yet (run ``sankao init``)."""
 

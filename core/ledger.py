@@ -26,9 +26,9 @@ from zoneinfo import ZoneInfo
 from eventsourcing.persistence import IntegrityError
 
 from core.clock import now as utc_now
-from core.commands import Command, parse_line
+from core.commands import Command, digest_of, parse_line
 from core.decide import Stamp, decide
-from core.errors import CommandRejected, ConcurrentWrite
+from core.errors import CommandForbidden, CommandIdReused, CommandRejected, ConcurrentWrite
 from core.messages import msg, text_of
 from core.facts import Facts, stream_id
 from core.store.app import SankaoApplication
@@ -51,6 +51,7 @@ class LoadReport:
     recorded: int = 0
     skipped: int = 0
     rejected: list = field(default_factory=list)
+    refusal: CommandRejected | None = None  # the exception of the first rejected line (its kind: 403, 409, 422)
 
 
 class Ledger:
@@ -134,15 +135,74 @@ class Ledger:
             self.facts.apply(self.app.mapper.to_domain_event(n), None)
         self._loaded.update(wanted)
 
-    def _recorded_ids(self, commands: list[Command]) -> set[str]:
-        ids = [c.id for c in commands if c.id is not None and c.id not in self.facts.command_ids]
-        # the same snapshot as the aggregates: ids recorded after it are found by the conflict and the retry
-        found = self.app.recorder.known_commands(ids, upto=self.facts.position) if ids else set()
+    @staticmethod
+    def key_of(command_id: str | None, unit: str | None) -> str | None:
+        """The id a command is recorded under: the office's ids as they are; a unit's token records in the
+        unit's own namespace (``unit/U01/c00482``), so a unit can neither take, block nor probe the office's
+        ids or another unit's (ids cannot contain ``/``)."""
+        if command_id is None or unit is None:
+            return command_id
+        return f"unit/{unit}/{command_id}"
+
+    def _recorded(self, keys: list[str]) -> dict[str, tuple]:
+        """``{key: (position, digest)}`` of the keys recorded by the cache's snapshot of the log (what was
+        recorded after it is found by the conflict and the retry)."""
+        found = self.app.recorder.recorded_commands(keys, upto=self.facts.position) if keys else {}
         self.facts.command_ids.update(found)
         return found
 
+    def _reused(self, command: Command, key: str, earlier: tuple) -> CommandIdReused:
+        """The refusal of ``command`` sent under ``key``, recorded already for another command."""
+        position, _digest, line = earlier
+        if position is None:
+            what = msg("ledger.id_in_batch", line=line)
+        else:
+            found = self.app.recorder.select_notifications(start=position, limit=1)
+            event = self.app.mapper.to_domain_event(found[0])
+            from core.messages import Name
+            at = event.timestamp.astimezone(self.tz)
+            what = msg("ledger.id_earlier", cmd=Name(type(event).__name__), actor=event.actor, position=position,
+                       at=f"{at:%Y-%m-%d %H:%M:%S} ({self.tz.key})")
+        return CommandIdReused(command.cmd, command.subject, msg("ledger.id_reused", id=command.id, earlier=what))
+
+    @staticmethod
+    def forbidden(facts: Facts, command: Command, unit: str) -> CommandForbidden | None:
+        """Why a token of ``unit`` may not record ``command`` (None: it may). Decided on the record's own facts
+        (the aggregates folded from the log), never on a read model."""
+        cmd, data = command.cmd, command.data
+        if cmd == "plan_project":
+            owner, what = data["unit"], data["project"]
+        elif cmd in ("sign_project", "land_project", "start_construction", "withdraw_project", "correct",
+                     "assign_project"):
+            project = facts.projects.get(data["project"])
+            if project is None:
+                return None  # not planned: the record's own rule names it
+            owner, what = project.unit, project.id
+            person = facts.people.get(data.get("person")) if cmd == "assign_project" else None
+            if owner == unit and person is not None and person.unit != unit:
+                owner, what = person.unit, person.id
+        else:
+            from core.messages import Name
+            return CommandForbidden(cmd, command.subject, msg("ledger.unit_office_command", own=unit, cmd=Name(cmd)))
+        if owner != unit:
+            return CommandForbidden(cmd, command.subject, msg("ledger.unit_not_own", own=unit, what=what,
+                                                              unit=owner))
+        return None
+
+    def unit_of(self, command: Command) -> str | None:
+        """The unit ``command`` concerns by the record's facts (its own ``unit``, or its project's); None for
+        the office's commands and for a project nobody planned."""
+        if command.cmd == "plan_project":
+            return command.data["unit"]
+        if command.data.get("project") is None:
+            return None
+        facts = self.refresh()
+        self._load([command])
+        project = facts.projects.get(command.data["project"])
+        return project.unit if project is not None else None
+
     # -- writing -------------------------------------------------------------
-    def _stamp(self, command: Command, actor: str, facts: Facts) -> Stamp:
+    def _stamp(self, command: Command, actor: str, facts: Facts, key: str | None = None) -> Stamp:
         at = command.at or self.clock()
         if command.at is not None and command.at > self.clock():
             raise CommandRejected(command.cmd, command.subject,
@@ -151,7 +211,7 @@ class Ledger:
             raise CommandRejected(command.cmd, command.subject,  # the time as the line wrote it
                                   msg("ledger.earlier_than_latest", at=command.at_text or at.isoformat(),
                                       latest=facts.last_recorded.isoformat()))
-        return Stamp(command.id or f"auto:{uuid4().hex}", actor, at)
+        return Stamp(key or command.id or f"auto:{uuid4().hex}", actor, at)
 
     def _rules_event(self, facts: Facts, stamp: Stamp, plugins: dict, effective: date | None):
         return ev.RulesApplied(originator_id=stream_id("rules"),
@@ -159,15 +219,20 @@ class Ledger:
                                command_id=stamp.command_id, actor=stamp.actor,
                                effective=effective, plugins=plugins)
 
-    def _decide_line(self, facts: Facts, command: Command, actor: str) -> list[ev.Recorded]:
-        stamp = self._stamp(command, actor, facts)
+    def _decide_line(self, facts: Facts, command: Command, actor: str, key: str | None = None,
+                     unit: str | None = None) -> list[ev.Recorded]:
+        if unit is not None:
+            refused = self.forbidden(facts, command, unit)
+            if refused is not None:
+                raise refused
+        stamp = self._stamp(command, actor, facts, key)
         events = decide(facts, command, stamp, self.tz, self.indicators)
         if not facts.rules:
             genesis = Stamp(f"rules:initial:{stamp.command_id}", actor, stamp.at)
             events.insert(0, self._rules_event(facts, genesis, self.initial_rules(), None))
         return events
 
-    def _save(self, events: list[ev.Recorded]) -> None:
+    def _save(self, events: list[ev.Recorded], digests: dict | None = None) -> None:
         if not events:
             return
         commands = [e for e in events if not isinstance(e, ev.RulesApplied)] or events
@@ -180,7 +245,8 @@ class Ledger:
         firsts = {}
         for index, event in enumerate(events):
             firsts.setdefault(event.command_id, index)
-        positions = self.app.record(events, commands=list(firsts.items()))  # one transaction, in order
+        digests = digests or {}
+        positions = self.app.record(events, commands=[(c, i, digests.get(c)) for c, i in firsts.items()])
         # Our BatchRecorded took the log stream's next version, so no other writer recorded facts
         # since we looked: whatever lies between is the engine's output, which the cache does not hold.
         self.facts.position = positions[-1]
@@ -197,11 +263,13 @@ class Ledger:
         return parsed, None
 
     def record_batch(self, lines: list[tuple[int, str | dict | Command]], actor: str,
-                     report: LoadReport) -> tuple[int, CommandRejected] | None:
+                     report: LoadReport, unit: str | None = None) -> tuple[int, CommandRejected] | None:
         """Record ``(line number, line)`` pairs in one transaction, up to the first rejected line.
 
-        Returns ``(line number, CommandRejected)`` of the rejected line, or None. Lines
-        before it are saved; lines whose id is already recorded are skipped.
+        Returns ``(line number, CommandRejected)`` of the rejected line, or None. Lines before it are saved.
+        A line whose id is recorded already for the same command (the same canonical form) is skipped; for
+        another command it is refused (``CommandIdReused``). With ``unit``, the lines are a unit's token's:
+        its ids are its own (``key_of``) and a line about another unit is refused (``CommandForbidden``).
         """
         parsed, unparsed = self._parse(lines)
         for attempt in range(MAX_RETRIES):
@@ -211,21 +279,31 @@ class Ledger:
             rejected = unparsed
             try:
                 self._load([c for _, c in parsed])
-                known = self._recorded_ids([c for _, c in parsed])
-                for lineno, command in parsed:
-                    if command.id is not None and (command.id in known or command.id in facts.command_ids):
-                        skipped += 1
-                        continue
+                keyed = [(lineno, c, self.key_of(c.id, unit)) for lineno, c in parsed]
+                known = {k: (*v, None) for k, v in self._recorded([k for _, _, k in keyed if k]).items()}
+                digests: dict = {}
+                for lineno, command, key in keyed:
+                    digest = digest_of(command) if key is not None else None
+                    earlier = known.get(key) if key is not None else None
+                    if earlier is not None:
+                        if earlier[1] is None or earlier[1] == digest:  # the same command (or one from before
+                            skipped += 1                                # digests were kept): sent again
+                            continue
+                        rejected = (lineno, self._reused(command, key, earlier))
+                        break
                     try:
-                        new = self._decide_line(facts, command, actor)
+                        new = self._decide_line(facts, command, actor, key, unit)
                     except CommandRejected as exc:
                         rejected = (lineno, exc)
                         break
                     for event in new:
                         facts.apply(event, None)
                     events.extend(new)
+                    if key is not None:
+                        known[key] = (None, digest, lineno)
+                        digests[key] = digest
                     recorded += 1
-                self._save(events)
+                self._save(events, digests)
             except IntegrityError:
                 self.facts = None  # another writer won a race: look again, decide again
                 _back_off(attempt)
@@ -239,7 +317,8 @@ class Ledger:
         raise ConcurrentWrite(msg("ledger.gave_up", n=MAX_RETRIES))
 
     def load(self, lines: Iterable[tuple[int, str]], actor: str, *, batch_size: int = 500,
-             progress: Callable[[int], None] | None = None, report: LoadReport | None = None) -> LoadReport:
+             progress: Callable[[int], None] | None = None, report: LoadReport | None = None,
+             unit: str | None = None) -> LoadReport:
         """Record numbered lines in order, stopping at the first rejected one.
 
         ``report`` (a fresh one if not given) counts what was recorded as it goes,
@@ -250,23 +329,24 @@ class Ledger:
         for item in lines:
             batch.append(item)
             if len(batch) >= batch_size:
-                if self._flush(batch, actor, report, progress):
+                if self._flush(batch, actor, report, progress, unit):
                     return report
                 batch = []
         if batch:
-            self._flush(batch, actor, report, progress)
+            self._flush(batch, actor, report, progress, unit)
         return report
 
-    def _flush(self, batch, actor, report, progress) -> bool:
-        rejected = self.record_batch(batch, actor, report)
+    def _flush(self, batch, actor, report, progress, unit=None) -> bool:
+        rejected = self.record_batch(batch, actor, report, unit)
         if progress:
             progress(len(batch))
         if rejected:
             report.rejected.append((rejected[0], text_of(rejected[1])))
+            report.refusal = rejected[1]
             return True
         return False
 
-    def check(self, lines: Iterable[tuple[int, str]], actor: str) -> LoadReport:
+    def check(self, lines: Iterable[tuple[int, str]], actor: str, unit: str | None = None) -> LoadReport:
         """Report every line that would be rejected; record nothing."""
         self.refresh()
         numbered = list(lines)
@@ -278,27 +358,36 @@ class Ledger:
                 parsed.append((lineno, exc))
         commands = [c for _, c in parsed if isinstance(c, Command)]
         self._load(commands)
-        known = self._recorded_ids(commands)
+        known = {k: (*v, None) for k, v in self._recorded(
+            [self.key_of(c.id, unit) for c in commands if c.id is not None]).items()}
         facts = copy.deepcopy(self.facts)
         for lineno, command in parsed:
             if isinstance(command, CommandRejected):
                 report.rejected.append((lineno, text_of(command)))
                 continue
-            if command.id is not None and (command.id in known or command.id in facts.command_ids):
-                report.skipped += 1
+            key = self.key_of(command.id, unit)
+            digest = digest_of(command) if key is not None else None
+            earlier = known.get(key) if key is not None else None
+            if earlier is not None:
+                if earlier[1] is None or earlier[1] == digest:
+                    report.skipped += 1
+                else:
+                    report.rejected.append((lineno, text_of(self._reused(command, key, earlier))))
                 continue
             try:
-                for event in self._decide_line(facts, command, actor):
+                for event in self._decide_line(facts, command, actor, key, unit):
                     facts.apply(event, None)
                 report.recorded += 1
+                if key is not None:
+                    known[key] = (None, digest, lineno)
             except CommandRejected as exc:
                 report.rejected.append((lineno, text_of(exc)))
         return report
 
-    def record(self, line: str | dict | Command, actor: str) -> None:
+    def record(self, line: str | dict | Command, actor: str, unit: str | None = None) -> None:
         """Record one command; raise ``CommandRejected`` if it breaks a rule."""
         report = LoadReport()
-        rejected = self.record_batch([(1, line)], actor, report)
+        rejected = self.record_batch([(1, line)], actor, report, unit)
         if rejected:
             raise rejected[1]
 

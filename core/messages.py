@@ -385,6 +385,16 @@ CATALOG: dict[str, tuple[str, str]] = {
                                 "更正值 (value): 更正后的项目会违反日期先后规则: {problem}"),
 
     # core.ledger
+    "ledger.id_reused": ("id: {id} is already recorded for another command ({earlier}); the same id is how a "
+                         "command sent again is recognised: give this one a new id",
+                         "编号 (id): {id} 已用于另一条指令 ({earlier}); 同一编号用于识别重复发送的同一指令, 请为本指令另取编号"),
+    "ledger.id_earlier": ("{cmd} recorded at {at} by {actor}, log position {position}",
+                          "{cmd}, 由 {actor} 于 {at} 录入, 日志序号 {position}"),
+    "ledger.id_in_batch": ("line {line} of this batch", "本批第 {line} 行"),
+    "ledger.unit_not_own": ("the token of unit {own} may record only for {own}: {what} is {unit}'s",
+                            "单位 {own} 的令牌只能录入本单位的指令: {what} 属于 {unit}"),
+    "ledger.unit_office_command": ("the token of unit {own} may not record {cmd}: it is the office's command",
+                                   "单位 {own} 的令牌不能录入 {cmd}: 这是考核办的指令"),
     "ledger.later_than_now": ("at {at} is later than now", "录入时间 (at) {at} 晚于当前时间"),
     "ledger.earlier_than_latest": ("at {at} is earlier than the latest recorded time {latest} in the store",
                                    "录入时间 (at) {at} 早于本库最近一次录入的时间 {latest}"),
@@ -565,6 +575,17 @@ CATALOG: dict[str, tuple[str, str]] = {
                              "{where} 是空数据库, 还不是 Sankao 数据库 ('sankao init' 可以建成)"),
     "store.other_tables": ("{where} is not a Sankao store (it holds other tables: {tables}); nothing was changed",
                            "{where} 不是 Sankao 数据库 (其中是别的数据表: {tables}); 什么也没有改变"),
+    "store.schema_missing": ("{where} has no schema mark (meta 'schema'): it is from before Sankao kept a Merkle tree, "
+                             "or its meta table was changed around Sankao. A command that only reads never upgrades a "
+                             "store: run 'sankao audit verify', then 'sankao init' to upgrade it. Nothing was changed",
+                             "{where} 没有结构版本标记 (meta 'schema'): 它早于 Sankao 保存默克尔树的版本, 或者有人绕过 Sankao "
+                             "改动了 meta 表。只读的命令从不升级数据库: 请先运行 'sankao audit verify', 再用 'sankao init' "
+                             "升级。什么也没有改变"),
+    "store.schema_other": ("{where} is marked schema {found!r}; this Sankao reads schema {wanted!r}. A command that only "
+                           "reads never upgrades a store: run 'sankao audit verify', then 'sankao init' to upgrade it (or "
+                           "use the Sankao that wrote it). Nothing was changed",
+                           "{where} 标记的结构版本为 {found!r}; 本版读取 {wanted!r}。只读的命令从不升级数据库: 请先运行 "
+                           "'sankao audit verify', 再用 'sankao init' 升级 (或使用写入它的 Sankao 版本)。什么也没有改变"),
 
     # core.read: answers that do not exist (yet)
     "read.q_board": ("board {period}", _zh("board") + " {period}"),

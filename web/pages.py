@@ -501,7 +501,7 @@ def _record(who: Principal, command: dict) -> tuple[dict, dict | None]:
         if owner is not None and not who.may("record", owner):  # an unknown project: the record names it
             abort(403, _("Your token may not record for %(unit)s.", unit=owner))
         try:
-            platform.ledger.record(parsed, who.name)
+            platform.ledger.record(parsed, who.name, who.unit)
         except CommandRejected as exc:
             return _problem(exc), None
         platform.catch_up()

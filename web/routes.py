@@ -20,7 +20,7 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from core.access import Principal, authenticate
 from core.clock import parse_period
 from core.commands import parse_line
-from core.errors import CommandRejected, NotFound
+from core.errors import CommandForbidden, CommandIdReused, CommandRejected, NotFound
 from core.ledger import LoadReport
 from web import schemas
 
@@ -125,14 +125,9 @@ commands = Blueprint("commands", __name__, url_prefix="/api", description="Recor
 
 
 def _unit_of(platform, command) -> str | None:
-    """The unit a command concerns (its own ``unit``, or its project's); None for the office's commands."""
-    if command.cmd == "plan_project":
-        return command.data["unit"]
-    project = command.data.get("project")
-    if project is None:
-        return None
-    rows = platform.app.recorder.fetch("SELECT unit FROM rm_projects WHERE project = ?", (project,))
-    return rows[0][0] if rows else None
+    """The unit a command concerns (its own ``unit``, or its project's) by the record's facts, never a read
+    model that a rebuild empties; None for the office's commands."""
+    return platform.ledger.unit_of(command)
 
 
 @commands.route("/commands", methods=["POST"])
@@ -175,11 +170,13 @@ def post_commands():
                                    f"{command.cmd}" + (f" for {unit}" if unit else " (the office's command)"))
             parsed.append((number, command))
         report = LoadReport()
-        platform.ledger.load(parsed, principal.name, report=report)
+        platform.ledger.load(parsed, principal.name, report=report, unit=principal.unit)
         behind = _score(platform)
         if report.rejected:
             number, message = report.rejected[0]
-            abort(422, message=f"line {number}: {message}" if kind != "application/json" else message,
+            status = 403 if isinstance(report.refusal, CommandForbidden) else \
+                409 if isinstance(report.refusal, CommandIdReused) else 422
+            abort(status, message=f"line {number}: {message}" if kind != "application/json" else message,
                   recorded=report.recorded, skipped=report.skipped)
         return {"recorded": report.recorded, "skipped": report.skipped, "scoring_behind": behind}
 
@@ -354,6 +351,13 @@ def get_person(args, person):
     with _turn() as platform:
         answer = platform.queries.person(person, args.get("year"), _known_at(args))
         _allow(principal, "read_unit", answer["unit"], f"read {answer['unit']}'s people")
+        if principal.unit is not None:  # a unit reads only its own: projects of other units held are left out
+            own = [p for p in answer["projects"] if p.get("unit") == principal.unit]
+            if len(own) < len(answer["projects"]):
+                hidden = len(answer["projects"]) - len(own)
+                answer = {**answer, "projects": own, "note": " ".join(filter(None, (
+                    answer.get("note"), f"{hidden} project(s) of other units held by this person are not shown "
+                                        "to a unit's token (they count in the score above)")))}
         return answer
 
 

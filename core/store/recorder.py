@@ -27,7 +27,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError, Notification, ProcessRecorder, StoredEvent, Tracking
 
 FORMAT = "sankao-2"
-SCHEMA = "4"  # the tables of the format: 2 the log and read models, 3 the Merkle tree, 4 access tokens
+SCHEMA = "5"  # the tables: 2 the log and read models, 3 the Merkle tree, 4 access tokens, 5 command digests
 EVENT_COLUMNS = "position, stream, version, topic, state"
 
 
@@ -110,8 +110,9 @@ class Recorder(ProcessRecorder):
         :param track: ``(follower, read up to, now at[, data])``: the follower's position
             moves only from ``read up to``, else ``IntegrityError``; ``data`` (text) is
             kept beside it (what the follower needs to resume).
-        :param commands: ``(command id, index of its first event)`` to record (a repeated
-            id is ``IntegrityError``).
+        :param commands: ``(command id, index of its first event[, digest])`` to record (a repeated
+            id is ``IntegrityError``); the digest of the command's canonical form is kept beside it, so
+            that a later command sent under the same id is told apart from the same command sent again.
         :param after: called inside the transaction with the cursor and the rows written,
             ``(position, stream, version, topic, state)`` each.
         """
@@ -131,7 +132,9 @@ class Recorder(ProcessRecorder):
                 write(cur, rows)
             self.write_rows(cur, "insert", "events", EVENT_COLUMNS.split(", "), rows)
             self.write_rows(cur, "insert", "commands", ("command_id", "position"),
-                            [(c, base + index + 1) for c, index in commands])
+                            [(c[0], base + c[1] + 1) for c in commands])
+            self.write_rows(cur, "insert", "command_digests", ("command_id", "digest"),
+                            [(c[0], c[2]) for c in commands if len(c) > 2 and c[2] is not None])
             if tracking is not None:
                 track = (tracking.application_name, None, tracking.notification_id)
             if track is not None:
@@ -272,6 +275,35 @@ class Recorder(ProcessRecorder):
                 chunk + ([] if upto is None else [upto])))
         return found
 
+    def recorded_commands(self, command_ids: Sequence[str], upto: int | None = None) -> dict[str, tuple]:
+        """``{command id: (position of its first event, digest or None)}`` of those of ``command_ids`` that
+        are recorded (at or before ``upto``, if given). The digest is None for a command recorded before
+        digests were kept."""
+        found: dict[str, tuple] = {}
+        ids = list(dict.fromkeys(command_ids))
+        bound = "" if upto is None else " AND c.position <= ?"
+        if not self._keeps_digests():  # a store of an older schema, opened where it is not upgraded
+            return {c: (p, None) for c, p in self.fetch(
+                f"SELECT command_id, position FROM commands c WHERE command_id IN ({', '.join('?' * len(ids))})"
+                f"{bound}", ids + ([] if upto is None else [upto]))} if ids else {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            for command_id, position, digest in self.fetch(
+                    "SELECT c.command_id, c.position, d.digest FROM commands c LEFT JOIN command_digests d ON "
+                    f"d.command_id = c.command_id WHERE c.command_id IN ({', '.join('?' * len(chunk))}){bound}",
+                    chunk + ([] if upto is None else [upto])):
+                found[command_id] = (position, digest)
+        return found
+
+    def _keeps_digests(self) -> bool:
+        if getattr(self, "_digests_table", None) is None:
+            try:
+                self.fetch("SELECT 1 FROM command_digests WHERE 1 = 0")
+                self._digests_table = True
+            except Exception:  # no such table: a store from before schema 5, not upgraded here
+                self._digests_table = False
+        return self._digests_table
+
     def commands_other_than(self, prefix: str) -> int:
         """How many recorded commands have ids not starting with ``prefix`` (Sankao's own ids and access tokens
         aside)."""
@@ -342,6 +374,7 @@ def schema_statements(blob: str, bigint: str) -> list[str]:
         f"CREATE TABLE IF NOT EXISTS log_head (id INTEGER PRIMARY KEY, size {bigint} NOT NULL)",
         "INSERT INTO log_head (id, size) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
         f"CREATE TABLE IF NOT EXISTS commands (command_id TEXT PRIMARY KEY, position {bigint} NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS command_digests (command_id TEXT PRIMARY KEY, digest TEXT NOT NULL)",
         f"CREATE TABLE IF NOT EXISTS tracking (name TEXT PRIMARY KEY, position {bigint} NOT NULL, data TEXT)",
         f"CREATE TABLE IF NOT EXISTS snapshots (name TEXT NOT NULL, position {bigint} NOT NULL, "
         f"taken_at {bigint} NOT NULL, data {blob} NOT NULL, PRIMARY KEY (name, position))",
