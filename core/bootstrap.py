@@ -119,6 +119,7 @@ class Platform:
         self.installed = installed_plugins()
         self.plugin_config = load_config(config.plugins_path(), self.installed)
         opened = open_recorder(self.location, mode)
+        self.mode = mode
         self.created = opened.created
         self.app = SankaoApplication(opened.recorder)
         try:
@@ -139,7 +140,7 @@ class Platform:
         recorder = self.app.recorder
         found = recorder.fetch("SELECT value FROM meta WHERE key = 'timezone'")
         if not found:
-            if not recorder.read_only:
+            if not recorder.read_only and self.mode not in ("read", "audit"):  # a command that only reads writes nothing
                 with recorder._write() as cur:
                     cur.execute(recorder.q("INSERT INTO meta (key, value) VALUES ('timezone', ?) "
                                            "ON CONFLICT (key) DO NOTHING"), (config.timezone,))

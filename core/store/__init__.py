@@ -6,21 +6,27 @@ Opening a store says what the caller may do with it:
 - ``load``: like ``init`` for a SQLite file whose directory exists (the first
   ``sankao load`` makes the file); PostgreSQL must have been initialised;
 - ``write``: it must exist already;
-- ``read``: it must exist; opened read-only when this process may not write it.
+- ``read``: it must exist; opened read-only when this process may not write it;
+- ``audit``: as ``read``, for ``sankao audit verify``, which reports a wrong schema mark itself.
 
-Nothing else ever creates a file, a directory or a table.
+Nothing else ever creates a file, a directory or a table. Only ``init``, ``load`` and ``write``
+bring a store of an older schema up to this one (``Recorder.upgrade``, which hashes a log that
+has no Merkle tree yet). ``read`` and ``audit`` never write: a store whose schema mark (``meta``
+``schema``) is missing or not this version's is refused by ``read`` (``StoreDamaged``, saying
+so) and kept on the recorder as ``schema_problem`` by ``audit``, never upgraded; a deleted mark
+must not make a query hash rows written around Sankao into the tree.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.errors import StoreNotReady, StoreReadOnly
+from core.errors import StoreDamaged, StoreNotReady, StoreReadOnly
 from core.messages import msg
 from core.store.location import StoreLocation
-from core.store.recorder import Recorder
+from core.store.recorder import SCHEMA, Recorder
 
-MODES = ("init", "load", "write", "read")
+MODES = ("init", "load", "write", "read", "audit")
 
 
 @dataclass
@@ -42,7 +48,7 @@ def open_recorder(location: StoreLocation, mode: str, *, pool_size: int = 4) -> 
                 recorder.upgrade()
                 return Opened(recorder, made)
             recorder.check()
-            recorder.upgrade()
+            _ready(recorder, mode)
         except BaseException:
             recorder.close()
             raise
@@ -76,11 +82,33 @@ def open_recorder(location: StoreLocation, mode: str, *, pool_size: int = 4) -> 
     recorder = SQLiteRecorder(location, read_only=read_only)
     try:
         recorder.check()
-        recorder.upgrade()
+        _ready(recorder, mode)
     except BaseException:
         recorder.close()
         raise
     return Opened(recorder, False)
 
 
-__all__ = ["MODES", "Opened", "StoreLocation", "open_recorder"]
+def schema_problem(recorder: Recorder):
+    """None when the store is marked with this version's schema, else what is wrong with the mark (a ``Text``)."""
+    found = recorder.fetch("SELECT value FROM meta WHERE key = 'schema'")
+    if found and found[0][0] == SCHEMA:
+        return None
+    where = recorder.location.describe()
+    if not found:
+        return msg("store.schema_missing", where=where)
+    return msg("store.schema_other", where=where, found=found[0][0], wanted=SCHEMA)
+
+
+def _ready(recorder: Recorder, mode: str) -> None:
+    """An existing store, checked: upgraded when ``mode`` may write; else its schema mark checked, nothing written."""
+    recorder.schema_problem = None
+    if mode not in ("read", "audit"):
+        recorder.upgrade()
+        return
+    recorder.schema_problem = schema_problem(recorder)
+    if recorder.schema_problem is not None and mode == "read":
+        raise StoreDamaged(recorder.schema_problem)
+
+
+__all__ = ["MODES", "Opened", "StoreLocation", "open_recorder", "schema_problem"]
