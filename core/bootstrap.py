@@ -13,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.clock import now, parse_instant, parse_known_at
-from core.errors import ConfigError, SankaoError
+from core.errors import ConfigError, SankaoError, StoreBusy, StoreUnavailable
 from core.messages import msg, text_of
 from core.facts import stream_id
 from core.ledger import Ledger
@@ -195,8 +195,11 @@ class Platform:
         Returns how many facts the scores are still behind and the error that stopped scoring (None when it
         did not fail, or when scoring is left to workers). Answers go on showing what was scored.
         """
-        if not self.read_only and self.app.read_models.behind():
-            self.app.read_models.catch_up()
+        try:
+            if not self.read_only and self.app.read_models.behind():
+                self.app.read_models.catch_up()
+        except (StoreUnavailable, StoreBusy) as exc:  # a full disk, a lock held: answer from what is there
+            return self.scoring_lag(), exc
         behind = self.scoring_lag()
         if self.read_only or not self.scores_inline() or behind <= 0:
             return behind, None

@@ -43,6 +43,11 @@ class StoreUnavailable(SankaoError):
     """The store cannot be reached or stopped answering (PostgreSQL down, no such database or role)."""
 
 
+class StoreFull(StoreUnavailable):
+    """The disk (or the database's quota) holding the store is full: the step that met it recorded nothing;
+    what was recorded before stays, queries still answer."""
+
+
 class StoreDamaged(SankaoError):
     """What the store holds cannot be read: not a Sankao store, or a damaged event.
 

@@ -563,6 +563,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "store.opened_read_only": ("{where} is open read-only here; nothing was recorded", "{where} 在此处以只读方式打开; 什么也没有录入"),
     "store.locked": ("{where} stayed locked by another process for {seconds} s; nothing of this step was recorded, "
                      "run it again", "{where} 被另一进程锁住已 {seconds} 秒; 这一步什么也没有录入, 请重新运行"),
+    "store.full": ("the disk holding {where} is full ({error}): nothing of this step was recorded; what was "
+                   "recorded before stays, and queries still answer. Free some space, then run the same command "
+                   "again", "{where} 所在磁盘已满 ({error}): 这一步什么也没有录入; 之前录入的都在, 查询照常可用。"
+                   "请腾出空间后重新运行同一命令"),
+    "store.cannot_open": ("{where} cannot be opened for writing ({error}): its folder does not exist or this user "
+                          "may not write there (SQLite also writes -wal and -shm files beside it); nothing was "
+                          "recorded", "{where} 无法以写方式打开 ({error}): 所在文件夹不存在, 或当前用户无权在其中写入 "
+                          "(SQLite 还要在旁边写 -wal 和 -shm 文件); 什么也没有录入"),
     "store.read_only_error": ("{where} cannot be written here ({error}); nothing was recorded",
                               "{where} 在此处不能写入 ({error}); 什么也没有录入"),
     "store.not_sankao_table": ("{where} is not a Sankao store ({error})", "{where} 不是 Sankao 数据库 ({error})"),
@@ -785,6 +793,10 @@ CATALOG: dict[str, tuple[str, str]] = {
                           "包含证明: 第 {position} 条不在规模为 {size} 的树中"),
     "audit.not_size": ("audit consistency: the tree holds {size} events, not {old_size}",
                        "一致性证明: 默克尔树有 {size} 条事件, 不足 {old_size} 条"),
+    "audit.from_empty": ("audit consistency: a consistency proof from size 0 (the empty tree) proves nothing, whatever "
+                         "the old root, and is refused (RFC 9162); give an old size of 1 or more",
+                         "一致性证明: 从规模 0 (空树) 出发的一致性证明什么也证明不了, 无论旧根哈希为何, 故拒绝 (RFC 9162); "
+                         "请给出 1 或更大的旧规模"),
     "audit.log_end": ("the store's log should end at position {size}; it ends at {last} and its Merkle tree at {held}: "
                       "events were written or removed around Sankao, straight in the database. Nothing was recorded; "
                       "'sankao audit verify' names them",

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from eventsourcing.persistence import IntegrityError
 
-from core.errors import StoreBusy, StoreDamaged, StoreNotReady, StoreReadOnly
+from core.errors import StoreBusy, StoreDamaged, StoreFull, StoreNotReady, StoreReadOnly, StoreUnavailable
 from core.messages import msg
 from core.store.location import StoreLocation
 from core.store.recorder import FORMAT, Recorder, schema_statements
@@ -44,7 +44,8 @@ class SQLiteRecorder(Recorder):
     def _connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = self._open()
+            with self._errors():
+                conn = self._open()
             self._local.conn, self._local.depth = conn, 0
             with self._lock:
                 self._connections.append(conn)
@@ -120,6 +121,10 @@ class SQLiteRecorder(Recorder):
                 raise StoreBusy(msg("store.locked", where=self.location.describe(), seconds=LOCK_TIMEOUT_S)) from None
             if "readonly" in text:
                 raise StoreReadOnly(msg("store.read_only_error", where=self.location.describe(), error=text)) from None
+            if "disk is full" in text or "disk full" in text:
+                raise StoreFull(msg("store.full", where=self.location.describe(), error=text)) from None
+            if "unable to open database file" in text:
+                raise StoreUnavailable(msg("store.cannot_open", where=self.location.describe(), error=text)) from None
             if "no such table" in text:
                 raise StoreNotReady(msg("store.not_sankao_table", where=self.location.describe(), error=text)) from None
             raise
