@@ -106,3 +106,40 @@ def test_proofs_hold_exactly_when_they_should(leaves, data):
         changed = list(hashes)
         changed[data.draw(st.integers(0, old - 1))] = merkle.leaf_hash(b"rewritten")
         assert not merkle.verify_consistency(old, size, old_root, _naive_root(changed), proof)
+
+
+# -- what RFC 9162 and transparency-dev/merkle refuse (issue #18) ----------------------------------------------
+
+def test_a_consistency_proof_from_the_empty_tree_is_refused_whatever_its_old_root():
+    """From size 0 nothing is provable (every log extends the empty one): the check refuses it instead of
+    passing any old root with an empty proof, and no such proof is made."""
+    import pytest
+    mth = merkle.list_mth(HASHES)
+    root = mth(0, 8)
+    for old_root in (merkle.EMPTY, bytes(32), merkle.leaf_hash(b"anything")):
+        with pytest.raises(merkle.ProofError, match="empty tree"):
+            merkle.verify_consistency(0, 8, old_root, root, [])
+    with pytest.raises(merkle.ProofError, match="empty tree"):
+        merkle.verify_consistency(0, 0, merkle.EMPTY, merkle.EMPTY, [])
+    with pytest.raises(merkle.ProofError, match="empty tree"):
+        merkle.consistency_proof(mth, 0, 8)
+    with pytest.raises(merkle.ProofError, match="cannot be a prefix"):
+        merkle.verify_consistency(9, 8, root, root, [])
+
+
+def test_an_inclusion_proof_needs_an_index_below_the_size_and_32_byte_hashes():
+    import pytest
+    mth = merkle.list_mth(HASHES)
+    root, path = mth(0, 8), merkle.inclusion_path(mth, 5, 8)
+    assert merkle.verify_inclusion(HASHES[5], 5, 8, path, root)
+    with pytest.raises(merkle.ProofError, match="leaf hash must be a 32-byte"):
+        merkle.verify_inclusion(b"", 0, 1, [], b"")  # an empty leaf and root "proved" each other
+    with pytest.raises(merkle.ProofError, match="root must be a 32-byte"):
+        merkle.verify_inclusion(HASHES[1], 0, 1, [], HASHES[1][:31])
+    with pytest.raises(merkle.ProofError, match="hash 2 of the path"):
+        merkle.verify_inclusion(HASHES[5], 5, 8, [path[0], b"", path[2]], root)
+    for index, size in ((0, 0), (8, 8), (9, 8), (-1, 8)):
+        with pytest.raises(merkle.ProofError, match="0 <= index < size"):
+            merkle.verify_inclusion(HASHES[1], index, size, path, root)
+    with pytest.raises(merkle.ProofError, match="old root must be a 32-byte"):
+        merkle.verify_consistency(2, 8, b"", root, merkle.consistency_proof(mth, 2, 8))

@@ -270,6 +270,40 @@ def test_an_export_verifies_without_sankao_and_fails_on_one_byte_changed(sqlite_
     assert cut.returncode == 1 and "position 12, expected 11" in cut.stdout
 
 
+def test_the_bundle_verifier_and_audit_consistency_refuse_what_rfc_9162_refuses(sqlite_url, cli, tmp_path, bare_python,
+                                                                                loaded_copy):
+    """A consistency proof from size 0 'proved' any old root, and an inclusion proof's index and hashes were not
+    checked; RFC 9162 and transparency-dev/merkle refuse both, and so do verify.py and `audit consistency`."""
+    loaded_copy(sqlite_url, str(SCENARIO / "commands.jsonl"), "--actor", "office")
+    bundle = tmp_path / "bundle"
+    cli(sqlite_url, "audit", "export", str(bundle))
+    head = json.loads(cli(sqlite_url, "audit", "head", "--json").stdout)
+    proofs = {
+        "from_empty": {"kind": "consistency", "old_size": 0, "old_root": "ab" * 32, "size": head["size"],
+                       "root": head["root"], "proof": []},
+        "empty_hashes": {"kind": "inclusion", "position": 1, "leaf": "", "size": 1, "root": "", "path": []},
+        "position_0": {"kind": "inclusion", "position": 0, "leaf": "00" * 32, "size": 1, "path": []},
+        "short_root": {"kind": "consistency", "old_size": 1, "old_root": "ab" * 31, "size": 1, "proof": []},
+    }
+    for name, proof in proofs.items():
+        (tmp_path / f"{name}.json").write_text(json.dumps(proof))
+    result = run_verifier(bare_python, bundle, *[a for name in proofs for a in ("--proof", str(tmp_path / f"{name}.json"))])
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stdout + result.stderr
+    lines = {name: next(line for line in result.stdout.splitlines() if f"{name}.json" in line) for name in proofs}
+    assert lines["from_empty"].startswith("FAIL") and "refused: a consistency proof from the empty tree" in \
+        lines["from_empty"]
+    assert lines["empty_hashes"].startswith("FAIL") and "refused: the proof's root must be a 32-byte" in \
+        lines["empty_hashes"]
+    assert lines["position_0"].startswith("FAIL") and "refused: position 0 is not in a tree of 1" in lines["position_0"]
+    assert lines["short_root"].startswith("FAIL") and "refused: the old root must be a 32-byte" in lines["short_root"]
+    assert result.stdout.rstrip().endswith("4 check(s) failed")
+    # the empty tree's root given as the published root at size 0 'matched'; now refused, saying why
+    empty = merkle.EMPTY.hex()
+    refused = cli(sqlite_url, "audit", "consistency", "0", empty, expect=1)
+    assert "a consistency proof from size 0 (the empty tree) proves nothing" in refused.stderr
+    assert refused.stdout == ""
+
+
 def test_the_bundle_verifier_passes_the_ct_vectors(tmp_path, bare_python):
     """The verifier file, run on its own, computes the same RFC 9162 roots and checks the same proofs."""
     from core.audit.bundle import verifier_source

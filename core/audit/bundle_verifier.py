@@ -11,7 +11,8 @@
 # `sankao audit consistency`). It prints what holds and what fails, and exits 1 on any failure.
 
 try:  # imported by Sankao; in verify.py the Merkle functions stand above instead
-    from core.audit.merkle import leaf_bytes, leaf_hash, list_mth, verify_consistency, verify_inclusion
+    from core.audit.merkle import (ProofError, _hash, leaf_bytes, leaf_hash, list_mth, verify_consistency,
+                                   verify_inclusion)
 except ImportError:
     pass
 
@@ -59,25 +60,32 @@ def _load_bundle(folder):
 
 
 def _check_proof(proof, hashes, mth):
-    """None when the proof holds against the bundle, else what fails."""
+    """None when the proof holds against the bundle, else what fails (a proof RFC 9162 refuses is refused)."""
     size = proof["size"]
-    if size > len(hashes):
+    if not isinstance(size, int) or not 1 <= size <= len(hashes):
         return f"the proof is of a tree of {size} leaves, the bundle holds {len(hashes)}"
     root = mth(0, size)
-    if proof.get("root") and bytes.fromhex(proof["root"]) != root:
-        return f"the proof's root {proof['root']} is not the bundle's root at size {size} ({root.hex()})"
-    if proof["kind"] == "inclusion":
-        index = proof["position"] - 1
-        leaf = bytes.fromhex(proof["leaf"])
-        if index >= size or hashes[index] != leaf:
-            return f"the leaf of position {proof['position']} in the bundle is not {proof['leaf']}"
-        if not verify_inclusion(leaf, index, size, [bytes.fromhex(p) for p in proof["path"]], root):
-            return f"the path does not lead from position {proof['position']} to the root"
-        return None
-    old = proof["old_size"]
-    old_root = bytes.fromhex(proof["old_root"])
-    if not verify_consistency(old, size, old_root, root, [bytes.fromhex(p) for p in proof["proof"]]):
-        return f"the log at {old} leaves with root {proof['old_root']} is not a prefix of this one"
+    try:
+        if "root" in proof:
+            claimed = _hash("the proof's root", bytes.fromhex(proof["root"]))
+            if claimed != root:
+                return f"the proof's root {proof['root']} is not the bundle's root at size {size} ({root.hex()})"
+        if proof["kind"] == "inclusion":
+            position = proof["position"]
+            if not isinstance(position, int) or not 1 <= position <= size:
+                return f"refused: position {position} is not in a tree of {size} leaves (positions 1 to {size})"
+            leaf = _hash("the proof's leaf hash", bytes.fromhex(proof["leaf"]))
+            if hashes[position - 1] != leaf:
+                return f"the leaf of position {position} in the bundle is not {proof['leaf']}"
+            if not verify_inclusion(leaf, position - 1, size, [bytes.fromhex(p) for p in proof["path"]], root):
+                return f"the path does not lead from position {position} to the root"
+            return None
+        old = proof["old_size"]
+        if not verify_consistency(old, size, bytes.fromhex(proof["old_root"]), root,
+                                  [bytes.fromhex(p) for p in proof["proof"]]):
+            return f"the log at {old} leaves with root {proof['old_root']} is not a prefix of this one"
+    except ProofError as exc:
+        return f"refused: {exc}"
     return None
 
 

@@ -64,7 +64,9 @@ def consistency(app, old_size: int, old_root: str | None = None, size: int | Non
     ``old_root``, whether that root (as published) is the one this log had then."""
     tree = current_tree(app)
     size = _size(tree, size)
-    if not 0 <= old_size <= size:
+    if old_size == 0:  # every log extends the empty one: nothing to prove, and any old root would pass (RFC 9162)
+        raise NotFound(msg("audit.from_empty"))
+    if not 0 < old_size <= size:
         raise NotFound(msg("audit.not_size", size=size, old_size=old_size))
     mth = tree.mth()
     proof = {"kind": "consistency", "old_size": old_size, "old_root": mth(0, old_size).hex(), "size": size,

@@ -20,6 +20,12 @@ Sankao (``sankao audit export`` copies it into the bundle as ``verify.py``).
 Functions work on an ``mth(start, end)`` callable (the hash of leaves
 [start, end)), so a store can answer from the subtrees it keeps and a list of
 leaf hashes can answer for itself.
+
+The checks refuse, with ``ProofError``, what RFC 9162 and its reference implementation
+(transparency-dev/merkle) refuse: a consistency proof from the empty tree (size 0: every log
+extends it, so nothing can be proved about it, and any "old root" would pass), an inclusion
+proof whose index is not below the tree's size, and hashes (leaf, roots, path) that are not
+32 bytes. A well-formed proof that does not hold is ``False``.
 """
 
 from __future__ import annotations
@@ -29,6 +35,22 @@ import struct
 
 EMPTY = hashlib.sha256(b"").digest()
 MAGIC = b"sankao/1"
+HASH_SIZE = 32
+
+
+_FROM_EMPTY = ("a consistency proof from the empty tree (size 0) proves nothing, whatever its old root, and is refused "
+               "(RFC 9162 §2.1.4; transparency-dev/merkle): give an old size of 1 or more")
+
+
+class ProofError(ValueError):
+    """A proof that cannot be checked as asked (see the module doc): what is wrong with it, in words."""
+
+
+def _hash(what: str, value) -> bytes:
+    if not isinstance(value, (bytes, bytearray)) or len(value) != HASH_SIZE:
+        size = f"{len(value)} bytes" if isinstance(value, (bytes, bytearray)) else type(value).__name__
+        raise ProofError(f"{what} must be a {HASH_SIZE}-byte SHA-256 hash, not {size}")
+    return bytes(value)
 
 
 def leaf_bytes(position: int, stream: str, version: int, topic: str, state: bytes) -> bytes:
@@ -76,7 +98,7 @@ def list_mth(hashes: list[bytes]):
 def inclusion_path(mth, index: int, size: int) -> list[bytes]:
     """PATH(m, D[n]) of RFC 9162 §2.1.3.1: the audit path of leaf ``index`` in the tree of ``size`` leaves."""
     if not 0 <= index < size:
-        raise ValueError(f"leaf {index} is not in a tree of {size} leaves")
+        raise ProofError(f"leaf {index} is not in a tree of {size} leaves")
 
     def path(m: int, start: int, end: int) -> list[bytes]:
         n = end - start
@@ -90,10 +112,13 @@ def inclusion_path(mth, index: int, size: int) -> list[bytes]:
 
 
 def consistency_proof(mth, old: int, size: int) -> list[bytes]:
-    """PROOF(m, D[n]) of RFC 9162 §2.1.4.1: that the tree of ``old`` leaves is a prefix of the tree of ``size``."""
-    if not 0 <= old <= size:
-        raise ValueError(f"a tree of {old} leaves cannot be a prefix of one of {size}")
-    if old == 0 or old == size:
+    """PROOF(m, D[n]) of RFC 9162 §2.1.4.1: that the tree of ``old`` leaves is a prefix of the tree of ``size``
+    (0 < old <= size)."""
+    if old == 0:
+        raise ProofError(_FROM_EMPTY)
+    if not 0 < old <= size:
+        raise ProofError(f"a tree of {old} leaves cannot be a prefix of one of {size}")
+    if old == size:
         return []
 
     def sub(m: int, start: int, end: int, whole: bool) -> list[bytes]:
@@ -108,9 +133,13 @@ def consistency_proof(mth, old: int, size: int) -> list[bytes]:
 
 
 def verify_inclusion(leaf: bytes, index: int, size: int, path: list[bytes], root: bytes) -> bool:
-    """RFC 9162 §2.1.3.2: does ``path`` prove leaf hash ``leaf`` at ``index`` in the tree of ``size`` with ``root``?"""
-    if index >= size:
-        return False
+    """RFC 9162 §2.1.3.2: does ``path`` prove leaf hash ``leaf`` at ``index`` in the tree of ``size`` with ``root``?
+    ``ProofError`` unless 0 <= index < size and every hash is 32 bytes."""
+    if not 0 <= index < size:
+        raise ProofError(f"leaf index {index} is not in a tree of {size} leaves (an inclusion proof needs "
+                         "0 <= index < size)")
+    leaf, root = _hash("the leaf hash", leaf), _hash("the root", root)
+    path = [_hash(f"hash {i + 1} of the path", p) for i, p in enumerate(path)]
     fn, sn, r = index, size - 1, leaf
     for p in path:
         if sn == 0:
@@ -128,13 +157,15 @@ def verify_inclusion(leaf: bytes, index: int, size: int, path: list[bytes], root
 
 def verify_consistency(old: int, size: int, old_root: bytes, root: bytes, proof: list[bytes]) -> bool:
     """RFC 9162 §2.1.4.2: does ``proof`` show the tree of ``old`` leaves with ``old_root`` is a prefix of the tree
-    of ``size`` leaves with ``root``?"""
-    if old > size:
-        return False
+    of ``size`` leaves with ``root``? ``ProofError`` unless 0 < old <= size and every hash is 32 bytes."""
+    if old == 0:
+        raise ProofError(_FROM_EMPTY)
+    if not 0 < old <= size:
+        raise ProofError(f"a tree of {old} leaves cannot be a prefix of one of {size}")
+    old_root, root = _hash("the old root", old_root), _hash("the root", root)
+    proof = [_hash(f"hash {i + 1} of the proof", p) for i, p in enumerate(proof)]
     if old == size:
         return not proof and old_root == root
-    if old == 0:
-        return not proof
     if not proof:
         return False
     proof = list(proof)
