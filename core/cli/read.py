@@ -33,6 +33,43 @@ def _period(ctx, param, value):
     return value
 
 
+def _trust(ctx, param, value):
+    if value is None:
+        return None
+    size, _, root = value.partition(":")
+    if not size.isdigit() or len(root) != 64 or any(c not in "0123456789abcdef" for c in root.lower()):
+        raise click.BadParameter(f"{value!r} is not a head written SIZE:ROOT (a size and 64 hex digits)")
+    ctx.meta["sankao.trust"] = (int(size), root.lower())
+
+
+def _verify(ctx, param, value):
+    if value:
+        ctx.meta["sankao.verify"] = True
+
+
+def verify_options(command):
+    """``--verify`` (check the answer against the Merkle tree and the head this reader trusts) and ``--trust``."""
+    command = click.option("--trust", callback=_trust, metavar="SIZE:ROOT", expose_value=False,
+                           help="Verify against this head (as published in a bulletin) instead of the one kept "
+                                "from the last verified read.")(command)
+    return click.option("--verify", is_flag=True, expose_value=False, callback=_verify,
+                        help="A verified read: every event the answer is made of is checked against the Merkle "
+                             "tree and the head this reader trusts (kept in ~/.config/sankao/trusted-heads.json "
+                             "or SANKAO_TRUSTED_HEADS); fails naming the position of what was altered.")(command)
+
+
+def verified(ctx, platform, check) -> None:
+    """Run a verified read's ``check(head)`` and say on stderr what it rests on."""
+    from core.audit.verified import TrustedHeads, verify_head
+    trust = ctx.meta.get("sankao.trust")
+    if not ctx.meta.get("sankao.verify") and trust is None:
+        return
+    head = verify_head(platform.app, platform.location.describe(), TrustedHeads(), trust)
+    done = check(head)
+    click.echo(f"verified: {done['events']} event(s) proved in the log of size {head.size}, root "
+               f"{head.root.hex()} (trusted from {head.trusted_from})", err=True)
+
+
 known_at_option = click.option("--known-at", callback=_known_at, metavar="TIME",
                                help="Answer as if only commands recorded at or before TIME existed "
                                     "(ISO 8601 with offset, or a local date YYYY-MM-DD meaning its end).")
@@ -51,8 +88,10 @@ def _names(platform) -> dict[str, str]:
 
 
 def show_board(ctx, period, known_at, restated, as_json):
+    from core.audit.verified import check_board
     platform = _queries(ctx)
     answer = platform.queries.board(period, known_at, restated)
+    verified(ctx, platform, lambda head: check_board(platform, answer, head, period, known_at, restated))
     if as_json:
         print_json(answer)
         return
@@ -83,6 +122,7 @@ def show_board(ctx, period, known_at, restated, as_json):
 @known_at_option
 @click.option("--restated", is_flag=True, help="Recompute a closed month from everything known, ignoring the freeze.")
 @json_option
+@verify_options
 @out_options
 @click.pass_context
 def board(ctx, period, known_at, restated, as_json):
@@ -96,12 +136,15 @@ def board(ctx, period, known_at, restated, as_json):
 @known_at_option
 @click.option("--restated", is_flag=True, help="Recompute a closed month, ignoring the freeze.")
 @json_option
+@verify_options
 @out_options
 @click.pass_context
 def score(ctx, unit, period, known_at, restated, as_json):
     """Show UNIT's score for PERIOD, indicator by indicator."""
+    from core.audit.verified import check_score
     platform = _queries(ctx)
     answer = platform.queries.score(unit, period, known_at, restated)
+    verified(ctx, platform, lambda head: check_score(platform, answer, head, unit, period, known_at, restated))
     if as_json:
         print_json(answer)
         return

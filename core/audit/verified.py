@@ -1,0 +1,248 @@
+"""Verified reads: an answer checked against the Merkle tree and a head the reader trusts (as immudb's
+clients do), so that no answer comes silently from altered rows.
+
+A reader keeps the last head it verified (``TrustedHeads``: a small JSON file on the reader's side, never in
+the store; or a head published in a bulletin, given with ``--trust SIZE:ROOT``). A verified read:
+
+1. checks that the store's tree today extends that head (a consistency proof, RFC 9162), and that the tree
+   covers the whole log; then remembers today's head as the trusted one;
+2. reads the events the answer is made of (the month's frozen board, or each unit's figures: the whole
+   stream of the unit's figures for the month), recomputes each one's leaf from its stored bytes and checks
+   its inclusion proof against the verified root: an event changed in the store fails, naming its position;
+3. checks that each unit's figures stream has no gap, and that the answer says what those verified events
+   say (rank and the figures shown): a read-model row that was edited fails, naming the unit and the row's
+   position.
+
+What it cannot see without a head published outside the building: a rewrite of the log and the tree together
+made before the reader first trusted a head (docs/audit.md lists what each check detects).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from core.audit import merkle
+from core.errors import SankaoError
+from core.facts import stream_id
+
+BOARD_FIELDS = ("base", "coefficient", "deduction", "final", "signed_amount")
+
+
+class VerificationFailed(SankaoError):
+    """A verified read found the answer, or what it is made of, not as the verified log says.
+
+    :ivar position: the log position of the event (or read-model row) that failed, when there is one.
+    """
+
+    def __init__(self, message: str, position: int | None = None):
+        super().__init__(message)
+        self.position = position
+
+
+class TrustedHeads:
+    """The heads a reader last verified, one per store, kept on the reader's side: ``SANKAO_TRUSTED_HEADS``
+    or ``$XDG_CONFIG_HOME/sankao/trusted-heads.json`` (``~/.config/...``)."""
+
+    def __init__(self, path: str | Path | None = None):
+        base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+        self.path = Path(path or os.environ.get("SANKAO_TRUSTED_HEADS") or os.path.join(base, "sankao",
+                                                                                         "trusted-heads.json"))
+
+    def _all(self) -> dict:
+        try:
+            return json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def get(self, store: str) -> tuple[int, str] | None:
+        found = self._all().get(store)
+        return (int(found["size"]), found["root"]) if found else None
+
+    def put(self, store: str, size: int, root: str) -> None:
+        heads = self._all()
+        heads[store] = {"size": size, "root": root}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(heads, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, self.path)
+
+
+@dataclass
+class Head:
+    size: int
+    root: bytes
+    trusted_from: str  # how the reader came to trust it: "first use", "SIZE:ROOT given", "kept: SIZE"
+
+
+def verify_head(app, store: str, heads: TrustedHeads | None, given: tuple[int, str] | None = None) -> Head:
+    """The store's head today, checked to extend the head the reader trusts; kept as the new trusted one."""
+    tree = app.tree.tree
+    size = tree.size()
+    log_size = app.recorder.last_position()
+    if log_size != size:
+        raise VerificationFailed(f"the log holds {log_size} events but its Merkle tree {size}: events were written "
+                                 f"around Sankao (run `sankao audit verify`)", min(size, log_size) + 1)
+    mth = tree.mth()
+    root = mth(0, size) if size else merkle.root_of([])
+    trusted = given or (heads.get(store) if heads is not None else None)
+    how = "first use: no head trusted before" if trusted is None else \
+        (f"the head given ({trusted[0]})" if given else f"the head kept from the last verified read ({trusted[0]})")
+    if trusted is not None:
+        old_size, old_root = trusted
+        if old_size > size:
+            raise VerificationFailed(f"the log has {size} events, fewer than the {old_size} of the head trusted: "
+                                     "events were removed")
+        if 0 < old_size < size:
+            proof = merkle.consistency_proof(mth, old_size, size)
+            if not merkle.verify_consistency(old_size, size, bytes.fromhex(old_root), root, proof):
+                raise VerificationFailed(f"today's log does not extend the head trusted (size {old_size}, root "
+                                         f"{old_root}): the record before position {old_size + 1} was rewritten")
+        elif old_size == size and bytes.fromhex(old_root) != root:
+            raise VerificationFailed(f"the log's root at size {size} is not the root trusted ({old_root}): the "
+                                     "record was rewritten")
+    if heads is not None and given is None:
+        heads.put(store, size, root.hex())
+    return Head(size, root, how)
+
+
+def verified_events(app, head: Head, positions: list[int]) -> dict[int, object]:
+    """The events at ``positions``, each checked to be the one the verified tree holds there."""
+    tree = app.tree.tree
+    mth = tree.mth()
+    out = {}
+    for notification in app.recorder.select_positions(sorted(set(positions))):
+        position = notification.id
+        if position > head.size:
+            raise VerificationFailed(f"position {position} is beyond the verified head ({head.size})", position)
+        leaf = merkle.leaf_hash(merkle.leaf_bytes(position, _hex(notification.originator_id),
+                                                  notification.originator_version, notification.topic,
+                                                  bytes(notification.state)))
+        path = merkle.inclusion_path(mth, position - 1, head.size)
+        if not merkle.verify_inclusion(leaf, position - 1, head.size, path, head.root):
+            raise VerificationFailed(f"the event at position {position} is not the one the verified log holds "
+                                     "there: it was altered in the store", position)
+        out[position] = app.mapper.to_domain_event(notification)
+    missing = sorted(set(positions) - set(out))
+    if missing:
+        raise VerificationFailed(f"no event at position {missing[0]}, which the answer is made of: it was deleted",
+                                 missing[0])
+    return out
+
+
+def _hex(originator_id) -> str:
+    return originator_id.hex if hasattr(originator_id, "hex") and not isinstance(originator_id, str) \
+        else str(originator_id)
+
+
+def figures_as_known(app, head: Head, unit: str, period: str, known_at: datetime | None):
+    """The unit's figures for ``period`` as recorded by ``known_at`` (None: now), from verified events: the
+    whole stream is read, checked to run 1, 2, … without a gap, and the one taken is proved in the tree."""
+    stream = app.recorder.select_events(stream_id("figures", f"{unit}/{period}"))
+    for expected, notification in enumerate(stream, 1):
+        if notification.originator_version != expected:
+            raise VerificationFailed(f"the figures of {unit} for {period} miss version {expected}: an event was "
+                                     "deleted", notification.id)
+    chosen = None
+    for notification in stream:
+        event = app.mapper.to_domain_event(notification)
+        if known_at is None or event.timestamp <= known_at:
+            chosen = notification.id
+    if chosen is None:
+        return None, None
+    return chosen, verified_events(app, head, [chosen])[chosen]
+
+
+def check_board(platform, answer: dict, head: Head, period: str, known_at: datetime | None,
+                restated: bool) -> dict:
+    """Check a board answer against the verified log; returns what was checked (for the answer's
+    ``verified`` key)."""
+    from core.engine.closer import board_entry
+    from core.engine.figures import Figures
+    from core import report
+    app = platform.app
+    if answer.get("frozen") and not restated:
+        stored = app.recorder.select_events(stream_id("board", period), limit=1)
+        if not stored:
+            raise VerificationFailed(f"the answer says {period} is frozen but no frozen board is in the log")
+        event = verified_events(app, head, [stored[0].id])[stored[0].id]
+        expected = {r["unit"]: report.entry({**_entry_of(board_entry(r["unit"], Figures.from_data(r["figures"]))),
+                                             "rank": r["rank"], "third": r["third"], "streak": r["streak"],
+                                             "accountability": r["accountability"], "commended": r["commended"]})
+                    for r in event.entries}
+        _compare(answer["units"], expected, period, stored[0].id, ("rank", "third", *BOARD_FIELDS, "streak",
+                                                                    "accountability", "commended"))
+        return {"events": 1, "positions": [stored[0].id]}
+    if restated:
+        raise VerificationFailed("a restated board is recomputed from every fact, not read from recorded "
+                                 "events: verify the facts with `sankao audit verify`")
+    units = {u["unit"] for u in answer["units"]} | {row[0] for row in app.recorder.fetch(
+        "SELECT unit FROM rm_figures WHERE period = ?", (period,))}
+    expected, positions = {}, []
+    for unit in sorted(units):
+        position, event = figures_as_known(app, head, unit, period, known_at)
+        if event is None:
+            continue
+        figures = Figures.from_event(event)
+        positions.append(position)
+        if figures.assessed:
+            expected[unit] = {k: v for k, v in report.entry({**_entry_of(board_entry(unit, figures)), "rank": None,
+                                                              "third": None, "streak": None, "accountability": None,
+                                                              "commended": None}).items()}
+    _compare(answer["units"], expected, period, None, BOARD_FIELDS)
+    return {"events": len(positions), "positions": positions}
+
+
+def _entry_of(entry) -> dict:
+    return {"unit": entry.unit, "base": entry.base, "coefficient": entry.coefficient, "deduction": entry.deduction,
+            "final": entry.final, "signed_amount": entry.signed_amount}
+
+
+def _compare(units: list[dict], expected: dict, period: str, position: int | None, fields: tuple) -> None:
+    shown = {u["unit"]: u for u in units}
+    for unit in sorted(set(shown) | set(expected)):
+        if unit not in expected:
+            raise VerificationFailed(f"{unit} is on the board of {period} but the verified log has no figures of "
+                                     f"it there: a read-model row was added", position)
+        if unit not in shown:
+            raise VerificationFailed(f"{unit} is missing from the board of {period} though the verified log has "
+                                     f"its figures: a read-model row was removed", position)
+        for name in fields:
+            if str(shown[unit].get(name)) != str(expected[unit].get(name)):
+                raise VerificationFailed(
+                    f"{unit}'s {name} on the board of {period} is {shown[unit].get(name)} but the verified log "
+                    f"says {expected[unit].get(name)}: the answer came from an altered row", position)
+
+
+def check_score(platform, answer: dict, head: Head, unit: str, period: str, known_at: datetime | None,
+                restated: bool) -> dict:
+    """Check ``sankao score`` against the verified log, as ``check_board`` does for the unit's line."""
+    from core.engine.closer import board_entry
+    from core.engine.figures import Figures
+    from core import report
+    app = platform.app
+    if restated:
+        raise VerificationFailed("a restated score is recomputed from every fact, not read from recorded events: "
+                                 "verify the facts with `sankao audit verify`")
+    line = {"unit": unit, **{name: answer.get(name) for name in BOARD_FIELDS}}
+    if answer.get("frozen"):
+        stored = app.recorder.select_events(stream_id("board", period), limit=1)
+        if not stored:
+            raise VerificationFailed(f"the answer says {period} is frozen but no frozen board is in the log")
+        event = verified_events(app, head, [stored[0].id])[stored[0].id]
+        found = [r for r in event.entries if r["unit"] == unit]
+        expected = {unit: report.entry({**_entry_of(board_entry(unit, Figures.from_data(found[0]["figures"]))),
+                                        "rank": None, "third": None, "streak": None, "accountability": None,
+                                        "commended": None})} if found else {}
+        _compare([line], expected, period, stored[0].id, BOARD_FIELDS)
+        return {"events": 1, "positions": [stored[0].id]}
+    position, event = figures_as_known(app, head, unit, period, known_at)
+    if event is None:
+        raise VerificationFailed(f"the verified log has no figures of {unit} for {period}")
+    expected = {unit: report.entry({**_entry_of(board_entry(unit, Figures.from_event(event))), "rank": None,
+                                    "third": None, "streak": None, "accountability": None, "commended": None})}
+    _compare([line], expected, period, position, BOARD_FIELDS)
+    return {"events": 1, "positions": [position]}

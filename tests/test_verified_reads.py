@@ -1,0 +1,87 @@
+"""Verified reads (``--verify``): an answer made from altered rows fails naming what was altered, instead of
+being shown; an honest store's answers verify, and the head a reader trusts moves on with the log."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import SCENARIO, write_lines
+from core.facts import stream_id
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch, cli):
+    monkeypatch.setenv("SANKAO_TRUSTED_HEADS", str(tmp_path / "trusted.json"))
+    lines = [line for line in SCENARIO.joinpath("commands.jsonl").read_text().splitlines()
+             if '"close_month"' not in line or '"2023-12"' not in line]  # December stays live
+    db = str(tmp_path / "s.db")
+    cli(db, "load", str(write_lines(tmp_path / "year.jsonl", lines)))
+    return db
+
+
+def _sql(db, statement, params=()):
+    import sqlite3
+    with sqlite3.connect(db) as conn:
+        return conn.execute(statement, params).fetchall()
+
+
+@pytest.mark.parametrize("args", [["board", "2023-06"], ["board", "2023-12"], ["board", "2023-06", "--known-at",
+                                  "2023-06-20"], ["score", "U03", "2023-06"], ["score", "U03", "2023-12"]])
+def test_an_honest_store_verifies(store, cli, args):
+    first = cli(store, *args, "--verify", "--json")
+    assert "verified:" in first.stderr and "first use" in first.stderr
+    again = cli(store, *args, "--verify", "--json")
+    assert "kept from the last verified read" in again.stderr
+
+    def same(text):
+        return {k: v for k, v in json.loads(text).items() if k != "known_at"}
+    assert same(again.stdout) == same(first.stdout)
+
+
+def test_a_frozen_board_edited_in_the_log_fails_naming_its_position(store, cli):
+    cli(store, "board", "2023-06", "--verify")  # the reader trusts today's head
+    position, state = _sql(store, "SELECT position, state FROM events WHERE stream = ?",
+                           (stream_id("board", "2023-06").hex,))[0]
+    data = json.loads(bytes(state))
+    entry = next(e for e in data["entries"] if e["unit"] == "U03")
+    entry["figures"]["final"] = str(float(entry["figures"]["final"]) + 10)
+    _sql(store, "UPDATE events SET state = ? WHERE position = ?", (json.dumps(data).encode(), position))
+    plain = cli(store, "board", "2023-06", "--json")
+    assert "U03" in plain.stdout  # without --verify the altered answer is shown (what audit verify is for)
+    refused = cli(store, "board", "2023-06", "--verify", "--json", expect=1)
+    assert f"the event at position {position} is not the one the verified log holds" in refused.stderr
+    assert refused.stdout == ""
+
+
+def test_a_live_boards_read_model_row_edited_fails_naming_the_unit(store, cli):
+    cli(store, "board", "2023-12", "--verify")
+    _sql(store, "UPDATE rm_figures SET shown_final = '99.99', final = '99.99' WHERE period = '2023-12' AND unit = 'U01'")
+    refused = cli(store, "board", "2023-12", "--verify", expect=1)
+    assert "U01's final on the board of 2023-12 is 99.99 but the verified log says" in refused.stderr
+    score = cli(store, "score", "U01", "2023-12", "--verify", expect=1)
+    assert "the answer came from an altered row" in score.stderr
+
+
+def test_a_log_rewritten_since_the_trusted_head_fails(store, cli, tmp_path):
+    cli(store, "board", "2023-06", "--verify")
+    trusted = json.loads((tmp_path / "trusted.json").read_text())
+    (size, root), = [(h["size"], h["root"]) for h in trusted.values()]
+    position = size // 2
+    leaf = _sql(store, "SELECT hash FROM merkle_leaves WHERE position = ?", (position,))[0][0]
+    _sql(store, "UPDATE merkle_leaves SET hash = ? WHERE position = ?", (bytes(32), position))
+    _sql(store, "DELETE FROM merkle_nodes")  # a tamperer rewriting the tree from there
+    refused = cli(store, "board", "2023-06", "--verify", expect=1)
+    assert "is not the root trusted" in refused.stderr and "the record was rewritten" in refused.stderr
+    assert leaf and root
+
+
+def test_a_published_head_can_be_given(store, cli):
+    head = json.loads(cli(store, "audit", "head", "--json").stdout)
+    ok = cli(store, "board", "2023-06", "--trust", f"{head['size']}:{head['root']}")
+    assert f"trusted from the head given ({head['size']})" in ok.stderr
+    bad = cli(store, "board", "2023-06", "--trust", f"{head['size']}:{'0' * 64}", expect=1)
+    assert "is not the root trusted" in bad.stderr
+    refused = cli(store, "board", "2023-06", "--trust", "12:zz", expect=2)
+    assert "SIZE:ROOT" in refused.output
