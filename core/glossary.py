@@ -60,6 +60,16 @@ TERMS: dict[str, tuple[str, str]] = {
     "competent": ("competent", "合格"),
     "poor": ("poor", "差"),
     "band": ("excellent/poor band", "优差比例调控幅度"),
+    "excellent_share": ("excellent share", "优等次比例"),
+    "poor_share": ("poor share", "差等次比例"),
+    # the record's things, named the same in the CLI, the pages and the downloads
+    "case": ("case", "案卷"),
+    "letter": ("letter or sheet", "函单"),
+    "final": ("final score", "得分"),
+    "streak": ("months in the bottom third in a row", "连续后三分之一"),
+    "month_close": ("month close", "月末关账"),
+    "year_close": ("year close", "年末关账"),
+    "lag": ("lag", "滞后率"),
 }
 
 #: a word once used for a glossary term (regular expression) -> the term to use instead
@@ -77,6 +87,20 @@ VARIANTS: dict[str, str] = {
     r"预警函": "三函一单's own names (绿色提醒函, 橙色警示函, 红色督办函)",
     r"年度考评": "年考评",
     r"月度考核": "月考核",
+    r"案件": "案卷",
+    r"函件": "函单",
+    r"最终得分": "得分",
+    r"连续后列": "连续后三分之一",
+    r"(?<![优等次])优比例": "优等次比例",
+    r"(?<![优等次])差比例": "差等次比例",
+    r"已结账": "年末关账",
+    r"滞后程度": "滞后率",
+    r"(?<!结果)反馈单": "结果反馈单",
+    r"单位考核系数": "考核系数",
+    r"排名规则": "月度排名",
+    r"封顶值": "封顶",
+    r"滞后预警阈值": "滞后阈值",
+    r"从头起": "自始生效",
 }
 
 _VARIANT = re.compile("|".join(f"(?:{pattern})" for pattern in VARIANTS))

@@ -61,10 +61,10 @@ NAMES: dict[str, str] = {
     # plugins and their settings
     "annual_amount": "年度总量目标", "quarterly_progress": "季度进度目标", "monthly_increment": "月度增量目标",
     "planned_projects": "谋划项目数", "landed_projects": "招引落地数", "unit_coefficient": _zh("coefficient"),
-    "ranking_policy": "排名规则", "early_warning": _zh("early_warning"), "annual_evaluation": _zh("annual_evaluation"),
+    "ranking_policy": "月度排名", "early_warning": _zh("early_warning"), "annual_evaluation": _zh("annual_evaluation"),
     "weight": "权重", "cap": "封顶", "c_min": "系数下限", "c_max": "系数上限", "accountability": _zh("accountability"),
     "grace_days": "宽限天数", "rectify_days": "整改天数", "thresholds": "滞后阈值", "points": "扣分",
-    "excellent_share": "优比例", "poor_share": "差比例", "band": "调控幅度", "bonus": "落地加分",
+    "excellent_share": "优等次比例", "poor_share": "差等次比例", "band": "调控幅度", "bonus": "落地加分",
     "malus": "退出减分", "enabled": "启用",
     # words of the record
     "green": "绿色", "orange": "橙色", "red": "红色", "feedback": _zh("feedback"), "leader": _zh("leader"), "director": _zh("director"),
@@ -469,14 +469,14 @@ CATALOG: dict[str, tuple[str, str]] = {
         "UnitStanding and PersonStanding with Decimal scores, amounts and shares; got {got}",
         '插件 "{plugin}" 的 sankao_annual_standing 返回了无法使用的值 ({got})'),
     "plugins.no_rank": ("board {period}: no enabled plugin ranks the board (sankao_rank); enable ranking_policy",
-                        "形象清单 {period}: 没有启用的插件为清单排名 (sankao_rank); 请启用排名规则 (ranking_policy)"),
+                        "形象清单 {period}: 没有启用的插件为清单排名 (sankao_rank); 请启用月度排名 (ranking_policy)"),
     "plugin.levels_missing": ("needs a value for {missing}", "缺少 {missing} 的值"),
     "plugin.levels_rising": ("must not decrease from green to orange to red", "须按绿色、橙色、红色依次不减"),
     "plugin.c_min_max": ("c_min {c_min} is greater than c_max {c_max}",
                          "系数下限 (c_min) {c_min} 大于系数上限 (c_max) {c_max}"),
     "plugin.shares": ("excellent_share + poor_share + band must not exceed 100 (they add up to {total})",
-                      "优比例 (excellent_share) + 差比例 (poor_share) + 调控幅度 (band) 不得超过 100 (合计 {total})"),
-    "plugin.streak_length": ('must be a streak length like "2"', '须为连续后列的次数, 如 "2"'),
+                      "优等次比例 (excellent_share) + 差等次比例 (poor_share) + 调控幅度 (band) 不得超过 100 (合计 {total})"),
+    "plugin.streak_length": ('must be a streak length like "2"', '须为连续后三分之一的次数, 如 "2"'),
 
     # core.bootstrap
     "config.tz_unknown": ("{source}: {tz!r} is not a known time zone (an IANA name such as Asia/Shanghai)",
@@ -494,7 +494,7 @@ CATALOG: dict[str, tuple[str, str]] = {
                      "scores use the recorded rules. Run 'sankao plugins apply' to put the file in force.",
                      "提示: {path} 与 {actor} 于 {at} 录入的规则 (生效日期 {effective}) 不同; 计分按已录入的规则。"
                      "要让该文件生效, 请运行 'sankao plugins apply'。"),
-    "config.from_start": ("from the start", "从头起"),
+    "config.from_start": ("from the start", "自始生效"),
 
     # core.store
     "store.memory": ("SQLite in memory", "SQLite (内存中)"),
@@ -636,9 +636,9 @@ CATALOG: dict[str, tuple[str, str]] = {
                               "在 {year} 年末关账 (close_year) 后登记: 不在该年" + _zh("annual_evaluation") + "中"),
     "read.notices_unit": ("notices: {unit} is not a registered unit", _zh("notices") + ": {unit} 不是已登记的单位"),
     "read.unit_unknown": ("{unit} is not a registered unit", "{unit} 不是已登记的单位"),
-    "read.no_case": ("notice {case}: no such case", "函单 {case}: 没有这个案件"),
+    "read.no_case": ("notice {case}: no such case", "函单 {case}: 没有这个案卷"),
     "read.no_document": ("notice {case}/{number}: the case has {count} document(s)",
-                         "函单 {case}/{number}: 该案件只有 {count} 份函单"),
+                         "函单 {case}/{number}: 该案卷只有 {count} 份函单"),
     "read.projects_unit": ("projects: {unit} is not a registered unit", "项目: {unit} 不是已登记的单位"),
     "read.events_unit": ("events: {unit} is not a registered unit", "事件: {unit} 不是已登记的单位"),
     "read.events_project": ("events: {project} is not a planned project{of}", "事件: {project} 不是{of}已谋划的项目"),
@@ -782,7 +782,7 @@ CATALOG: dict[str, tuple[str, str]] = {
                         "什么也没有录入: 请用 --yes 确认 (或先用 --dry-run 查看)"),
     "cli.confirm": ("Record these rules?", "录入这些规则?"),
     "cli.rules_in_force": ("rules in force from {effective}, recorded by {actor}", "规则自 {effective} 起生效, 由 {actor} 录入"),
-    "cli.the_start": ("the start", "从头起"),
+    "cli.the_start": ("the start", "自始生效"),
     "cli.token_issued": ("issued token {name} ({role}); keep it now, it is not shown again:",
                          "已签发令牌 {name} ({role}); 请现在保存, 它不会再显示:"),
     "cli.token_revoked": ("revoked token {name}", "已吊销令牌 {name}"),
@@ -816,6 +816,30 @@ CATALOG: dict[str, tuple[str, str]] = {
     "audit.swapped": ("the events at positions {p} and {q} swapped places", "第 {p} 条和第 {q} 条事件互换了位置"),
     "audit.changed": ("the stored event differs from the one the tree recorded (its data, type, stream or version was "
                       "changed)", "存有的事件与树所记录的不同 (其内容、类型、流或版本被改动了)"),
+    "audit.backdated": ("this fact is recorded at {at}, earlier than the fact at position {position} (recorded at "
+                        "{latest}): the record's times never go backwards (a backdated event written around Sankao)",
+                        "这条事实的录入时间为 {at}, 早于第 {position} 条事实 ({latest}): 记录的时间从不倒退 (有人绕过 "
+                        "Sankao 写入了倒填时间的事件)"),
+    "audit.unreadable": ("the stored event cannot be read: {error}", "存有的事件无法读取: {error}"),
+    "audit.node": ("the stored tree node over positions {first} to {last} (level {level}) is not the one the events "
+                   "give: the node was changed, or an event among these positions was changed together with its leaf "
+                   "hash", "存有的树节点 (第 {first} 至 {last} 条, 层 {level}) 与事件得出的不同: 节点被改动了, 或者这些位置"
+                   "中有一条事件连同其叶子哈希一起被改动了"),
+    "audit.node_missing": ("the tree lacks its stored node over positions {first} to {last} (level {level}): it was "
+                           "deleted", "树缺少第 {first} 至 {last} 条的节点 (层 {level}): 它被删除了"),
+    "audit.node_extra": ("the tree stores a node (level {level}, index {idx}, positions {first} to {last}) that the "
+                         "log does not have", "树中存有一个日志里没有的节点 (层 {level}, 序号 {idx}, 第 {first} 至 {last} 条)"),
+    "audit.rm_differs": ("the read model {table}, row {key}: {column} is {found}, the log gives {wanted} (written by "
+                         "the event at position {position})", "读模型 {table} 的行 {key}: {column} 为 {found}, 按日志应为 "
+                         "{wanted} (由第 {position} 条事件写入)"),
+    "audit.rm_missing": ("the read model {table} lacks the row {key} that the event at position {position} wrote",
+                         "读模型 {table} 缺少第 {position} 条事件写入的行 {key}"),
+    "audit.rm_extra": ("the read model {table} holds a row {key} that no event up to position {upto} wrote",
+                       "读模型 {table} 中有一行 {key}, 截至第 {upto} 条没有任何事件写入它"),
+    "audit.rm_more": ("and {count} more row(s) of the read model {table} differ from the log",
+                      "读模型 {table} 另有 {count} 行与日志不符"),
+    "audit.rm_ahead": ("the read models say they stand at position {position}, beyond the log's last event ({last})",
+                       "读模型自称已到第 {position} 条, 超出了日志的最后一条 (第 {last} 条)"),
     "audit.export_exists": ("{folder} exists and is not an empty folder; an export writes only into a new folder",
                             "{folder} 已存在且不是空文件夹; 导出只写入新的文件夹"),
     "audit.not_utf8": ("the event at position {position} is not UTF-8 JSON: the store was changed around Sankao; run "

@@ -111,7 +111,7 @@ def test_a_unit_its_letters_and_a_printable_letter(office):
     page = client.get(f"/units/U05?month={LAST}-10").get_data(as_text=True)
     assert "西岔园区" in page and "<svg" in page and "考核指标" in page
     score = app.extensions["sankao"].queries.score("U05", f"{LAST}-10")
-    assert f"最终得分 {score['final']}" in page
+    assert f"得分 {score['final']}" in page
     assert client.get("/units/U06").status_code == 403  # another unit's page
     assert client.get(f"/units/U05/explain/{LAST}-10").status_code == 200
     notices = client.get("/notices").get_data(as_text=True)
@@ -128,7 +128,7 @@ def test_quarterly_annual_plugins_and_roles(office):
     quarterly = viewer.get(f"/quarterly?year={LAST}").get_data(as_text=True)
     assert f"季监测 · {LAST}" in quarterly and quarterly.count("<tr>") >= 20
     annual = viewer.get(f"/annual/{LAST}").get_data(as_text=True)
-    assert "已结账" in annual and "U01-L001" in annual and '<td class="grade-excellent">优</td>' in annual
+    assert "已年末关账" in annual and "U01-L001" in annual and '<td class="grade-excellent">优</td>' in annual
     assert "暂定" in viewer.get(f"/annual/{THIS}").get_data(as_text=True)
     assert viewer.get("/plugins").status_code == 403
     assert viewer.get("/units/U05").status_code == 403
