@@ -168,6 +168,36 @@ def project(position: int, event, state: bytes) -> list[tuple[str, tuple]]:
     return []
 
 
+def _rivals() -> dict:
+    """For each update or upsert, the columns it writes that another update or upsert of its table writes too."""
+    found = {}
+    for key, (kind, table, columns, keys) in STATEMENTS.items():
+        if kind in ("update", "upsert"):
+            shared = {c for other, (k, t, cols, _) in STATEMENTS.items() if other != key and t == table
+                      and k in ("update", "upsert") for c in cols if c in columns and c not in keys}
+            if shared:
+                found[key] = tuple(sorted(shared))
+    return found
+
+
+RIVALS = _rivals()  # sign and the corrections of signed_on/signed_amount, land and that of landed_on
+
+
+def _overwrites(writer: dict, key: str, params: tuple) -> bool:
+    """Whether the row ``key`` writes with ``params`` has a column that another statement already writes in the
+    statements gathered (``writer``: (table, row's key, column) -> statement key); else notes its columns."""
+    shared = RIVALS.get(key)
+    if shared is None:
+        return False
+    kind, table, columns, keys = STATEMENTS[key]
+    row = tuple(params[-len(keys):]) if kind == "update" else tuple(params[columns.index(k)] for k in keys)
+    cells = [(table, row, c) for c in shared]
+    if any(writer.get(cell, key) != key for cell in cells):
+        return True
+    writer.update((cell, key) for cell in cells)
+    return False
+
+
 class ReadModels:
     """The read model tables of one store, kept by whoever writes the log."""
 
@@ -187,11 +217,21 @@ class ReadModels:
     def _write(self, cur, triples) -> None:
         # One statement per kind of row: the inserts first (a project's signing may come before another
         # project's planning in the batch, and the update of a row must find it), then the rest in the order
-        # they first appear (a correction after what it corrects; the last of two writes to a key wins).
+        # they first appear (the last of two writes to a key by one statement wins). A row that a second kind
+        # of statement writes (a correction of a signing made in the same batch, after another project's
+        # correction opened its group) first has what came before it written: the later write must win.
         groups: dict[str, list] = {}
+        writer: dict = {}  # (table, key, column) -> the statement that writes it in ``groups``
         for position, event, state in triples:
             for key, params in project(position, event, state):
+                if _overwrites(writer, key, params):
+                    self._flush(cur, groups)
+                    groups, writer = {}, {}
+                    _overwrites(writer, key, params)
                 groups.setdefault(key, []).append(params)
+        self._flush(cur, groups)
+
+    def _flush(self, cur, groups: dict) -> None:
         ordered = sorted(groups.items(), key=lambda item: STATEMENTS[item[0]][0] != "insert")  # a stable sort
         for key, rows in ordered:
             kind, table, columns, keys = STATEMENTS[key]
