@@ -158,21 +158,33 @@ def test_two_swapped_events_are_named(loaded, cli):
     assert f"positions {min(a, b)} and {max(a, b)} swapped places" in problems[0]["what"]
 
 
-def test_a_rewritten_tree_is_caught_by_the_heads_and_by_a_published_root(loaded, cli, make_platform):
+@pytest.mark.parametrize("read_model_too", [False, True], ids=["tree", "tree_and_read_model"])
+def test_a_rewritten_tree_is_caught_by_the_heads_and_by_a_published_root(loaded, cli, make_platform,
+                                                                          read_model_too):
     """A thorough tamperer changes a signing and rebuilds the whole tree to match: the heads recorded at the
-    closes, and any head published before, no longer match."""
+    closes, and any head published before, no longer match; the read model the signing wrote names it, unless
+    the tamperer rewrote that too."""
     published = json.loads(cli(loaded, "audit", "head", "--json").stdout)
     position = find(loaded, "ProjectSigned", b'"c00093"')
     state = bytes(sql(loaded, "SELECT state FROM events WHERE position = ?", (position,))[0][0])
     sql(loaded, "UPDATE events SET state = ? WHERE position = ?", (state.replace(b'"500630000"', b'"900630000"'),
                                                                    position))
+    if read_model_too:
+        sql(loaded, "UPDATE rm_projects SET signed_amount = '900630000' WHERE signed_amount = '500630000'")
     sql(loaded, "DELETE FROM merkle_leaves")
     sql(loaded, "DELETE FROM merkle_nodes")
     from core.audit.tree import TreeWriter
     TreeWriter(make_platform(loaded).app.recorder).catch_up()
     problems = verify_fails(cli, loaded)
-    assert {p["kind"] for p in problems} == {"head"}  # the tree agrees with the events; the heads do not
-    assert len(problems) == 12 - sum(1 for h in published["recorded"] if h["size"] < position)
+    heads = [p for p in problems if p["kind"] == "head"]  # the tree agrees with the events; the heads do not
+    assert len(heads) == 12 - sum(1 for h in published["recorded"] if h["size"] < position)
+    if read_model_too:
+        assert problems == heads
+    else:
+        [named] = [p for p in problems if p["kind"] != "head"]
+        assert (named["position"], named["kind"]) == (position, "read_model")
+        assert "rm_projects" in named["what"] and "signed_amount is '500630000', the log gives '900630000'" in \
+            named["what"]
     check = cli(loaded, "audit", "consistency", str(published["size"]), published["root"], expect=1)
     assert json.loads(check.stdout)["published_root_matches"] is False
 
@@ -187,6 +199,7 @@ def test_a_store_from_before_the_tree_gets_it_once_even_when_the_first_upgrade_i
     process finishes the tree rather than taking the rest of the log for events written around Sankao."""
     before = json.loads(cli(loaded, "audit", "head", "--json").stdout)
     leaves = sql(loaded, "SELECT position, hash FROM merkle_leaves ORDER BY position")
+    nodes = sql(loaded, "SELECT level, idx, hash FROM merkle_nodes")
     sql(loaded, "DROP TABLE merkle_leaves")
     sql(loaded, "DROP TABLE merkle_nodes")
     sql(loaded, "UPDATE meta SET value = '2' WHERE key = 'schema'")
@@ -196,6 +209,9 @@ def test_a_store_from_before_the_tree_gets_it_once_even_when_the_first_upgrade_i
             sql(loaded, statement)
         for position, digest in leaves[:killed_after]:
             sql(loaded, "INSERT INTO merkle_leaves (position, hash) VALUES (?, ?)", (position, bytes(digest)))
+        for level, idx, digest in nodes:  # committed with the leaves they cover
+            if (idx + 1) << level <= killed_after:
+                sql(loaded, "INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)", (level, idx, bytes(digest)))
     late = tmp_path / "late.jsonl"
     late.write_text('{"cmd": "register_unit", "unit": "U99", "name": "Unit U99", "category": "department", '
                     '"id": "late-1", "at": "2024-01-08T10:00:00+08:00"}\n', encoding="utf-8")

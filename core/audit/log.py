@@ -143,36 +143,73 @@ class _Fold:
 
 def verify(app, progress=None, block: int = BLOCK, workers: int | None = None) -> Verdict:
     """``sankao audit verify``: recompute every leaf and the root from the stored events; compare with the
-    stored tree and every recorded head; name the first position that does not match, and how.
+    stored tree (its leaves and its subtree nodes) and every recorded head; check that the facts' recorded
+    times never go backwards and that the read models are what the log projects (``core.audit.checks``);
+    name the first position that does not match, and how.
 
     The events are read and their leaves hashed a block (``block``, a power of two) at a time, by ``workers``
     processes beside this one (default: one per CPU for a log of more than four blocks, else none); this
-    process folds the leaves into the tree in order."""
+    process folds the leaves into the tree in order. Nothing is written to the store."""
+    from core.audit.checks import Nodes, ReadModelCheck, Times
     recorder = app.recorder
+    verdict = Verdict()
+    schema = getattr(recorder, "schema_problem", None)  # opened in mode "audit": a wrong mark is ours to report
+    if schema is not None:
+        verdict.problems.append((0, "meta", schema))
+    models = ReadModelCheck()
+    try:
+        models.copy_stored(recorder)  # first: the log read next reaches at least where the tables stand
+        _verify(app, recorder, verdict, models, Nodes(), Times(), progress, block, workers)
+    finally:
+        models.close()
+    verdict.problems.sort(key=lambda p: p[0])
+    return verdict
+
+
+QUIET = ("changed", "reordered", "missing", "inserted", "tree", "unreadable")
+"""Problems that explain what follows from them: a node over such a position, or a read-model row that such an
+event wrote, is not named again."""
+
+
+def _verify(app, recorder, verdict: Verdict, models, nodes, times, progress, block: int, workers) -> None:
     stored_size = app.tree.tree.size()
     heads = recorded_heads(app)
     fold = _Fold({h["size"] for h in heads} | {stored_size}, block)
-    verdict = Verdict(heads=len(heads))
+    verdict.heads = len(heads)
     mismatched: dict = {}
     last = recorder.last_position()
+    stored_nodes = {(level, idx): bytes(h) for level, idx, h in
+                    recorder.fetch("SELECT level, idx, hash FROM merkle_nodes")}
     ranges = [(start, min(start + block, last + 1)) for start in range(1, last + 1, block)]
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(ranges) > 4 and not recorder.location.is_memory else 0
     pending: list = []
-    with _scanner(recorder, workers) as scan:
-        for blob, root, problems, changed in scan(ranges, stored_size):
-            verdict.problems += problems
-            mismatched.update(changed)
+    folded = 0  # leaves taken into ``nodes``
+    with _scanner(recorder, workers, app.mapper) as scan:
+        for (start, _), part in zip(ranges, scan(ranges, stored_size, models.position)):
+            blob, root = part["blob"], part["root"]
+            verdict.problems += part["problems"]
+            mismatched.update(part["changed"])
+            times.take(part["times"], verdict.problems)
+            models.apply(part["ops"])
+            hashes = [blob[i:i + 32] for i in range(0, len(blob), 32)]
+            chunks = part["chunks"]
+            if chunks and folded == start - 1 and not nodes.buffer:
+                nodes.roots(chunks)
+                nodes.leaves(hashes[len(chunks) * 256:])
+            else:
+                nodes.leaves(hashes)
+            folded += len(hashes)
             if root is not None and not pending and fold.whole(root):
                 if progress:
                     progress(block)
                 continue
-            pending += [blob[i:i + 32] for i in range(0, len(blob), 32)]
+            pending += hashes
             while len(pending) >= block:
                 fold.block(pending[:block])
                 pending = pending[block:]
             if progress:
-                progress(len(blob) // 32)
+                progress(len(hashes))
     fold.block(pending)
     verdict.size = fold.size
     verdict.root = fold.root().hex()
@@ -189,21 +226,37 @@ def verify(app, progress=None, block: int = BLOCK, workers: int | None = None) -
                                                             label=h["label"], root=h["root"])))
     if stored_size and stored_size <= verdict.size and app.tree.tree.root(stored_size) != roots.get(stored_size):
         verdict.problems.append((stored_size, "tree", msg("audit.tree_root")))
-    verdict.problems.sort(key=lambda p: p[0])
-    return verdict
+    quiet = {p for p, kind, _ in verdict.problems if kind in QUIET}
+    deleted = [p for p, kind, _ in verdict.problems if kind == "missing"]
+    # leaves after an event deleted stand one place early: nodes are compared up to it only
+    nodes.compare(stored_nodes, min([stored_size, verdict.size] + [p - 1 for p in deleted]), quiet, verdict.problems)
+    found: list = []
+    if models.position > last:  # (said already when the log's last events were deleted)
+        found.append((last + 1, "read_model", msg("audit.rm_ahead", position=models.position, last=last)))
+    models.compare(found)
+    verdict.problems += [p for p in found if p[0] not in quiet]
 
 
 SCAN_SQL = ("SELECT e.position, e.stream, e.version, e.topic, e.state, m.hash FROM events e LEFT JOIN merkle_leaves m "
             "ON m.position = e.position WHERE e.position >= ? AND e.position < ? ORDER BY e.position")
 
 
-def _scan(rows, start: int, stop: int, stored_size: int):
-    """The leaf hashes (concatenated) of the events at positions [start, stop), what is wrong with them that
-    one range shows (missing, inserted, a leaf the tree lacks), and those whose leaf differs from the tree's."""
+def _scan(rows, start: int, stop: int, stored_size: int, models_at: int, mapper) -> dict:
+    """What the events at positions [start, stop) give: their leaf hashes (``blob``, concatenated), the root of
+    the range when it is a whole aligned subtree (``root``) and of its whole chunks of 256 leaves from the start
+    (``chunks``), what is wrong with them that one range shows (``problems``: missing, inserted, a leaf the tree
+    lacks, an event that cannot be read), those whose leaf differs from the tree's (``changed``), the recorded
+    times of its facts (``times``, those of ``changed`` left out) and the read-model rows the events up to
+    ``models_at`` write (``ops``, ``core.audit.checks.ops_of``)."""
+    from eventsourcing.persistence import Notification
+
+    from core.audit.checks import chunk_roots, decoder, fact_time, ops_of
+    from core.errors import StoreDamaged
+    decode = decoder(mapper)
     sha, magic = hashlib.sha256, b"\x00" + merkle.MAGIC
     pack_qh, pack_i = struct.Struct(">QH").pack, struct.Struct(">I").pack
     topics: dict = {}
-    leaves, problems, changed = [], [], {}
+    leaves, problems, changed, times, ops = [], [], {}, [], []
     expected = start
     for position, stream, version, topic, state, stored in rows:
         for gone in range(expected, position):  # positions the log skips: events deleted
@@ -225,38 +278,66 @@ def _scan(rows, start: int, stop: int, stored_size: int):
             changed[position] = (stream, version, topic, state)
         leaves.append(leaf)
         expected = position + 1
+        try:
+            event = decode(Notification(id=position, originator_id=stream, originator_version=version, topic=topic,
+                                        state=state))
+        except StoreDamaged as exc:
+            problems.append((position, "unreadable", msg("audit.unreadable", error=exc)))
+            continue
+        at = fact_time(event)
+        if at is not None and position not in changed:
+            times.append((position, at))
+        if position <= models_at:
+            ops += ops_of(position, event, state)
     for gone in range(expected, stop):
         if gone <= stored_size:
             problems.append((gone, "missing", msg("audit.deleted")))
     whole = len(leaves) == stop - start and (start - 1) % len(leaves or [0]) == 0 and \
         len(leaves) & (len(leaves) - 1) == 0  # a whole aligned block of the tree: its root too
-    return b"".join(leaves), _block_root(leaves) if whole and leaves else None, problems, changed
+    root, chunks = None, []
+    if whole and leaves:
+        root, chunks = _block_root(leaves, keep=True)
+    elif (start - 1) % 256 == 0 and len(leaves) == stop - start:
+        chunks = chunk_roots(leaves)
+    return {"blob": b"".join(leaves), "root": root, "chunks": chunks, "problems": problems, "changed": changed,
+            "times": times, "ops": ops}
 
 
-def _block_root(hashes: list) -> bytes:
-    """The root of a whole subtree (a power of two of leaf hashes), level by level."""
+def _block_root(hashes: list, keep: bool = False):
+    """The root of a whole subtree (a power of two of leaf hashes), level by level; with ``keep``, also the
+    roots of its whole chunks of 256 leaves (none when it is smaller)."""
     sha, level = hashlib.sha256, hashes
+    chunks = []
     while len(level) > 1:
         level = [sha(b"\x01" + level[i] + level[i + 1]).digest() for i in range(0, len(level), 2)]
-    return level[0]
+        if len(level) * 256 == len(hashes):
+            chunks = level
+    if len(hashes) == 256:
+        chunks = [level[0]]
+    return (level[0], chunks) if keep else level[0]
 
 
 _worker_recorder = None
+_worker_mapper = None
 
 
-def _scan_in_worker(url: str, start: int, stop: int, stored_size: int):
-    global _worker_recorder
+def _scan_in_worker(url: str, start: int, stop: int, stored_size: int, models_at: int):
+    global _worker_recorder, _worker_mapper
     if _worker_recorder is None:
         from core.store import StoreLocation, open_recorder
-        _worker_recorder = open_recorder(StoreLocation(url), "read").recorder
-    return _scan(_worker_recorder.fetch(SCAN_SQL, (start, stop)), start, stop, stored_size)
+        from core.store.app import SankaoApplication
+        _worker_recorder = open_recorder(StoreLocation(url), "audit").recorder
+        _worker_mapper = SankaoApplication(_worker_recorder).mapper
+    return _scan(_worker_recorder.fetch(SCAN_SQL, (start, stop)), start, stop, stored_size, models_at, _worker_mapper)
 
 
 @contextmanager
-def _scanner(recorder, workers: int):
-    """``scan(ranges, stored_size)``: the ``_scan`` of each range, in order; by worker processes if any."""
+def _scanner(recorder, workers: int, mapper):
+    """``scan(ranges, stored_size, models_at)``: the ``_scan`` of each range, in order; by worker processes if
+    any."""
     if workers <= 0:
-        yield lambda ranges, stored_size: (_scan(recorder.fetch(SCAN_SQL, r), *r, stored_size) for r in ranges)
+        yield lambda ranges, stored_size, models_at: (
+            _scan(recorder.fetch(SCAN_SQL, r), *r, stored_size, models_at, mapper) for r in ranges)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -265,13 +346,13 @@ def _scanner(recorder, workers: int):
     # connection), and a script calling verify need not guard its main module as spawn would require
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        def scan(ranges, stored_size):
+        def scan(ranges, stored_size, models_at):
             # a few ranges ahead of the fold, not the whole log in memory at once
             ahead = workers * 2
-            futures = [pool.submit(_scan_in_worker, url, *r, stored_size) for r in ranges[:ahead]]
+            futures = [pool.submit(_scan_in_worker, url, *r, stored_size, models_at) for r in ranges[:ahead]]
             for i in range(len(ranges)):
                 if i + ahead < len(ranges):
-                    futures.append(pool.submit(_scan_in_worker, url, *ranges[i + ahead], stored_size))
+                    futures.append(pool.submit(_scan_in_worker, url, *ranges[i + ahead], stored_size, models_at))
                 yield futures[i].result()
                 futures[i] = None
         yield scan

@@ -255,9 +255,10 @@ def audit_consistency(ctx, old_size, old_root):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def audit_verify(ctx, as_json):
-    """Recompute the whole tree from the stored events and compare it with the tree and every recorded head;
-    exit 1 naming the first position that does not match."""
-    platform = platform_of(ctx)
+    """Recompute the whole tree from the stored events and compare it with the tree (leaves and nodes) and every
+    recorded head; check that the facts' recorded times never go backwards and that the read models are what the
+    log gives; exit 1 naming the first position that does not match. Writes nothing."""
+    platform = platform_of(ctx, "audit")  # as read, and a wrong schema mark is reported among the problems
     total = platform.app.recorder.max_notification_id()
     with progress(total, "verifying") as bar:
         task = bar.add_task("verifying", total=total)
@@ -318,7 +319,8 @@ def audit_replay(ctx, folder, as_json):
         sys.exit(1)
 
 
-_KINDS = {"missing": "缺失", "head": "树头", "tree": "树", "inserted": "插入", "reordered": "换位", "changed": "改动"}
+_KINDS = {"missing": "缺失", "head": "树头", "tree": "树", "inserted": "插入", "reordered": "换位", "changed": "改动",
+          "backdated": "倒填时间", "node": "树节点", "read_model": "读模型", "meta": "元数据", "unreadable": "无法读取"}
 
 
 def _kind(out, kind: str) -> str:
