@@ -157,8 +157,9 @@ class Platform:
     def known_at(self, text: str, field: str = "--known-at") -> datetime:
         """The one reading of a ``known_at`` for the CLI, the API and the pages: an ISO 8601 instant with its
         offset, or a local date ``YYYY-MM-DD`` meaning the end of that day in the store's assessment time
-        zone (not the zone of the process's settings). ValueError names ``field`` and the rule."""
-        return parse_known_at(text, self.tz, field)
+        zone (not the zone of the process's settings); a moment still to come means now (the answer's
+        ``known_at`` says so). ValueError names ``field`` and the rule."""
+        return min(parse_known_at(text, self.tz, field), now())  # a moment to come: what is known now
 
     @property
     def read_only(self) -> bool:

@@ -100,7 +100,15 @@ def parse_known_at(text: str, tz, field: str = "--known-at") -> datetime:
     """A ``--known-at`` / ``known_at`` value: an ISO 8601 instant with an offset (kept as written), or a local
     date ``YYYY-MM-DD`` meaning the end of that day in the assessment time zone ``tz``. ValueError names the
     field and the rule."""
-    if len(text) == 10:
-        return datetime.combine(parse_day(text), time.max, tz)
-    parse_instant(text, field)  # validates
+    if len(text) == 10 and text[4:5] == "-":
+        try:
+            return datetime.combine(parse_day(text), time.max, tz)
+        except ValueError:
+            pass
+    try:
+        parse_instant(text, field)  # validates
+    except ValueError as exc:
+        if getattr(exc.args[0], "key", None) == "clock.not_instant":
+            raise ValueError(msg("clock.not_known_at", field=Name(field), text=text)) from None
+        raise
     return datetime.fromisoformat(text)

@@ -271,6 +271,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     # core.clock
     "clock.not_instant": ("{field}: {text!r} is not an ISO 8601 time with an offset",
                           "{field}: {text!r} 不是带时区偏移的 ISO 8601 时间"),
+    "clock.not_known_at": ("{field}: {text!r} is neither a date (2023-07-10, meaning its end) nor an ISO 8601 "
+                           "time with an offset (2023-07-10T12:00:00+08:00)",
+                           "{field}: {text!r} 既不是日期 (如 2023-07-10, 指当天结束时) 也不是带时区偏移的 ISO 8601 时刻 "
+                           "(如 2023-07-10T12:00:00+08:00)"),
     "clock.no_offset": ("{field}: {text!r} has no UTC offset (write it like 2023-03-01T09:00:00+08:00)",
                         "{field}: {text!r} 没有 UTC 偏移 (请写成 2023-03-01T09:00:00+08:00 的样子)"),
     "clock.out_of_range": ("{field}: {text!r} is out of range", "{field}: {text!r} 超出范围"),

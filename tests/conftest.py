@@ -26,7 +26,7 @@ from core.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 # The public years and their expected answers, copied into the package (``sankao sample``) from the
 # shared scenarios they come from (tests/test_samples.py compares the copies where ../shared exists).
-SCENARIOS = ROOT / "core" / "samples"
+SCENARIOS = ROOT / "core" / "samples" / "public-years"
 SCENARIO = SCENARIOS / "year2023"
 PEOPLE = SCENARIOS / "year2023-people"
 SHARED = ROOT.parent / "shared"

@@ -55,3 +55,11 @@ def test_a_zone_set_against_the_stores_is_still_refused_naming_the_setting(londo
     monkeypatch.setenv("SANKAO_DB", db)
     with pytest.raises(ConfigError, match="SANKAO_TZ: this store's assessment time zone is Europe/London"):
         create_app()
+
+
+def test_a_moment_to_come_means_now_and_a_bad_value_names_both_forms(london, cli):
+    db, _ = london
+    answer = json.loads(cli(db, "board", "2023-06", "--known-at", "2031-01-01", "--json").output)
+    assert answer["known_at"] < "2031", "a day to come is answered as known now, and says so"
+    refused = cli(db, "board", "2023-06", "--known-at", "2023-6-30", expect=2)
+    assert "is neither a date (2023-07-10, meaning its end) nor an ISO 8601 time with an offset" in refused.output

@@ -19,15 +19,16 @@ def _files(folder):
 def test_each_sample_equals_the_shared_scenario_it_was_copied_from(name):
     source = SHARED / "scenarios" / name
     if not source.is_dir():
-        pytest.skip(f"no shared scenarios beside the repository ({source} is absent): the copies in "
-                    f"{SCENARIOS} are what the tests use; put the shared/ folder beside the checkout "
-                    "to compare them with their source")
-    assert _files(SCENARIOS / name) == _files(source), f"core/samples/{name} differs from {source}: copy it again"
+        pytest.skip(f"nothing to compare: the sample years ship in {SCENARIOS}, copied from the project's "
+                    f"shared scenarios, which are not beside this checkout ({source}); expected in a clone, "
+                    "and the tests use the copies")
+    assert _files(SCENARIOS / name) == _files(source), f"core/samples/public-years/{name} differs from {source}: copy it again"
 
 
 def test_every_shared_scenario_is_shipped():
     if not (SHARED / "scenarios").is_dir():
-        pytest.skip(f"no shared scenarios beside the repository ({SHARED / 'scenarios'} is absent)")
+        pytest.skip(f"nothing to compare: the project's shared scenarios are not beside this checkout "
+                    f"({SHARED / 'scenarios'}); expected in a clone")
     assert {p.name for p in (SHARED / "scenarios").iterdir() if p.is_dir()} == set(samples.names())
 
 

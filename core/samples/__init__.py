@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent / "public-years"  # not an importable name: data, not packages
 
 
 def names() -> list[str]:
