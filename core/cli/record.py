@@ -122,7 +122,8 @@ def load(ctx, file, check, score, actor):
     skipped, so running a file again after a failure finishes it.
     """
     if file != "-" and not Path(file).is_file():
-        raise click.BadParameter(msg("cli.not_a_file", file=file), param_hint="FILE")
+        raise click.BadParameter(msg("cli.not_a_file" if Path(file).exists() else "cli.no_such_file", file=file),
+                                 param_hint="FILE")
     lines, undecodable = read_lines(file)
     if undecodable and not check:  # record up to the first line that cannot be read, as for any bad line
         lines = [(number, line) for number, line in lines if number < min(undecodable)]
