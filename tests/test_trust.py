@@ -195,3 +195,16 @@ def test_a_units_token_reads_a_persons_own_unit_projects_only(tmp_path):
     seen = client.get("/api/people/U01-L001", headers={"Authorization": f"Bearer {unit}"}).json
     assert theirs not in {p["project"] for p in seen["projects"]} and {p["unit"] for p in seen["projects"]} == {"U01"}
     assert "not shown" in seen["note"]
+
+
+def test_a_store_of_the_previous_schema_is_read_as_it_is_and_a_missing_mark_is_refused(cli, sqlite_url):
+    import sqlite3
+    cli(sqlite_url, "load", str(SCENARIO / "commands.jsonl"))
+    with sqlite3.connect(sqlite_url) as conn:
+        conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema'")
+    assert json.loads(cli(sqlite_url, "board", "2023-06", "--json").stdout)["frozen"] is True
+    with sqlite3.connect(sqlite_url) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("4",), "a read upgrades nothing"
+        conn.execute("DELETE FROM meta WHERE key = 'schema'")
+    refused = cli(sqlite_url, "board", "2023-06", expect=1)
+    assert "schema" in refused.stderr and "Traceback" not in refused.stderr

@@ -107,8 +107,17 @@ def _ready(recorder: Recorder, mode: str) -> None:
         recorder.upgrade()
         return
     recorder.schema_problem = schema_problem(recorder)
-    if recorder.schema_problem is not None and mode == "read":
+    if recorder.schema_problem is not None and mode == "read" and not _readable_as_is(recorder):
         raise StoreDamaged(recorder.schema_problem)
+
+
+READABLE_SINCE = 4  # a store marked with this schema or a later one up to today's is read as it is (schema 5
+# only added the digests of command ids, which reading does not need); an older one needs `sankao init`
+
+
+def _readable_as_is(recorder: Recorder) -> bool:
+    found = recorder.fetch("SELECT value FROM meta WHERE key = 'schema'")
+    return bool(found) and found[0][0].isdigit() and READABLE_SINCE <= int(found[0][0]) <= int(SCHEMA)
 
 
 __all__ = ["MODES", "Opened", "StoreLocation", "open_recorder", "schema_problem"]
