@@ -13,7 +13,10 @@ In one run, on a fresh SQLite store (and PostgreSQL with --pg):
 - the cost of keeping the tree: ``--sample`` commands recorded into a fresh store with
   the tree kept (as always) and with the tree writer taken out, alternately, best of 3;
   the difference per recorded event and as a share of the ingest time (goal: under 10 %);
-- ``sankao explain`` of one unit-month in the big store (median of 5), and ``audit prove``.
+- ``sankao explain`` of one unit-month in the big store (median of 5), and ``audit prove``;
+- verified reads (``--verify``): a frozen board, a board as known mid-month (made of each unit's figures
+  events) and a score, each beside the same query unverified in the same run (goal: a verified live board
+  within 2x of the unverified one).
 """
 
 from __future__ import annotations
@@ -126,6 +129,37 @@ def prove_time(platform: Platform) -> float:
     return statistics.median(times)
 
 
+def verified_reads(platform: Platform) -> list[tuple[str, float, float]]:
+    """``(query, unverified s, verified s)``, medians of 5, the trusted head kept between reads (as a reader's
+    is): the first verified read trusts on first use, the others prove consistency from it."""
+    from core.audit.verified import TrustedHeads, check_board, check_score, verify_head
+    from core.clock import parse_known_at
+    heads = TrustedHeads(Path(tempfile.mkdtemp()) / "trusted.json")
+    mid = parse_known_at("2023-06-20", platform.tz)
+    unit = platform.queries.board("2023-06")["units"][0]["unit"]
+    queries = {
+        "board 2023-06 (frozen)": (lambda: platform.queries.board("2023-06"),
+                                   lambda a, h: check_board(platform, a, h, "2023-06", None, False)),
+        "board 2023-06 --known-at 2023-06-20 (live then)": (
+            lambda: platform.queries.board("2023-06", mid),
+            lambda a, h: check_board(platform, a, h, "2023-06", mid, False)),
+        f"score {unit} 2023-06": (lambda: platform.queries.score(unit, "2023-06"),
+                                  lambda a, h: check_score(platform, a, h, unit, "2023-06", None, False)),
+    }
+    out = []
+    for name, (ask, check) in queries.items():
+        plain, checked = [], []
+        for _ in range(5):
+            began = time.perf_counter()
+            ask()
+            plain.append(time.perf_counter() - began)
+            began = time.perf_counter()
+            check(ask(), verify_head(platform.app, "bench", heads))
+            checked.append(time.perf_counter() - began)
+        out.append((name, statistics.median(plain), statistics.median(checked)))
+    return out
+
+
 def run(name: str, db: str, make_db, lines: list[str], sample: list[str], events: int) -> None:
     print(f"\n{name}")
     cost = tree_cost(make_db, sample)
@@ -142,6 +176,9 @@ def run(name: str, db: str, make_db, lines: list[str], sample: list[str], events
     unit, took = explain_time(platform)
     print(f"  explain {unit} 2023-06: {took * 1000:.0f} ms (median of 5)")
     print(f"  audit prove: {prove_time(platform) * 1000:.1f} ms (median of 4 positions)")
+    for query, plain, checked in verified_reads(platform):
+        print(f"  {query}: {plain * 1000:.1f} ms, verified {checked * 1000:.1f} ms = {checked / plain:.1f}x "
+              "(medians of 5)")
     platform.close()
 
 

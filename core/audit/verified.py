@@ -139,21 +139,46 @@ def _hex(originator_id) -> str:
 
 
 def figures_as_known(app, head: Head, unit: str, period: str, known_at: datetime | None):
-    """The unit's figures for ``period`` as recorded by ``known_at`` (None: now), from verified events: the
-    whole stream is read, checked to run 1, 2, … without a gap, and the one taken is proved in the tree."""
-    stream = app.recorder.select_events(stream_id("figures", f"{unit}/{period}"))
-    for expected, notification in enumerate(stream, 1):
-        if notification.originator_version != expected:
-            raise VerificationFailed(f"the figures of {unit} for {period} miss version {expected}: an event was "
-                                     "deleted", notification.id)
-    chosen = None
-    for notification in stream:
-        event = app.mapper.to_domain_event(notification)
-        if known_at is None or event.timestamp <= known_at:
-            chosen = notification.id
-    if chosen is None:
+    """The unit's figures for ``period`` as recorded by ``known_at`` (None: now), from a verified event."""
+    chosen = _chosen_figures(app, [(unit, period)], known_at)
+    position = chosen.get((unit, period))
+    if position is None:
         return None, None
-    return chosen, verified_events(app, head, [chosen])[chosen]
+    return position, verified_events(app, head, [position])[position]
+
+
+def _chosen_figures(app, keys: list[tuple[str, str]], known_at: datetime | None) -> dict:
+    """``{(unit, period): position}`` of each figures stream's event in force at ``known_at``: every stream
+    read in one query and checked to run 1, 2, … without a gap; only the events needed to find the one in
+    force are decoded (a halving search over the stream's times; the one chosen is then proved in the tree,
+    and its time checked again by the caller's comparison)."""
+    streams = {stream_id("figures", f"{unit}/{period}"): (unit, period) for unit, period in keys}
+    by_stream: dict = {}
+    for notification in app.recorder.select_streams(list(streams), upto=app.recorder.last_position()):
+        by_stream.setdefault(notification.originator_id, []).append(notification)
+    chosen = {}
+    for stream, found in by_stream.items():
+        key = streams.get(stream) or streams.get(getattr(stream, "hex", stream))
+        if key is None:
+            key = next(k for s, k in streams.items() if s.hex == str(stream).replace("-", ""))
+        for expected, notification in enumerate(found, 1):
+            if notification.originator_version != expected:
+                raise VerificationFailed(f"the figures of {key[0]} for {key[1]} miss version {expected}: an event "
+                                         "was deleted", notification.id)
+        if known_at is None:
+            chosen[key] = found[-1].id
+            continue
+        # a stream's events are recorded in time order: the last one at or before known_at, by halving
+        low, high = 0, len(found)  # found[:low] are at or before known_at, found[high:] after it
+        while low < high:
+            middle = (low + high) // 2
+            if app.mapper.to_domain_event(found[middle]).timestamp <= known_at:
+                low = middle + 1
+            else:
+                high = middle
+        if low:
+            chosen[key] = found[low - 1].id
+    return chosen
 
 
 def check_board(platform, answer: dict, head: Head, period: str, known_at: datetime | None,
@@ -181,13 +206,11 @@ def check_board(platform, answer: dict, head: Head, period: str, known_at: datet
                                  "events: verify the facts with `sankao audit verify`")
     units = {u["unit"] for u in answer["units"]} | {row[0] for row in app.recorder.fetch(
         "SELECT unit FROM rm_figures WHERE period = ?", (period,))}
-    expected, positions = {}, []
-    for unit in sorted(units):
-        position, event = figures_as_known(app, head, unit, period, known_at)
-        if event is None:
-            continue
-        figures = Figures.from_event(event)
-        positions.append(position)
+    chosen = _chosen_figures(app, [(unit, period) for unit in sorted(units)], known_at)
+    events = verified_events(app, head, list(chosen.values()))
+    expected, positions = {}, sorted(chosen.values())
+    for (unit, _), position in sorted(chosen.items()):
+        figures = Figures.from_event(events[position])
         if figures.assessed:
             expected[unit] = {k: v for k, v in report.entry({**_entry_of(board_entry(unit, figures)), "rank": None,
                                                               "third": None, "streak": None, "accountability": None,
