@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
-import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,12 +24,19 @@ log = logging.getLogger("sankao.web")
 MAX_BODY = 8 * 1024 * 1024  # bytes a request may carry (a year of commands is about 1 MB)
 
 
-def create_app(config: Config | None = None, *, platform: Platform | None = None) -> Flask:
-    """An app over the store of ``config`` (default: from the environment, as the CLI)."""
-    from flask_smorest import Api
+def create_app(config: Config | None = None, *, platform: Platform | None = None,
+               read_only: bool | None = None) -> Flask:
+    """An app over the store of ``config`` (default: from the environment, as the CLI).
 
-    from web import errors, pages, routes
+    A store this process may not write (a SQLite file without write permission: an auditor's copy) is served
+    read-only, and so is any store with ``read_only`` (default: ``SANKAO_READ_ONLY=1``): pages and queries
+    answer, commands are refused (403 saying the store is read-only)."""
+    import threading
 
+    from web import errors, pages, routes, security
+
+    if read_only is None:
+        read_only = os.environ.get("SANKAO_READ_ONLY") == "1"
     app = Flask("sankao", static_folder=None)  # the pages blueprint serves web/static
     app.config.update(
         API_TITLE="Sankao", API_VERSION="1", OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX="/api",
@@ -42,11 +47,20 @@ def create_app(config: Config | None = None, *, platform: Platform | None = None
             "security": [{"bearer": []}]})
     app.json.sort_keys = False
     app.json.ensure_ascii = False
-    platform = platform or Platform(config or Config.from_env(), "write")
-    _pages_settings(app, platform)
+    rate = security.RateLimit()  # a wrong SANKAO_RATE is refused before the store is opened
+    platform = platform or _open(config or Config.from_env(), read_only)
+    if read_only and not platform.read_only:
+        platform.app.recorder.read_only = True  # nothing of this process writes: the recorder refuses it too
+    _pages_settings(app)
     app.extensions["sankao"] = platform
     app.extensions["sankao.lock"] = threading.RLock()  # one platform per process: its requests take turns
-    api = Api(app)
+    app.extensions["sankao.read_only"] = platform.read_only
+    app.extensions["sankao.sessions"] = security.SessionEnds(platform, writable=not platform.read_only)
+    app.extensions["sankao.rate"] = rate
+    if platform.read_only:
+        log.warning("%s is served read-only: pages and queries answer, commands are refused",
+                    platform.location.describe())
+    api = _api_class()(app)
     for blueprint in routes.BLUEPRINTS:
         api.register_blueprint(blueprint)
     csrf = CSRFProtect(app)
@@ -55,21 +69,50 @@ def create_app(config: Config | None = None, *, platform: Platform | None = None
     app.register_blueprint(pages.pages)
     errors.register(app)
     app.after_request(routes.scoring_lag_header)
+    app.after_request(security.secure_headers)
+    app.jinja_env.globals["csp_nonce"] = security.csp_nonce
     _serve_docs_assets(app)
     return app
 
 
-def _pages_settings(app: Flask, platform: Platform) -> None:
-    """Sessions, CSRF and languages of the office's pages (``web.pages``)."""
+def _open(config: Config, read_only: bool) -> Platform:
+    """The platform over the store: for writing, unless asked read-only or the store cannot be written here."""
+    from core.errors import StoreReadOnly
+    if read_only:
+        return Platform(config, "read")
+    try:
+        return Platform(config, "write")
+    except StoreReadOnly:  # a copy without write permission: served read-only
+        return Platform(config, "read")
+
+
+def _api_class():
+    """flask-smorest's Api, its error shape ours (``web.schemas.Problem``: the ``default`` and 422 answers it
+    documents by itself), and its Swagger UI page ours (its script carries the request's CSP nonce)."""
+    from flask import render_template, url_for
+    from flask_smorest import Api
+
+    from web import schemas
+
+    class SankaoApi(Api):
+        ERROR_SCHEMA = schemas.Problem
+
+        def _openapi_swagger_ui(self):
+            return render_template("api_docs.html", title=self._app.config["API_TITLE"], assets=f"{ASSETS}/",
+                                   spec_url=url_for("api-docs.openapi_json"))
+
+    return SankaoApi
+
+
+def _pages_settings(app: Flask) -> None:
+    """Sessions, CSRF and languages of the office's pages (``web.pages``). The secret that signs the session
+    cookies is never the store's (``web.security.secret_key``)."""
     from flask import session
     from flask_babel import Babel
-    secret = os.environ.get("SANKAO_SECRET_KEY") or platform.app.recorder.session_secret()
-    if not secret:
-        secret = secrets.token_hex(32)
-        log.warning("this store is read-only and holds no session secret: sessions of the pages last as long as "
-                    "this process (set SANKAO_SECRET_KEY to share one between processes)")
+
+    from web.security import secret_key
     app.config.update(
-        SECRET_KEY=secret, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        SECRET_KEY=secret_key(), SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("SANKAO_HTTPS") == "1", SESSION_COOKIE_NAME="sankao_session",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12), WTF_CSRF_TIME_LIMIT=None,
         BABEL_DEFAULT_LOCALE="zh", BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"))

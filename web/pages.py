@@ -31,6 +31,7 @@ from core.report import CENT, SCALES, scaled
 from core.read import office
 from web import charts
 from web.routes import _platform, _turn, _unit_of
+from web.security import now_us, same_site_path
 
 pages = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
                   static_url_path="/static")
@@ -40,14 +41,27 @@ LANGUAGES = ("zh", "en")
 # -- who is here --------------------------------------------------------------------------------------------
 
 def principal() -> Principal | None:
-    """The principal of the session's token, looked up on every request (a revoked token logs out)."""
+    """The principal of the session's token, looked up on every request: a revoked token logs out, and so does a
+    session begun before its token last logged out (anywhere: a copied cookie too)."""
     if "who" not in g:
         digest = session.get("token")
         g.who = access.authenticate_digest(_platform().app.recorder, digest) if digest else None
+        if g.who is not None and session.get("since", 0) < current_app.extensions["sankao.sessions"].valid_since(
+                digest):
+            g.who = None
         if digest and g.who is None:
             session.pop("token", None)
             g.ended = True
     return g.who
+
+
+def _rate() -> None:
+    """429 (Retry-After) when the session's token asks more than its rate (``web.security.RateLimit``)."""
+    import math
+    wait = current_app.extensions["sankao.rate"].wait(session.get("token") or "")
+    if wait:
+        abort(current_app.make_response((render_template("error.html", status=429, message=_(
+            "Too many requests: wait a moment and try again.")), 429, {"Retry-After": str(max(1, math.ceil(wait)))})))
 
 
 def needs(action: str, unit_of=None):
@@ -60,6 +74,7 @@ def needs(action: str, unit_of=None):
             if who is None:
                 return redirect(url_for("pages.login", next=request.full_path.rstrip("?"),
                                         ended=1 if g.get("ended") else None))
+            _rate()
             unit = unit_of(**kwargs) if unit_of else None
             if not who.may(action, unit):
                 abort(403, _("Your token (%(name)s, %(role)s) may not open this page.", name=who.name,
@@ -87,6 +102,17 @@ def yi(value) -> str:
 def wan(value) -> str:
     """Yuan as 万元, two decimals."""
     return "-" if value is None else scaled(value, "wan")
+
+
+@pages.app_template_filter("bar")
+def bar(percent) -> str:
+    """The class that gives a bar its width (``w0`` to ``w100``, whole percent, in sankao.css): the pages carry
+    no style attribute, which their Content-Security-Policy would refuse."""
+    try:
+        value = float(percent)
+    except (TypeError, ValueError):
+        value = 0.0
+    return f"w{int(round(min(100.0, max(0.0, value)))) if value == value else 0}"
 
 
 @pages.app_template_filter("level_name")
@@ -267,6 +293,7 @@ def login():
         else:
             _fresh_session()
             session["token"] = access.digest(form.token.data.strip())
+            session["since"] = now_us()
             session.permanent = True
             return _back()
     if error is None and request.args.get("ended"):
@@ -277,6 +304,10 @@ def login():
 
 @pages.route("/logout", methods=["POST"])
 def logout():
+    """Log out: every session of the token ends (this browser's, another's, a copied cookie), not only this one."""
+    digest = session.get("token")
+    if isinstance(digest, str) and digest:
+        current_app.extensions["sankao.sessions"].end_all(digest)
     _fresh_session()
     return redirect(url_for("pages.login"))
 
@@ -289,9 +320,9 @@ def _fresh_session() -> None:
 
 
 def _back():
-    """To the page named by ``next`` on this site (never another host), else the board."""
-    target = request.args.get("next") or ""
-    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("pages.board"))
+    """To the page named by ``next`` when it is a path of this site (``web.security.same_site_path``: never
+    another host, however written), else the board."""
+    return redirect(same_site_path(request.args.get("next")) or url_for("pages.board"))
 
 
 @pages.route("/lang/<code>")
@@ -456,6 +487,8 @@ FIELDS = {"project": "project", "signed_on": "day", "landed_on": "day", "amount"
 @needs("record", unit_of=lambda: principal().unit if principal() and principal().unit else None)
 def record_page():
     who = principal()
+    if current_app.extensions.get("sankao.read_only"):
+        abort(403, _("This store is read-only here (a copy): nothing can be recorded."))
     form = RecordForm()
     with _turn():
         projects = _platform().queries.projects(who.unit)

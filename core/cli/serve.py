@@ -14,14 +14,18 @@ from core.messages import msg
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="The port.")
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
               help="Connections served at once (requests to the store take turns within this process).")
+@click.option("--read-only", is_flag=True, default=False,
+              help="Serve the store read-only: pages and queries answer, commands are refused (403). A store this "
+                   "process cannot write (an auditor's copy) is served so without it.")
 @click.pass_context
-def serve(ctx, host, port, threads):
+def serve(ctx, host, port, threads, read_only):
     """Serve the office's pages (/, log in with a token) and the web API (/api/..., OpenAPI at
     /api/openapi.json) over the store, with waitress. API requests need Authorization: Bearer <token>
     (sankao token create). For several processes on PostgreSQL, run gunicorn 'web:create_app()' and one
-    `sankao worker` (README)."""
+    `sankao worker` (README). The session secret is SANKAO_SECRET_KEY, else a file of this machine's user
+    (~/.config/sankao/secret), never the store's."""
     from web import create_app
-    run_server(create_app(config_of(ctx)), host, port, threads)
+    run_server(create_app(config_of(ctx), read_only=read_only or None), host, port, threads)
 
 
 def run_server(app, host: str, port: int, threads: int = 4, banner: str | None = None) -> None:
