@@ -20,14 +20,21 @@ STATUS = [  # the first class an error is an instance of decides
 ]
 
 
-def body(status: int, code: str, message: str, *, page_message: str | None = None, **extra):
+def body(status: int, code: str, message: str, *, page_message: str | None = None, headers=None, **extra):
     """The API's error JSON; for a page (or a mistyped one) an error page saying ``page_message`` (the message
-    in the page's language), else ``message``."""
+    in the page's language), else ``message``. ``headers`` go with it (Allow, Retry-After, WWW-Authenticate); a
+    401 of the API always says how to authenticate (``WWW-Authenticate: Bearer``)."""
     if not request.path.startswith("/api"):
-        from flask import render_template
-        return render_template("error.html", status=status, message=page_message or message), status
-    answer = jsonify({"error": {"status": status, "code": code, "message": message, **extra}})
-    answer.status_code = status
+        from flask import make_response, render_template
+        answer = make_response(render_template("error.html", status=status, message=page_message or message), status)
+    else:
+        answer = jsonify({"error": {"status": status, "code": code, "message": message, **extra}})
+        answer.status_code = status
+        if status == 401:
+            answer.headers["WWW-Authenticate"] = 'Bearer realm="sankao"'
+    for name, value in (headers or {}).items():
+        if name.lower() in ("allow", "retry-after", "www-authenticate"):
+            answer.headers[name] = value
     return answer
 
 
@@ -44,8 +51,10 @@ def register(app) -> None:
     def http_error(exc):
         message = exc.description or exc.name
         data = dict(getattr(exc, "data", None) or {})  # flask-smorest's abort(..., message=, **extra)
-        extra = {k: v for k, v in data.items() if k not in ("message", "messages", "errors", "status", "code")
-                 and isinstance(v, (int, str, bool))}  # what our own abort() adds (recorded, skipped)
+        extra = {k: v for k, v in data.items() if k not in ("message", "messages", "errors", "status", "code",
+                                                            "headers") and isinstance(v, (int, str, bool))}
+        # what our own abort() adds (recorded, skipped); the headers it or werkzeug gives (Allow on a 405)
+        headers = {**dict(exc.get_headers()), **(data.get("headers") or {})}
         if "messages" in data:  # webargs: {location: {field: [...]}}
             from core.commands import flatten_messages
             lines = []
@@ -54,12 +63,14 @@ def register(app) -> None:
             message = "; ".join(lines) or message
         elif "message" in data:
             message = data["message"]
-        code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-                409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "invalid"}.get(exc.code, "error")
+        code = data.get("code") if isinstance(data.get("code"), str) else {
+            400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+            409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "invalid",
+            429: "too_many_requests"}.get(exc.code, "error")
         page = None
         if message == type(exc).description or message == exc.name or isinstance(exc, CSRFError):
             page = _page(_http_words, exc.code, isinstance(exc, CSRFError))  # werkzeug's own words: ours instead
-        return body(exc.code or 500, code, message, page_message=page, **extra)
+        return body(exc.code or 500, code, message, page_message=page, headers=headers, **extra)
 
     @app.errorhandler(Exception)
     def defect(exc):  # a defect of ours: logged here, never sent to the client
@@ -80,5 +91,6 @@ def _http_words(status: int, csrf: bool) -> str:
         return _("The form was not sent from this site or is too old: open the page again and send it again.")
     return {400: _("The request cannot be read."), 403: _("Your token may not do this."),
             404: _("There is no such page."), 405: _("This page cannot be asked that way."),
-            413: _("What was sent is too large."), 500: _("Sankao failed: a defect, logged on the server.")}.get(
+            413: _("What was sent is too large."), 429: _("Too many requests: wait a moment and try again."),
+            500: _("Sankao failed: a defect, logged on the server.")}.get(
         status, _("The request cannot be answered."))

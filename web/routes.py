@@ -4,28 +4,40 @@ calls the platform and returns what the CLI's ``--json`` prints; nothing else ha
 from __future__ import annotations
 
 import json
+import math
 import time
 from contextlib import contextmanager
 from datetime import datetime
-from decimal import Decimal
 from functools import wraps
 
 import flask_smorest
-from flask import Response, current_app, request
+from flask import Response, current_app, g, request
 from flask_smorest import abort
 from marshmallow import RAISE
 from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, is_json_request
 
-from core.access import Principal, authenticate
+from core.access import Principal, authenticate, digest
 from core.clock import parse_period
-from core.commands import parse_line
+from core.commands import decode_json, parse_line
 from core.errors import CommandForbidden, CommandIdReused, CommandRejected, NotFound
 from core.ledger import LoadReport
-from web import schemas
+from web import bodies, schemas
 
-ERRORS = {401: "no valid token (Authorization: Bearer <token from `sankao token create`>)",
-          403: "the token's role may not do this", 422: "the request breaks a rule: the field and the rule named"}
+ERRORS = {400: "the body cannot be read: not UTF-8, or (rules) not JSON",
+          401: "no valid token (Authorization: Bearer <token from `sankao token create`>)",
+          403: "the token's role may not do this, or the store is read-only here",
+          404: "no such thing: the unit, month, person, position or year named is not known",
+          409: "the store is busy (another writer holds it) or a command id is reused for another command",
+          413: "too large: more than 8 MiB, or more lines than a unit's token may send at once",
+          415: "not the content type the operation reads",
+          422: "the request breaks a rule: the field and the rule named",
+          429: "too many requests from this token: wait Retry-After seconds"}
+HEADERS = {401: {"WWW-Authenticate": {"description": "Bearer", "schema": {"type": "string"}}},
+           429: {"Retry-After": {"description": "seconds to wait before asking again",
+                                 "schema": {"type": "integer", "minimum": 1}}}}
+UNIT_MAX_LINES = 1000  # lines one request of a unit's token may carry: a unit records a few facts a week
+CHUNK = 500  # lines recorded per turn: between two, the process's other requests go on
 
 
 class _ExactParser(FlaskParser):
@@ -36,9 +48,21 @@ class _ExactParser(FlaskParser):
     DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": RAISE, "querystring": RAISE}
 
     def _raw_load_json(self, req):
+        """The body read strictly (``web.bodies``): UTF-8, no key twice, decimals within bounds, not too deep."""
         if not is_json_request(req):
             return webargs_core.missing
-        return json.loads(req.get_data(cache=True), parse_float=Decimal)
+        data = req.get_data(cache=True)
+        if not data:
+            return webargs_core.missing
+        text = bodies.utf8_text(data)
+        try:
+            value = bodies.strict_json(text)
+            bodies.check_value(value, numbers=True)
+        except json.JSONDecodeError as exc:
+            abort(400, message=f"the body is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")
+        except bodies.BodyProblem as exc:
+            abort(422, message=bodies.said(exc))
+        return value
 
 
 class Blueprint(flask_smorest.Blueprint):
@@ -69,14 +93,34 @@ def _turn():
 
 
 def _who() -> Principal:
+    """The principal of the request's bearer token (401 without a live one), its request counted against the
+    token's rate (429 with Retry-After beyond it)."""
+    if "api_principal" in g:
+        return g.api_principal
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    principal = authenticate(_platform().app.recorder, token.strip()) if scheme.lower() == "bearer" else None
+    token = token.strip()
+    principal = authenticate(_platform().app.recorder, token) if scheme.lower() == "bearer" else None
     if principal is None:
+        challenge = 'Bearer realm="sankao"' + (', error="invalid_token"' if header else "")
         abort(401, message="no valid token: send Authorization: Bearer <token> (sankao token create); "
                            "the token is unknown or revoked" if header else "no token: send Authorization: Bearer "
-                                                                          "<token> (sankao token create)")
+                                                                          "<token> (sankao token create)",
+              headers={"WWW-Authenticate": challenge})
+    wait = current_app.extensions["sankao.rate"].wait(digest(token))
+    if wait:
+        abort(429, message=f"too many requests from the token {principal.name}: ask again in "
+                           f"{math.ceil(wait)} s (SANKAO_RATE sets the rate)",
+              headers={"Retry-After": str(max(1, math.ceil(wait)))})
+    g.api_principal = principal
     return principal
+
+
+def _writable(what: str) -> None:
+    """403 when the store is served read-only (an auditor's copy): nothing can be recorded."""
+    if current_app.extensions.get("sankao.read_only"):
+        abort(403, message=f"the store is read-only here (a copy, or served with --read-only): {what} cannot be "
+                           "recorded", code="read_only")
 
 
 def _allow(principal: Principal, action: str, unit: str | None = None, what: str = "") -> None:
@@ -105,9 +149,13 @@ def _period(value: str) -> str:
 
 
 def _responses(blueprint: Blueprint, *codes):
+    """Document the error answers of an operation, each in the one shape it is sent in (``schemas.Problem``):
+    ``codes``, and on every operation 401 (with WWW-Authenticate) and 429 (with Retry-After); anything else
+    (405, 500, 503) is the ``default`` answer, the same shape."""
     def decorate(function):
-        for code in codes:
-            function = blueprint.alt_response(code, schema=schemas.Problem, description=ERRORS.get(code, ""))(function)
+        for code in sorted({*codes, 401, 429}):
+            function = blueprint.alt_response(code, schema=schemas.Problem, description=ERRORS.get(code, ""),
+                                              headers=HEADERS.get(code))(function)
         return function
     return decorate
 
@@ -132,53 +180,83 @@ def _unit_of(platform, command) -> str | None:
 
 @commands.route("/commands", methods=["POST"])
 @commands.doc(requestBody={"required": True, "description": "one command of docs/assessment.md §2 as a JSON object, or many "
-                           "as JSON lines (application/x-ndjson), recorded in order like `sankao load`",
+                           "as JSON lines (application/x-ndjson, lines split on \\n alone), recorded in order like "
+                           f"`sankao load`; UTF-8. A unit's token sends at most {UNIT_MAX_LINES} lines a request",
                            "content": {"application/json": {"schema": {"type": "object"}},
                                        "application/x-ndjson": {"schema": {"type": "string"}}}})
 @commands.response(200, schemas.Recorded)
-@_responses(commands, 401, 403, 409, 413, 415, 422)
+@_responses(commands, 400, 403, 409, 413, 415, 422)
 def post_commands():
     """Record one command (a JSON object) or many (JSON lines). A line that is not a valid command refuses the
     whole body before anything is recorded (422 names it); a line that breaks a rule of the record stops the
     recording there (422 names it; the lines before it stay recorded, `recorded` says how many). A line whose
-    `id` is recorded already is skipped, so a retried request doubles nothing."""
+    `id` is recorded already is skipped, so a retried request doubles nothing. Lines are recorded 500 at a time,
+    the process's other requests going on between; a unit's token sends at most 1000 lines a request (413)."""
     principal = _who()
+    _writable("commands")
     kind = (request.mimetype or "").lower()
     if kind not in ("application/json", "application/x-ndjson"):
         abort(415, message="send one command as application/json or many as application/x-ndjson")
-    text = request.get_data(as_text=True)
-    lines = [text] if kind == "application/json" else [line for line in text.splitlines()]
+    text = bodies.utf8_text(request.get_data())
+    lines = [text] if kind == "application/json" else bodies.split_lines(text)
     numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip()]
     if not numbered:
         abort(422, message="no command in the body")
-    with _turn() as platform:
-        parsed, planned = [], {}
-        for number, line in numbered:
-            try:
-                command = parse_line(line)
-            except CommandRejected as exc:  # nothing is recorded when a line is not a command at all
-                abort(422, message=f"line {number}: {exc}" if kind != "application/json" else str(exc),
-                      recorded=0, skipped=0)
-            project = command.data.get("project")
-            unit = _unit_of(platform, command) or planned.get(project)
-            if command.cmd == "plan_project":
-                planned[project] = command.data["unit"]
-            elif unit is None and project is not None and principal.unit:
-                unit = principal.unit  # a project nobody planned: the record refuses it below, naming it
-            if not principal.may("record", unit) if unit is not None else principal.role != "admin":
-                abort(403, message=f"line {number}: the token {principal.name} ({principal.role}) may not record "
-                                   f"{command.cmd}" + (f" for {unit}" if unit else " (the office's command)"))
-            parsed.append((number, command))
-        report = LoadReport()
-        platform.ledger.load(parsed, principal.name, report=report, unit=principal.unit)
-        behind = _score(platform)
+    if principal.unit and len(numbered) > UNIT_MAX_LINES:
+        abort(413, message=f"{len(numbered)} lines: a unit's token sends at most {UNIT_MAX_LINES} lines a request; "
+                           "send the rest in further requests (ids make a retried request harmless)")
+    single = kind == "application/json"
+    parsed = [(number, _command(number, line, single)) for number, line in numbered]  # nothing shared: no turn
+    if principal.role != "admin":
+        with _turn() as platform:
+            _may_record(platform, principal, parsed)
+    report, behind = LoadReport(), 0
+    for start in range(0, len(parsed), CHUNK):  # the turn is given up between chunks
+        with _turn() as platform:
+            platform.ledger.load(parsed[start:start + CHUNK], principal.name, report=report, unit=principal.unit)
+            behind = _score(platform)
         if report.rejected:
-            number, message = report.rejected[0]
-            status = 403 if isinstance(report.refusal, CommandForbidden) else \
-                409 if isinstance(report.refusal, CommandIdReused) else 422
-            abort(status, message=f"line {number}: {message}" if kind != "application/json" else message,
-                  recorded=report.recorded, skipped=report.skipped)
-        return {"recorded": report.recorded, "skipped": report.skipped, "scoring_behind": behind}
+            break
+    if report.rejected:
+        number, message = report.rejected[0]
+        status = 403 if isinstance(report.refusal, CommandForbidden) else \
+            409 if isinstance(report.refusal, CommandIdReused) else 422
+        abort(status, message=f"line {number}: {message}" if not single else message,
+              recorded=report.recorded, skipped=report.skipped)
+    return {"recorded": report.recorded, "skipped": report.skipped, "scoring_behind": behind}
+
+
+def _command(number: int, line: str, single: bool):
+    """A line read as a command, or 422 naming the line and what is wrong with it (nothing recorded yet)."""
+    where = "" if single else f"line {number}: "
+    try:
+        raw = decode_json(line)
+        bodies.check_value(raw)
+        return parse_line(raw) if isinstance(raw, dict) else parse_line(line)
+    except CommandRejected as exc:
+        abort(422, message=f"{where}{exc}", recorded=0, skipped=0)
+    except bodies.BodyProblem as exc:
+        abort(422, message=bodies.said(exc, where), recorded=0, skipped=0)
+    except ValueError as exc:  # an integer longer than Python reads (core.commands lets it through)
+        if "digits" not in str(exc):
+            raise
+        abort(422, message=f"{where}an integer of more than {bodies.MAX_INT_DIGITS} digits is more than Sankao "
+                           "reads", recorded=0, skipped=0)
+
+
+def _may_record(platform, principal: Principal, parsed) -> None:
+    """403 naming the first line the token may not record (its unit's projects, not the office's commands)."""
+    planned = {}
+    for number, command in parsed:
+        project = command.data.get("project")
+        unit = _unit_of(platform, command) or planned.get(project)
+        if command.cmd == "plan_project":
+            planned[project] = command.data["unit"]
+        elif unit is None and project is not None and principal.unit:
+            unit = principal.unit  # a project nobody planned: the record refuses it, naming it
+        if not principal.may("record", unit) if unit is not None else principal.role != "admin":
+            abort(403, message=f"line {number}: the token {principal.name} ({principal.role}) may not record "
+                               f"{command.cmd}" + (f" for {unit}" if unit else " (the office's command)"))
 
 
 LAG_FRESH_S = 1.0  # how long a process reuses the scoring lag it measured for the header
@@ -211,7 +289,7 @@ def _score(platform) -> int:
 queries = Blueprint("queries", __name__, url_prefix="/api", description="Boards, scores, notices, annual standings")
 
 
-@queries.route("/boards/<period>")
+@queries.route("/boards/<period>", parameters=[schemas.PERIOD])
 @queries.etag
 @queries.arguments(schemas.RestatedArgs, location="query")
 @queries.response(200, schemas.Board)
@@ -223,7 +301,7 @@ def get_board(args, period):
         return _tagged(queries, platform.queries.board(_period(period), _known_at(args), args["restated"]))
 
 
-@queries.route("/units/<unit>/scores/<period>")
+@queries.route("/units/<unit>/scores/<period>", parameters=[schemas.PERIOD])
 @queries.arguments(schemas.RestatedArgs, location="query")
 @queries.response(200, schemas.Score)
 @_responses(queries, 401, 403, 404, 422)
@@ -247,7 +325,7 @@ def get_notices(args):
         return platform.queries.notices(unit, _known_at(args))
 
 
-@queries.route("/annual/<int:year>")
+@queries.route("/annual/<int:year>", parameters=[schemas.YEAR])
 @queries.etag
 @queries.arguments(schemas.KnownAtArgs, location="query")
 @queries.response(200, schemas.Annual)
@@ -272,8 +350,16 @@ def get_events(args):
     _allow(_who(), "read_all", what="read the event feed")
     from core.report import event_row
     with _turn() as platform:
-        return _tagged(queries, [event_row(position, event) for position, event in
+        return _tagged(queries, [_redacted(event_row(position, event)) for position, event in
                                  platform.ledger.notifications(args["after"], args["limit"], exclude=())])
+
+
+def _redacted(row: dict) -> dict:
+    """An event of the feed without what would help forge a session: a token's digest (the session cookie of
+    the pages holds it, signed) is left out of TokenIssued; its name and role stay."""
+    if row["type"] == "TokenIssued" and "digest" in row["data"]:
+        row = {**row, "data": {k: v for k, v in row["data"].items() if k != "digest"}}
+    return row
 
 
 @queries.route("/audit/head")
@@ -300,7 +386,7 @@ def get_units():
 @queries.route("/projects")
 @queries.arguments(schemas.UnitArgs, location="query")
 @queries.response(200, schemas.Project(many=True))
-@_responses(queries, 401, 403, 404)
+@_responses(queries, 401, 403, 404, 422)
 def get_projects(args):
     """Projects with their dates, amounts and stage (as `sankao projects --json`), of one unit with `unit`."""
     principal = _who()
@@ -318,7 +404,7 @@ def get_projects(args):
 audit = Blueprint("audit", __name__, url_prefix="/api", description="Explain, history, proofs (docs/audit.md)")
 
 
-@audit.route("/units/<unit>/explain/<period>")
+@audit.route("/units/<unit>/explain/<period>", parameters=[schemas.PERIOD])
 @audit.arguments(schemas.RestatedArgs, location="query")
 @audit.response(200, schemas.Explanation)
 @_responses(audit, 401, 403, 404, 422)
@@ -330,7 +416,7 @@ def get_explain(args, unit, period):
         return explain(platform, unit, _period(period), _known_at(args), args["restated"])
 
 
-@audit.route("/units/<unit>/history/<period>")
+@audit.route("/units/<unit>/history/<period>", parameters=[schemas.PERIOD])
 @audit.response(200, schemas.History)
 @_responses(audit, 401, 403, 404, 422)
 def get_history(unit, period):
@@ -361,10 +447,10 @@ def get_person(args, person):
         return answer
 
 
-@audit.route("/audit/proofs/<int:position>")
+@audit.route("/audit/proofs/<int:position>", parameters=[schemas.POSITION])
 @audit.arguments(schemas.ProofArgs, location="query")
 @audit.response(200, schemas.Proof)
-@_responses(audit, 401, 403, 404)
+@_responses(audit, 401, 403, 404, 422)
 def get_proof(args, position):
     """The inclusion proof of the event at POSITION (in the tree of `head` events, default today's)."""
     _allow(_who(), "audit", what="read proofs")
@@ -373,7 +459,7 @@ def get_proof(args, position):
         return log.prove(platform.app, position, args.get("head"))
 
 
-@audit.route("/audit/consistency/<int:old_size>")
+@audit.route("/audit/consistency/<int:old_size>", parameters=[schemas.OLD_SIZE])
 @audit.arguments(schemas.ConsistencyArgs, location="query")
 @audit.response(200, schemas.Proof)
 @_responses(audit, 401, 403, 404, 422)
@@ -460,13 +546,15 @@ def _rules_as_json():
 @rules.route("/plugins", methods=["POST"])
 @rules.arguments(schemas.RulesChange)
 @rules.response(200, schemas.RulesChanged)
-@_responses(rules, 401, 403, 409, 413, 415, 422)
+@_responses(rules, 400, 401, 403, 409, 413, 415, 422)
 def post_plugins(change):
     """Put plugins and settings in force (administrators; as `sankao plugins apply --yes`), or with `dry_run`
     only show what would change: the changes, and the boards of months begun that move. Rules already in force
     record nothing, so a retried request doubles nothing."""
     principal = _who()
     _allow(principal, "admin", what="put rules in force")
+    if not change["dry_run"]:
+        _writable("rules")
     from core.clock import local_date, now
     from core.report import money
     from core.rules import effective_date, propose

@@ -6,12 +6,24 @@ from marshmallow import RAISE, Schema, fields, validate
 
 S, I, B = fields.String, fields.Integer, fields.Boolean
 
+# What the operations accept, said exactly in the document (a generated request the document allows is answered,
+# one it does not is refused): years 1900 to 9999 as core.clock reads them.
+YEARS = r"^(19|[2-9][0-9])[0-9]{2}-"
+MOMENT = {"type": "string", "pattern": YEARS, "anyOf": [{"format": "date"}, {"format": "date-time"}]}
+PERIOD = {"in": "path", "name": "period", "required": True, "description": "a month, YYYY-MM (years 1900 to 9999)",
+          "schema": {"type": "string", "pattern": r"^(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2])$"}}
+YEAR = {"in": "path", "name": "year", "required": True, "schema": {"type": "integer", "minimum": 1900, "maximum": 9999}}
+POSITION = {"in": "path", "name": "position", "required": True, "description": "a position of the log, from 1",
+            "schema": {"type": "integer", "minimum": 1}}
+OLD_SIZE = {"in": "path", "name": "old_size", "required": True, "description": "the size of a tree published earlier",
+            "schema": {"type": "integer", "minimum": 0}}
+
 
 class KnownAtArgs(Schema):
     class Meta:
         unknown = RAISE
 
-    known_at = S(metadata={"description": "ISO 8601 with offset, or a local date YYYY-MM-DD meaning its end"})
+    known_at = S(metadata={"description": "ISO 8601 with offset, or a local date YYYY-MM-DD meaning its end", **MOMENT})
 
 
 class RestatedArgs(KnownAtArgs):
@@ -264,7 +276,7 @@ class ExportArgs(Schema):
         unknown = RAISE
 
     until = S(metadata={"description": "only the log up to the last fact recorded at or before this time (ISO 8601 "
-                                       "with offset, or a local date YYYY-MM-DD meaning its end)"})
+                                       "with offset, or a local date YYYY-MM-DD meaning its end)", **MOMENT})
 
 
 class UnitArgs(Schema):
