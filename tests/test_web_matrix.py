@@ -84,6 +84,7 @@ def probes(big: bytes):
         ("POST /api/commands", "POST", "/api/commands", b'{"cmd": "sign_project"}', js, 422),
         ("POST /api/commands", "POST", "/api/commands", b"x", "text/csv", 415),
         ("POST /api/commands", "POST", "/api/commands", big, nd, 413),
+        ("POST /api/commands", "POST", "/api/commands", b'{"cmd": "dispatch", "note": "\xff"}', js, 400),
         ("GET /api/boards/{period}", "GET", "/api/boards/2023-13", None, None, 422),
         ("GET /api/boards/{period}", "GET", "/api/boards/2031-06", None, None, 404),
         ("GET /api/units/{unit}/scores/{period}", "GET", "/api/units/U99/scores/2023-06", None, None, 404),
@@ -108,6 +109,7 @@ def probes(big: bytes):
         ("POST /api/plugins", "POST", "/api/plugins", b'{"plugins": {"nope": {}}}', js, 422),
         ("POST /api/plugins", "POST", "/api/plugins", b"plugins = {}", "application/toml", 415),
         ("POST /api/plugins", "POST", "/api/plugins", big, js, 413),
+        ("POST /api/plugins", "POST", "/api/plugins", b'{"plugins": ', js, 400),
     ]
 
 
@@ -127,6 +129,10 @@ def test_every_endpoint_with_every_role_and_every_declared_status(office, monkey
         if answer.status_code >= 400:
             assert set(answer.json["error"]) >= {"status", "code", "message"}, answer.data
             assert answer.json["error"]["status"] == answer.status_code
+        if answer.status_code == 401:
+            assert answer.headers["WWW-Authenticate"].startswith("Bearer")
+        if answer.status_code == 429:
+            assert int(answer.headers["Retry-After"]) >= 1
         return answer
 
     own = _signed_unstarted("U01")
@@ -171,6 +177,21 @@ def test_every_endpoint_with_every_role_and_every_declared_status(office, monkey
         holder.rollback()
         holder.close()
     assert ask("GET", "/api/audit/head", admin).json["size"] == size  # nothing half-recorded
+
+    # a token that asks more than its rate: 429 with Retry-After on every operation
+    from web.security import RateLimit
+    limits = app.extensions["sankao.rate"]
+    app.extensions["sankao.rate"] = RateLimit("0.001,1")
+    try:
+        ask("GET", "/api/units", admin)  # the one request the bucket holds
+        first = {}
+        for row in rows:
+            first.setdefault(row[0], row)
+        for name, method, url, body, _ in first.values():
+            assert ask(method, url, admin, body).status_code == 429, name
+            seen[name].add(429)
+    finally:
+        app.extensions["sankao.rate"] = limits
 
     unreached = {name: sorted(declared[name] - seen[name]) for name in declared if declared[name] - seen[name]}
     assert not unreached, f"declared but never answered: {unreached}"
