@@ -216,8 +216,9 @@ def test_every_words_of_the_pages_has_its_chinese_and_the_compiled_catalog_is_cu
 
 
 def test_two_web_processes_over_one_store_accept_each_others_sessions(office):
-    """Several gunicorn workers over one store: a session made by one is good at the other (the secret is the
-    store's), and the secret is not in the log an auditor exports."""
+    """Several gunicorn workers over one store: a session made by one is good at the other (the secret is this
+    machine's file, ~/.config/sankao/secret, or SANKAO_SECRET_KEY), and the secret is not in the log an auditor
+    exports (nor anywhere in the store: tests/test_security.py)."""
     from web import create_app
     app, tokens = office
     other = create_app(Config(db=app.extensions["sankao"].config.db))
