@@ -115,7 +115,7 @@ def run(name: str, db: str, args) -> None:
     platform.scorer.run()
     token = platform.ledger.issue_token("bench", "admin", "bench")
     platform.close()
-    env = {**os.environ, "SANKAO_DB": db, "SANKAO_SCORING": "worker"}
+    env = {**os.environ, "SANKAO_DB": db, "SANKAO_SCORING": "worker", "SANKAO_RATE": "off"}  # one token, many requests
     headers = {"Authorization": f"Bearer {token}"}
 
     with tempfile.TemporaryDirectory() as folder:

@@ -312,7 +312,19 @@ class _DuplicateKey(ValueError):
     pass
 
 
-_DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates)
+class _TooLong(ValueError):
+    """A number written with more digits than anything Sankao records could need."""
+
+
+def _integer(text: str) -> int:
+    if len(text) > 40:  # far beyond any year, count or amount; Python refuses past 4,300 digits anyway
+        raise _TooLong(text)
+    return int(text)
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_int=_integer)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def decode_json(text: str) -> object:
@@ -323,7 +335,9 @@ def decode_json(text: str) -> object:
     """
     text = text.lstrip("\ufeff").rstrip("\r\n")
     try:
-        return _DECODER.decode(text)
+        value = _DECODER.decode(text)
+    except _TooLong as exc:
+        raise CommandRejected("", None, msg("cmd.number_too_long", digits=len(exc.args[0]))) from None
     except _DuplicateKey as exc:
         raise CommandRejected("", None, msg("cmd.duplicate_key", key=exc.args[0])) from None
     except json.JSONDecodeError as exc:
@@ -334,6 +348,10 @@ def decode_json(text: str) -> object:
             from None
     except RecursionError:
         raise CommandRejected("", None, msg("cmd.too_deep")) from None
+    if ("\\u" in text and _ESCAPED_SURROGATE.search(text)
+            and _SURROGATE.search(json.dumps(value, ensure_ascii=False, default=str))):  # a pair is a character
+        raise CommandRejected("", None, msg("cmd.surrogate"))
+    return value
 
 
 def parse_line(text: str | dict) -> Command:

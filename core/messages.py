@@ -680,6 +680,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.not_utf8": ("not UTF-8 text ({reason} at byte {byte} of the line); save {where} as UTF-8",
                      "不是 UTF-8 文本 (该行第 {byte} 个字节: {reason}); 请把 {where} 另存为 UTF-8"),
     "cli.not_a_file": ("{file!r} is not a file", "{file!r} 不是文件"),
+    "cmd.number_too_long": ("a number of {digits} digits: no field takes a number that long",
+                            "一个 {digits} 位的数字: 没有字段接受这么长的数字"),
+    "cmd.surrogate": ("the line holds a lone surrogate (\\ud800-\\udfff), which is not a character: write the "
+                      "text as UTF-8", "本行含有孤立的代理码 (\\ud800-\\udfff), 它不是字符: 请以 UTF-8 书写文本"),
     "cli.no_such_file": ("{file!r}: no such file", "{file!r}: 没有这个文件"),
     "cli.check_no_store": ("note: no store at {path} yet: checking against an empty store (nothing is created)",
                            "提示: {path} 处还没有数据库: 按空库检查 (什么也不会创建)"),

@@ -208,3 +208,21 @@ def test_a_store_of_the_previous_schema_is_read_as_it_is_and_a_missing_mark_is_r
         conn.execute("DELETE FROM meta WHERE key = 'schema'")
     refused = cli(sqlite_url, "board", "2023-06", expect=1)
     assert "schema" in refused.stderr and "Traceback" not in refused.stderr
+
+
+@pytest.mark.parametrize("line, says", [
+    ('{"cmd": "close_year", "year": ' + "9" * 5000 + '}', "a number of 5000 digits"),
+    ('{"cmd": "register_unit", "unit": "U1", "name": "\\ud800", "category": "c"}', "lone surrogate"),
+])
+def test_the_cli_refuses_what_the_api_refuses_without_a_defect(cli, sqlite_url, tmp_path, line, says):
+    path = tmp_path / "odd.jsonl"
+    path.write_text(line + "\n")
+    for flags in ([], ["--check"]):
+        refused = cli(sqlite_url, "load", str(path), *flags, expect=1)
+        assert says in refused.stdout and "defect" not in refused.stderr, refused.stderr
+
+
+def test_a_surrogate_pair_is_a_character_not_refused(cli, sqlite_url, tmp_path):
+    path = tmp_path / "pair.jsonl"
+    path.write_text('{"cmd": "register_unit", "unit": "U1", "name": "\\ud83d\\ude00", "category": "park"}\n')
+    cli(sqlite_url, "load", str(path))
