@@ -89,6 +89,17 @@ class Name(str):
         return field_label(str(self), lang)
 
 
+class HeadLabel(Name):
+    """A recorded head's label (``close 2023-06``, ``close 2023``, as stored in ``HeadRecorded``): itself in English,
+    ``月末关账 2023-06`` / ``年末关账 2023`` in Chinese (translated where it is shown, never where it is stored)."""
+
+    def render(self, lang: str) -> str:
+        kind, _, when = str(self).partition(" ")
+        if lang != "zh" or kind != "close" or not when:
+            return str(self)
+        return f"{TERMS['year_close' if len(when) == 4 else 'month_close'][1]} {when}"
+
+
 class Setting(str):
     """A plugin setting's value as a plugins.toml writes it (``core.plugins.show_setting``), its keys and words
     with their Chinese labels in Chinese."""

@@ -19,7 +19,7 @@ from core.cli.labels import LABELS
 from core.cli.read import _queries, known_at_option, period_argument
 from core.cli.record import progress
 from core.cli.render import print_json
-from core.messages import Name, msg, text_of
+from core.messages import HeadLabel, Name, Text, msg, text_of
 
 audit_json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (fields described in docs/audit.md).")
 
@@ -212,10 +212,21 @@ def audit_head(ctx, as_json):
 
 def _head_label(label: str) -> str:
     """A recorded head's label (``close 2023-06``, ``close 2023``) in Chinese."""
-    kind, _, when = label.partition(" ")
-    if kind == "close":
-        return f"{'年末' if len(when) == 4 else '月末'}关账 {when}"
-    return label
+    return HeadLabel(label).render("zh")
+
+
+#: the messages that name a recorded head by its stored label
+_HEAD_MESSAGES = {"audit.head_beyond", "audit.head_root", "audit.what_head"}
+
+
+def _head_labels(value):
+    """``value`` (a message, perhaps holding others) with the stored labels of heads said in the reader's language
+    (``close 2023-06`` -> ``月末关账 2023-06``): translated for display only, the record keeps its labels."""
+    if not isinstance(value, Text):
+        return value
+    params = {k: (HeadLabel(v) if k == "label" and value.key in _HEAD_MESSAGES and isinstance(v, str)
+                  else _head_labels(v)) for k, v in value.params.items()}
+    return msg(value.key, **params)
 
 
 @audit.command("prove")
@@ -272,9 +283,11 @@ def audit_verify(ctx, as_json):
     else:
         out = out_of(ctx)
         first = problems[0]
-        out.echo(msg("cli.verify_bad", position=first["position"], kind=_kind(out, first["kind"]), what=first["what"]))
+        out.echo(msg("cli.verify_bad", position=first["position"], kind=_kind(out, first["kind"]),
+                     what=_head_labels(first["what"])))
         for p in problems[1:20]:
-            out.echo(msg("cli.verify_also", position=p["position"], kind=_kind(out, p["kind"]), what=p["what"]))
+            out.echo(msg("cli.verify_also", position=p["position"], kind=_kind(out, p["kind"]),
+                         what=_head_labels(p["what"])))
     sys.exit(0 if verdict.ok else 1)
 
 
@@ -311,7 +324,7 @@ def audit_replay(ctx, folder, as_json):
         out.echo(msg("cli.replayed", agreed=result.agreed, total=sum(result.compared.values()),
                      counts=", ".join(f"{n} {out.name(k)}" for k, n in result.compared.items())))
         for d in result.disagreements[:50]:
-            out.echo(msg("cli.differs", what=d))
+            out.echo(msg("cli.differs", what=_head_labels(d)))
     if not result.compared:
         out_of(ctx).echo(msg("cli.nothing_replayed"), err=True)
         sys.exit(1)
