@@ -77,6 +77,7 @@ def explain(ctx, unit, period, known_at, restated, as_json):
             out.line("  = " + " + ".join(parts))
         for p in i["projects"] or []:
             shown.setdefault(p["project"], p)
+    out.line("\n" + _base_step(out, answer))
     if shown:
         out.line("\n" + out.t("explain_commands", zone=out.zone))
     for p in shown.values():
@@ -101,6 +102,30 @@ def explain(ctx, unit, period, known_at, restated, as_json):
     out.line(out.t("explain_checks", checks=", ".join(f"{out.t(k) if out.lang == 'zh' else k.replace('_', ' ')}: "
                                                       f"{out.t('yes') if v else out.t('no')}"
                                                       for k, v in checks.items())))
+
+
+def _base_step(out, answer: dict) -> str:
+    """How the base is made of the indicators' scores: Σ scores × 100 ÷ Σ weights of the indicators assessed (an
+    indicator without a target this month is not among them: its weight drops out), as the explain page says."""
+    from decimal import Decimal
+    indicators = answer["indicators"]
+    scores = sum((Decimal(i["score"]) for i in indicators), Decimal(0))
+    weights = sum((Decimal(i["weight"]) for i in indicators), Decimal(0))
+    assessed = {i["plugin"] for i in indicators}
+    dropped = [(name, p["settings"]["weight"]) for name, p in answer["rules"]["plugins"].items()
+               if name not in assessed and isinstance(p.get("settings"), dict) and "weight" in p["settings"]]
+    line = out.t("explain_base", base=answer["base"], scores=" + ".join(i["score"] for i in indicators) or "0",
+                 total=f"{scores:.2f}", weights=" + ".join(i["weight"] for i in indicators) or "0",
+                 weight_total=_plain_number(weights))
+    if dropped:
+        line += "\n  " + out.t("explain_dropped", dropped=", ".join(f"{out.t(n)} ({out.t('weight')} {w})"
+                                                                   for n, w in dropped))
+    return line
+
+
+def _plain_number(value) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @main.command()

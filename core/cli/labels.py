@@ -174,6 +174,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "explain_indicator": ("{name}{unit_note}: value {value} / target {target} = ratio {ratio}; × weight {weight} "
                           "→ score {score}",
                           "{name}{unit_note}: 完成值 {value} / 目标 {target} = 完成率 {ratio}; × 权重 {weight} → 得分 {score}"),
+    "explain_base": ("base {base} = Σ scores ({scores} = {total}) × 100 ÷ Σ weights assessed ({weights} = "
+                     "{weight_total})",
+                     "基础分 {base} = 各项得分之和 ({scores} = {total}) × 100 ÷ 参加考核指标的权重之和 ({weights} = "
+                     "{weight_total})"),
+    "explain_dropped": ("without a target, not assessed (the weight drops out): {dropped}",
+                        "无目标、不参加考核 (其权重不计): {dropped}"),
     "explain_no_projects": ("  (the plugin does not say which projects make up its value)", "  (该插件未说明其完成值由哪些项目构成)"),
     "explain_commands": ("the commands behind those projects' facts (recorded at {zone}, actor, what, command, set):",
                          "这些项目的事实背后的指令 (录入时间 {zone}, 录入人, 类型, 指令, 内容):"),

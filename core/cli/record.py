@@ -282,7 +282,11 @@ def demo(ctx, port, host, no_serve, actor):
     address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     out = out_of(ctx)
     lines = ["\n" + out.say(msg("cli.demo_pages", address=address))]
-    lines += [f"  {role:<12} {token}" for role, token in logins]
+    from rich.cells import cell_len
+    from core.cli.token import _role
+    roles = [out.say(_role(role)) for role, _ in logins]  # the words of `sankao token list`
+    width = max(11, *(cell_len(r) for r in roles))
+    lines += [f"  {r}{' ' * (width - cell_len(r) + 1)} {token}" for r, (_, token) in zip(roles, logins)]
     click.echo("\n".join(lines))
     if no_serve:
         me = Path(sys.argv[0]).name if sys.argv and sys.argv[0].endswith("sankao") else "sankao"
