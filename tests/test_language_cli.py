@@ -372,3 +372,43 @@ def test_keeping_the_store(zh, stores):
     worked = run("worker", "--once")
     assert worked.exit_code == 0, worked.output
     assert_chinese(worked, "worker --once")
+
+
+def test_explain_says_how_the_base_is_made(zh):
+    """The base is Σ scores × 100 ÷ Σ weights of the indicators assessed; one without a target drops out."""
+    chinese = zh("year", "explain", "U04", "2023-06", "--known-at", "2023-06-28").stdout
+    assert "基础分 64.64 = 各项得分之和 (11.12 + 10.59 + 15.00 + 15.00 = 51.71) × 100 ÷ 参加考核指标的权重之和 " \
+           "(30 + 20 + 15 + 15 = 80)" in chinese, chinese
+    assert "无目标、不参加考核 (其权重不计): 招引落地数 (权重 20)" in chinese
+    english = zh("year", "explain", "U04", "2023-06", "--known-at", "2023-06-28", lang=()).stdout
+    assert "base 64.64 = Σ scores (11.12 + 10.59 + 15.00 + 15.00 = 51.71) × 100 ÷ Σ weights assessed " \
+           "(30 + 20 + 15 + 15 = 80)" in english, english
+    assert "without a target, not assessed (the weight drops out): projects landed (weight 20)" in english
+
+
+def test_audit_verify_names_heads_in_chinese(zh, stores):
+    """A tampered copy: the heads' stored labels (close 2023-01) are said 月末关账 2023-01 (display only)."""
+    import shutil
+    import sqlite3
+    copy = stores["folder"] / "tampered.db"
+    shutil.copy(stores["year"], copy)
+    with sqlite3.connect(copy) as conn:
+        position = conn.execute("SELECT min(position) FROM events WHERE CAST(state AS TEXT) LIKE '%200710000%'"
+                                ).fetchone()[0]
+        conn.execute("UPDATE events SET state = CAST(replace(CAST(state AS TEXT), '200710000', '900710000') AS BLOB) "
+                     "WHERE position = ?", (position,))
+    stores["tampered"] = str(copy)
+    result = zh("tampered", "audit", "verify", expect=1)
+    assert "月末关账 2023-01" in result.stdout and "close 20" not in result.stdout, result.stdout
+    assert_chinese(result, "audit verify, tampered")
+    english = zh("tampered", "audit", "verify", expect=1, lang=())
+    assert "(close 2023-01)" in english.stdout
+
+
+def test_demo_names_its_roles_as_token_list_does(tmp_path):
+    runner = CliRunner(env={"COLUMNS": "100000", "SANKAO_LANG": None})
+    result = runner.invoke(main, ["--db", str(tmp_path / "demo.db"), "--lang", "zh", "demo", "--no-serve"],
+                           prog_name="sankao")
+    assert result.exit_code == 0, result.output
+    for role in ("管理员 (admin)", "审计员 (auditor)", "查看者 (viewer)", "单位 (unit:U05)"):
+        assert re.search(rf"^  {re.escape(role)} +sk_", result.stdout, re.M), result.stdout

@@ -2,6 +2,8 @@
 (``core.bootstrap``) and answers into tables an office reads or the contract's JSON."""
 
 from core.cli import annual, audit, read, record, rules, sample, serve, token  # noqa: F401  (each registers its commands on main)
-from core.cli.app import main
+from core.cli.app import lang_everywhere, main
+
+lang_everywhere(main)
 
 __all__ = ["main"]

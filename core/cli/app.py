@@ -24,8 +24,74 @@ Environment (each is the default of the option beside it):
 """
 
 
-class SankaoGroup(click.Group):
+LANGS = ("en", "zh")
+
+
+def _scan_lang(ctx, args) -> None:
+    """Note the last ``--lang en|zh`` of ``args`` (before or after a command's name) before click parses them:
+    ``--help`` is processed eagerly, before ``--lang``, and must already speak the language asked."""
+    found = None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(args) and args[i + 1] in LANGS:
+            found = args[i + 1]
+        elif arg.startswith("--lang=") and arg[len("--lang="):] in LANGS:
+            found = arg[len("--lang="):]
+    if found:
+        ctx.meta["sankao.lang"] = found
+
+
+def help_lang(ctx) -> str:
+    """The language of ``--help`` and of click's messages: a ``--lang`` on the command line, else the one in force
+    (``SANKAO_LANG``), else English."""
+    found = ctx.meta.get("sankao.lang")
+    if found:
+        return found
+    obj = ctx.find_root().obj
+    out = obj.get("out") if isinstance(obj, dict) else None
+    if out is not None:
+        return out.lang
+    env = os.environ.get("SANKAO_LANG")
+    return env if env in LANGS else "en"
+
+
+class _Helped:
+    """``--help`` and usage lines in the language asked (Chinese: ``core.cli.help_zh``)."""
+
+    def parse_args(self, ctx, args):
+        _scan_lang(ctx, args)
+        return super().parse_args(ctx, args)
+
+    def get_help(self, ctx):
+        if help_lang(ctx) != "zh":
+            return super().get_help(ctx)
+        from core.cli.help_zh import help_text
+        return help_text(self, ctx)
+
+    def get_usage(self, ctx):
+        if help_lang(ctx) != "zh":
+            return super().get_usage(ctx)
+        from core.cli.help_zh import usage_text
+        return usage_text(self, ctx)
+
+
+class SankaoCommand(_Helped, click.Command):
+    """A command of ``sankao``."""
+
+
+class SankaoSubGroup(_Helped, click.Group):
+    """A group of ``sankao``'s commands (``audit``, ``plugins``, ``token``)."""
+
+    command_class = SankaoCommand
+    group_class = type  # its groups are of its class
+
+
+class SankaoGroup(_Helped, click.Group):
     """Turns Sankao's errors into one line on stderr and exit status 1; never a traceback."""
+
+    command_class = SankaoCommand
+    group_class = SankaoSubGroup
 
     def invoke(self, ctx):
         try:
@@ -36,6 +102,9 @@ class SankaoGroup(click.Group):
         except click.ClickException as exc:
             if _lang(ctx) != "zh":
                 raise
+            if isinstance(exc, click.exceptions.NoArgsIsHelpError):  # a group named alone: its help, in Chinese
+                exc.show()
+                sys.exit(exc.exit_code)
             from core.cli.zh import show_click_error
             show_click_error(exc)
             sys.exit(exc.exit_code)
@@ -60,6 +129,8 @@ class SankaoGroup(click.Group):
 
 def _lang(ctx) -> str:
     """The language asked for (``--lang``, before or after the command's name, or ``SANKAO_LANG``)."""
+    if ctx.meta.get("sankao.lang"):
+        return ctx.meta["sankao.lang"]
     out = (ctx.obj or {}).get("out") if isinstance(ctx.obj, dict) else None
     if out is not None:
         return out.lang
@@ -116,6 +187,21 @@ def out_options(command):
                            callback=lang, help="The language of the table (as the global --lang).")(command)
     return click.option("--exact", is_flag=True, expose_value=False, callback=exact,
                         help="Amounts in yuan, to the cent (as the global --exact).")(command)
+
+
+def lang_everywhere(group) -> None:
+    """A ``--lang`` after the name of every command and group that has none of its own (hidden: its help is the
+    global one), so that ``sankao worker --help --lang zh`` or ``sankao audit verify --lang zh`` speak Chinese."""
+    def lang(ctx, param, value):
+        if value:
+            ctx.find_root().obj["out"].lang = value
+
+    for command in group.commands.values():
+        if not any("--lang" in p.opts for p in command.params):
+            command.params.append(click.Option(["--lang"], type=click.Choice(LANGS), default=None, hidden=True,
+                                               expose_value=False, callback=lang))
+        if isinstance(command, click.Group):
+            lang_everywhere(command)
 
 
 def config_of(ctx) -> Config:
