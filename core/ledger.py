@@ -29,7 +29,7 @@ from core.clock import now as utc_now
 from core.commands import Command, digest_of, parse_line
 from core.decide import Stamp, decide
 from core.errors import CommandForbidden, CommandIdReused, CommandRejected, ConcurrentWrite
-from core.messages import msg, text_of
+from core.messages import Name, msg, text_of
 from core.facts import Facts, stream_id
 from core.store.app import SankaoApplication
 from events import CONSEQUENCE_TOPICS
@@ -159,7 +159,6 @@ class Ledger:
         else:
             found = self.app.recorder.select_notifications(start=position, limit=1)
             event = self.app.mapper.to_domain_event(found[0])
-            from core.messages import Name
             at = event.timestamp.astimezone(self.tz)
             what = msg("ledger.id_earlier", cmd=Name(type(event).__name__), actor=event.actor, position=position,
                        at=f"{at:%Y-%m-%d %H:%M:%S} ({self.tz.key})")
@@ -182,7 +181,6 @@ class Ledger:
             if owner == unit and person is not None and person.unit != unit:
                 owner, what = person.unit, person.id
         else:
-            from core.messages import Name
             return CommandForbidden(cmd, command.subject, msg("ledger.unit_office_command", own=unit, cmd=Name(cmd)))
         if owner != unit:
             return CommandForbidden(cmd, command.subject, msg("ledger.unit_not_own", own=unit, what=what,

@@ -28,6 +28,7 @@ from pathlib import Path
 from core.audit import merkle
 from core.errors import SankaoError
 from core.facts import stream_id
+from core.store.recorder import _hex
 
 BOARD_FIELDS = ("base", "coefficient", "deduction", "final", "signed_amount")
 
@@ -133,11 +134,6 @@ def verified_events(app, head: Head, positions: list[int]) -> dict[int, object]:
     return out
 
 
-def _hex(originator_id) -> str:
-    return originator_id.hex if hasattr(originator_id, "hex") and not isinstance(originator_id, str) \
-        else str(originator_id)
-
-
 def figures_as_known(app, head: Head, unit: str, period: str, known_at: datetime | None):
     """The unit's figures for ``period`` as recorded by ``known_at`` (None: now), from a verified event."""
     chosen = _chosen_figures(app, [(unit, period)], known_at)
@@ -152,15 +148,13 @@ def _chosen_figures(app, keys: list[tuple[str, str]], known_at: datetime | None)
     read in one query and checked to run 1, 2, … without a gap; only the events needed to find the one in
     force are decoded (a halving search over the stream's times; the one chosen is then proved in the tree,
     and its time checked again by the caller's comparison)."""
-    streams = {stream_id("figures", f"{unit}/{period}"): (unit, period) for unit, period in keys}
+    streams = {stream_id("figures", f"{unit}/{period}").hex: (unit, period) for unit, period in keys}
     by_stream: dict = {}
     for notification in app.recorder.select_streams(list(streams), upto=app.recorder.last_position()):
-        by_stream.setdefault(notification.originator_id, []).append(notification)
+        by_stream.setdefault(_hex(notification.originator_id), []).append(notification)
     chosen = {}
     for stream, found in by_stream.items():
-        key = streams.get(stream) or streams.get(getattr(stream, "hex", stream))
-        if key is None:
-            key = next(k for s, k in streams.items() if s.hex == str(stream).replace("-", ""))
+        key = streams[stream]
         for expected, notification in enumerate(found, 1):
             if notification.originator_version != expected:
                 raise VerificationFailed(f"the figures of {key[0]} for {key[1]} miss version {expected}: an event "
