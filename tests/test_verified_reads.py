@@ -85,3 +85,45 @@ def test_a_published_head_can_be_given(store, cli):
     assert "is not the root trusted" in bad.stderr
     refused = cli(store, "board", "2023-06", "--trust", "12:zz", expect=2)
     assert "SIZE:ROOT" in refused.output
+
+
+def test_a_read_model_hiding_a_later_version_fails(store, cli):
+    """As known at a moment, the read model names the version in force; hiding the next one (a deleted
+    ``rm_figures_log`` row) is found from the log itself."""
+    stream = stream_id("figures", "U02/2023-12").hex
+    versions = _sql(store, "SELECT version, position FROM events WHERE stream = ? ORDER BY version", (stream,))
+    assert len(versions) > 1
+    version, position = versions[-1]
+    cli(store, "board", "2023-12", "--verify")
+    _sql(store, "DELETE FROM rm_figures_log WHERE period = '2023-12' AND unit = 'U02' AND version = ?", (version,))
+    refused = cli(store, "board", "2023-12", "--known-at", "2024-01-31", "--verify", expect=1)
+    assert f"figures of U02 for 2023-12 at position {position} that the read model leaves out" in refused.stderr
+
+
+def test_a_read_model_pointing_at_another_event_fails(store, cli):
+    cli(store, "board", "2023-12", "--verify")
+    other = _sql(store, "SELECT position FROM rm_figures WHERE period = '2023-12' AND unit = 'U03'")[0][0]
+    _sql(store, "UPDATE rm_figures SET position = ? WHERE period = '2023-12' AND unit = 'U01'", (other,))
+    refused = cli(store, "score", "U01", "2023-12", "--verify", expect=1)
+    assert f"point at position {other}, which the verified log holds as another event" in refused.stderr
+
+
+def test_a_live_figures_event_altered_fails_in_the_same_process_after_an_honest_read(store, tmp_path):
+    """A reader process keeps the subtrees its proofs were made of; an event altered after an honest verified
+    read is still found by the next read of the same process, naming its position."""
+    from core.audit.verified import TrustedHeads, VerificationFailed, check_board, verify_head
+    from core.bootstrap import Config, Platform
+    platform = Platform(Config(db=store), "read")
+    heads = TrustedHeads(tmp_path / "mine.json")
+    check_board(platform, platform.queries.board("2023-12"), verify_head(platform.app, "s", heads), "2023-12",
+                None, False)
+    assert platform.app.tree.tree.proven
+    position, state = _sql(store, "SELECT position, state FROM events WHERE position = (SELECT position FROM "
+                                  "rm_figures WHERE period = '2023-12' AND unit = 'U04')")[0]
+    _sql(store, "UPDATE events SET state = ? WHERE position = ?", (bytes(state).replace(b'"U04"', b'"U04"', 1)
+                                                                   + b" ", position))
+    with pytest.raises(VerificationFailed) as failed:
+        check_board(platform, platform.queries.board("2023-12"), verify_head(platform.app, "s", heads), "2023-12",
+                    None, False)
+    assert failed.value.position == position
+    platform.close()

@@ -97,18 +97,34 @@ def list_mth(hashes: list[bytes]):
 
 def inclusion_path(mth, index: int, size: int) -> list[bytes]:
     """PATH(m, D[n]) of RFC 9162 §2.1.3.1: the audit path of leaf ``index`` in the tree of ``size`` leaves."""
+    return [mth(start, end) for start, end in path_ranges(index, size)]
+
+
+def path_ranges(index: int, size: int) -> list[tuple[int, int]]:
+    """The subtrees ``(start, end)`` whose hashes make the audit path of leaf ``index``, in the path's order."""
     if not 0 <= index < size:
         raise ProofError(f"leaf {index} is not in a tree of {size} leaves")
-
-    def path(m: int, start: int, end: int) -> list[bytes]:
-        n = end - start
-        if n == 1:
-            return []
-        k = split(n)
+    out, start, end, m = [], 0, size, index
+    while end - start > 1:
+        k = split(end - start)
         if m < k:
-            return path(m, start, start + k) + [mth(start + k, end)]
-        return path(m - k, start + k, end) + [mth(start, start + k)]
-    return path(index, 0, size)
+            out.append((start + k, end))
+            end = start + k
+        else:
+            out.append((start, start + k))
+            start, m = start + k, m - k
+    return out[::-1]
+
+
+def whole_subtrees(start: int, end: int) -> list[tuple[int, int]]:
+    """The whole subtrees (a power of two of leaves each) that MTH(D[start:end]) is made of, left to right."""
+    out = []
+    while end - start:
+        n = end - start
+        k = n if n & (n - 1) == 0 else split(n)
+        out.append((start, start + k))
+        start += k
+    return out
 
 
 def consistency_proof(mth, old: int, size: int) -> list[bytes]:

@@ -14,6 +14,9 @@ writer refuses to add to such a log, and ``audit verify`` names the events.
 
 from __future__ import annotations
 
+import bisect
+import hashlib
+
 from core.audit import merkle
 
 STORED_LEVEL = 8  # subtrees of 2**8 leaves and more are kept
@@ -38,8 +41,19 @@ def decomposition(size: int) -> list[tuple[int, int]]:
 class StoredTree:
     """Reading the tree of a store: sizes, roots and proofs, from the stored leaves and subtrees."""
 
+    PROVEN_LIMIT = 200_000
+
     def __init__(self, recorder):
         self.recorder = recorder
+        # whole subtrees' hashes that proved an event into a verified root (``keep_proven``): a whole subtree
+        # of an append-only log never changes, so a later verified read in this process takes them as proved
+        self.proven: dict[tuple[int, int], bytes] = {}
+
+    def keep_proven(self, wholes: dict) -> None:
+        """Keep the whole subtrees a verified read's proofs were made of, once every proof held."""
+        if len(self.proven) + len(wholes) > self.PROVEN_LIMIT:
+            self.proven.clear()
+        self.proven.update(wholes)
 
     def size(self, cur=None) -> int:
         sql = "SELECT max(position) FROM merkle_leaves"
@@ -58,7 +72,26 @@ class StoredTree:
             cur.execute(self.recorder.q(sql), params)
             return cur.fetchall()
 
+        blocks: dict[int, list[bytes]] = {}
+
         def leaves(start: int, end: int) -> list[bytes]:
+            # a proof's small subtrees lie in one block of 2**STORED_LEVEL leaves: read the block once
+            block = start >> STORED_LEVEL
+            if end - start < (1 << STORED_LEVEL) and (end - 1) >> STORED_LEVEL == block:
+                held = blocks.get(block)
+                first = block << STORED_LEVEL
+                if held is None or first + len(held) < end:
+                    rows = fetch("SELECT position, hash FROM merkle_leaves WHERE position > ? AND position <= ? "
+                                 "ORDER BY position", (first, first + (1 << STORED_LEVEL)))
+                    # kept only as far as the positions run without a gap
+                    held = []
+                    for position, hash_ in rows:
+                        if position != first + len(held) + 1:
+                            break
+                        held.append(bytes(hash_))
+                    blocks[block] = held
+                if first + len(held) >= end:
+                    return held[start - first:end - first]
             rows = fetch("SELECT position, hash FROM merkle_leaves WHERE position > ? AND position <= ? "
                          "ORDER BY position", (start, end))
             if len(rows) != end - start:
@@ -86,6 +119,72 @@ class StoredTree:
             memo[(start, end)] = found
             return found
         return mth
+
+    def root_with(self, leaves: dict[int, bytes], size: int) -> tuple[bytes, dict]:
+        """The root of the tree of ``size`` leaves with the given leaf hashes (by index) in their places and
+        every other part read from the store (a multi-leaf inclusion proof: equal to a verified root, it
+        proves every one of those leaves there), and the whole subtrees it was made of. The subtrees not
+        proved before (``proven``) are read in two queries (the stored nodes, then the leaves of the smaller
+        ones), each hashed once; the hashes along the leaves' paths are computed once for all of them."""
+        targets = sorted(leaves)
+        wholes: list = []
+
+        def walk(start: int, end: int) -> None:
+            i = bisect.bisect_left(targets, start)
+            if i == len(targets) or targets[i] >= end:
+                wholes.extend(merkle.whole_subtrees(start, end))
+            elif end - start > 1:
+                k = merkle.split(end - start)
+                walk(start, start + k)
+                walk(start + k, end)
+        walk(0, size)
+        proven = self.proven
+        known: dict = {w: proven[w] for w in wholes if w in proven}
+        stored = sorted(w for w in wholes if w not in known and (w[1] - w[0]).bit_length() - 1 >= STORED_LEVEL)
+        for i in range(0, len(stored), 400):
+            chunk = stored[i:i + 400]
+            for level, idx, hash_ in self.recorder.fetch(
+                    "SELECT level, idx, hash FROM merkle_nodes WHERE "
+                    + " OR ".join(["(level = ? AND idx = ?)"] * len(chunk)),
+                    [v for start, end in chunk for v in ((end - start).bit_length() - 1,
+                                                         start >> ((end - start).bit_length() - 1))]):
+                known[(idx << level, (idx + 1) << level)] = bytes(hash_)
+        small = sorted(w for w in wholes if w not in known)
+        spans: list = []  # the leaves to read, as merged (start, end) spans
+        for start, end in small:
+            if spans and start <= spans[-1][1]:
+                spans[-1][1] = max(spans[-1][1], end)
+            else:
+                spans.append([start, end])
+        stored_leaves: dict = {}
+        for i in range(0, len(spans), 400):
+            chunk = spans[i:i + 400]
+            for position, hash_ in self.recorder.fetch(
+                    "SELECT position, hash FROM merkle_leaves WHERE "
+                    + " OR ".join(["(position > ? AND position <= ?)"] * len(chunk)),
+                    [v for span in chunk for v in span]):
+                stored_leaves[position - 1] = bytes(hash_)
+        sha = hashlib.sha256
+        for start, end in small:
+            level = [stored_leaves.get(i) for i in range(start, end)]
+            if None in level:
+                missing = start + level.index(None) + 1
+                raise LookupError(f"the tree lacks leaves between positions {missing} and {end}")
+            while len(level) > 1:
+                level = [sha(b"\x01" + level[i] + level[i + 1]).digest() for i in range(0, len(level), 2)]
+            known[(start, end)] = level[0]
+
+        def mth(start: int, end: int) -> bytes:
+            if end - start == 1 and start in leaves:
+                return leaves[start]
+            found = known.get((start, end))
+            if found is not None:
+                return found
+            if end - start == 1:
+                raise LookupError(f"the tree lacks the leaf at position {end}")
+            k = merkle.split(end - start)
+            return sha(b"\x01" + mth(start, start + k) + mth(start + k, end)).digest()
+        return (mth(0, size) if size else merkle.root_of([])), {w: known[w] for w in wholes}
 
     def root(self, size: int, cur=None) -> bytes:
         return self.mth(cur)(0, size)

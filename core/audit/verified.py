@@ -28,7 +28,8 @@ from pathlib import Path
 from core.audit import merkle
 from core.errors import SankaoError
 from core.facts import stream_id
-from core.store.recorder import _hex
+from core.read.models import micros
+from core.store.recorder import EVENT_COLUMNS, _hex
 
 BOARD_FIELDS = ("base", "coefficient", "deduction", "final", "signed_amount")
 
@@ -87,8 +88,10 @@ def verify_head(app, store: str, heads: TrustedHeads | None, given: tuple[int, s
     if log_size != size:
         raise VerificationFailed(f"the log holds {log_size} events but its Merkle tree {size}: events were written "
                                  f"around Sankao (run `sankao audit verify`)", min(size, log_size) + 1)
-    mth = tree.mth()
-    root = mth(0, size) if size else merkle.root_of([])
+    try:
+        root, wholes = tree.root_with({}, size)
+    except LookupError as error:
+        raise VerificationFailed(f"{error}: the Merkle tree was altered in the store") from None
     trusted = given or (heads.get(store) if heads is not None else None)
     how = "first use: no head trusted before" if trusted is None else \
         (f"the head given ({trusted[0]})" if given else f"the head kept from the last verified read ({trusted[0]})")
@@ -98,13 +101,14 @@ def verify_head(app, store: str, heads: TrustedHeads | None, given: tuple[int, s
             raise VerificationFailed(f"the log has {size} events, fewer than the {old_size} of the head trusted: "
                                      "events were removed")
         if 0 < old_size < size:
-            proof = merkle.consistency_proof(mth, old_size, size)
+            proof = merkle.consistency_proof(tree.mth(), old_size, size)
             if not merkle.verify_consistency(old_size, size, bytes.fromhex(old_root), root, proof):
                 raise VerificationFailed(f"today's log does not extend the head trusted (size {old_size}, root "
                                          f"{old_root}): the record before position {old_size + 1} was rewritten")
         elif old_size == size and bytes.fromhex(old_root) != root:
             raise VerificationFailed(f"the log's root at size {size} is not the root trusted ({old_root}): the "
                                      "record was rewritten")
+    tree.keep_proven(wholes)
     if heads is not None and given is None:
         heads.put(store, size, root.hex())
     return Head(size, root, how)
@@ -112,66 +116,101 @@ def verify_head(app, store: str, heads: TrustedHeads | None, given: tuple[int, s
 
 def verified_events(app, head: Head, positions: list[int]) -> dict[int, object]:
     """The events at ``positions``, each checked to be the one the verified tree holds there."""
-    tree = app.tree.tree
-    mth = tree.mth()
-    out = {}
-    for notification in app.recorder.select_positions(sorted(set(positions))):
-        position = notification.id
-        if position > head.size:
-            raise VerificationFailed(f"position {position} is beyond the verified head ({head.size})", position)
-        leaf = merkle.leaf_hash(merkle.leaf_bytes(position, _hex(notification.originator_id),
-                                                  notification.originator_version, notification.topic,
-                                                  bytes(notification.state)))
-        path = merkle.inclusion_path(mth, position - 1, head.size)
-        if not merkle.verify_inclusion(leaf, position - 1, head.size, path, head.root):
-            raise VerificationFailed(f"the event at position {position} is not the one the verified log holds "
-                                     "there: it was altered in the store", position)
-        out[position] = app.mapper.to_domain_event(notification)
-    missing = sorted(set(positions) - set(out))
+    wanted = sorted(set(positions))
+    if not wanted:
+        return {}
+    beyond = [p for p in wanted if p > head.size]
+    if beyond:
+        raise VerificationFailed(f"position {beyond[0]} is beyond the verified head ({head.size})", beyond[0])
+    notifications = app.recorder.select_positions(wanted)
+    missing = sorted(set(wanted) - {n.id for n in notifications})
     if missing:
         raise VerificationFailed(f"no event at position {missing[0]}, which the answer is made of: it was deleted",
                                  missing[0])
+    leaves = {n.id - 1: merkle.leaf_hash(merkle.leaf_bytes(n.id, _hex(n.originator_id), n.originator_version,
+                                                           n.topic, bytes(n.state))) for n in notifications}
+    tree = app.tree.tree
+    try:
+        root, wholes = tree.root_with(leaves, head.size)
+    except LookupError as error:
+        raise VerificationFailed(f"{error}: the Merkle tree was altered in the store") from None
+    if root != head.root:
+        _name_altered(app, head, leaves)
+    out = {n.id: app.mapper.to_domain_event(n) for n in notifications}
+    tree.keep_proven(wholes)
     return out
+
+
+def _name_altered(app, head: Head, leaves: dict[int, bytes]):
+    """The verified root was not reached: prove each leaf on its own to name the first that fails."""
+    mth = app.tree.tree.mth()
+    for index, leaf in sorted(leaves.items()):
+        try:
+            held = merkle.verify_inclusion(leaf, index, head.size, merkle.inclusion_path(mth, index, head.size),
+                                           head.root)
+        except LookupError:
+            held = False
+        if not held:
+            raise VerificationFailed(f"the event at position {index + 1} is not the one the verified log holds "
+                                     "there: it was altered in the store", index + 1)
+    raise VerificationFailed("the events read do not lead to the verified root: the Merkle tree was altered in "
+                             "the store")
 
 
 def figures_as_known(app, head: Head, unit: str, period: str, known_at: datetime | None):
     """The unit's figures for ``period`` as recorded by ``known_at`` (None: now), from a verified event."""
-    chosen = _chosen_figures(app, [(unit, period)], known_at)
-    position = chosen.get((unit, period))
-    if position is None:
-        return None, None
-    return position, verified_events(app, head, [position])[position]
+    chosen = _chosen_figures(app, head, period, [unit], known_at)
+    return chosen.get(unit, (None, None))
 
 
-def _chosen_figures(app, keys: list[tuple[str, str]], known_at: datetime | None) -> dict:
-    """``{(unit, period): position}`` of each figures stream's event in force at ``known_at``: every stream
-    read in one query and checked to run 1, 2, … without a gap; only the events needed to find the one in
-    force are decoded (a halving search over the stream's times; the one chosen is then proved in the tree,
-    and its time checked again by the caller's comparison)."""
-    streams = {stream_id("figures", f"{unit}/{period}").hex: (unit, period) for unit, period in keys}
-    by_stream: dict = {}
-    for notification in app.recorder.select_streams(list(streams), upto=app.recorder.last_position()):
-        by_stream.setdefault(_hex(notification.originator_id), []).append(notification)
+def _chosen_figures(app, head: Head, period: str, units: list[str], known_at: datetime | None) -> dict:
+    """``{unit: (position, event)}``: each unit's figures event for ``period`` in force at ``known_at`` (None:
+    now), proved in the verified tree. The read model says which version that is (``rm_figures`` now,
+    ``rm_figures_log`` as known at a moment); the log then confirms it: the event at that position is that
+    version of the unit's figures stream, recorded by ``known_at``, and the stream's next version, read from
+    the log itself, is absent (now) or recorded after ``known_at``. A read-model row that points elsewhere,
+    or that hides a later version, fails naming the position. Only two events a unit are read and decoded,
+    whatever the length of the stream."""
+    if known_at is None:
+        rows = app.recorder.fetch("SELECT unit, version, position FROM rm_figures WHERE period = ?", (period,))
+    else:
+        rows = app.recorder.fetch(
+            "SELECT l.unit, l.version, l.position FROM rm_figures_log l JOIN (SELECT unit, max(version) AS v "
+            "FROM rm_figures_log WHERE period = ? AND recorded_at <= ? GROUP BY unit) m "
+            "ON l.unit = m.unit AND l.version = m.v WHERE l.period = ?", (period, micros(known_at), period))
+    wanted = set(units)
+    said = {unit: (int(version), int(position)) for unit, version, position in rows if unit in wanted}
+    streams = {unit: stream_id("figures", f"{unit}/{period}").hex for unit in units}
+    following: dict[str, object] = {}  # the version after the one the read model names, from the log
+    keys = [(streams[unit], said.get(unit, (0, 0))[0] + 1) for unit in units]
+    for i in range(0, len(keys), 400):
+        chunk = keys[i:i + 400]
+        for notification in app.recorder.fetch_events(
+                f"SELECT {EVENT_COLUMNS} FROM events WHERE "
+                + " OR ".join(["(stream = ? AND version = ?)"] * len(chunk)),
+                [value for key in chunk for value in key]):
+            following[_hex(notification.originator_id)] = notification
+    positions = [position for _, position in said.values()] + [n.id for n in following.values()]
+    events = verified_events(app, head, positions)
     chosen = {}
-    for stream, found in by_stream.items():
-        key = streams[stream]
-        for expected, notification in enumerate(found, 1):
-            if notification.originator_version != expected:
-                raise VerificationFailed(f"the figures of {key[0]} for {key[1]} miss version {expected}: an event "
-                                         "was deleted", notification.id)
-        if known_at is None:
-            chosen[key] = found[-1].id
-            continue
-        # a stream's events are recorded in time order: the last one at or before known_at, by halving
-        low, high = 0, len(found)  # found[:low] are at or before known_at, found[high:] after it
-        while low < high:
-            middle = (low + high) // 2
-            if app.mapper.to_domain_event(found[middle]).timestamp <= known_at:
-                low = middle + 1
-            else:
-                high = middle
-        if low:
-            chosen[key] = found[low - 1].id
+    for unit in units:
+        stream = streams[unit]
+        if unit in said:
+            version, position = said[unit]
+            event = events[position]
+            if (_hex(event.originator_id) != stream or event.originator_version != version
+                    or (known_at is not None and event.timestamp > known_at)):
+                raise VerificationFailed(f"the read model's figures of {unit} for {period} point at position "
+                                         f"{position}, which the verified log holds as another event: a read-model "
+                                         "row was altered", position)
+            chosen[unit] = (position, event)
+        later = following.get(stream)
+        if later is not None:
+            event = events[later.id]
+            if known_at is None or event.timestamp <= known_at:
+                raise VerificationFailed(f"the verified log holds figures of {unit} for {period} at position "
+                                         f"{later.id} that the read model leaves out: a read-model row was altered "
+                                         "or removed", later.id)
     return chosen
 
 
@@ -199,12 +238,11 @@ def check_board(platform, answer: dict, head: Head, period: str, known_at: datet
         raise VerificationFailed("a restated board is recomputed from every fact, not read from recorded "
                                  "events: verify the facts with `sankao audit verify`")
     units = {u["unit"] for u in answer["units"]} | {row[0] for row in app.recorder.fetch(
-        "SELECT unit FROM rm_figures WHERE period = ?", (period,))}
-    chosen = _chosen_figures(app, [(unit, period) for unit in sorted(units)], known_at)
-    events = verified_events(app, head, list(chosen.values()))
-    expected, positions = {}, sorted(chosen.values())
-    for (unit, _), position in sorted(chosen.items()):
-        figures = Figures.from_event(events[position])
+        "SELECT unit FROM rm_units")}
+    chosen = _chosen_figures(app, head, period, sorted(units), known_at)
+    expected, positions = {}, sorted(position for position, _ in chosen.values())
+    for unit, (position, event) in sorted(chosen.items()):
+        figures = Figures.from_event(event)
         if figures.assessed:
             expected[unit] = {k: v for k, v in report.entry({**_entry_of(board_entry(unit, figures)), "rank": None,
                                                               "third": None, "streak": None, "accountability": None,
