@@ -127,3 +127,88 @@ def test_a_live_figures_event_altered_fails_in_the_same_process_after_an_honest_
                     None, False)
     assert failed.value.position == position
     platform.close()
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory):
+    from conftest import web_app_with
+    folder = tmp_path_factory.mktemp("verified-api")
+    app, db = web_app_with(folder, SCENARIO / "commands.jsonl")
+    platform = app.extensions["sankao"]
+    tokens = {role: platform.ledger.issue_token(role, role, "setup") for role in ("auditor", "viewer")}
+    yield app.test_client(), db, tokens
+    platform.close()
+
+
+def _get(client, url, token):
+    return client.get(url, headers={"Authorization": f"Bearer {token}"})
+
+
+def test_the_api_verifies_an_auditors_reads_by_default_and_others_when_asked(api):
+    client, db, tokens = api
+    audited = _get(client, "/api/boards/2023-06", tokens["auditor"])
+    size, root = audited.headers["Sankao-Verified-Head"].split(":")
+    assert audited.status_code == 200 and int(audited.headers["Sankao-Verified-Events"]) == 1
+    assert (int(size), root) == tuple(_sql(db, "SELECT max(position) FROM events")[0]) + (root,)
+    viewer = _get(client, "/api/boards/2023-06", tokens["viewer"])
+    assert "Sankao-Verified-Head" not in viewer.headers
+    assert {**viewer.json, "known_at": None} == {**audited.json, "known_at": None}
+    asked = _get(client, f"/api/boards/2023-07?verify=true&trust={size}:{root}", tokens["viewer"])
+    assert asked.headers["Sankao-Verified-Head"] == f"{size}:{root}"
+    score = _get(client, f"/api/units/U03/scores/2023-06?trust={size}:{root}", tokens["auditor"])
+    assert score.headers["Sankao-Verified-Head"] == f"{size}:{root}"
+    assert _get(client, "/api/boards/2023-06?verify=false", tokens["auditor"]).headers.get(
+        "Sankao-Verified-Head") is None
+    restated = _get(client, "/api/boards/2023-06?restated=true", tokens["auditor"])
+    assert restated.status_code == 200 and restated.headers["Sankao-Verified"].startswith("no: a restated answer")
+    wrong = _get(client, f"/api/boards/2023-06?trust={size}:{'0' * 64}", tokens["auditor"])
+    assert wrong.status_code == 409 and "is not the root trusted" in wrong.json["error"]["message"]
+    bad = _get(client, "/api/boards/2023-06?trust=12:zz", tokens["auditor"])
+    assert bad.status_code == 422 and "trust: a head written SIZE:ROOT" in bad.json["error"]["message"]
+
+
+def test_the_api_refuses_an_answer_from_an_altered_row(api):
+    client, db, tokens = api
+    live = _get(client, "/api/boards/2023-12?known_at=2023-12-20", tokens["auditor"])
+    assert live.status_code == 200 and int(live.headers["Sankao-Verified-Events"]) > 1
+    unit = live.json["units"][0]["unit"]
+    saved = _sql(db, "SELECT version, position FROM rm_figures_log WHERE period = '2023-12' AND unit = ?", (unit,))
+    other = _sql(db, "SELECT max(position) FROM rm_figures_log WHERE period = '2023-12' AND unit <> ?",
+                 (unit,))[0][0]  # another unit's figures
+    _sql(db, "UPDATE rm_figures_log SET position = ? WHERE period = '2023-12' AND unit = ?", (other, unit))
+    try:
+        plain = _get(client, "/api/boards/2023-12?known_at=2023-12-20&verify=false", tokens["auditor"])
+        assert unit not in {u["unit"] for u in plain.json["units"]}  # unverified, the altered row is believed
+        refused = _get(client, "/api/boards/2023-12?known_at=2023-12-20", tokens["auditor"])
+        assert refused.status_code == 409, refused.json
+        assert refused.json["error"]["position"] == other
+        assert "which the verified log holds as another event" in refused.json["error"]["message"]
+    finally:
+        for version, position in saved:
+            _sql(db, "UPDATE rm_figures_log SET position = ? WHERE period = '2023-12' AND unit = ? AND "
+                     "version = ?", (position, unit, version))
+
+
+def test_notices_verify_and_an_altered_or_hidden_letter_fails(store, cli):
+    honest = cli(store, "notices", "--verify", "--json")
+    count = len(json.loads(honest.stdout))
+    assert f"verified: {count} event(s) proved" in honest.stderr
+    cli(store, "notices", "--unit", "U02", "--known-at", "2023-06-30", "--verify")
+    position, data = _sql(store, "SELECT position, data FROM rm_notices ORDER BY position LIMIT 1 OFFSET 3")[0]
+    altered = json.loads(data)
+    altered["points"] = "0.00"
+    _sql(store, "UPDATE rm_notices SET data = ? WHERE position = ?", (json.dumps(altered), position))
+    refused = cli(store, "notices", "--verify", expect=1)
+    assert f"the one the verified log holds at position {position}" in refused.stderr
+    _sql(store, "UPDATE rm_notices SET data = ? WHERE position = ?", (data, position))
+    _sql(store, "DELETE FROM rm_notices WHERE position = ?", (position,))
+    assert len(json.loads(cli(store, "notices", "--json").stdout)) == count - 1  # unverified: the letter is gone
+    hidden = cli(store, "notices", "--verify", expect=1)
+    assert f"position {position}" in hidden.stderr and "altered or removed" in hidden.stderr
+
+
+def test_the_api_verifies_an_auditors_notices(api):
+    client, db, tokens = api
+    answer = _get(client, "/api/notices?unit=U02", tokens["auditor"])
+    assert answer.status_code == 200 and int(answer.headers["Sankao-Verified-Events"]) >= len(answer.json) > 0
+    assert "Sankao-Verified-Head" not in _get(client, "/api/notices", tokens["viewer"]).headers

@@ -178,6 +178,34 @@ def test_every_endpoint_with_every_role_and_every_declared_status(office, monkey
         holder.close()
     assert ask("GET", "/api/audit/head", admin).json["size"] == size  # nothing half-recorded
 
+    # a verified read of an altered store: 409 naming the position of the altered event; the store restored
+    from core.facts import stream_id
+    with sqlite3.connect(db) as conn:
+        position, state = conn.execute("SELECT position, state FROM events WHERE stream = ?",
+                                       (stream_id("board", "2023-06").hex,)).fetchone()
+        conn.execute("UPDATE events SET state = ? WHERE position = ?", (bytes(state) + b" ", position))
+    try:
+        for name, url in [("GET /api/boards/{period}", "/api/boards/2023-06?verify=true"),
+                          ("GET /api/units/{unit}/scores/{period}", "/api/units/U01/scores/2023-06?verify=true")]:
+            answer = ask("GET", url, admin)
+            assert answer.status_code == 409 and answer.json["error"]["position"] == position, answer.data[:300]
+            assert answer.json["error"]["code"] == "verification_failed"
+            seen[name].add(409)
+    finally:
+        with sqlite3.connect(db) as conn:
+            conn.execute("UPDATE events SET state = ? WHERE position = ?", (state, position))
+    with sqlite3.connect(db) as conn:
+        notice, data = conn.execute("SELECT position, data FROM rm_notices LIMIT 1").fetchone()
+        conn.execute("UPDATE rm_notices SET data = ? WHERE position = ?",
+                     (json.dumps({**json.loads(data), "points": "99.99"}), notice))
+    try:
+        answer = ask("GET", "/api/notices?verify=true", admin)
+        assert answer.status_code == 409 and answer.json["error"]["position"] == notice, answer.data[:300]
+        seen["GET /api/notices"].add(409)
+    finally:
+        with sqlite3.connect(db) as conn:
+            conn.execute("UPDATE rm_notices SET data = ? WHERE position = ?", (data, notice))
+
     # a token that asks more than its rate: 429 with Retry-After on every operation
     from web.security import RateLimit
     limits = app.extensions["sankao.rate"]

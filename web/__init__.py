@@ -69,6 +69,7 @@ def create_app(config: Config | None = None, *, platform: Platform | None = None
     app.register_blueprint(pages.pages)
     errors.register(app)
     app.after_request(routes.scoring_lag_header)
+    app.after_request(routes.verified_headers)
     app.after_request(security.secure_headers)
     app.jinja_env.globals["csp_nonce"] = security.csp_nonce
     _serve_docs_assets(app)

@@ -28,11 +28,17 @@ ERRORS = {400: "the body cannot be read: not UTF-8, or (rules) not JSON",
           401: "no valid token (Authorization: Bearer <token from `sankao token create`>)",
           403: "the token's role may not do this, or the store is read-only here",
           404: "no such thing: the unit, month, person, position or year named is not known",
-          409: "the store is busy (another writer holds it) or a command id is reused for another command",
+          409: "the store is busy (another writer holds it), a command id is reused for another command, or "
+               "(a verified read) what the answer is made of is not what the verified log holds",
           413: "too large: more than 8 MiB, or more lines than a unit's token may send at once",
           415: "not the content type the operation reads",
           422: "the request breaks a rule: the field and the rule named",
           429: "too many requests from this token: wait Retry-After seconds"}
+VERIFIED = {"Sankao-Verified-Head": {"description": "a verified read: the head (SIZE:ROOT) the answer was proved "
+                                                   "under; keep it and send it as trust= next time",
+                                    "schema": {"type": "string"}},
+            "Sankao-Verified-Events": {"description": "a verified read: how many events of the log were proved",
+                                       "schema": {"type": "integer"}}}
 HEADERS = {401: {"WWW-Authenticate": {"description": "Bearer", "schema": {"type": "string"}}},
            429: {"Retry-After": {"description": "seconds to wait before asking again",
                                  "schema": {"type": "integer", "minimum": 1}}}}
@@ -289,40 +295,90 @@ def _score(platform) -> int:
 queries = Blueprint("queries", __name__, url_prefix="/api", description="Boards, scores, notices, annual standings")
 
 
+def _verified(platform, principal: Principal, args, check) -> None:
+    """A verified read when asked (``verify=true``), or by default for an auditor's token (a restated answer,
+    recomputed from every fact, is then left unverified and says so): ``check(head)`` proves the answer's
+    events under the head the client trusts (``trust=SIZE:ROOT``; else today's head, which the answer's
+    ``Sankao-Verified-Head`` hands to the client to keep). 409 naming the position when it fails."""
+    from core.audit.verified import VerificationFailed, verify_head
+    asked = args.get("verify")
+    if asked is False or (asked is None and (principal.role != "auditor" or args.get("restated"))):
+        if asked is None and principal.role == "auditor":
+            g.verified = {"Sankao-Verified": "no: a restated answer is recomputed from every fact "
+                                             "(GET /api/audit/verify checks them)"}
+        return
+    trust = args.get("trust")
+    try:
+        head = verify_head(platform.app, platform.location.describe(), None,
+                           (int(trust.split(":")[0]), trust.split(":")[1].lower()) if trust else None)
+        done = check(head)
+    except VerificationFailed as failed:
+        abort(409, message=str(failed), code="verification_failed",
+              **({"position": failed.position} if failed.position is not None else {}))
+    g.verified = {"Sankao-Verified-Head": f"{head.size}:{head.root.hex()}",
+                  "Sankao-Verified-Events": str(done["events"])}
+
+
+def verified_headers(answer):
+    """The verified read's headers on its answer (``_verified``)."""
+    for name, value in g.pop("verified", {}).items():
+        answer.headers[name] = value
+    return answer
+
+
 @queries.route("/boards/<period>", parameters=[schemas.PERIOD])
 @queries.etag
-@queries.arguments(schemas.RestatedArgs, location="query")
-@queries.response(200, schemas.Board)
-@_responses(queries, 401, 404, 422)
+@queries.arguments(schemas.VerifiedArgs, location="query")
+@queries.response(200, schemas.Board, headers=VERIFIED)
+@_responses(queries, 401, 404, 409, 422)
 def get_board(args, period):
-    """The board of PERIOD (as `sankao board PERIOD --json`), live, frozen, restated or as known at a time."""
-    _allow(_who(), "read_board")
+    """The board of PERIOD (as `sankao board PERIOD --json`), live, frozen, restated or as known at a time;
+    verified (`verify=true`, the default for an auditor) as `sankao board PERIOD --verify`."""
+    from core.audit.verified import check_board
+    principal = _who()
+    _allow(principal, "read_board")
     with _turn() as platform:
-        return _tagged(queries, platform.queries.board(_period(period), _known_at(args), args["restated"]))
+        period, known_at = _period(period), _known_at(args)
+        answer = platform.queries.board(period, known_at, args["restated"])
+        _verified(platform, principal, args,
+                  lambda head: check_board(platform, answer, head, period, known_at, args["restated"]))
+        return _tagged(queries, answer)
 
 
 @queries.route("/units/<unit>/scores/<period>", parameters=[schemas.PERIOD])
-@queries.arguments(schemas.RestatedArgs, location="query")
-@queries.response(200, schemas.Score)
-@_responses(queries, 401, 403, 404, 422)
+@queries.arguments(schemas.VerifiedArgs, location="query")
+@queries.response(200, schemas.Score, headers=VERIFIED)
+@_responses(queries, 401, 403, 404, 409, 422)
 def get_score(args, unit, period):
-    """One unit's score for PERIOD, indicator by indicator (as `sankao score UNIT PERIOD --json`)."""
-    _allow(_who(), "read_unit", unit, f"read {unit}'s scores")
+    """One unit's score for PERIOD, indicator by indicator (as `sankao score UNIT PERIOD --json`); verified
+    (`verify=true`, the default for an auditor) as `sankao score UNIT PERIOD --verify`."""
+    from core.audit.verified import check_score
+    principal = _who()
+    _allow(principal, "read_unit", unit, f"read {unit}'s scores")
     with _turn() as platform:
-        return platform.queries.score(unit, _period(period), _known_at(args), args["restated"])
+        period, known_at = _period(period), _known_at(args)
+        answer = platform.queries.score(unit, period, known_at, args["restated"])
+        _verified(platform, principal, args,
+                  lambda head: check_score(platform, answer, head, unit, period, known_at, args["restated"]))
+        return answer
 
 
 @queries.route("/notices")
 @queries.arguments(schemas.NoticesArgs, location="query")
-@queries.response(200, schemas.Notice(many=True))
-@_responses(queries, 401, 403, 404, 422)
+@queries.response(200, schemas.Notice(many=True), headers=VERIFIED)
+@_responses(queries, 401, 403, 404, 409, 422)
 def get_notices(args):
-    """The three letters and one sheet in recorded order (as `sankao notices --json`), of one unit with `unit`."""
+    """The three letters and one sheet in recorded order (as `sankao notices --json`), of one unit with `unit`;
+    verified (`verify=true`, the default for an auditor) as `sankao notices --verify`."""
+    from core.audit.verified import check_notices
     principal = _who()
     unit = args.get("unit") or principal.unit
     _allow(principal, "read_notices", unit, "read other units' notices" if principal.unit else "read notices")
     with _turn() as platform:
-        return platform.queries.notices(unit, _known_at(args))
+        known_at = _known_at(args)
+        answer = platform.queries.notices(unit, known_at)
+        _verified(platform, principal, args, lambda head: check_notices(platform, answer, head, unit, known_at))
+        return answer
 
 
 @queries.route("/annual/<int:year>", parameters=[schemas.YEAR])

@@ -30,7 +30,23 @@ class RestatedArgs(KnownAtArgs):
     restated = B(load_default=False)
 
 
-class NoticesArgs(KnownAtArgs):
+HEAD = r"^[0-9]+:[0-9a-fA-F]{64}$"
+
+
+class VerifiedOnlyArgs(KnownAtArgs):
+    verify = B(metadata={"description": "a verified read (docs/audit.md): every event the answer is made of is "
+                                        "proved in the Merkle tree under a head the client trusts; 409 naming the "
+                                        "position of what was altered. Default: true for an auditor's token"})
+    trust = S(validate=validate.Regexp(HEAD, error="trust: a head written SIZE:ROOT (a size and 64 hex digits)"),
+              metadata={"description": "the head the client trusts (SIZE:ROOT, from the Sankao-Verified-Head of its "
+                                       "last verified answer, or a published bulletin): today's log must extend it"})
+
+
+class VerifiedArgs(VerifiedOnlyArgs):
+    restated = B(load_default=False)
+
+
+class NoticesArgs(VerifiedOnlyArgs):
     unit = S()
 
 
@@ -157,6 +173,7 @@ class Problem(Schema):
         message = S(required=True)
         recorded = I(metadata={"description": "POST /api/commands: the lines recorded before the one refused"})
         skipped = I(metadata={"description": "POST /api/commands: the lines skipped (their id recorded already)"})
+        position = I(metadata={"description": "a verified read that failed: the log position of what was altered"})
 
     error = fields.Nested(Detail, required=True)
 

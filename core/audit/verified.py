@@ -73,6 +73,15 @@ class TrustedHeads:
         os.replace(temporary, self.path)
 
 
+def parse_trust(value: str) -> tuple[int, str]:
+    """A head written ``SIZE:ROOT`` (a size and 64 hex digits), as ``--trust`` and ``?trust=`` take it;
+    ``ValueError`` naming the form otherwise."""
+    size, _, root = value.partition(":")
+    if not size.isdigit() or len(root) != 64 or any(c not in "0123456789abcdef" for c in root.lower()):
+        raise ValueError(f"{value!r} is not a head written SIZE:ROOT (a size and 64 hex digits)")
+    return int(size), root.lower()
+
+
 @dataclass
 class Head:
     size: int
@@ -301,3 +310,31 @@ def check_score(platform, answer: dict, head: Head, unit: str, period: str, know
                                     "third": None, "streak": None, "accountability": None, "commended": None})}
     _compare([line], expected, period, position, BOARD_FIELDS)
     return {"events": 1, "positions": [position]}
+
+
+def check_notices(platform, answer: list[dict], head: Head, unit: str | None, known_at: datetime | None) -> dict:
+    """Check ``sankao notices`` against the verified log: every letter and sheet the log holds (found by its
+    topic in the log itself, not in the read model) is proved in the tree, and the answer must list exactly
+    those recorded by ``known_at`` (of ``unit``), in the contract's order, each as its event says."""
+    from core import report
+    from core.read.models import notice_phase
+    from core.read.queries import NOTICE_TOPIC
+    from core.clock import now
+    app = platform.app
+    positions = [row[0] for row in app.recorder.fetch("SELECT position FROM events WHERE topic = ? AND "
+                                                      "position <= ?", (NOTICE_TOPIC, head.size))]
+    events = verified_events(app, head, positions)
+    moment = known_at or now()
+    expected = sorted(((e.position, notice_phase(e), e.unit, e.originator_version), position, report.notice(e))
+                      for position, e in events.items() if e.timestamp <= moment and unit in (None, e.unit))
+    for index in range(max(len(expected), len(answer))):
+        said = answer[index] if index < len(answer) else None
+        held = expected[index] if index < len(expected) else None
+        if held is None:
+            raise VerificationFailed(f"notice {index + 1} of the answer ({said.get('unit')}, {said.get('case')}) is "
+                                     "not in the verified log: a read-model row was added")
+        if said != held[2]:
+            raise VerificationFailed(f"notice {index + 1} of the answer is not the one the verified log holds at "
+                                     f"position {held[1]} ({held[2]['unit']}, {held[2]['case']}): a read-model row "
+                                     "was altered or removed", held[1])
+    return {"events": len(positions), "positions": sorted(positions)}

@@ -36,10 +36,11 @@ def _period(ctx, param, value):
 def _trust(ctx, param, value):
     if value is None:
         return None
-    size, _, root = value.partition(":")
-    if not size.isdigit() or len(root) != 64 or any(c not in "0123456789abcdef" for c in root.lower()):
-        raise click.BadParameter(f"{value!r} is not a head written SIZE:ROOT (a size and 64 hex digits)")
-    ctx.meta["sankao.trust"] = (int(size), root.lower())
+    from core.audit.verified import parse_trust
+    try:
+        ctx.meta["sankao.trust"] = parse_trust(value)
+    except ValueError as problem:
+        raise click.BadParameter(str(problem)) from None
 
 
 def _verify(ctx, param, value):
@@ -166,8 +167,10 @@ def score(ctx, unit, period, known_at, restated, as_json):
 
 
 def show_notices(ctx, unit, known_at, as_json, last: int | None = None):
+    from core.audit.verified import check_notices
     platform = _queries(ctx)
     answer = platform.queries.notices(unit, known_at)
+    verified(ctx, platform, lambda head: check_notices(platform, answer, head, unit, known_at))
     names = _names(platform)
     if as_json:
         print_json(answer)
@@ -188,6 +191,7 @@ def show_notices(ctx, unit, known_at, as_json, last: int | None = None):
 @click.option("--unit", default=None, help="Only this unit's letters and sheets.")
 @known_at_option
 @json_option
+@verify_options
 @out_options
 @click.pass_context
 def notices(ctx, unit, known_at, as_json):
