@@ -65,10 +65,6 @@ def parse_period(text: str) -> tuple[int, int]:
     return int(text[:4]), int(text[5:])
 
 
-def period_of(d: date) -> str:
-    return f"{d.year:04d}-{d.month:02d}"
-
-
 def period_name(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from core.cli.app import main, out_of, out_options
+from core.cli.app import json_flag, main, out_of, out_options
 from core.cli.read import _names, _queries, json_option, known_at_option
 from core.cli.render import print_json
 
@@ -63,7 +63,7 @@ def annual(ctx, year, known_at, as_json):
 @click.argument("person")
 @click.argument("year", type=click.IntRange(1900, 9999), required=False)
 @known_at_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_flag
 @out_options
 @click.pass_context
 def person(ctx, person, year, known_at, as_json):

@@ -14,12 +14,12 @@ from core.audit import bundle, log
 from core.audit.explain import explain as explain_score
 from core.audit.explain import history as score_history
 from core.audit.whatif import whatif as whatif_board
-from core.cli.app import config_of, main, out_of, out_options, platform_of
+from core.cli.app import config_of, json_flag, main, out_of, out_options, platform_of
 from core.cli.labels import LABELS
 from core.cli.read import _queries, known_at_option, period_argument
 from core.cli.record import progress
 from core.cli.render import print_json
-from core.messages import HeadLabel, Name, Text, msg, text_of
+from core.messages import HeadLabel, Text, msg, text_of
 
 audit_json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (fields described in docs/audit.md).")
 
@@ -215,7 +215,7 @@ def audit():
 
 
 @audit.command("head")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_flag
 @click.pass_context
 def audit_head(ctx, as_json):
     """The size and root hash of the log's Merkle tree, to publish (and the heads recorded at closes)."""
@@ -288,7 +288,7 @@ def audit_consistency(ctx, old_size, old_root):
 
 
 @audit.command("verify")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_flag
 @click.pass_context
 def audit_verify(ctx, as_json):
     """Recompute the whole tree from the stored events and compare it with the tree (leaves and nodes) and every
@@ -333,7 +333,7 @@ def audit_export(ctx, folder, until):
 
 @audit.command("replay")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_flag
 @click.pass_context
 def audit_replay(ctx, folder, as_json):
     """Load a bundle into a fresh store, score it again with the plugins then in force, and compare every

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from core.cli.app import main, out_of, out_options, platform_of
+from core.cli.app import json_flag, main, out_of, out_options, platform_of
 from core.cli.record import catch_up
 from core.cli.render import print_json
 from core.clock import parse_period
@@ -200,7 +200,7 @@ def notices(ctx, unit, known_at, as_json):
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_flag
 @out_options
 @click.pass_context
 def units(ctx, as_json):
@@ -226,7 +226,7 @@ from core.report import event_row, stage_of  # noqa: E402  (where they always we
 @main.command()
 @click.option("--unit", default=None, help="Only this unit's projects.")
 @click.option("--stage", type=click.Choice(STAGES), default=None, help="Only projects at this stage.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_flag
 @out_options
 @click.pass_context
 def projects(ctx, unit, stage, as_json):
@@ -258,7 +258,7 @@ def projects(ctx, unit, stage, as_json):
 @click.option("--type", "types", default=None, metavar="TYPE[,TYPE…]",
               help="Only these event types (ProjectSigned, NoticeIssued, …; any case).")
 @click.option("--consequences", is_flag=True, help="Also the scores, letters and frozen boards the engine recorded.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_flag
 @out_options
 @click.pass_context
 def events(ctx, after, limit, unit, project, types, consequences, as_json):
@@ -305,8 +305,3 @@ def events(ctx, after, limit, unit, project, types, consequences, as_json):
 _FACT_NAMES = {t.split(":")[1].lower() for t in FACT_TOPICS}
 _EVENT_TYPES = [t.split(":")[1] for t in (*FACT_TOPICS, *CONSEQUENCE_TOPICS)]
 _EVENT_NAMES = {t.lower() for t in _EVENT_TYPES}
-
-
-def _jsonable(value):
-    from core.report import plain_value
-    return plain_value(value)

@@ -15,7 +15,7 @@ from core.bootstrap import Platform, default_actor
 from core.cli.app import config_of, main, out_of, platform_of
 from core.errors import CommandRejected, ConcurrentWrite, SankaoError, StoreBusy, StoreUnavailable
 from core.ledger import LoadReport
-from core.messages import CATALOG, msg, text_of
+from core.messages import CATALOG, msg
 
 actor_option = click.option("--actor", default=default_actor, show_default="the OS user",
                             help="Who records the commands (written on every event).")

@@ -7,7 +7,7 @@ from datetime import date
 
 import click
 
-from core.cli.app import config_of, main, out_of, platform_of
+from core.cli.app import config_of, json_flag, main, out_of, platform_of
 from core.cli.record import actor_option, catch_up
 from core.cli.render import print_json
 from core.clock import local_date, now
@@ -24,7 +24,7 @@ def plugins():
 
 
 @plugins.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_flag
 @click.pass_context
 def plugins_list(ctx, as_json):
     """Show every installed plugin: version, hooks, enabled, settings, since when."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from core.cli.app import main, out_of, out_options, platform_of
+from core.cli.app import json_flag, main, out_of, out_options, platform_of
 from core.cli.record import actor_option
 from core.cli.render import print_json
 from core.messages import Name, msg
@@ -33,7 +33,7 @@ def token_create(ctx, name, role, actor):
 
 
 @token.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_flag
 @out_options
 @click.pass_context
 def token_list(ctx, as_json):
