@@ -599,12 +599,20 @@ CATALOG: dict[str, tuple[str, str]] = {
                              "{where} 是空数据库, 还不是 Sankao 数据库 ('sankao init' 可以建成)"),
     "store.other_tables": ("{where} is not a Sankao store (it holds other tables: {tables}); nothing was changed",
                            "{where} 不是 Sankao 数据库 (其中是别的数据表: {tables}); 什么也没有改变"),
-    "store.schema_missing": ("{where} has no schema mark (meta 'schema'): it is from before Sankao kept a Merkle tree, "
-                             "or its meta table was changed around Sankao. A command that only reads never upgrades a "
-                             "store: run 'sankao audit verify', then 'sankao init' to upgrade it. Nothing was changed",
-                             "{where} 没有结构版本标记 (meta 'schema'): 它早于 Sankao 保存默克尔树的版本, 或者有人绕过 Sankao "
-                             "改动了 meta 表。只读的命令从不升级数据库: 请先运行 'sankao audit verify', 再用 'sankao init' "
-                             "升级。什么也没有改变"),
+    "store.schema_missing": ("{where} has no schema mark (meta 'schema') and holds no log yet: its creation stopped "
+                             "before it was marked. A command that only reads never writes a store: 'sankao init' "
+                             "finishes it. Nothing was changed",
+                             "{where} 没有结构版本标记 (meta 'schema'), 也还没有日志: 它的创建在写入标记之前中断了。"
+                             "只读的命令从不写入数据库: 'sankao init' 可以完成它。什么也没有改变"),
+    "store.schema_missing_log": ("{where} has no schema mark (meta 'schema') but holds a log (rows in {tables}): the "
+                                 "row was deleted around Sankao, by accident or by someone who changed the store. No "
+                                 "command writes to such a store: an upgrade would hash every row of it into the "
+                                 "Merkle tree, rows written around Sankao included. Restore the store from a backup, "
+                                 "or run 'sankao audit verify' to see what else was changed. Nothing was changed",
+                                 "{where} 没有结构版本标记 (meta 'schema'), 却存有日志 ({tables} 中有数据行): 这一行已被"
+                                 "绕过 Sankao 删除 (出于意外, 或者有人改动了数据库)。任何命令都不写入这样的数据库: "
+                                 "升级会把其中每一行 (包括绕过 Sankao 写入的行) 都算进默克尔树。请从备份恢复数据库, "
+                                 "或者运行 'sankao audit verify' 查看还有什么被改动。什么也没有改变"),
     "store.schema_other": ("{where} is marked schema {found!r}; this Sankao reads schema {wanted!r}. A command that only "
                            "reads never upgrades a store: run 'sankao audit verify', then 'sankao init' to upgrade it (or "
                            "use the Sankao that wrote it). Nothing was changed",

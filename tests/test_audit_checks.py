@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from conftest import ROOT, SCENARIO
+from conftest import ROOT, SCENARIO, write_lines
 from core.audit import merkle
 from test_tamper import find, sql, verify_fails
 
@@ -121,6 +121,46 @@ def test_a_store_without_its_schema_mark_is_reported_by_every_command_that_reads
     text = cli(year, "audit", "verify", expect=1).stdout
     assert text.startswith("NOT OK: position 0: meta: ") and "position 1027: inserted" in text
     assert dump(year) == before  # nothing written: no leaf for 1027, no schema mark, no time zone
+
+
+def test_a_store_without_its_schema_mark_is_refused_by_every_command_that_writes(year, cli, tmp_path):
+    """Deleting meta's schema row (by accident, or to cover an event written around Sankao) made the next
+    command that records take the store for one from before the tree and hash the whole log into the tree,
+    the forged event with it. Now `load`, `init`, `token create`, `rebuild` and `worker` refuse it as `audit
+    verify` reports it: naming the row, saying to restore a backup or run `audit verify`; nothing written."""
+    stream, version, topic, state = event(year, find(year, "ProjectSigned"))
+    sql(year, "INSERT INTO events (position, stream, version, topic, state) VALUES (?, ?, ?, ?, ?)",
+        (1027, stream, version + 100, topic, state))
+    sql(year, "DELETE FROM meta WHERE key = 'schema'")
+    before = dump(year)
+    late = write_lines(tmp_path / "late.jsonl", [{"cmd": "register_unit", "unit": "U99", "name": "Unit U99",
+                                                 "category": "department", "id": "late-1",
+                                                 "at": "2024-01-08T10:00:00+08:00"}])
+    says = ("has no schema mark (meta 'schema') but holds a log", "Restore the store from a backup",
+            "run 'sankao audit verify' to see what else was changed", "Nothing was changed")
+    for command in [("load", str(late)), ("init",), ("token", "create", "desk", "--role", "viewer"), ("rebuild",),
+                    ("worker", "--once")]:
+        refused = cli(year, *command, expect=1)
+        assert all(s in refused.stderr for s in says), (command, refused.stderr)
+        assert "Traceback" not in refused.stderr
+    verified = cli(year, "audit", "verify", expect=1).stdout
+    assert verified.startswith("NOT OK: position 0: meta: ") and all(s in verified for s in says), verified
+    assert "position 1027: inserted" in verified
+    assert dump(year) == before  # no leaf for 1027, no schema mark, no U99, no token
+
+
+def test_a_new_store_whose_mark_was_never_written_is_initialised(store_url, cli, tmp_path):
+    """A store made but not yet marked (its creation stopped before the mark, which comes once the empty tree
+    is whole) holds no log: the next command that records finishes it, as before."""
+    cli(store_url, "init")
+    sql(store_url, "DELETE FROM meta WHERE key = 'schema'")
+    late = write_lines(tmp_path / "one.jsonl", [{"cmd": "register_unit", "unit": "U99", "name": "Unit U99",
+                                                "category": "department", "id": "one-1",
+                                                "at": "2024-01-08T10:00:00+08:00"}])
+    cli(store_url, "load", str(late))
+    from core.store.recorder import SCHEMA
+    assert sql(store_url, "SELECT value FROM meta WHERE key = 'schema'") == [(SCHEMA,)]
+    assert cli(store_url, "audit", "verify").stdout.startswith("ok: ")
 
 
 def test_a_command_that_reads_an_honest_store_writes_nothing(year, cli, tmp_path):

@@ -13,8 +13,11 @@ Nothing else ever creates a file, a directory or a table. Only ``init``, ``load`
 bring a store of an older schema up to this one (``Recorder.upgrade``, which hashes a log that
 has no Merkle tree yet). ``read`` and ``audit`` never write: a store whose schema mark (``meta``
 ``schema``) is missing or not this version's is refused by ``read`` (``StoreDamaged``, saying
-so) and kept on the recorder as ``schema_problem`` by ``audit``, never upgraded; a deleted mark
-must not make a query hash rows written around Sankao into the tree.
+so) and kept on the recorder as ``schema_problem`` by ``audit``, never upgraded. A store that
+holds a log but no mark at all is refused by every mode, ``init``, ``load`` and ``write``
+included (``Recorder._unmarked``): a deleted mark must not make any command hash rows written
+around Sankao into the tree. Only a store that holds nothing yet (its creation stopped before
+the mark) is finished by the next writer.
 """
 
 from __future__ import annotations
@@ -96,7 +99,7 @@ def schema_problem(recorder: Recorder):
         return None
     where = recorder.location.describe()
     if not found:
-        return msg("store.schema_missing", where=where)
+        return recorder.unmarked() or msg("store.schema_missing", where=where)
     return msg("store.schema_other", where=where, found=found[0][0], wanted=SCHEMA)
 
 

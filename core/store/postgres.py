@@ -183,9 +183,16 @@ class PostgresRecorder(Recorder):
             cur.execute("SELECT to_regclass('events') IS NULL")
             made = cur.fetchone()[0]
             self._check_old(cur)
+            unmarked = self._unmarked(cur, self._table_names(cur))
+            if unmarked is not None:  # refused before anything is written
+                raise StoreDamaged(unmarked)
             for statement in schema_statements("BYTEA", "BIGINT"):
                 cur.execute(statement)
         return made
+
+    def _table_names(self, cur) -> set[str]:
+        cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")
+        return {r[0] for r in cur.fetchall()}
 
     def _check_old(self, cur) -> None:
         cur.execute("SELECT to_regclass('records_events') IS NOT NULL AND to_regclass('events') IS NULL")

@@ -331,14 +331,51 @@ class Recorder(ProcessRecorder):
         return {row[0] for row in self.fetch("SELECT command_id FROM commands WHERE command_id LIKE ?",
                                              (prefix.replace("%", "") + "%",))}
 
+    def _table_names(self, cur) -> set[str]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _unmarked(self, cur, tables: set[str]):
+        """What is wrong (a ``Text``) when the store has no schema mark (meta ``schema``) yet holds a log:
+        rows in the events, the tree or the command ids, or a log head past 0. None when it has a mark, or
+        holds nothing (a new store whose creation stopped before the mark: the next writer finishes it).
+
+        Such a store is refused by every command, those that record included: only a deleted row (an
+        accident, or cover for rows written around Sankao) leaves a log unmarked, and an upgrade would hash
+        every row of it into the tree."""
+        if "meta" not in tables:
+            return None
+        cur.execute("SELECT value FROM meta WHERE key = 'schema'")
+        if cur.fetchone() is not None:
+            return None
+        held = []
+        for table in ("events", "merkle_leaves", "merkle_nodes", "commands"):
+            if table in tables:
+                cur.execute(f"SELECT 1 FROM {table} LIMIT 1")
+                if cur.fetchone() is not None:
+                    held.append(f"'{table}'")
+        if "log_head" in tables:
+            cur.execute("SELECT max(size) FROM log_head")
+            if (cur.fetchone() or (0,))[0]:
+                held.append("'log_head'")
+        if not held:
+            return None
+        from core.messages import msg
+        return msg("store.schema_missing_log", where=self.location.describe(), tables=held)
+
+    def unmarked(self):
+        """``_unmarked`` of the store as it stands (read only)."""
+        with self._read() as cur:
+            return self._unmarked(cur, self._table_names(cur))
+
     def upgrade(self) -> None:
         """Bring a store of an older schema up to this one (when this process may write it); run after
         every open and create.
 
-        A store from before the Merkle tree gets its tables, then the tree takes in the log as it stands,
-        once; from here on the tree grows in the transaction of every write, and a lag means events written
-        around Sankao. The schema is marked new only once the tree is whole, so a process killed half-way
-        leaves a store that the next one finishes."""
+        A store from before the Merkle tree (marked schema 2) gets its tables, then the tree takes in the
+        log as it stands, once; from here on the tree grows in the transaction of every write, and a lag
+        means events written around Sankao. The schema is marked new only once the tree is whole, so a
+        process killed half-way leaves a store that the next one finishes. A store holding a log without
+        any mark is refused (``create`` raises ``StoreDamaged``, ``_unmarked``), never upgraded."""
         if self.read_only:
             return
         found = self.fetch("SELECT value FROM meta WHERE key = 'schema'")

@@ -155,6 +155,9 @@ class SQLiteRecorder(Recorder):
             names = {r[0] for r in cur.fetchall()}
             if names:
                 self._check_tables(names, cur)
+                unmarked = self._unmarked(cur, names)
+                if unmarked is not None:  # refused before anything is written
+                    raise StoreDamaged(unmarked)
             for statement in schema_statements("BLOB", "INTEGER"):  # what a store of an older schema lacks
                 cur.execute(statement)
         return not names
@@ -162,8 +165,11 @@ class SQLiteRecorder(Recorder):
     def check(self) -> None:
         """Raise a clear error unless this is a Sankao store Sankao can read."""
         with self._read() as cur:
-            cur.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            self._check_tables({r[0] for r in cur.fetchall()}, cur)
+            self._check_tables(self._table_names(cur), cur)
+
+    def _table_names(self, cur) -> set[str]:
+        cur.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return {r[0] for r in cur.fetchall()}
 
     def _check_tables(self, names: set[str], cur) -> None:
         if "meta" in names:
