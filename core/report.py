@@ -76,9 +76,25 @@ def stage_of(project) -> str:
     return "planned"
 
 
+#: what an event of each type (its class name) never carries out of the store: a token's digest. The pages'
+#: session cookie holds it, signed; with the session secret it would make a session. Left out of `sankao events`
+#: and the API's feed (``event_row``) and of the audit bundle (``core.audit.bundle``, where the event is carried
+#: with its leaf hash instead).
+REDACTED = {"TokenIssued": ("digest",)}
+
+
+def redacted(kind: str, data: dict) -> dict:
+    """``data`` (an event's fields, or its stored JSON) of an event of type ``kind`` (``TokenIssued``, its class
+    name) without what ``REDACTED`` names; the same dict when it names nothing of it."""
+    drop = [k for k in REDACTED.get(kind, ()) if k in data]
+    return {k: v for k, v in data.items() if k not in drop} if drop else data
+
+
 def event_row(position: int, event) -> dict:
-    """One event of the log as ``sankao events --json`` and the web API's feed write it."""
+    """One event of the log as ``sankao events --json`` and the web API's feed write it (``redacted``)."""
     data = {k: v for k, v in vars(event).items()
             if k not in ("originator_id", "originator_version", "timestamp", "command_id", "actor", "position")}
-    return {"position": position, "type": type(event).__name__, "recorded_at": event.timestamp.isoformat(),
-            "actor": getattr(event, "actor", None), "command_id": event.command_id, "data": plain_value(data)}
+    kind = type(event).__name__
+    return {"position": position, "type": kind, "recorded_at": event.timestamp.isoformat(),
+            "actor": getattr(event, "actor", None), "command_id": event.command_id,
+            "data": plain_value(redacted(kind, data))}

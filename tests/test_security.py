@@ -416,6 +416,19 @@ def test_no_token_digest_leaves_through_the_api(office):
     assert issued and all(set(row["data"]) == {"name", "role"} for row in issued), issued[:2]
     text = json.dumps(rows)
     assert not any(digest(token) in text for token in tokens.values())
+    # nor through the audit bundle's zip: its TokenIssued events come redacted, with their leaf hashes
+    import io
+    import zipfile
+    for who in (A, AU):
+        exported = client.get("/api/audit/export", headers={"Authorization": f"Bearer {tokens[who]}"})
+        assert exported.status_code == 200
+        with zipfile.ZipFile(io.BytesIO(exported.data)) as archive:
+            files = {name: archive.read(name) for name in archive.namelist()}
+        assert not any(digest(token).encode() in data for token in tokens.values() for data in files.values())
+        lines = [json.loads(line) for name, data in files.items() if name.endswith("/events.jsonl")
+                 for line in data.splitlines()]
+        redacted = [e for e in lines if e["type"].endswith(":TokenIssued")]
+        assert len(redacted) == len(issued) and all(e["redacted"] == ["digest"] for e in redacted)
 
 
 # -- 4. odd input: 4xx naming it, never 500, never stored otherwise ---------------------------------------------------

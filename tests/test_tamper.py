@@ -286,6 +286,99 @@ def test_an_export_verifies_without_sankao_and_fails_on_one_byte_changed(sqlite_
     assert cut.returncode == 1 and "position 12, expected 11" in cut.stdout
 
 
+def _line(events: bytes, kind: str, contains: bytes = b"") -> int:
+    """The index of the first line of events.jsonl holding an event of type ``kind`` and ``contains``."""
+    return next(i for i, line in enumerate(events.splitlines()) if f'"type": "events.facts:{kind}"'.encode() in line
+                and contains in line)
+
+
+def _rewrite(path, index: int, change) -> None:
+    lines = path.read_bytes().splitlines(keepends=True)
+    event = json.loads(lines[index])
+    change(event)
+    lines[index] = (json.dumps(event, ensure_ascii=False) + "\n").encode("utf-8")
+    path.write_bytes(b"".join(lines))
+
+
+def test_token_digests_never_leave_the_store_and_the_bundle_still_verifies(sqlite_url, cli, tmp_path, bare_python,
+                                                                           loaded_copy):
+    """Issue #18: a token's digest (what the pages' session cookie holds) was in the bundle's events.jsonl and in
+    `sankao events --json`. Now a TokenIssued is carried redacted, with its leaf hash, which verify.py takes as
+    given for it alone and says so; every other leaf is still rebuilt, and a line of any other event marked
+    redacted is refused."""
+    from core.access import digest
+    from core.facts import stream_id
+    loaded_copy(sqlite_url, str(SCENARIO / "commands.jsonl"), "--actor", "office")
+    tokens = [next(line for line in cli(sqlite_url, "token", "create", name, "--role", role).stdout.splitlines()
+                   if line.startswith("sk_")) for name, role in (("desk", "viewer"), ("auditor-1", "auditor"),
+                                                                  ("gone", "admin"))]
+    cli(sqlite_url, "token", "revoke", "gone")
+    digests = [digest(token).encode() for token in tokens]
+    stored = b"".join(bytes(r[0]) for r in sql(sqlite_url, "SELECT state FROM events"))
+    assert all(d in stored for d in digests)  # the store keeps them: that is how a token is recognised
+
+    for args in (("events", "--json"), ("events",), ("events", "--type", "TokenIssued", "--json")):
+        shown = cli(sqlite_url, *args).stdout
+        assert not any(d.decode() in shown for d in digests), args
+    issued = json.loads(cli(sqlite_url, "events", "--type", "TokenIssued", "--json").stdout)
+    assert [(e["data"]["name"], e["data"]["role"]) for e in issued] == [("desk", "viewer"), ("auditor-1", "auditor"),
+                                                                        ("gone", "admin")]
+    assert all(set(e["data"]) == {"name", "role"} for e in issued)
+
+    bundle = tmp_path / "bundle"
+    cli(sqlite_url, "audit", "export", str(bundle))
+    for path in bundle.iterdir():
+        assert not any(d in path.read_bytes() for d in digests), path.name
+    head = json.loads(cli(sqlite_url, "audit", "head", "--json").stdout)
+    (tmp_path / "inclusion.json").write_text(cli(sqlite_url, "audit", "prove", "500").stdout)
+    good = run_verifier(bare_python, bundle, "--proof", str(tmp_path / "inclusion.json"))
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert f"ok   {head['size']} events, root {head['root']}" in good.stdout
+    assert "3 token events redacted: their leaf hashes taken as given" in good.stdout
+    assert good.stdout.rstrip().endswith("the bundle verifies")
+    replayed = cli(sqlite_url, "audit", "replay", str(bundle), "--json")
+    assert json.loads(replayed.stdout)["disagreements"] == []
+
+    events = bundle / "events.jsonl"
+    honest = events.read_bytes()
+    token_line = _line(honest, "TokenIssued")
+    assert json.loads(honest.splitlines()[token_line])["redacted"] == ["digest"]
+    signed = _line(honest, "ProjectSigned", b'\\"c00093\\"')
+
+    def verify_after(change, index=signed):
+        events.write_bytes(honest)
+        _rewrite(events, index, change)
+        result = run_verifier(bare_python, bundle, "--proof", str(tmp_path / "inclusion.json"))
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stdout + result.stderr
+        return result.stdout
+
+    # an event altered: its leaf is rebuilt, the root fails
+    altered = verify_after(lambda e: e.update(state=e["state"].replace('"500630000"', '"900630000"')))
+    assert altered.startswith(f"FAIL the bundle's {head['size']} events give root ")
+
+    # the same event altered and marked redacted, carrying its honest leaf hash: refused, a signing is no token
+    original = json.loads(honest.splitlines()[signed])
+    leaf = merkle.leaf_hash(merkle.leaf_bytes(original["position"], original["stream"], original["version"],
+                                              original["type"], original["state"].encode("utf-8")))
+    posed = verify_after(lambda e: e.update(state=e["state"].replace('"500630000"', '"900630000"'),
+                                            redacted=["digest"], leaf=leaf.hex()))
+    assert "is marked redacted; only an access token's TokenIssued may be: the bundle was changed" in posed, posed
+    # ... renamed a TokenIssued: not of the tokens' stream; moved into it, the tokens' versions no longer run
+    renamed = verify_after(lambda e: e.update(type="events.facts:TokenIssued", redacted=["digest"], leaf=leaf.hex()))
+    assert "is marked redacted; only an access token's TokenIssued may be" in renamed
+    moved = verify_after(lambda e: e.update(type="events.facts:TokenIssued", stream=stream_id("tokens").hex,
+                                            version=1, redacted=["digest"], leaf=leaf.hex()))
+    assert "is version 1 of the tokens' stream, expected 2: the bundle was changed" in moved, moved
+
+    # a redacted token's leaf hash changed: the root fails
+    changed_leaf = verify_after(lambda e: e.update(leaf="00" * 32), token_line)
+    assert changed_leaf.startswith(f"FAIL the bundle's {head['size']} events give root ")
+    # more than the digest left out, or no leaf hash at all: refused
+    assert "a token's redaction leaves out [\"digest\"] only" in verify_after(
+        lambda e: e.update(redacted=["digest", "role"]), token_line)
+    assert "a redacted event without 'leaf'" in verify_after(lambda e: e.pop("leaf"), token_line)
+
+
 def test_the_bundle_verifier_and_audit_consistency_refuse_what_rfc_9162_refuses(sqlite_url, cli, tmp_path, bare_python,
                                                                                 loaded_copy):
     """A consistency proof from size 0 'proved' any old root, and an inclusion proof's index and hashes were not

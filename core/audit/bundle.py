@@ -4,7 +4,10 @@
 
 - ``events.jsonl``: every event of the log (a prefix of it with ``until``), one JSON
   object a line: ``position``, ``stream`` (32 hex), ``version``, ``type`` and ``state``
-  (the stored event, its exact UTF-8 JSON text);
+  (the stored event, its exact UTF-8 JSON text). An access token's ``TokenIssued`` is
+  carried redacted, as Certificate Transparency logs redact: its ``state`` without the
+  token's digest (``core.report.redacted``), ``redacted: ["digest"]`` and ``leaf``, the leaf
+  hash of the event as stored, which the verifier takes as given for it alone;
 - ``heads.jsonl``: the heads recorded in that prefix (``size``, ``root``, ``label``);
 - ``manifest.json``: size, root, the leaf encoding, when and from where;
 - ``verify.py``: the standard-library verifier (``core/audit/merkle.py`` followed by
@@ -27,6 +30,7 @@ from pathlib import Path
 from core.audit import log, merkle
 from core.errors import SankaoError
 from core.messages import Name, msg
+from core.report import REDACTED, redacted
 from events import CONSEQUENCE_TOPICS
 
 HERE = Path(__file__).resolve().parent
@@ -80,11 +84,13 @@ def _write(app, folder: Path, until: datetime | None, source: str) -> dict:
                     state = n.state.decode("utf-8")
                 except UnicodeDecodeError:
                     raise SankaoError(msg("audit.not_utf8", position=n.id)) from None
-                handle.write(json.dumps({"position": n.id, "stream": str(n.originator_id),
-                                         "version": n.originator_version, "type": n.topic, "state": state},
-                                        ensure_ascii=False) + "\n")
-                hashes.append(merkle.leaf_hash(merkle.leaf_bytes(n.id, str(n.originator_id), n.originator_version,
-                                                                 n.topic, n.state)))
+                leaf = merkle.leaf_hash(merkle.leaf_bytes(n.id, str(n.originator_id), n.originator_version,
+                                                          n.topic, n.state))
+                line = {"position": n.id, "stream": str(n.originator_id), "version": n.originator_version,
+                        "type": n.topic, "state": state}
+                line.update(_redaction(n.topic, state, leaf))
+                handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+                hashes.append(leaf)
             start = batch[-1].id + 1
     root = merkle.root_of(hashes)
     if len(hashes) != end or (end and root != tree.root(end)):
@@ -101,6 +107,38 @@ def _write(app, folder: Path, until: datetime | None, source: str) -> dict:
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     (folder / "verify.py").write_text(verifier_source(), encoding="utf-8")
     return manifest
+
+
+def _redaction(topic: str, state: str, leaf: bytes) -> dict:
+    """What replaces an event's stored ``state`` in the bundle when ``core.report.REDACTED`` names some of its
+    fields: its state without them, the names left out and its leaf hash ({} for any other event)."""
+    kind = topic.rpartition(":")[2]
+    if kind not in REDACTED:
+        return {}
+    data = json.loads(state)
+    kept = redacted(kind, data)
+    if kept is data:
+        return {}
+    return {"state": json.dumps(kept, ensure_ascii=False, separators=(",", ":")),
+            "redacted": [k for k in data if k not in kept], "leaf": leaf.hex()}
+
+
+def leaf_of(e: dict) -> bytes:
+    """The leaf hash of a bundle's event: recomputed from its state, or as carried for a redacted one."""
+    if e.get("redacted") and e["type"].rpartition(":")[2] in REDACTED:
+        return bytes.fromhex(e["leaf"])
+    return merkle.leaf_hash(merkle.leaf_bytes(e["position"], e["stream"], e["version"], e["type"],
+                                              e["state"].encode("utf-8")))
+
+
+def _stored_state(e: dict) -> bytes:
+    """A bundle's event as a store keeps it. A redacted token's digest is put back as ``redacted:LEAF``:
+    unique, and no token's digest (a replayed store's redacted tokens open nothing)."""
+    if not e.get("redacted") or e["type"].rpartition(":")[2] not in REDACTED:
+        return e["state"].encode("utf-8")
+    data = json.loads(e["state"])
+    data.update({k: f"redacted:{e['leaf']}" for k in e["redacted"]})
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 @dataclass
@@ -137,7 +175,7 @@ def replay(folder: Path, installed, tz_name: str = "Asia/Shanghai", store: str |
             for start in range(0, len(facts), 2000):
                 chunk = facts[start:start + 2000]
                 stored = [StoredEvent(originator_id=e["stream"], originator_version=e["version"], topic=e["type"],
-                                      state=e["state"].encode("utf-8")) for e in chunk]
+                                      state=_stored_state(e)) for e in chunk]
                 domain = [mapper.to_domain_event(s) for s in stored]
                 firsts = {}
                 for i, d in enumerate(domain):
@@ -215,8 +253,7 @@ def _compare(recorded: list[dict], facts: list[dict], platform, events: list[dic
             what = msg("audit.what_standing", year=event.year)
         elif kind == "HeadRecorded":  # a head describes the bundle's own log (the replay's interleaves differently)
             if bundle_mth is None:
-                bundle_mth = merkle.list_mth([merkle.leaf_hash(merkle.leaf_bytes(
-                    e["position"], e["stream"], e["version"], e["type"], e["state"].encode("utf-8"))) for e in events])
+                bundle_mth = merkle.list_mth([leaf_of(e) for e in events])
             ok = event.size <= len(events) and bundle_mth(0, event.size).hex() == event.root
             what = msg("audit.what_head", label=event.label, size=event.size)
         else:

@@ -9,6 +9,12 @@
 # root of the whole log and of every head the log recorded (its HeadRecorded events, at month closes) and
 # every head given with --head, and checks each proof file given (as written by `sankao audit prove` or
 # `sankao audit consistency`). It prints what holds and what fails, and exits 1 on any failure.
+#
+# An access token's TokenIssued is exported redacted (a token's digest never leaves the store): its state
+# without "digest", with "redacted": ["digest"] and "leaf", the leaf hash Sankao stored for it. Its leaf is
+# taken as given (its content cannot be checked, and the output says how many were); every other leaf is
+# rebuilt. Only a TokenIssued of the tokens stream, at that stream's next version, may be redacted: a line
+# of any other event marked so is refused.
 
 try:  # imported by Sankao; in verify.py the Merkle functions stand above instead
     from core.audit.merkle import (ProofError, _hash, leaf_bytes, leaf_hash, list_mth, verify_consistency,
@@ -19,21 +25,41 @@ except ImportError:
 import argparse as _argparse
 import json as _json
 import sys as _sys
+import uuid as _uuid
 from pathlib import Path as _Path
+
+# the access tokens' stream (core.facts.stream_id("tokens")): the only one whose events may come redacted
+_TOKENS_STREAM = _uuid.uuid5(_uuid.uuid5(_uuid.NAMESPACE_URL, "https://sankao.invalid/streams"), "tokens:").hex
 
 
 class _Failure(Exception):
     pass
 
 
+def _given_leaf(event, number):
+    """The leaf hash a redacted event carries, once it is one that may be redacted."""
+    position, kind = event["position"], event["type"]
+    if not (isinstance(kind, str) and kind.endswith(":TokenIssued") and event["stream"] == _TOKENS_STREAM):
+        raise _Failure(f"events.jsonl line {number}: position {position} ({kind}) is marked redacted; only an "
+                       "access token's TokenIssued may be: the bundle was changed")
+    if event["redacted"] != ["digest"]:
+        raise _Failure(f"events.jsonl line {number}: position {position} leaves out {event['redacted']!r}; a "
+                       "token's redaction leaves out [\"digest\"] only: the bundle was changed")
+    try:
+        return _hash("a redacted event's leaf hash", bytes.fromhex(event["leaf"]))
+    except (ValueError, TypeError, ProofError) as exc:
+        raise _Failure(f"events.jsonl line {number}: position {position}: {exc}: the bundle was changed") from None
+
+
 def _load_bundle(folder):
-    """The manifest, every leaf hash, and the heads the log itself recorded (its HeadRecorded events)."""
+    """The manifest, every leaf hash, the heads the log itself recorded (its HeadRecorded events) and how many
+    events were redacted (their leaves taken as given)."""
     try:
         manifest = _json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         handle = open(folder / "events.jsonl", "rb")
     except (OSError, ValueError) as exc:
         raise _Failure(f"{folder} is not a readable bundle: {exc}") from None
-    hashes, heads, expected = [], [], 1
+    hashes, heads, expected, redacted, tokens_version = [], [], 1, 0, 0
     with handle:
         for number, raw in enumerate(handle, 1):
             try:
@@ -47,7 +73,20 @@ def _load_bundle(folder):
             if position != expected:
                 raise _Failure(f"events.jsonl line {number}: position {position}, expected {expected} "
                                "(an event is missing, inserted or out of order)")
-            hashes.append(leaf_hash(data))
+            if "redacted" in event or "leaf" in event:
+                try:
+                    hashes.append(_given_leaf(event, number))
+                except KeyError as exc:
+                    raise _Failure(f"events.jsonl line {number}: a redacted event without {exc}: the bundle was "
+                                   "changed") from None
+                redacted += 1
+            else:
+                hashes.append(leaf_hash(data))
+            if stream == _TOKENS_STREAM:
+                if version != tokens_version + 1:
+                    raise _Failure(f"events.jsonl line {number}: position {position} is version {version} of the "
+                                   f"tokens' stream, expected {tokens_version + 1}: the bundle was changed")
+                tokens_version = version
             if kind.endswith(":HeadRecorded"):
                 try:
                     head = _json.loads(state)
@@ -56,7 +95,7 @@ def _load_bundle(folder):
                 except (ValueError, KeyError) as exc:
                     raise _Failure(f"events.jsonl line {number}: a recorded head that cannot be read ({exc})") from None
             expected += 1
-    return manifest, hashes, heads
+    return manifest, hashes, heads, redacted
 
 
 def _check_proof(proof, hashes, mth):
@@ -109,7 +148,7 @@ def main(argv=None):
                              "exactly this root at this size")
     args = parser.parse_args(argv)
     try:
-        manifest, hashes, heads = _load_bundle(args.bundle)
+        manifest, hashes, heads, redacted = _load_bundle(args.bundle)
     except _Failure as exc:
         print(f"FAIL {exc}")
         return 1
@@ -122,6 +161,9 @@ def main(argv=None):
         failures += 1
     else:
         print(f"ok   {len(hashes)} events, root {root.hex()}")
+    if redacted:
+        print(f"note {redacted} token events redacted: their leaf hashes taken as given (each one's digest left "
+              "out; the rest of it is shown but not checked)")
     checks = [(h["size"], h["root"], f"head recorded at position {h['position']} ({h['label']})") for h in heads]
     checks += [(size, published, "published head") for size, published in args.head]
     for size, expected, what in checks:
