@@ -11,6 +11,14 @@ from zoneinfo import ZoneInfo
 from core.messages import Name, msg
 
 UTC = timezone.utc
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def micros(moment: datetime) -> int:
+    """An instant as integer microseconds since the epoch (how the read models and the tables beside the log
+    keep instants)."""
+    delta = moment - EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def now() -> datetime:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from core.clock import month_start, parse_day, parse_period
+from core.engine.reach import first_month_from
 from core.errors import PluginError, SankaoError
 from core.facts import Rules
 from core.messages import msg, text_of
@@ -67,7 +68,6 @@ class Proposal:
         """The months the rules would be in force for, in words (a ``core.messages.Text``)."""
         if self.effective is None:
             return msg("rules.every_month")
-        from core.engine.scorer import first_month_from
         month = first_month_from(self.effective, self.effective.year)
         if month is None:
             return msg("rules.from_year", year=self.effective.year + 1)

@@ -31,7 +31,8 @@ import tempfile
 from core.audit import merkle
 from core.facts import _access
 from core.messages import msg
-from core.read.models import STATEMENTS, micros, project
+from core.clock import EPOCH, micros
+from core.read.models import STATEMENTS, project
 from events.facts import Recorded
 
 # -- recorded times ------------------------------------------------------------------------------------------
@@ -65,7 +66,6 @@ def decoder(mapper):
 
 def moment(us: int) -> str:
     from datetime import timedelta
-    from core.read.models import EPOCH
     return (EPOCH + timedelta(microseconds=us)).isoformat()
 
 

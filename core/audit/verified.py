@@ -26,9 +26,9 @@ from datetime import datetime
 from pathlib import Path
 
 from core.audit import merkle
+from core.clock import micros
 from core.errors import SankaoError
 from core.facts import stream_id
-from core.read.models import micros
 from core.store.recorder import EVENT_COLUMNS, _hex
 
 BOARD_FIELDS = ("base", "coefficient", "deduction", "final", "signed_amount")
@@ -227,7 +227,7 @@ def check_board(platform, answer: dict, head: Head, period: str, known_at: datet
                 restated: bool) -> dict:
     """Check a board answer against the verified log; returns what was checked (for the answer's
     ``verified`` key)."""
-    from core.engine.closer import board_entry
+    from core.engine.ranking import board_entry
     from core.engine.figures import Figures
     from core import report
     app = platform.app
@@ -284,7 +284,7 @@ def _compare(units: list[dict], expected: dict, period: str, position: int | Non
 def check_score(platform, answer: dict, head: Head, unit: str, period: str, known_at: datetime | None,
                 restated: bool) -> dict:
     """Check ``sankao score`` against the verified log, as ``check_board`` does for the unit's line."""
-    from core.engine.closer import board_entry
+    from core.engine.ranking import board_entry
     from core.engine.figures import Figures
     from core import report
     app = platform.app

@@ -12,39 +12,14 @@ takes version 1 only once, so two closers at once freeze a month once.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from eventsourcing.persistence import IntegrityError
 
 from core.clock import month_start, parse_period
-from core.engine.figures import Figures, derive
-from core.errors import PluginError
-from core.messages import msg
+from core.engine.figures import Figures
+from core.engine.partitions import tracker_name
+from core.engine.ranking import board_entry, first_answer, rank_board
 from core.facts import Rules, stream_id
-from core.model import BoardEntry
 from events import assessment as out
-
-
-def rank_board(ps, period: str, entries: list[BoardEntry]) -> tuple[list[BoardEntry], str]:
-    """The entries in rank order and the plugin that ranked them; no ranking plugin is an error."""
-    ranked, policy = first_answer(ps, "sankao_rank", period=period, entries=entries)
-    if ranked is None:
-        raise PluginError(msg("plugins.no_rank", period=period))
-    return ranked, policy
-
-
-def first_answer(ps, hook, **kwargs):
-    for plugin, value in ps.each(hook, **kwargs):
-        if value is not None:
-            return value, plugin
-    return None, None
-
-
-def board_entry(unit: str, figures: Figures, with_indicators: bool = False) -> BoardEntry:
-    """A board line of recorded figures; each indicator's ratio and score only when asked for."""
-    indicators = derive(figures).indicators if with_indicators else []
-    return BoardEntry(unit, Decimal(figures.base), Decimal(figures.coefficient), Decimal(figures.deduction),
-                      Decimal(figures.final), Decimal(figures.signed_amount), indicators)
 
 
 def rules_before(app, position: int) -> list[Rules]:
@@ -69,7 +44,6 @@ class Closer:
 
     def scored_up_to(self) -> int:
         """The position every partition's worker has reached."""
-        from core.engine.scorer import tracker_name
         count = self.partitions()
         return min(self.app.recorder.tracking(tracker_name(i, count))[0] for i in range(count))
 

@@ -17,6 +17,16 @@ from datetime import date
 DATED = ("planned_on", "signed_on", "landed_on", "started_on")
 
 
+def first_month_from(effective: date | None, year: int) -> int | None:
+    """The first month of ``year`` that begins on or after ``effective`` (None: every month)."""
+    if effective is None or effective.year < year:
+        return 1
+    if effective.year > year:
+        return None
+    month = effective.month if effective.day == 1 else effective.month + 1
+    return month if month <= 12 else None
+
+
 def cut_month(field_year: int, withdrawn_on: date | None) -> int:
     """The first month of ``field_year`` in which a withdrawal stops the project counting (13: never)."""
     if withdrawn_on is None or withdrawn_on.year > field_year:

@@ -21,7 +21,6 @@ them. Restarting costs a snapshot plus the facts since, not the whole log.
 from __future__ import annotations
 
 import json
-import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from types import SimpleNamespace
@@ -33,7 +32,9 @@ from core.clock import UTC, local_date, month_start, now, parse_period, period_n
 from core.engine import snapshot
 from core.engine.closer import Closer
 from core.engine.figures import Figures, compute
-from core.engine.reach import first_months_moved
+from core.engine.partitions import partition_of, tracker_name
+from core.engine.ranking import first_answer, rank_board
+from core.engine.reach import first_month_from, first_months_moved
 from core.errors import PluginError
 from core.messages import msg
 from core.facts import Facts, stream_id
@@ -49,25 +50,6 @@ from events import facts as ev
 
 PROJECT_FACTS = (ev.ProjectPlanned, ev.ProjectSigned, ev.ProjectLanded, ev.ConstructionStarted,
                  ev.ProjectWithdrawn, ev.FactCorrected)
-
-
-def partition_of(unit: str, count: int) -> int:
-    """The partition (0-based) a unit belongs to among ``count``: stable across processes and versions."""
-    return zlib.crc32(unit.encode("utf-8")) % count
-
-
-def tracker_name(index: int, count: int) -> str:
-    return "scorer" if count == 1 else f"scorer:{index + 1}/{count}"
-
-
-def first_month_from(effective: date | None, year: int) -> int | None:
-    """The first month of ``year`` that begins on or after ``effective`` (None: every month)."""
-    if effective is None or effective.year < year:
-        return 1
-    if effective.year > year:
-        return None
-    month = effective.month if effective.day == 1 else effective.month + 1
-    return month if month <= 12 else None
 
 
 @dataclass
@@ -337,7 +319,6 @@ class Scorer:
         consequences), so a plugin that raises or answers nonsense is named before
         its rules are put in force. Returns ``{(unit, period): Figures}``.
         """
-        from core.engine.closer import first_answer, rank_board
         from core.engine.figures import derive
         ps = build_manager(plugins, self.rulebook.installed)
         self._load_state()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import zlib
 from datetime import datetime
 
+from core.clock import micros
 from core.facts import Facts, Person, Project, Rules, Targets, Unit
 
 KEEP = 2
@@ -71,7 +72,6 @@ def decode(data: bytes, transcoder, facts: Facts) -> dict:
 
 
 def save(recorder, name: str, position: int, data: bytes, taken_at: datetime) -> None:
-    from core.read.models import micros
     with recorder._write() as cur:
         cur.execute(recorder.q("INSERT INTO snapshots (name, position, taken_at, data) VALUES (?, ?, ?, ?) "
                                "ON CONFLICT (name, position) DO NOTHING"), (name, position, micros(taken_at), data))

@@ -15,15 +15,15 @@ dialects compare them as numbers.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import date
 
+from core.clock import micros
 from core.report import money, ratio
 from events import assessment as out
 from events import facts as ev
 
 NAME = "read_models"
 CHUNK = 5000
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 TABLES = ["rm_units", "rm_targets", "rm_projects", "rm_figures", "rm_figures_log", "rm_notices", "rm_frozen",
           "rm_closes", "rm_stamps", "rm_heads", "rm_tokens"]
@@ -65,12 +65,6 @@ def ddl(bigint: str) -> list[str]:
         f"actor TEXT NOT NULL, issued_at {bigint} NOT NULL, revoked_at {bigint})",
         "CREATE UNIQUE INDEX IF NOT EXISTS rm_tokens_by_digest ON rm_tokens (digest)",
     ]
-
-
-def micros(moment: datetime) -> int:
-    """An instant as integer microseconds since the epoch."""
-    delta = moment - EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def _day(value) -> str | None:

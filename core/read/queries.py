@@ -18,15 +18,15 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from core import report
-from core.clock import local_date, month_start, now, parse_period
-from core.engine.closer import board_entry, rank_board
+from core.clock import local_date, micros, month_start, now, parse_period
+from core.engine.ranking import board_entry, rank_board
 from core.engine.figures import Figures
 from core.errors import NotFound
 from core.facts import Rules, stream_id
 from core.messages import msg
 from core.model import BoardEntry
 from core.view import PeopleView
-from core.read.models import micros, notice_phase
+from core.read.models import notice_phase
 from core.rules import RulesBook
 from core.store.app import SankaoApplication
 from events import assessment as out
