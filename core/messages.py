@@ -891,4 +891,65 @@ CATALOG: dict[str, tuple[str, str]] = {
     "audit.what_unknown": ("a consequence this Sankao does not know how to compare ({kind})",
                            "本版不知道如何比较的结果 ({kind})"),
     "audit.disagreement": ("{kind} {what} (position {position})", "{kind} {what} (第 {position} 条)"),
+    "read.row_elsewhere": ("the read model's figures for {period} point at position {position}, which holds no "
+                           "figures of {period}: the read model was altered (run `sankao audit verify`, then "
+                           "`sankao rebuild`)",
+                           "读模型中 {period} 的得分指向第 {position} 条, 而该条不是 {period} 的得分: 读模型被改动了 (请运行 "
+                           "`sankao audit verify`, 再运行 `sankao rebuild`)"),
+    # verified reads (core.audit.verified)
+    "verified.sizes": ("the log holds {log} events but its Merkle tree {tree}: events were written around Sankao "
+                       "(run `sankao audit verify`)",
+                       "日志有 {log} 条事件, 默克尔树却有 {tree} 条: 有人绕过 Sankao 写入了事件 (请运行 `sankao audit verify`)"),
+    "verified.tree_lacks": ("{error}: the Merkle tree was altered in the store", "{error}: 数据库中的默克尔树被改动了"),
+    "verified.fewer": ("the log has {size} events, fewer than the {old_size} of the head trusted: events were removed",
+                       "日志只有 {size} 条事件, 少于所信任树头的 {old_size} 条: 有事件被删除了"),
+    "verified.not_extended": ("today's log does not extend the head trusted (size {old_size}, root {root}): the record "
+                              "before position {next} was rewritten",
+                              "今天的日志不是所信任树头 (规模 {old_size}, 根哈希 {root}) 的延续: 第 {next} 条之前的记录被改写了"),
+    "verified.other_root": ("the log's root at size {size} is not the root trusted ({root}): the record was rewritten",
+                            "日志在规模 {size} 时的根哈希不是所信任的根哈希 ({root}): 记录被改写了"),
+    "verified.beyond": ("position {position} is beyond the verified head ({size})",
+                        "第 {position} 条超出了已核验的树头 ({size})"),
+    "verified.deleted": ("no event at position {position}, which the answer is made of: it was deleted",
+                         "答案所依据的第 {position} 条事件不存在: 它被删除了"),
+    "verified.altered": ("the event at position {position} is not the one the verified log holds there: it was "
+                         "altered in the store",
+                         "第 {position} 条事件不是已核验的日志在该位置存有的事件: 它在数据库中被改动了"),
+    "verified.no_root": ("the events read do not lead to the verified root: the Merkle tree was altered in the store",
+                         "读到的事件得不出已核验的根哈希: 数据库中的默克尔树被改动了"),
+    "verified.points_elsewhere": ("the read model's figures of {unit} for {period} point at position {position}, which "
+                                  "the verified log holds as another event: a read-model row was altered",
+                                  "读模型中 {unit} {period} 的得分指向第 {position} 条, 而已核验的日志在该位置存有另一条事件: "
+                                  "读模型的行被改动了"),
+    "verified.left_out": ("the verified log holds figures of {unit} for {period} at position {position} that the read "
+                          "model leaves out: a read-model row was altered or removed",
+                          "已核验的日志在第 {position} 条存有 {unit} {period} 的得分, 读模型却没有: 读模型的行被改动或删除了"),
+    "verified.no_frozen": ("the answer says {period} is frozen but no frozen board is in the log",
+                           "答案称 {period} 已冻结, 日志中却没有冻结的清单"),
+    "verified.restated": ("a restated answer is recomputed from every fact, not read from recorded events: verify the "
+                          "facts with `sankao audit verify`",
+                          "重算的答案由全部事实重新计算, 不读取录入的结果: 请用 `sankao audit verify` 核验这些事实"),
+    "verified.added": ("{unit} is on the board of {period} but the verified log has no figures of it there: a "
+                       "read-model row was added",
+                       "{unit} 在 {period} 的清单上, 已核验的日志中却没有它的得分: 读模型中被加了一行"),
+    "verified.removed": ("{unit} is missing from the board of {period} though the verified log has its figures: a "
+                         "read-model row was removed",
+                         "{unit} 不在 {period} 的清单上, 已核验的日志中却有它的得分: 读模型中被删了一行"),
+    "verified.figure": ("{unit}'s {name} on the board of {period} is {shown} but the verified log says {held}: the "
+                        "answer came from an altered row",
+                        "{period} 清单上 {unit} 的 {name} 为 {shown}, 已核验的日志却是 {held}: 答案来自被改动的行"),
+    "verified.no_figures": ("the verified log has no figures of {unit} for {period}",
+                            "已核验的日志中没有 {unit} {period} 的得分"),
+    "verified.notice_added": ("notice {index} of the answer ({unit}, {case}) is not in the verified log: a read-model "
+                              "row was added",
+                              "答案中的第 {index} 份函单 ({unit}, {case}) 不在已核验的日志中: 读模型中被加了一行"),
+    "verified.notice_altered": ("notice {index} of the answer is not the one the verified log holds at position "
+                                "{position} ({unit}, {case}): a read-model row was altered or removed",
+                                "答案中的第 {index} 份函单不是已核验的日志在第 {position} 条存有的函单 ({unit}, {case}): "
+                                "读模型的行被改动或删除了"),
+    "verified.done": ("verified: {events} event(s) proved in the log of size {size}, root {root} (trusted from {how})",
+                      "已核验: {events} 条事件在规模为 {size} 的日志中得到证明, 根哈希 {root} (信任来源: {how})"),
+    "verified.first_use": ("first use: no head trusted before", "首次使用: 此前未信任任何树头"),
+    "verified.given": ("the head given ({size})", "给定的树头 ({size})"),
+    "verified.kept": ("the head kept from the last verified read ({size})", "上次核验读取时保存的树头 ({size})"),
 }

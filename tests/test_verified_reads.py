@@ -212,3 +212,14 @@ def test_the_api_verifies_an_auditors_notices(api):
     answer = _get(client, "/api/notices?unit=U02", tokens["auditor"])
     assert answer.status_code == 200 and int(answer.headers["Sankao-Verified-Events"]) >= len(answer.json) > 0
     assert "Sankao-Verified-Head" not in _get(client, "/api/notices", tokens["viewer"]).headers
+
+
+def test_a_read_model_row_pointing_at_no_figures_is_named_even_unverified(store, cli):
+    """An unverified read cannot prove anything, but it does not crash on a row that points at another kind of
+    event: it names the position and says what to run (was an AttributeError)."""
+    other = _sql(store, "SELECT min(position) FROM events")[0][0]
+    _sql(store, "UPDATE rm_figures_log SET position = ? WHERE period = '2023-12' AND unit = 'U01'", (other,))
+    refused = cli(store, "board", "2023-12", "--known-at", "2023-12-20", expect=1)
+    assert f"point at position {other}, which holds no figures of 2023-12" in refused.stderr
+    said = cli(store, "--lang", "zh", "board", "2023-12", "--known-at", "2023-12-20", "--verify", expect=1)
+    assert "读模型" in said.stderr and "point at" not in said.stderr

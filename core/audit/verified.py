@@ -28,6 +28,7 @@ from pathlib import Path
 from core.audit import merkle
 from core.clock import micros
 from core.errors import SankaoError
+from core.messages import msg
 from core.facts import stream_id
 from core.store.recorder import EVENT_COLUMNS, _hex
 
@@ -86,7 +87,7 @@ def parse_trust(value: str) -> tuple[int, str]:
 class Head:
     size: int
     root: bytes
-    trusted_from: str  # how the reader came to trust it: "first use", "SIZE:ROOT given", "kept: SIZE"
+    trusted_from: str  # how the reader came to trust it (a message: first use, the head given, the head kept)
 
 
 def verify_head(app, store: str, heads: TrustedHeads | None, given: tuple[int, str] | None = None) -> Head:
@@ -95,28 +96,24 @@ def verify_head(app, store: str, heads: TrustedHeads | None, given: tuple[int, s
     size = tree.size()
     log_size = app.recorder.last_position()
     if log_size != size:
-        raise VerificationFailed(f"the log holds {log_size} events but its Merkle tree {size}: events were written "
-                                 f"around Sankao (run `sankao audit verify`)", min(size, log_size) + 1)
+        raise VerificationFailed(msg("verified.sizes", log=log_size, tree=size), min(size, log_size) + 1)
     try:
         root, wholes = tree.root_with({}, size)
     except LookupError as error:
-        raise VerificationFailed(f"{error}: the Merkle tree was altered in the store") from None
+        raise VerificationFailed(msg("verified.tree_lacks", error=str(error))) from None
     trusted = given or (heads.get(store) if heads is not None else None)
-    how = "first use: no head trusted before" if trusted is None else \
-        (f"the head given ({trusted[0]})" if given else f"the head kept from the last verified read ({trusted[0]})")
+    how = msg("verified.first_use") if trusted is None else \
+        msg("verified.given" if given else "verified.kept", size=trusted[0])
     if trusted is not None:
         old_size, old_root = trusted
         if old_size > size:
-            raise VerificationFailed(f"the log has {size} events, fewer than the {old_size} of the head trusted: "
-                                     "events were removed")
+            raise VerificationFailed(msg("verified.fewer", size=size, old_size=old_size))
         if 0 < old_size < size:
             proof = merkle.consistency_proof(tree.mth(), old_size, size)
             if not merkle.verify_consistency(old_size, size, bytes.fromhex(old_root), root, proof):
-                raise VerificationFailed(f"today's log does not extend the head trusted (size {old_size}, root "
-                                         f"{old_root}): the record before position {old_size + 1} was rewritten")
+                raise VerificationFailed(msg("verified.not_extended", old_size=old_size, root=old_root, next=old_size + 1))
         elif old_size == size and bytes.fromhex(old_root) != root:
-            raise VerificationFailed(f"the log's root at size {size} is not the root trusted ({old_root}): the "
-                                     "record was rewritten")
+            raise VerificationFailed(msg("verified.other_root", size=size, root=old_root))
     tree.keep_proven(wholes)
     if heads is not None and given is None:
         heads.put(store, size, root.hex())
@@ -130,11 +127,11 @@ def verified_events(app, head: Head, positions: list[int]) -> dict[int, object]:
         return {}
     beyond = [p for p in wanted if p > head.size]
     if beyond:
-        raise VerificationFailed(f"position {beyond[0]} is beyond the verified head ({head.size})", beyond[0])
+        raise VerificationFailed(msg("verified.beyond", position=beyond[0], size=head.size), beyond[0])
     notifications = app.recorder.select_positions(wanted)
     missing = sorted(set(wanted) - {n.id for n in notifications})
     if missing:
-        raise VerificationFailed(f"no event at position {missing[0]}, which the answer is made of: it was deleted",
+        raise VerificationFailed(msg("verified.deleted", position=missing[0]),
                                  missing[0])
     leaves = {n.id - 1: merkle.leaf_hash(merkle.leaf_bytes(n.id, _hex(n.originator_id), n.originator_version,
                                                            n.topic, bytes(n.state))) for n in notifications}
@@ -142,7 +139,7 @@ def verified_events(app, head: Head, positions: list[int]) -> dict[int, object]:
     try:
         root, wholes = tree.root_with(leaves, head.size)
     except LookupError as error:
-        raise VerificationFailed(f"{error}: the Merkle tree was altered in the store") from None
+        raise VerificationFailed(msg("verified.tree_lacks", error=str(error))) from None
     if root != head.root:
         _name_altered(app, head, leaves)
     out = {n.id: app.mapper.to_domain_event(n) for n in notifications}
@@ -160,10 +157,8 @@ def _name_altered(app, head: Head, leaves: dict[int, bytes]):
         except LookupError:
             held = False
         if not held:
-            raise VerificationFailed(f"the event at position {index + 1} is not the one the verified log holds "
-                                     "there: it was altered in the store", index + 1)
-    raise VerificationFailed("the events read do not lead to the verified root: the Merkle tree was altered in "
-                             "the store")
+            raise VerificationFailed(msg("verified.altered", position=index + 1), index + 1)
+    raise VerificationFailed(msg("verified.no_root"))
 
 
 def figures_as_known(app, head: Head, unit: str, period: str, known_at: datetime | None):
@@ -209,17 +204,13 @@ def _chosen_figures(app, head: Head, period: str, units: list[str], known_at: da
             event = events[position]
             if (_hex(event.originator_id) != stream or event.originator_version != version
                     or (known_at is not None and event.timestamp > known_at)):
-                raise VerificationFailed(f"the read model's figures of {unit} for {period} point at position "
-                                         f"{position}, which the verified log holds as another event: a read-model "
-                                         "row was altered", position)
+                raise VerificationFailed(msg("verified.points_elsewhere", unit=unit, period=period, position=position), position)
             chosen[unit] = (position, event)
         later = following.get(stream)
         if later is not None:
             event = events[later.id]
             if known_at is None or event.timestamp <= known_at:
-                raise VerificationFailed(f"the verified log holds figures of {unit} for {period} at position "
-                                         f"{later.id} that the read model leaves out: a read-model row was altered "
-                                         "or removed", later.id)
+                raise VerificationFailed(msg("verified.left_out", unit=unit, period=period, position=later.id), later.id)
     return chosen
 
 
@@ -234,7 +225,7 @@ def check_board(platform, answer: dict, head: Head, period: str, known_at: datet
     if answer.get("frozen") and not restated:
         stored = app.recorder.select_events(stream_id("board", period), limit=1)
         if not stored:
-            raise VerificationFailed(f"the answer says {period} is frozen but no frozen board is in the log")
+            raise VerificationFailed(msg("verified.no_frozen", period=period))
         event = verified_events(app, head, [stored[0].id])[stored[0].id]
         expected = {r["unit"]: report.entry({**_entry_of(board_entry(r["unit"], Figures.from_data(r["figures"]))),
                                              "rank": r["rank"], "third": r["third"], "streak": r["streak"],
@@ -244,8 +235,7 @@ def check_board(platform, answer: dict, head: Head, period: str, known_at: datet
                                                                     "accountability", "commended"))
         return {"events": 1, "positions": [stored[0].id]}
     if restated:
-        raise VerificationFailed("a restated board is recomputed from every fact, not read from recorded "
-                                 "events: verify the facts with `sankao audit verify`")
+        raise VerificationFailed(msg("verified.restated"))
     units = {u["unit"] for u in answer["units"]} | {row[0] for row in app.recorder.fetch(
         "SELECT unit FROM rm_units")}
     chosen = _chosen_figures(app, head, period, sorted(units), known_at)
@@ -269,16 +259,13 @@ def _compare(units: list[dict], expected: dict, period: str, position: int | Non
     shown = {u["unit"]: u for u in units}
     for unit in sorted(set(shown) | set(expected)):
         if unit not in expected:
-            raise VerificationFailed(f"{unit} is on the board of {period} but the verified log has no figures of "
-                                     f"it there: a read-model row was added", position)
+            raise VerificationFailed(msg("verified.added", unit=unit, period=period), position)
         if unit not in shown:
-            raise VerificationFailed(f"{unit} is missing from the board of {period} though the verified log has "
-                                     f"its figures: a read-model row was removed", position)
+            raise VerificationFailed(msg("verified.removed", unit=unit, period=period), position)
         for name in fields:
             if str(shown[unit].get(name)) != str(expected[unit].get(name)):
-                raise VerificationFailed(
-                    f"{unit}'s {name} on the board of {period} is {shown[unit].get(name)} but the verified log "
-                    f"says {expected[unit].get(name)}: the answer came from an altered row", position)
+                raise VerificationFailed(msg("verified.figure", unit=unit, name=name, period=period,
+                                             shown=shown[unit].get(name), held=expected[unit].get(name)), position)
 
 
 def check_score(platform, answer: dict, head: Head, unit: str, period: str, known_at: datetime | None,
@@ -289,13 +276,12 @@ def check_score(platform, answer: dict, head: Head, unit: str, period: str, know
     from core import report
     app = platform.app
     if restated:
-        raise VerificationFailed("a restated score is recomputed from every fact, not read from recorded events: "
-                                 "verify the facts with `sankao audit verify`")
+        raise VerificationFailed(msg("verified.restated"))
     line = {"unit": unit, **{name: answer.get(name) for name in BOARD_FIELDS}}
     if answer.get("frozen"):
         stored = app.recorder.select_events(stream_id("board", period), limit=1)
         if not stored:
-            raise VerificationFailed(f"the answer says {period} is frozen but no frozen board is in the log")
+            raise VerificationFailed(msg("verified.no_frozen", period=period))
         event = verified_events(app, head, [stored[0].id])[stored[0].id]
         found = [r for r in event.entries if r["unit"] == unit]
         expected = {unit: report.entry({**_entry_of(board_entry(unit, Figures.from_data(found[0]["figures"]))),
@@ -305,7 +291,7 @@ def check_score(platform, answer: dict, head: Head, unit: str, period: str, know
         return {"events": 1, "positions": [stored[0].id]}
     position, event = figures_as_known(app, head, unit, period, known_at)
     if event is None:
-        raise VerificationFailed(f"the verified log has no figures of {unit} for {period}")
+        raise VerificationFailed(msg("verified.no_figures", unit=unit, period=period))
     expected = {unit: report.entry({**_entry_of(board_entry(unit, Figures.from_event(event))), "rank": None,
                                     "third": None, "streak": None, "accountability": None, "commended": None})}
     _compare([line], expected, period, position, BOARD_FIELDS)
@@ -331,10 +317,7 @@ def check_notices(platform, answer: list[dict], head: Head, unit: str | None, kn
         said = answer[index] if index < len(answer) else None
         held = expected[index] if index < len(expected) else None
         if held is None:
-            raise VerificationFailed(f"notice {index + 1} of the answer ({said.get('unit')}, {said.get('case')}) is "
-                                     "not in the verified log: a read-model row was added")
+            raise VerificationFailed(msg("verified.notice_added", index=index + 1, unit=said.get("unit"), case=said.get("case")))
         if said != held[2]:
-            raise VerificationFailed(f"notice {index + 1} of the answer is not the one the verified log holds at "
-                                     f"position {held[1]} ({held[2]['unit']}, {held[2]['case']}): a read-model row "
-                                     "was altered or removed", held[1])
+            raise VerificationFailed(msg("verified.notice_altered", index=index + 1, position=held[1], unit=held[2]["unit"], case=held[2]["case"]), held[1])
     return {"events": len(positions), "positions": sorted(positions)}

@@ -21,7 +21,7 @@ from core import report
 from core.clock import local_date, micros, month_start, now, parse_period
 from core.engine.ranking import board_entry, rank_board
 from core.engine.figures import Figures
-from core.errors import NotFound
+from core.errors import NotFound, StoreDamaged
 from core.facts import Rules, stream_id
 from core.messages import msg
 from core.model import BoardEntry
@@ -113,8 +113,13 @@ class Queries:
                 "FROM rm_figures_log WHERE period = ? AND recorded_at <= ? GROUP BY unit) m "
                 "ON l.unit = m.unit AND l.version = m.v WHERE l.period = ?",
                 (period, micros(known_at or now()), period))]
-            return {e.unit: Figures.from_event(e) for e in
-                    map(self.app.mapper.to_domain_event, self.recorder.select_positions(positions))}
+            found = {}
+            for n in self.recorder.select_positions(positions):
+                e = self.app.mapper.to_domain_event(n)
+                if not isinstance(e, out.ScoreChanged) or e.period != period:  # the read model was altered
+                    raise StoreDamaged(msg("read.row_elsewhere", period=period, position=n.id), n.id)
+                found[e.unit] = Figures.from_event(e)
+            return found
         found: dict[str, tuple[int, Figures]] = {}  # the read models lag: read every score change
         start = 0
         while batch := self.recorder.select_notifications(start=start + 1, limit=5000, topics=[SCORE_TOPIC]):
