@@ -99,7 +99,7 @@ def footprint(db: str, commands: int) -> dict:
         total = recorder.fetch("SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n "
                                "ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r'")[0][0]
     else:
-        with recorder._write():  # fold the WAL into the file before measuring it
+        with recorder.transaction():  # fold the WAL into the file before measuring it
             pass
         recorder._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
         total = Path(db).stat().st_size

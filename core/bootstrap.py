@@ -138,14 +138,11 @@ class Platform:
         """The assessment time zone is the store's, recorded when it was first written (docs/assessment.md §1
         knows one zone): a setting that names another is refused; an unset one takes the store's."""
         recorder = self.app.recorder
-        found = recorder.fetch("SELECT value FROM meta WHERE key = 'timezone'")
-        if not found:
+        stored = recorder.meta("timezone")
+        if stored is None:
             if not recorder.read_only and self.mode not in ("read", "audit"):  # a command that only reads writes nothing
-                with recorder._write() as cur:
-                    cur.execute(recorder.q("INSERT INTO meta (key, value) VALUES ('timezone', ?) "
-                                           "ON CONFLICT (key) DO NOTHING"), (config.timezone,))
+                recorder.set_meta("timezone", config.timezone)
             return self.tz
-        stored = found[0][0]
         if stored == config.timezone:
             return self.tz
         source = config.source("timezone")
@@ -171,9 +168,7 @@ class Platform:
 
     def claim_partitions(self, count: int) -> None:
         """Record that the store is scored in ``count`` partitions, or refuse a different count."""
-        with self.app.recorder._write() as cur:
-            cur.execute(self.app.recorder.q("INSERT INTO meta (key, value) VALUES ('partitions', ?) "
-                                            "ON CONFLICT (key) DO NOTHING"), (str(count),))
+        self.app.recorder.set_meta("partitions", str(count))
         recorded = self.partitions()
         if recorded != count:
             raise ConfigError(msg("config.partition", recorded=recorded, count=count))

@@ -132,7 +132,7 @@ class Facts:
         self.command_ids.add(event.command_id)
         if position is not None:
             self.position = position
-        if (self.last_recorded is None or event.timestamp > self.last_recorded) and not _access(event):
+        if (self.last_recorded is None or event.timestamp > self.last_recorded) and not is_access_event(event):
             self.last_recorded = event.timestamp
         if isinstance(event, ev.RulesApplied):
             self.rules.append(Rules(event.command_id, position, event.effective, event.plugins))
@@ -232,7 +232,7 @@ class Facts:
             buckets.change(project, 1)
 
 
-def _access(event) -> bool:
+def is_access_event(event) -> bool:
     """Whether ``event`` records who may use the API (a token, or the batch that saved one): recorded at its real
     time, outside the assessment's timeline, so a year of past commands may still be recorded after it."""
     return isinstance(event, (ev.TokenIssued, ev.TokenRevoked)) or \

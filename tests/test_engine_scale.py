@@ -70,7 +70,7 @@ def test_answers_while_the_read_models_are_being_rebuilt_come_from_the_events(sq
     platform.ledger.load(enumerate((SCENARIO / "commands.jsonl").read_text().splitlines(), 1), "office")
     platform.scorer.run()
     before = _answers(platform)
-    with platform.app.recorder._write() as cur:  # as if a rebuild had only begun
+    with platform.app.recorder.transaction() as cur:  # as if a rebuild had only begun
         cur.execute("UPDATE rm_position SET position = 10")
     assert platform.app.read_models.behind() > 0
     assert _answers(platform) == before

@@ -31,7 +31,7 @@ def _tokens(platform):
 def test_access_is_decided_from_the_log_while_the_read_models_are_empty(year):
     live, gone = _tokens(year)
     recorder = year.app.recorder
-    with recorder._write() as cur:  # what an interrupted `sankao rebuild` leaves
+    with recorder.transaction() as cur:  # what an interrupted `sankao rebuild` leaves
         for table in ("rm_tokens", "rm_projects", "rm_units"):
             cur.execute(f"DELETE FROM {table}")
     assert access.authenticate(recorder, live) == access.Principal("desk", "viewer")
@@ -42,7 +42,7 @@ def test_an_edited_tokens_table_gives_no_token(year):
     live, gone = _tokens(year)
     recorder = year.app.recorder
     forged = access.new_token()
-    with recorder._write() as cur:
+    with recorder.transaction() as cur:
         cur.execute("UPDATE rm_tokens SET revoked_at = NULL")
         cur.execute("INSERT INTO rm_tokens (name, role, digest, actor, issued_at) VALUES (?, ?, ?, ?, ?)",
                     ("mallory", "admin", access.digest(forged), "mallory", 1))
@@ -63,7 +63,7 @@ def test_a_token_event_written_around_sankao_issues_nothing(year):
     data = json.loads(bytes(issued[0]))
     data.update(name="mallory", role="admin", digest=access.digest(forged))
     head = recorder.fetch("SELECT max(position) FROM events")[0][0]
-    with recorder._write() as cur:
+    with recorder.transaction() as cur:
         cur.execute("INSERT INTO events (position, stream, version, topic, state) VALUES (?, ?, ?, ?, ?)",
                     (head + 1, stream_id("tokens").hex, last[1] + 1, issued[1], json.dumps(data).encode()))
     assert state  # the stream had events before the forged one
@@ -165,7 +165,7 @@ def test_a_unit_cannot_assign_its_project_to_another_units_person(tmp_path):
 def test_a_units_token_is_checked_on_the_facts_while_the_read_models_are_empty(office):
     app, tokens = office
     recorder = app.extensions["sankao"].app.recorder
-    with recorder._write() as cur:  # an interrupted `sankao rebuild`
+    with recorder.transaction() as cur:  # an interrupted `sankao rebuild`
         for table in ("rm_projects", "rm_units", "rm_tokens"):
             cur.execute(f"DELETE FROM {table}")
     lines = [json.loads(line) for line in SCENARIO.joinpath("commands.jsonl").read_text().splitlines()]

@@ -179,7 +179,7 @@ class SessionEnds:
         self.shared = False
         if writable:
             try:
-                with self.recorder._write() as cur:
+                with self.recorder.transaction() as cur:
                     cur.execute(f"CREATE TABLE IF NOT EXISTS {self.TABLE} (token TEXT PRIMARY KEY, "
                                 "valid_since BIGINT NOT NULL)")
                 self.shared = True
@@ -205,7 +205,7 @@ class SessionEnds:
         with self.lock:
             self.memory[key] = max(self.memory.get(key, 0), moment)
         if self.shared:
-            with self.recorder._write() as cur:
+            with self.recorder.transaction() as cur:
                 cur.execute(self.recorder.q(f"INSERT INTO {self.TABLE} (token, valid_since) VALUES (?, ?) ON CONFLICT "
                                             "(token) DO UPDATE SET valid_since = excluded.valid_since"), (key, moment))
         return moment

@@ -6,7 +6,7 @@
   recorded at or after every fact before it. The rule covers exactly the facts the ledger keeps
   that time from: every ``events.facts`` event (the batch closers and the rules included) except
   the access tokens' (``TokenIssued``, ``TokenRevoked`` and the ``BatchRecorded`` that saves one,
-  ``core.facts._access``), which are recorded at their real time, outside the assessment's
+  ``core.facts.is_access_event``), which are recorded at their real time, outside the assessment's
   timeline. Consequences are left out: the scorer stamps each with its cause's time (or a
   month's first instant), and it records them after their causes, between later facts.
 - **Stored tree nodes** (``Nodes``): every stored subtree hash (``merkle_nodes``) is the one the
@@ -29,7 +29,7 @@ import sqlite3
 import tempfile
 
 from core.audit import merkle
-from core.facts import _access
+from core.facts import is_access_event
 from core.messages import msg
 from core.clock import EPOCH, micros
 from core.read.models import STATEMENTS, project
@@ -40,7 +40,7 @@ from events.facts import Recorded
 
 def fact_time(event) -> int | None:
     """The recorded time (µs since the epoch) of a fact the ledger keeps in time order, else None."""
-    if not isinstance(event, Recorded) or _access(event):
+    if not isinstance(event, Recorded) or is_access_event(event):
         return None
     return micros(event.timestamp)
 
@@ -50,13 +50,13 @@ def decoder(mapper):
     cannot be read), without the cost of ``CheckedMapper``'s messages when it can."""
     from eventsourcing.persistence import Mapper
 
-    from core.store.app import _required_fields
+    from core.store.app import required_fields
     plain = Mapper.to_domain_event
 
     def decode(notification):
         try:
             event = plain(mapper, notification)
-            if _required_fields(notification.topic)[1] <= event.__dict__.keys():
+            if required_fields(notification.topic)[1] <= event.__dict__.keys():
                 return event
         except Exception:  # said by the checked mapper below
             pass
@@ -285,14 +285,14 @@ class ReadModelCheck:
         """``ops``: ``(position, statement key, params)`` of events in log order (``ops_of``), applied as one
         event after another writes them: one statement per kind of row, the inserts first; a row that a second
         kind of statement writes first has what came before it written."""
-        from core.read.models import _overwrites
+        from core.read.models import overwrites
         groups: dict = {}
         writer: dict = {}
         for position, key, params in ops:
-            if _overwrites(writer, key, params):
+            if overwrites(writer, key, params):
                 self._flush(groups)
                 groups, writer = {}, {}
-                _overwrites(writer, key, params)
+                overwrites(writer, key, params)
             groups.setdefault(key, []).append((position, params))
         self._flush(groups)
 

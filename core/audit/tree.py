@@ -257,7 +257,7 @@ class TreeWriter:
             if not batch:
                 return done
             rows = [(n.id, str(n.originator_id), n.originator_version, n.topic, n.state) for n in batch]
-            with self.recorder._write() as cur:
+            with self.recorder.transaction() as cur:
                 if self.tree.size(cur) != start:
                     continue
                 self._frontier = None

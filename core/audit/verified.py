@@ -30,7 +30,7 @@ from core.clock import micros
 from core.errors import SankaoError
 from core.messages import msg
 from core.facts import stream_id
-from core.store.recorder import EVENT_COLUMNS, _hex
+from core.store.recorder import EVENT_COLUMNS, hex_id
 
 BOARD_FIELDS = ("base", "coefficient", "deduction", "final", "signed_amount")
 
@@ -133,7 +133,7 @@ def verified_events(app, head: Head, positions: list[int]) -> dict[int, object]:
     if missing:
         raise VerificationFailed(msg("verified.deleted", position=missing[0]),
                                  missing[0])
-    leaves = {n.id - 1: merkle.leaf_hash(merkle.leaf_bytes(n.id, _hex(n.originator_id), n.originator_version,
+    leaves = {n.id - 1: merkle.leaf_hash(merkle.leaf_bytes(n.id, hex_id(n.originator_id), n.originator_version,
                                                            n.topic, bytes(n.state))) for n in notifications}
     tree = app.tree.tree
     try:
@@ -193,7 +193,7 @@ def _chosen_figures(app, head: Head, period: str, units: list[str], known_at: da
                 f"SELECT {EVENT_COLUMNS} FROM events WHERE "
                 + " OR ".join(["(stream = ? AND version = ?)"] * len(chunk)),
                 [value for key in chunk for value in key]):
-            following[_hex(notification.originator_id)] = notification
+            following[hex_id(notification.originator_id)] = notification
     positions = [position for _, position in said.values()] + [n.id for n in following.values()]
     events = verified_events(app, head, positions)
     chosen = {}
@@ -202,7 +202,7 @@ def _chosen_figures(app, head: Head, period: str, units: list[str], known_at: da
         if unit in said:
             version, position = said[unit]
             event = events[position]
-            if (_hex(event.originator_id) != stream or event.originator_version != version
+            if (hex_id(event.originator_id) != stream or event.originator_version != version
                     or (known_at is not None and event.timestamp > known_at)):
                 raise VerificationFailed(msg("verified.points_elsewhere", unit=unit, period=period, position=position), position)
             chosen[unit] = (position, event)

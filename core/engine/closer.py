@@ -39,8 +39,7 @@ class Closer:
         self.app, self.rulebook = app, rulebook
 
     def partitions(self) -> int:
-        rows = self.app.recorder.fetch("SELECT value FROM meta WHERE key = 'partitions'")
-        return int(rows[0][0]) if rows else 1
+        return int(self.app.recorder.meta("partitions") or 1)
 
     def scored_up_to(self) -> int:
         """The position every partition's worker has reached."""

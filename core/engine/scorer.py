@@ -43,7 +43,7 @@ from core.plugins import build_manager
 from core.rules import RulesBook
 from core.store.app import SankaoApplication
 from core.view import CasesView, FactsView
-from core.facts import _access
+from core.facts import is_access_event
 from events import CONSEQUENCE_TOPICS
 from events import assessment as out
 from events import facts as ev
@@ -191,7 +191,7 @@ class Scorer:
         self._snapshot_at = self.facts.position
 
     def _process(self, event, position: int) -> None:
-        if _access(event):  # who may use the API: recorded at its real time, outside the assessment's
+        if is_access_event(event):  # who may use the API: recorded at its real time, outside the assessment's
             return  # timeline, it moves no month (and opens none)
         at = event.timestamp
         if self._group_at is not None and at != self._group_at:

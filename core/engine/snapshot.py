@@ -72,7 +72,7 @@ def decode(data: bytes, transcoder, facts: Facts) -> dict:
 
 
 def save(recorder, name: str, position: int, data: bytes, taken_at: datetime) -> None:
-    with recorder._write() as cur:
+    with recorder.transaction() as cur:
         cur.execute(recorder.q("INSERT INTO snapshots (name, position, taken_at, data) VALUES (?, ?, ?, ?) "
                                "ON CONFLICT (name, position) DO NOTHING"), (name, position, micros(taken_at), data))
         cur.execute(recorder.q("SELECT position FROM snapshots WHERE name = ? ORDER BY position DESC"), (name,))

@@ -177,7 +177,7 @@ def _rivals() -> dict:
 RIVALS = _rivals()  # sign and the corrections of signed_on/signed_amount, land and that of landed_on
 
 
-def _overwrites(writer: dict, key: str, params: tuple) -> bool:
+def overwrites(writer: dict, key: str, params: tuple) -> bool:
     """Whether the row ``key`` writes with ``params`` has a column that another statement already writes in the
     statements gathered (``writer``: (table, row's key, column) -> statement key); else notes its columns."""
     shared = RIVALS.get(key)
@@ -218,10 +218,10 @@ class ReadModels:
         writer: dict = {}  # (table, key, column) -> the statement that writes it in ``groups``
         for position, event, state in triples:
             for key, params in project(position, event, state):
-                if _overwrites(writer, key, params):
+                if overwrites(writer, key, params):
                     self._flush(cur, groups)
                     groups, writer = {}, {}
-                    _overwrites(writer, key, params)
+                    overwrites(writer, key, params)
                 groups.setdefault(key, []).append(params)
         self._flush(cur, groups)
 
@@ -257,7 +257,7 @@ class ReadModels:
             if not batch:
                 return done
             triples = [(n.id, self.mapper.to_domain_event(n), n.state) for n in batch]
-            with self.recorder._write() as cur:
+            with self.recorder.transaction() as cur:
                 if self.position(cur) != start:  # someone else moved them meanwhile: look again
                     continue
                 self._write(cur, triples)
@@ -269,7 +269,7 @@ class ReadModels:
 
     def rebuild(self, progress=None) -> int:
         """Empty the tables and project the whole log again (``sankao rebuild``)."""
-        with self.recorder._write() as cur:
+        with self.recorder.transaction() as cur:
             for table in TABLES:
                 cur.execute(f"DELETE FROM {table}")
             cur.execute(self.recorder.q("UPDATE rm_position SET position = 0 WHERE name = ?"), (NAME,))

@@ -34,7 +34,7 @@ class DateAsISO(Transcoding):
 
 
 @lru_cache(maxsize=256)
-def _required_fields(topic: str) -> tuple[type, frozenset[str]]:
+def required_fields(topic: str) -> tuple[type, frozenset[str]]:
     cls = resolve_topic(topic)
     names = frozenset(f.name for f in dataclasses.fields(cls)) - {"originator_id", "originator_version"}
     return cls, names
@@ -48,7 +48,7 @@ class CheckedMapper(Mapper):
         where = (msg("store.position", position=position) if position is not None
                  else f"stream {stored_event.originator_id} version {stored_event.originator_version}")
         try:
-            _cls, names = _required_fields(stored_event.topic)
+            _cls, names = required_fields(stored_event.topic)
         except Exception as exc:
             raise StoreDamaged(msg("store.unknown_type", where=where, topic=stored_event.topic,
                                    kind=type(exc).__name__), position) from None

@@ -55,6 +55,22 @@ class Recorder(ProcessRecorder):
         raise NotImplementedError
         yield
 
+    def transaction(self):
+        """A write transaction of this store (a context manager yielding a cursor; ``?`` placeholders through
+        ``q``): what is written in it is committed together, or not at all. For the tables that live beside the
+        log (read models, the tree, sessions, snapshots); events are written by ``insert_events`` only."""
+        return self._write()
+
+    def meta(self, key: str) -> str | None:
+        """A value of the store's own settings table (``meta``)."""
+        rows = self.fetch("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a value of ``meta`` once: a value already there is kept (read it back with ``meta``)."""
+        with self._write() as cur:
+            cur.execute(self.q("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"), (key, value))
+
     def _single(self):
         """A cursor for one read-only statement (a dialect may skip the transaction around it)."""
         return self._read()
@@ -126,7 +142,7 @@ class Recorder(ProcessRecorder):
     def _insert(self, stored_events, tracking, track, commands, after) -> list[int]:
         with self._write() as cur:
             base = self._bump_head(cur, len(stored_events))
-            rows = [(base + i + 1, _hex(s.originator_id), s.originator_version, s.topic, bytes(s.state))
+            rows = [(base + i + 1, hex_id(s.originator_id), s.originator_version, s.topic, bytes(s.state))
                     for i, s in enumerate(stored_events)]
             for write in self.side_writers:  # first: the tree checks the log is as Sankao left it
                 write(cur, rows)
@@ -171,7 +187,7 @@ class Recorder(ProcessRecorder):
     # -- reading ---------------------------------------------------------------
     def select_events(self, originator_id: UUID | str, *, gt: int | None = None, lte: int | None = None,
                       desc: bool = False, limit: int | None = None) -> list[Notification]:
-        sql, params = f"SELECT {EVENT_COLUMNS} FROM events WHERE stream = ?", [_hex(originator_id)]
+        sql, params = f"SELECT {EVENT_COLUMNS} FROM events WHERE stream = ?", [hex_id(originator_id)]
         if gt is not None:
             sql, params = sql + " AND version > ?", params + [gt]
         if lte is not None:
@@ -184,7 +200,7 @@ class Recorder(ProcessRecorder):
     def select_streams(self, originator_ids: Sequence[UUID], *, upto: int) -> list[Notification]:
         """Every event of the given streams recorded at or before ``upto``, stream by stream in version order."""
         found = []
-        ids = [_hex(i) for i in originator_ids]
+        ids = [hex_id(i) for i in originator_ids]
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             found += self.fetch_events(f"SELECT {EVENT_COLUMNS} FROM events WHERE stream IN "
@@ -195,7 +211,7 @@ class Recorder(ProcessRecorder):
     def select_last(self, originator_id: UUID, *, upto: int) -> Notification | None:
         """The latest event of a stream recorded at or before ``upto``."""
         found = self.fetch_events(f"SELECT {EVENT_COLUMNS} FROM events WHERE stream = ? AND position <= ? "
-                                  "ORDER BY version DESC LIMIT 1", [_hex(originator_id), upto])
+                                  "ORDER BY version DESC LIMIT 1", [hex_id(originator_id), upto])
         return found[0] if found else None
 
     def select_notifications(self, start: int | None, limit: int, stop: int | None = None,
@@ -261,19 +277,6 @@ class Recorder(ProcessRecorder):
     def max_tracking_id(self, application_name: str) -> int | None:
         rows = self.fetch("SELECT position FROM tracking WHERE name = ?", (application_name,))
         return rows[0][0] if rows else None
-
-    def known_commands(self, command_ids: Sequence[str], upto: int | None = None) -> set[str]:
-        """Which of ``command_ids`` are recorded (at or before position ``upto``, if given: what a reader
-        that has seen the log up to there may know)."""
-        found: set[str] = set()
-        ids = list(dict.fromkeys(command_ids))
-        bound = "" if upto is None else " AND position <= ?"
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            found.update(r[0] for r in self.fetch(
-                f"SELECT command_id FROM commands WHERE command_id IN ({', '.join('?' * len(chunk))}){bound}",
-                chunk + ([] if upto is None else [upto])))
-        return found
 
     def recorded_commands(self, command_ids: Sequence[str], upto: int | None = None) -> dict[str, tuple]:
         """``{command id: (position of its first event, digest or None)}`` of those of ``command_ids`` that
@@ -397,7 +400,7 @@ def _bytes(state) -> bytes:
     return state.encode("utf-8") if isinstance(state, str) else bytes(state)
 
 
-def _hex(originator_id: UUID | str) -> str:
+def hex_id(originator_id: UUID | str) -> str:
     return originator_id.hex if isinstance(originator_id, UUID) else str(originator_id)
 
 
