@@ -21,8 +21,13 @@ from core.plugins import indicator_names, installed_plugins, load_config, merge_
 from core.read.queries import Queries
 from core.rules import RulesBook
 from core.engine.scorer import Scorer
+from core.audit.tree import TreeWriter
+from core.audit.tree import ddl as tree_ddl
+from core.read.models import ReadModels
+from core.read.models import ddl as read_model_ddl
 from core.store import StoreLocation, open_recorder
 from core.store.app import SankaoApplication
+from core.store.riders import Rider
 
 DEFAULT_DB = "sankao.db"
 
@@ -105,6 +110,22 @@ def time_zone(config: Config) -> ZoneInfo:
         raise ConfigError(msg("config.tz_unknown", source=config.source("timezone"), tz=config.timezone)) from None
 
 
+RIDERS = (Rider("read models", lambda blob, bigint: read_model_ddl(bigint)),
+          Rider("merkle tree", tree_ddl, lambda recorder: TreeWriter(recorder).catch_up()))
+
+
+def wire(recorder) -> SankaoApplication:
+    """The application over ``recorder`` with what rides along with its log: the Merkle tree writer grows the
+    tree in each write's transaction (first, so it checks the log is as Sankao left it), and the read models
+    are projected in the same transaction."""
+    app = SankaoApplication(recorder)
+    app.read_models = ReadModels(recorder, app.mapper)
+    app.tree = TreeWriter(recorder)
+    recorder.side_writers.append(app.tree)
+    app.projectors.append(app.read_models.apply_inline)
+    return app
+
+
 class Platform:
     """The wired platform: store, plugins, the ledger (write side), the scorer, the queries.
 
@@ -118,10 +139,10 @@ class Platform:
         self.location = config.location()
         self.installed = installed_plugins()
         self.plugin_config = load_config(config.plugins_path(), self.installed)
-        opened = open_recorder(self.location, mode)
+        opened = open_recorder(self.location, mode, riders=RIDERS)
         self.mode = mode
         self.created = opened.created
-        self.app = SankaoApplication(opened.recorder)
+        self.app = wire(opened.recorder)
         try:
             self.tz = self._store_time_zone(config)
         except BaseException:

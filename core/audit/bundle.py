@@ -181,7 +181,7 @@ def replay(folder: Path, installed, tz_name: str = "Asia/Shanghai", store: str |
                 for i, d in enumerate(domain):
                     firsts.setdefault(d.command_id, i)
                 platform.app.recorder.insert_events(stored, commands=list(firsts.items()), after=lambda cur, rows, d=domain: (
-                    platform.app.read_models.apply_inline(cur, [(r[0], ev, r[4]) for r, ev in zip(rows, d)])))
+                    platform.app.project(cur, [(r[0], ev, r[4]) for r, ev in zip(rows, d)])))
             platform.scorer.clock = None
             platform.scorer.run()
             return _compare(recorded, facts, platform, events)

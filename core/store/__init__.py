@@ -22,6 +22,7 @@ the mark) is finished by the next writer.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from core.errors import StoreDamaged, StoreNotReady, StoreReadOnly
@@ -38,58 +39,65 @@ class Opened:
     created: bool
 
 
-def open_recorder(location: StoreLocation, mode: str, *, pool_size: int = 4) -> Opened:
-    """Open the store ``location`` names for ``mode`` (see the module doc)."""
+def open_recorder(location: StoreLocation, mode: str, *, riders=(), pool_size: int = 4) -> Opened:
+    """Open the store ``location`` names for ``mode`` (see the module doc), with what rides along with its log
+    (``core.store.riders``: their tables are made with the log's, their upgrades run with its)."""
     if mode not in MODES:
         raise ValueError(mode)
     if location.is_postgres:
         from core.store.postgres import PostgresRecorder
-        recorder = PostgresRecorder(location, pool_size=pool_size)
-        try:
+        recorder = _riding(PostgresRecorder(location, pool_size=pool_size), riders)
+        with _closed_on_error(recorder):
             if mode == "init":
                 made = recorder.create()
                 recorder.upgrade()
                 return Opened(recorder, made)
             recorder.check()
             _ready(recorder, mode)
-        except BaseException:
-            recorder.close()
-            raise
         return Opened(recorder, False)
 
     from core.store.sqlite import SQLiteRecorder, writable
     if location.is_memory:
-        recorder = SQLiteRecorder(location)
+        recorder = _riding(SQLiteRecorder(location), riders)
         made = recorder.create()
         recorder.upgrade()
         return Opened(recorder, made)
     if mode in ("init", "load"):
-        recorder = SQLiteRecorder(location)
+        recorder = _riding(SQLiteRecorder(location), riders)
         if mode == "init" and location.path.exists() and not writable(location.path):
             SQLiteRecorder(location, read_only=True).check()
             raise StoreReadOnly(msg("store.exists_read_only", where=location.describe()))
         if location.path.exists() and not writable(location.path):
             raise StoreReadOnly(msg("store.not_writable", where=location.describe()))
-        try:
+        with _closed_on_error(recorder):
             made = recorder.create()
             recorder.upgrade()
             return Opened(recorder, made)
-        except BaseException:
-            recorder.close()
-            raise
     if not location.exists():
         raise StoreNotReady(msg("store.no_store", path=location.path))
     read_only = not writable(location.path)
     if mode == "write" and read_only:
         raise StoreReadOnly(msg("store.not_writable", where=location.describe()))
-    recorder = SQLiteRecorder(location, read_only=read_only)
-    try:
+    recorder = _riding(SQLiteRecorder(location, read_only=read_only), riders)
+    with _closed_on_error(recorder):
         recorder.check()
         _ready(recorder, mode)
+    return Opened(recorder, False)
+
+
+def _riding(recorder: Recorder, riders) -> Recorder:
+    recorder.riders = tuple(riders)
+    return recorder
+
+
+@contextmanager
+def _closed_on_error(recorder: Recorder):
+    """The recorder closed if opening it fails half-way (its connections, its file)."""
+    try:
+        yield
     except BaseException:
         recorder.close()
         raise
-    return Opened(recorder, False)
 
 
 def schema_problem(recorder: Recorder):

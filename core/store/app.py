@@ -72,11 +72,9 @@ class SankaoApplication(Application):
     def __init__(self, recorder: Recorder):
         self._given_recorder = recorder
         super().__init__()
-        from core.audit.tree import TreeWriter
-        from core.read.models import ReadModels
-        self.read_models = ReadModels(recorder, self.mapper)
-        self.tree = TreeWriter(recorder)
-        recorder.side_writers.append(self.tree)
+        # what is written with each batch of events, in its transaction (``project(cur, triples)``): the
+        # read models' projector, set by the wiring (``core.bootstrap.wire``) with ``read_models`` and ``tree``
+        self.projectors: list = []
         self.recent: dict[int, object] = {}  # facts this process recorded lately, by position
 
     RECENT = 50_000
@@ -90,7 +88,7 @@ class SankaoApplication(Application):
         """Save ``events`` in one transaction, with the read model rows they project; returns
         their log positions. ``kwargs`` go to ``Recorder.insert_events`` (tracking, command ids)."""
         def after(cur, rows):
-            self.read_models.apply_inline(cur, [(row[0], event, row[4]) for row, event in zip(rows, events)])
+            self.project(cur, [(row[0], event, row[4]) for row, event in zip(rows, events)])
         recordings = self.events.put(events, after=after, **kwargs)
         positions = [r.notification.id for r in recordings]
         if kwargs.get("commands"):  # facts: the scoring process of this same process will read them next
@@ -98,6 +96,12 @@ class SankaoApplication(Application):
                 self.recent.clear()
             self.recent.update(zip(positions, events))
         return positions
+
+    def project(self, cur, triples: list[tuple[int, object, bytes]]) -> None:
+        """Write what follows from events ``(position, event, stored state)`` beside them, in ``cur``'s
+        transaction: every projector the wiring registered."""
+        for projector in self.projectors:
+            projector(cur, triples)
 
     def construct_env(self, name, env=None) -> Environment:
         # Only what we set: a stray CIPHER_KEY or COMPRESSOR_TOPIC in the shell must not change the encoding.

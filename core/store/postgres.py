@@ -186,7 +186,7 @@ class PostgresRecorder(Recorder):
             unmarked = self._unmarked(cur, self._table_names(cur))
             if unmarked is not None:  # refused before anything is written
                 raise StoreDamaged(unmarked)
-            for statement in schema_statements("BYTEA", "BIGINT"):
+            for statement in schema_statements("BYTEA", "BIGINT", self.riders):
                 cur.execute(statement)
         return made
 

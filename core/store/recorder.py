@@ -40,6 +40,7 @@ class Recorder(ProcessRecorder):
 
     ph = "?"
     read_only = False
+    riders: tuple = ()  # what rides along with the log (``core.store.riders``), set by ``open_recorder``
 
     def __init__(self):
         self.side_writers: list[Callable[[Any, list[tuple]], None]] = []
@@ -384,9 +385,10 @@ class Recorder(ProcessRecorder):
         found = self.fetch("SELECT value FROM meta WHERE key = 'schema'")
         if found and found[0][0] == SCHEMA:
             return
-        from core.audit.tree import TreeWriter
         self.create()
-        TreeWriter(self).catch_up()
+        for rider in self.riders:
+            if rider.upgrade is not None:
+                rider.upgrade(self)
         with self._write() as cur:
             cur.execute(f"INSERT INTO meta (key, value) VALUES ('schema', '{SCHEMA}') ON CONFLICT (key) DO UPDATE "
                         "SET value = excluded.value")
@@ -404,11 +406,10 @@ def hex_id(originator_id: UUID | str) -> str:
     return originator_id.hex if isinstance(originator_id, UUID) else str(originator_id)
 
 
-def schema_statements(blob: str, bigint: str) -> list[str]:
-    """The tables of a Sankao store, in either dialect: the log and what is written with it."""
-    from core.audit.tree import ddl as tree_ddl
-    from core.read.models import ddl as read_model_ddl
-    return read_model_ddl(bigint) + [
+def schema_statements(blob: str, bigint: str, riders=()) -> list[str]:
+    """The tables of a Sankao store, in either dialect: the log's own, then each rider's (what is written with
+    it). The schema is marked by ``Recorder.upgrade`` once every rider has taken in the log."""
+    return [
         f"CREATE TABLE IF NOT EXISTS events (position {bigint} PRIMARY KEY, stream TEXT NOT NULL, "
         f"version {bigint} NOT NULL, topic TEXT NOT NULL, state {blob} NOT NULL, UNIQUE (stream, version))",
         f"CREATE TABLE IF NOT EXISTS log_head (id INTEGER PRIMARY KEY, size {bigint} NOT NULL)",
@@ -420,5 +421,4 @@ def schema_statements(blob: str, bigint: str) -> list[str]:
         f"taken_at {bigint} NOT NULL, data {blob} NOT NULL, PRIMARY KEY (name, position))",
         "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         f"INSERT INTO meta (key, value) VALUES ('format', '{FORMAT}') ON CONFLICT (key) DO NOTHING",
-        *tree_ddl(blob, bigint),  # the schema is marked by upgrade(), once the tree is whole
-    ]
+    ] + [statement for rider in riders for statement in rider.tables(blob, bigint)]

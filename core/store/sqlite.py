@@ -158,7 +158,7 @@ class SQLiteRecorder(Recorder):
                 unmarked = self._unmarked(cur, names)
                 if unmarked is not None:  # refused before anything is written
                     raise StoreDamaged(unmarked)
-            for statement in schema_statements("BLOB", "INTEGER"):  # what a store of an older schema lacks
+            for statement in schema_statements("BLOB", "INTEGER", self.riders):  # what a store of an older schema lacks
                 cur.execute(statement)
         return not names
 
