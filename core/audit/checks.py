@@ -29,6 +29,7 @@ import sqlite3
 import tempfile
 
 from core.audit import merkle
+from core.audit.tree import block_root
 from core.facts import is_access_event
 from core.messages import msg
 from core.clock import EPOCH, micros
@@ -95,8 +96,7 @@ CHUNK = 1 << CHUNK_LEVEL
 
 def chunk_roots(hashes: list) -> list:
     """The roots of the whole chunks of 256 leaf hashes at the start of ``hashes``."""
-    from core.audit.log import _block_root
-    return [_block_root(hashes[i:i + CHUNK]) for i in range(0, len(hashes) - CHUNK + 1, CHUNK)]
+    return [block_root(hashes[i:i + CHUNK]) for i in range(0, len(hashes) - CHUNK + 1, CHUNK)]
 
 
 class Nodes:

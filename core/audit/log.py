@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from core.audit import merkle
+from core.audit.checks import Nodes, ReadModelCheck, Times, chunk_roots, decoder, fact_time, ops_of
+from core.audit.tree import block_root, decomposition
 from core.errors import NotFound
 from core.facts import stream_id
 from core.messages import msg
@@ -107,8 +109,7 @@ class _Fold:
 
     def _subtrees(self, hashes: list, count: int) -> list:
         """The whole subtrees making up the first ``count`` of ``hashes`` (each a perfect tree: level by level)."""
-        from core.audit.tree import decomposition
-        return [(level, _block_root(hashes[start:start + (1 << level)])) for level, start in decomposition(count)]
+        return [(level, block_root(hashes[start:start + (1 << level)])) for level, start in decomposition(count)]
 
     def whole(self, root: bytes) -> bool:
         """Fold in a whole block by its root, if no recorded size falls inside it (else False: give the leaves)."""
@@ -134,7 +135,7 @@ class _Fold:
         if len(hashes) < self.block_size:
             self.frontier += self._subtrees(hashes, len(hashes))
         else:
-            self._push(_block_root(hashes))
+            self._push(block_root(hashes))
         self.size = end
 
     def root(self) -> bytes:
@@ -150,7 +151,6 @@ def verify(app, progress=None, block: int = BLOCK, workers: int | None = None) -
     The events are read and their leaves hashed a block (``block``, a power of two) at a time, by ``workers``
     processes beside this one (default: one per CPU for a log of more than four blocks, else none); this
     process folds the leaves into the tree in order. Nothing is written to the store."""
-    from core.audit.checks import Nodes, ReadModelCheck, Times
     recorder = app.recorder
     verdict = Verdict()
     schema = getattr(recorder, "schema_problem", None)  # opened in mode "audit": a wrong mark is ours to report
@@ -250,7 +250,6 @@ def _scan(rows, start: int, stop: int, stored_size: int, models_at: int, mapper)
     ``models_at`` write (``ops``, ``core.audit.checks.ops_of``)."""
     from eventsourcing.persistence import Notification
 
-    from core.audit.checks import chunk_roots, decoder, fact_time, ops_of
     from core.errors import StoreDamaged
     decode = decoder(mapper)
     sha, magic = hashlib.sha256, b"\x00" + merkle.MAGIC
@@ -296,25 +295,11 @@ def _scan(rows, start: int, stop: int, stored_size: int, models_at: int, mapper)
         len(leaves) & (len(leaves) - 1) == 0  # a whole aligned block of the tree: its root too
     root, chunks = None, []
     if whole and leaves:
-        root, chunks = _block_root(leaves, keep=True)
+        root, chunks = block_root(leaves, keep=True)
     elif (start - 1) % 256 == 0 and len(leaves) == stop - start:
         chunks = chunk_roots(leaves)
     return {"blob": b"".join(leaves), "root": root, "chunks": chunks, "problems": problems, "changed": changed,
             "times": times, "ops": ops}
-
-
-def _block_root(hashes: list, keep: bool = False):
-    """The root of a whole subtree (a power of two of leaf hashes), level by level; with ``keep``, also the
-    roots of its whole chunks of 256 leaves (none when it is smaller)."""
-    sha, level = hashlib.sha256, hashes
-    chunks = []
-    while len(level) > 1:
-        level = [sha(b"\x01" + level[i] + level[i + 1]).digest() for i in range(0, len(level), 2)]
-        if len(level) * 256 == len(hashes):
-            chunks = level
-    if len(hashes) == 256:
-        chunks = [level[0]]
-    return (level[0], chunks) if keep else level[0]
 
 
 _worker_recorder = None

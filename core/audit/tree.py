@@ -38,6 +38,20 @@ def decomposition(size: int) -> list[tuple[int, int]]:
     return out
 
 
+def block_root(hashes: list, keep: bool = False):
+    """The root of a whole subtree (a power of two of leaf hashes), level by level; with ``keep``, also the
+    roots of its whole chunks of 256 leaves (none when it is smaller)."""
+    sha, level = hashlib.sha256, hashes
+    chunks = []
+    while len(level) > 1:
+        level = [sha(b"\x01" + level[i] + level[i + 1]).digest() for i in range(0, len(level), 2)]
+        if len(level) * 256 == len(hashes):
+            chunks = level
+    if len(hashes) == 256:
+        chunks = [level[0]]
+    return (level[0], chunks) if keep else level[0]
+
+
 class StoredTree:
     """Reading the tree of a store: sizes, roots and proofs, from the stored leaves and subtrees."""
 
