@@ -449,4 +449,4 @@ class Ledger:
         self._record_alone(decide, msg("ledger.what_revocation"))
 
     def _unit_ids(self) -> set:
-        return {row[0] for row in self.app.recorder.fetch("SELECT unit FROM rm_units")}
+        return self.app.read_models.unit_ids()

@@ -26,7 +26,6 @@ from datetime import datetime
 from pathlib import Path
 
 from core.audit import merkle
-from core.clock import micros
 from core.errors import SankaoError
 from core.messages import msg
 from core.facts import stream_id
@@ -175,13 +174,7 @@ def _chosen_figures(app, head: Head, period: str, units: list[str], known_at: da
     the log itself, is absent (now) or recorded after ``known_at``. A read-model row that points elsewhere,
     or that hides a later version, fails naming the position. Only two events a unit are read and decoded,
     whatever the length of the stream."""
-    if known_at is None:
-        rows = app.recorder.fetch("SELECT unit, version, position FROM rm_figures WHERE period = ?", (period,))
-    else:
-        rows = app.recorder.fetch(
-            "SELECT l.unit, l.version, l.position FROM rm_figures_log l JOIN (SELECT unit, max(version) AS v "
-            "FROM rm_figures_log WHERE period = ? AND recorded_at <= ? GROUP BY unit) m "
-            "ON l.unit = m.unit AND l.version = m.v WHERE l.period = ?", (period, micros(known_at), period))
+    rows = app.read_models.figure_versions(period, known_at)
     wanted = set(units)
     said = {unit: (int(version), int(position)) for unit, version, position in rows if unit in wanted}
     streams = {unit: stream_id("figures", f"{unit}/{period}").hex for unit in units}
@@ -236,8 +229,7 @@ def check_board(platform, answer: dict, head: Head, period: str, known_at: datet
         return {"events": 1, "positions": [stored[0].id]}
     if restated:
         raise VerificationFailed(msg("verified.restated"))
-    units = {u["unit"] for u in answer["units"]} | {row[0] for row in app.recorder.fetch(
-        "SELECT unit FROM rm_units")}
+    units = {u["unit"] for u in answer["units"]} | app.read_models.unit_ids()
     chosen = _chosen_figures(app, head, period, sorted(units), known_at)
     expected, positions = {}, sorted(position for position, _ in chosen.values())
     for unit, (position, event) in sorted(chosen.items()):

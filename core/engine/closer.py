@@ -47,9 +47,7 @@ class Closer:
         return min(self.app.recorder.tracking(tracker_name(i, count))[0] for i in range(count))
 
     def pending(self) -> list[tuple[str, int]]:
-        return self.app.recorder.fetch(
-            "SELECT c.period, c.position FROM rm_closes c LEFT JOIN rm_frozen f ON f.period = c.period "
-            "WHERE f.period IS NULL ORDER BY c.position")
+        return self.app.read_models.pending_closes()
 
     def run(self) -> int:
         """Freeze every month closed that every partition has scored past; returns how many."""
@@ -92,10 +90,8 @@ class Closer:
         """The frozen board of ``period`` closed at log position ``close``."""
         year, month = parse_period(period)
         request = self.app.mapper.to_domain_event(self.app.recorder.select_positions([close])[0])
-        scored = self.app.recorder.fetch(
-            "SELECT l.unit, l.position FROM rm_figures_log l JOIN (SELECT unit, max(version) AS v FROM rm_figures_log "
-            "WHERE period = ? AND cause < ? GROUP BY unit) m ON l.unit = m.unit AND l.version = m.v "
-            "WHERE l.period = ?", (period, close, period))
+        scored = [(unit, position) for unit, _, position in
+                  self.app.read_models.figure_versions(period, before=close)]
         events = {n.id: self.app.mapper.to_domain_event(n)
                   for n in self.app.recorder.select_positions([p for _, p in scored])}
         entries, at = [], {}
@@ -108,8 +104,7 @@ class Closer:
         ps = self.rulebook.manager(self.rulebook.in_force(rules, month_start(year, month)))
         ranked, policy = rank_board(ps, period, entries) if entries else ([], None)
         earlier = {}
-        for p, position in self.app.recorder.fetch(
-                "SELECT period, position FROM rm_frozen WHERE period >= ? AND period < ?", (f"{year:04d}-01", period)):
+        for p, position in self.app.read_models.frozen_between(f"{year:04d}-01", period):
             earlier[p] = self.app.mapper.to_domain_event(self.app.recorder.select_positions([position])[0]).entries
         consequences, decided_by = first_answer(ps, "sankao_close_month", period=period, board=ranked,
                                                 closed=earlier) if ranked else (None, None)

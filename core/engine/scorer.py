@@ -122,14 +122,12 @@ class Scorer:
     def _load_derived(self) -> None:
         """What this partition recorded so far, from the read models (current with the tracking)."""
         self.latest: dict[tuple[str, str], Latest] = {}
-        for period, unit, version, data in self.app.recorder.fetch(
-                "SELECT period, unit, version, data FROM rm_figures"):
+        for period, unit, version, data in self.app.read_models.latest_figures():
             if self.holds(unit):
                 row = json.loads(data)
                 self.latest[(unit, period)] = Latest(version, Figures.from_data(row), row["rules"])
         self.notice_versions: dict[str, int] = {}
-        for unit, version, data in self.app.recorder.fetch(
-                "SELECT unit, version, data FROM rm_notices ORDER BY dispatch, phase, unit, version"):
+        for unit, version, data in self.app.read_models.notices_in_order():
             if self.holds(unit):
                 row = json.loads(data)
                 self.cases.apply(SimpleNamespace(unit=unit, case=row["case"], level=row["level"],

@@ -208,6 +208,49 @@ class ReadModels:
         """How many log positions the tables have not taken in yet."""
         return self.recorder.max_notification_id() - self.position()
 
+    # -- what the other parts of Sankao read here (the SQL on these tables lives in this module) -------------
+    def unit_ids(self) -> set[str]:
+        """Every registered unit."""
+        return {row[0] for row in self.recorder.fetch("SELECT unit FROM rm_units")}
+
+    def latest_figures(self) -> list[tuple[str, str, int, str]]:
+        """``(period, unit, version, data)`` of every unit-month's figures as last recorded."""
+        return self.recorder.fetch("SELECT period, unit, version, data FROM rm_figures")
+
+    def notices_in_order(self) -> list[tuple[str, int, str]]:
+        """``(unit, version, data)`` of every letter and sheet, in the contract's order."""
+        return self.recorder.fetch("SELECT unit, version, data FROM rm_notices ORDER BY dispatch, phase, unit, version")
+
+    def figure_versions(self, period: str, known_at=None, *, before: int | None = None) -> list[tuple[str, int, int]]:
+        """``(unit, version, position)`` of each unit's figures for ``period`` in force: now, as recorded by
+        ``known_at``, or (``before``) as made of the facts before that log position (a month close)."""
+        if known_at is None and before is None:
+            return self.recorder.fetch("SELECT unit, version, position FROM rm_figures WHERE period = ?", (period,))
+        where, bound = ("recorded_at <= ?", micros(known_at)) if before is None else ("cause < ?", before)
+        return self.recorder.fetch(
+            "SELECT l.unit, l.version, l.position FROM rm_figures_log l JOIN (SELECT unit, max(version) AS v "
+            f"FROM rm_figures_log WHERE period = ? AND {where} GROUP BY unit) m "
+            "ON l.unit = m.unit AND l.version = m.v WHERE l.period = ?", (period, bound, period))
+
+    def pending_closes(self) -> list[tuple[str, int]]:
+        """``(period, position)`` of the month closes recorded whose board is not frozen yet, in log order."""
+        return self.recorder.fetch("SELECT c.period, c.position FROM rm_closes c LEFT JOIN rm_frozen f "
+                                   "ON f.period = c.period WHERE f.period IS NULL ORDER BY c.position")
+
+    def frozen_between(self, first: str, before: str) -> list[tuple[str, int]]:
+        """``(period, position)`` of the boards frozen for the months from ``first`` up to ``before``."""
+        return self.recorder.fetch("SELECT period, position FROM rm_frozen WHERE period >= ? AND period < ?",
+                                   (first, before))
+
+    def token_names(self) -> list[str]:
+        """The names of every token issued (revoked ones too)."""
+        return [row[0] for row in self.recorder.fetch("SELECT name FROM rm_tokens")]
+
+    def tokens(self) -> list[tuple]:
+        """``(name, role, actor, issued_at, revoked_at)`` of every token issued, oldest first."""
+        return self.recorder.fetch("SELECT name, role, actor, issued_at, revoked_at FROM rm_tokens "
+                                   "ORDER BY issued_at, name")
+
     def _write(self, cur, triples) -> None:
         # One statement per kind of row: the inserts first (a project's signing may come before another
         # project's planning in the batch, and the update of a row must find it), then the rest in the order

@@ -108,11 +108,7 @@ class Queries:
             return {unit: Figures.from_data(json.loads(data)) for unit, data in
                     self.recorder.fetch("SELECT unit, data FROM rm_figures WHERE period = ?", (period,))}
         if current:
-            positions = [p for _, p in self.recorder.fetch(
-                "SELECT l.unit, l.position FROM rm_figures_log l JOIN (SELECT unit, max(version) AS v "
-                "FROM rm_figures_log WHERE period = ? AND recorded_at <= ? GROUP BY unit) m "
-                "ON l.unit = m.unit AND l.version = m.v WHERE l.period = ?",
-                (period, micros(known_at or now()), period))]
+            positions = [p for _, _, p in self.app.read_models.figure_versions(period, known_at or now())]
             found = {}
             for n in self.recorder.select_positions(positions):
                 e = self.app.mapper.to_domain_event(n)
