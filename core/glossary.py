@@ -115,3 +115,8 @@ def term(concept: str, lang: str) -> str:
 def variants_in(text: str) -> list[str]:
     """Every word of ``text`` that the glossary replaced by one of its terms (empty when none)."""
     return [match.group(0) for match in _VARIANT.finditer(text)]
+
+
+def zh(concept: str) -> str:
+    """The Chinese term of a concept of ``TERMS``."""
+    return TERMS[concept][1]

@@ -412,3 +412,12 @@ def test_demo_names_its_roles_as_token_list_does(tmp_path):
     assert result.exit_code == 0, result.output
     for role in ("管理员 (admin)", "审计员 (auditor)", "查看者 (viewer)", "单位 (unit:U05)"):
         assert re.search(rf"^  {re.escape(role)} +sk_", result.stdout, re.M), result.stdout
+
+
+def test_the_catalogs_parts_share_no_key():
+    """core.messages' catalog is assembled from its parts by area: a key in two parts would silently lose one."""
+    from core.messages import CATALOG, audit, cli, read, record, rules, store
+    parts = [audit, cli, read, record, rules, store]
+    keys = [key for part in parts for key in part.CATALOG]
+    assert len(keys) == len(set(keys)), sorted({k for k in keys if keys.count(k) > 1})
+    assert set(CATALOG) == set(keys) | {"_join", "rejected"}
