@@ -25,8 +25,10 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from core.commands import ID_PATTERN
-from core.messages import msg
+from core.commands import ID_PATTERN, Command
+from core.errors import CommandForbidden
+from core.facts import Facts
+from core.messages import Name, msg
 
 ROLES = ("admin", "auditor", "viewer")
 ROLE_PATTERN = re.compile(r"(admin|auditor|viewer|unit:[A-Za-z0-9][A-Za-z0-9_.-]{0,63})")
@@ -135,3 +137,36 @@ def live_tokens(recorder) -> dict:
     live = {entry[2]: entry for entry in issued.values()}
     recorder._live_tokens = (last, live)
     return live
+
+
+# -- what a unit's token may record (decided on the record's facts, never on a read model) -------------
+def key_of(command_id: str | None, unit: str | None) -> str | None:
+    """The id a command is recorded under: the office's ids as they are; a unit's token records in the
+    unit's own namespace (``unit/U01/c00482``), so a unit can neither take, block nor probe the office's
+    ids or another unit's (ids cannot contain ``/``)."""
+    if command_id is None or unit is None:
+        return command_id
+    return f"unit/{unit}/{command_id}"
+
+
+def forbidden(facts: Facts, command: Command, unit: str) -> CommandForbidden | None:
+    """Why a token of ``unit`` may not record ``command`` (None: it may). Decided on the record's own facts
+    (the aggregates folded from the log), never on a read model."""
+    cmd, data = command.cmd, command.data
+    if cmd == "plan_project":
+        owner, what = data["unit"], data["project"]
+    elif cmd in ("sign_project", "land_project", "start_construction", "withdraw_project", "correct",
+                 "assign_project"):
+        project = facts.projects.get(data["project"])
+        if project is None:
+            return None  # not planned: the record's own rule names it
+        owner, what = project.unit, project.id
+        person = facts.people.get(data.get("person")) if cmd == "assign_project" else None
+        if owner == unit and person is not None and person.unit != unit:
+            owner, what = person.unit, person.id
+    else:
+        return CommandForbidden(cmd, command.subject, msg("ledger.unit_office_command", own=unit, cmd=Name(cmd)))
+    if owner != unit:
+        return CommandForbidden(cmd, command.subject, msg("ledger.unit_not_own", own=unit, what=what,
+                                                          unit=owner))
+    return None
