@@ -158,7 +158,7 @@ def test_a_new_store_whose_mark_was_never_written_is_initialised(store_url, cli,
                                                 "category": "department", "id": "one-1",
                                                 "at": "2024-01-08T10:00:00+08:00"}])
     cli(store_url, "load", str(late))
-    from core.store.recorder import SCHEMA
+    from core.store.schema import SCHEMA
     assert sql(store_url, "SELECT value FROM meta WHERE key = 'schema'") == [(SCHEMA,)]
     assert cli(store_url, "audit", "verify").stdout.startswith("ok: ")
 

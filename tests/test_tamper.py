@@ -218,7 +218,7 @@ def test_a_store_from_before_the_tree_gets_it_once_even_when_the_first_upgrade_i
     cli(loaded, "load", str(late))
     after = json.loads(cli(loaded, "audit", "head", "--json").stdout)
     assert after["size"] == after["log_size"] > before["size"]
-    from core.store.recorder import SCHEMA
+    from core.store.schema import SCHEMA
     assert sql(loaded, "SELECT value FROM meta WHERE key = 'schema'")[0][0] == SCHEMA
     proof = json.loads(cli(loaded, "audit", "consistency", str(before["size"]), before["root"]).stdout)
     assert proof["published_root_matches"] is True  # the tree rebuilt over the old log is the one it had

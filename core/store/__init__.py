@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from core.errors import StoreDamaged, StoreNotReady, StoreReadOnly
 from core.messages import msg
 from core.store.location import StoreLocation
-from core.store.recorder import SCHEMA, Recorder
+from core.store.recorder import Recorder
+from core.store.schema import SCHEMA
 
 MODES = ("init", "load", "write", "read", "audit")
 

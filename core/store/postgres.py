@@ -20,7 +20,8 @@ from eventsourcing.persistence import IntegrityError
 from core.errors import ConfigError, StoreBusy, StoreDamaged, StoreNotReady, StoreUnavailable
 from core.messages import msg, text_of
 from core.store.location import StoreLocation
-from core.store.recorder import FORMAT, Recorder, schema_statements
+from core.store.recorder import Recorder
+from core.store.schema import FORMAT, schema_statements
 
 CONNECT_TIMEOUT_S = 3
 LOCK_TIMEOUT_S = 30

@@ -26,12 +26,13 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, Notification, ProcessRecorder, StoredEvent, Tracking
 
-FORMAT = "sankao-2"
-SCHEMA = "5"  # the tables: 2 the log and read models, 3 the Merkle tree, 4 access tokens, 5 command digests
+from core.store.command_ids import CommandIds
+from core.store.schema import Schema
+
 EVENT_COLUMNS = "position, stream, version, topic, state"
 
 
-class Recorder(ProcessRecorder):
+class Recorder(Schema, CommandIds, ProcessRecorder):
     """Base of the SQLite and PostgreSQL recorders: the SQL they share.
 
     Subclasses provide ``_write()`` and ``_read()`` (context managers yielding a
@@ -61,16 +62,6 @@ class Recorder(ProcessRecorder):
         ``q``): what is written in it is committed together, or not at all. For the tables that live beside the
         log (read models, the tree, sessions, snapshots); events are written by ``insert_events`` only."""
         return self._write()
-
-    def meta(self, key: str) -> str | None:
-        """A value of the store's own settings table (``meta``)."""
-        rows = self.fetch("SELECT value FROM meta WHERE key = ?", (key,))
-        return rows[0][0] if rows else None
-
-    def set_meta(self, key: str, value: str) -> None:
-        """Set a value of ``meta`` once: a value already there is kept (read it back with ``meta``)."""
-        with self._write() as cur:
-            cur.execute(self.q("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"), (key, value))
 
     def _single(self):
         """A cursor for one read-only statement (a dialect may skip the transaction around it)."""
@@ -279,120 +270,6 @@ class Recorder(ProcessRecorder):
         rows = self.fetch("SELECT position FROM tracking WHERE name = ?", (application_name,))
         return rows[0][0] if rows else None
 
-    def recorded_commands(self, command_ids: Sequence[str], upto: int | None = None) -> dict[str, tuple]:
-        """``{command id: (position of its first event, digest or None)}`` of those of ``command_ids`` that
-        are recorded (at or before ``upto``, if given). The digest is None for a command recorded before
-        digests were kept."""
-        found: dict[str, tuple] = {}
-        ids = list(dict.fromkeys(command_ids))
-        bound = "" if upto is None else " AND c.position <= ?"
-        if not self._keeps_digests():  # a store of an older schema, opened where it is not upgraded
-            return {c: (p, None) for c, p in self.fetch(
-                f"SELECT command_id, position FROM commands c WHERE command_id IN ({', '.join('?' * len(ids))})"
-                f"{bound}", ids + ([] if upto is None else [upto]))} if ids else {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            for command_id, position, digest in self.fetch(
-                    "SELECT c.command_id, c.position, d.digest FROM commands c LEFT JOIN command_digests d ON "
-                    f"d.command_id = c.command_id WHERE c.command_id IN ({', '.join('?' * len(chunk))}){bound}",
-                    chunk + ([] if upto is None else [upto])):
-                found[command_id] = (position, digest)
-        return found
-
-    def _keeps_digests(self) -> bool:
-        if getattr(self, "_digests_table", None) is None:
-            try:
-                self.fetch("SELECT 1 FROM command_digests WHERE 1 = 0")
-                self._digests_table = True
-            except Exception:  # no such table: a store from before schema 5, not upgraded here
-                self._digests_table = False
-        return self._digests_table
-
-    def commands_other_than(self, prefix: str) -> int:
-        """How many recorded commands have ids not starting with ``prefix`` (Sankao's own ids and access tokens
-        aside)."""
-        return self.fetch("SELECT count(*) FROM commands WHERE command_id NOT LIKE ? AND command_id NOT LIKE "
-                          "'batch:%' AND command_id NOT LIKE 'rules:initial:%' AND command_id NOT LIKE 'token:%'",
-                          (prefix.replace("%", "") + "%",))[0][0]
-
-    def session_secret(self) -> str | None:
-        """The secret that signs the pages' session cookies, kept in the store's settings (``meta``, not the
-        log: it is never exported) so that every web process over the store shares it; made on first use. None
-        when the store cannot be written and holds none yet."""
-        found = self.fetch("SELECT value FROM meta WHERE key = 'session_secret'")
-        if found:
-            return found[0][0]
-        if self.read_only:
-            return None
-        import secrets
-        with self._write() as cur:
-            cur.execute(self.q("INSERT INTO meta (key, value) VALUES ('session_secret', ?) ON CONFLICT (key) DO "
-                               "NOTHING"), (secrets.token_hex(32),))
-        return self.fetch("SELECT value FROM meta WHERE key = 'session_secret'")[0][0]
-
-    def command_ids(self, prefix: str) -> set[str]:
-        """The ids of the recorded commands that start with ``prefix``."""
-        return {row[0] for row in self.fetch("SELECT command_id FROM commands WHERE command_id LIKE ?",
-                                             (prefix.replace("%", "") + "%",))}
-
-    def _table_names(self, cur) -> set[str]:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def _unmarked(self, cur, tables: set[str]):
-        """What is wrong (a ``Text``) when the store has no schema mark (meta ``schema``) yet holds a log:
-        rows in the events, the tree or the command ids, or a log head past 0. None when it has a mark, or
-        holds nothing (a new store whose creation stopped before the mark: the next writer finishes it).
-
-        Such a store is refused by every command, those that record included: only a deleted row (an
-        accident, or cover for rows written around Sankao) leaves a log unmarked, and an upgrade would hash
-        every row of it into the tree."""
-        if "meta" not in tables:
-            return None
-        cur.execute("SELECT value FROM meta WHERE key = 'schema'")
-        if cur.fetchone() is not None:
-            return None
-        held = []
-        for table in ("events", "merkle_leaves", "merkle_nodes", "commands"):
-            if table in tables:
-                cur.execute(f"SELECT 1 FROM {table} LIMIT 1")
-                if cur.fetchone() is not None:
-                    held.append(f"'{table}'")
-        if "log_head" in tables:
-            cur.execute("SELECT max(size) FROM log_head")
-            if (cur.fetchone() or (0,))[0]:
-                held.append("'log_head'")
-        if not held:
-            return None
-        from core.messages import msg
-        return msg("store.schema_missing_log", where=self.location.describe(), tables=held)
-
-    def unmarked(self):
-        """``_unmarked`` of the store as it stands (read only)."""
-        with self._read() as cur:
-            return self._unmarked(cur, self._table_names(cur))
-
-    def upgrade(self) -> None:
-        """Bring a store of an older schema up to this one (when this process may write it); run after
-        every open and create.
-
-        A store from before the Merkle tree (marked schema 2) gets its tables, then the tree takes in the
-        log as it stands, once; from here on the tree grows in the transaction of every write, and a lag
-        means events written around Sankao. The schema is marked new only once the tree is whole, so a
-        process killed half-way leaves a store that the next one finishes. A store holding a log without
-        any mark is refused (``create`` raises ``StoreDamaged``, ``_unmarked``), never upgraded."""
-        if self.read_only:
-            return
-        found = self.fetch("SELECT value FROM meta WHERE key = 'schema'")
-        if found and found[0][0] == SCHEMA:
-            return
-        self.create()
-        for rider in self.riders:
-            if rider.upgrade is not None:
-                rider.upgrade(self)
-        with self._write() as cur:
-            cur.execute(f"INSERT INTO meta (key, value) VALUES ('schema', '{SCHEMA}') ON CONFLICT (key) DO UPDATE "
-                        "SET value = excluded.value")
-
     def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()):
         raise NotImplementedError("Sankao's followers poll the log; they do not subscribe")
 
@@ -404,21 +281,3 @@ def _bytes(state) -> bytes:
 
 def hex_id(originator_id: UUID | str) -> str:
     return originator_id.hex if isinstance(originator_id, UUID) else str(originator_id)
-
-
-def schema_statements(blob: str, bigint: str, riders=()) -> list[str]:
-    """The tables of a Sankao store, in either dialect: the log's own, then each rider's (what is written with
-    it). The schema is marked by ``Recorder.upgrade`` once every rider has taken in the log."""
-    return [
-        f"CREATE TABLE IF NOT EXISTS events (position {bigint} PRIMARY KEY, stream TEXT NOT NULL, "
-        f"version {bigint} NOT NULL, topic TEXT NOT NULL, state {blob} NOT NULL, UNIQUE (stream, version))",
-        f"CREATE TABLE IF NOT EXISTS log_head (id INTEGER PRIMARY KEY, size {bigint} NOT NULL)",
-        "INSERT INTO log_head (id, size) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
-        f"CREATE TABLE IF NOT EXISTS commands (command_id TEXT PRIMARY KEY, position {bigint} NOT NULL)",
-        "CREATE TABLE IF NOT EXISTS command_digests (command_id TEXT PRIMARY KEY, digest TEXT NOT NULL)",
-        f"CREATE TABLE IF NOT EXISTS tracking (name TEXT PRIMARY KEY, position {bigint} NOT NULL, data TEXT)",
-        f"CREATE TABLE IF NOT EXISTS snapshots (name TEXT NOT NULL, position {bigint} NOT NULL, "
-        f"taken_at {bigint} NOT NULL, data {blob} NOT NULL, PRIMARY KEY (name, position))",
-        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-        f"INSERT INTO meta (key, value) VALUES ('format', '{FORMAT}') ON CONFLICT (key) DO NOTHING",
-    ] + [statement for rider in riders for statement in rider.tables(blob, bigint)]

@@ -22,7 +22,8 @@ from eventsourcing.persistence import IntegrityError
 from core.errors import StoreBusy, StoreDamaged, StoreFull, StoreNotReady, StoreReadOnly, StoreUnavailable
 from core.messages import msg
 from core.store.location import StoreLocation
-from core.store.recorder import FORMAT, Recorder, schema_statements
+from core.store.recorder import Recorder
+from core.store.schema import FORMAT, schema_statements
 
 LOCK_TIMEOUT_S = 30
 
