@@ -17,7 +17,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from core.clock import parse_day, parse_instant, parse_period
 from core.errors import CommandRejected
-from core.messages import CATALOG, Name, from_marshmallow, join, msg, text_of
+from core.messages import CATALOG, Name, flatten_messages, join, msg, text_of
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _AMOUNT = re.compile(r"[0-9]{1,18}(\.[0-9]{1,2})?")
@@ -277,26 +277,6 @@ SCHEMAS: dict[str, Schema] = {
     "assign_project": AssignProject(),
     "close_year": CloseYear(),
 }
-
-
-def flatten_messages(messages, prefix="", unknown: str = "cmd.unknown_field") -> list[str]:
-    """marshmallow's nested error messages as ``field.sub: message`` lines (``core.messages.Text``: the
-    field's Chinese label beside it in Chinese); ``unknown`` is the message key of an unknown field."""
-    out = []
-    for key, value in messages.items():
-        if key == "_schema" or (prefix and key == "value"):  # marshmallow's Dict nests value errors
-            name = prefix.rstrip(".")
-        else:
-            name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.extend(flatten_messages(value, f"{name}.", unknown))
-        else:
-            for text in value:
-                text = msg(unknown) if text == "Unknown field." else text
-                text = msg("cmd.required") if text == "Missing data for required field." else text
-                text = from_marshmallow(text)
-                out.append(msg("field_problem", field=Name(name), problem=text) if name else text)
-    return out
 
 
 def _no_duplicates(pairs: list) -> dict:

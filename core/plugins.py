@@ -19,9 +19,8 @@ import pluggy
 from marshmallow import ValidationError
 
 from core import hookspecs
-from core.commands import flatten_messages
 from core.errors import ConfigError, PluginError
-from core.messages import NAMES, Name, Setting, field_label, join, msg
+from core.messages import Name, Setting, flatten_messages, join, msg
 from core.model import IndicatorSpec
 
 GROUP = "sankao.plugins"
@@ -170,22 +169,6 @@ def rule_changes(old: dict, new: dict) -> list[str]:
     return lines
 
 
-def show_setting(value, lang: str = "en") -> str:
-    """A setting as a plugins.toml would write it (in Chinese: keys and words with their Chinese labels)."""
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{field_label(k, lang, quote=False)} = {show_setting(v, lang)}" for k, v in value.items()) + " }"
-    if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
-        return format(Decimal(str(value)).normalize(), "f")
-    if isinstance(value, str):
-        try:
-            return format(Decimal(value).normalize(), "f")
-        except ArithmeticError:
-            return f'"{value}"' if lang != "zh" or value not in NAMES else field_label(value, lang)
-    if lang == "zh" and isinstance(value, bool):
-        return "是" if value else "否"
-    return ("none" if lang != "zh" else "无") if value is None else str(value).lower()
-
-
 @dataclass
 class PluginSet:
     """The plugin manager for one set of rules, with what core needs to know of it."""
@@ -208,14 +191,6 @@ class PluginSet:
                 raise PluginError(msg("plugins.raised", plugin=plugin, hook=name, kind=type(exc).__name__,
                                       error=exc)) from exc
             yield plugin, answer
-
-    def figure_plan(self):
-        """How to compute a unit's figures with this set (``core.engine.figures.FigurePlan``), once."""
-        found = self.__dict__.get("_figure_plan")
-        if found is None:
-            from core.engine.figures import FigurePlan
-            found = self.__dict__["_figure_plan"] = FigurePlan.of(self)
-        return found
 
     @property
     def supplies(self) -> dict[str, str]:

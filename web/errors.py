@@ -56,7 +56,7 @@ def register(app) -> None:
         # what our own abort() adds (recorded, skipped); the headers it or werkzeug gives (Allow on a 405)
         headers = {**dict(exc.get_headers()), **(data.get("headers") or {})}
         if "messages" in data:  # webargs: {location: {field: [...]}}
-            from core.commands import flatten_messages
+            from core.messages import flatten_messages
             lines = []
             for location, fields in data["messages"].items():
                 lines += flatten_messages(fields) if isinstance(fields, dict) else [str(fields)]

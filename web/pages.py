@@ -464,7 +464,8 @@ def annual_xlsx(year):
 @pages.route("/plugins")
 @needs("admin")
 def plugins_page():
-    from core.plugins import plugins_report, show_setting
+    from core.messages import show_setting
+    from core.plugins import plugins_report
     with _turn():
         platform = _platform()
         rows = plugins_report(platform.installed, platform.recorded_rules(), platform.rules_in_force())

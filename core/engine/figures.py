@@ -91,7 +91,7 @@ def compute(ps, unit: str, period: str, view, cases, previous: Figures | None = 
     without being asked again; when nothing anything reads changed, the previous
     figures stand as they are.
     """
-    plan = ps.figure_plan()
+    plan = plan_of(ps)
     reuse = previous is not None and changed is not None
     if reuse and plan.reads is not None and not (plan.reads & changed):
         return previous
@@ -153,6 +153,14 @@ def compute(ps, unit: str, period: str, view, cases, previous: Figures | None = 
 
 def _amount(value) -> bool:
     return type(value) is Decimal and value.is_finite() and value >= 0
+
+
+def plan_of(ps) -> "FigurePlan":
+    """How to compute a unit's figures with the plugin set ``ps`` (a ``FigurePlan``), worked out once per set."""
+    found = ps.__dict__.get("_figure_plan")
+    if found is None:
+        found = ps.__dict__["_figure_plan"] = FigurePlan.of(ps)
+    return found
 
 
 @dataclass(frozen=True)

@@ -29,12 +29,13 @@ as its Chinese label beside it: ``签约日期 (signed_on)``.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from core.errors import CommandRejected
 from core.glossary import zh
 
 __all__ = ["CATALOG", "NAMES", "Name", "Setting", "Text", "field_label", "join", "msg", "render", "text_of",
-           "from_marshmallow"]
+           "from_marshmallow", "flatten_messages", "show_setting"]
 
 
 #: names of the batch format (fields, commands), plugin settings and values -> Chinese label
@@ -97,11 +98,10 @@ class HeadLabel(Name):
 
 
 class Setting(str):
-    """A plugin setting's value as a plugins.toml writes it (``core.plugins.show_setting``), its keys and words
+    """A plugin setting's value as a plugins.toml writes it (``show_setting``), its keys and words
     with their Chinese labels in Chinese."""
 
     def __new__(cls, value):
-        from core.plugins import show_setting
         self = super().__new__(cls, show_setting(value))
         self.value = value
         return self
@@ -110,7 +110,6 @@ class Setting(str):
         return Setting, (self.value,)
 
     def render(self, lang: str) -> str:
-        from core.plugins import show_setting
         return show_setting(self.value, lang)
 
 
@@ -271,6 +270,42 @@ def from_marshmallow(text):
 
 # -- the catalog --------------------------------------------------------------------------------------------
 #: key -> (English, Chinese), ``str.format`` templates over the same parameters
+
+
+def flatten_messages(messages, prefix="", unknown: str = "cmd.unknown_field") -> list[str]:
+    """marshmallow's nested error messages as ``field.sub: message`` lines (``core.messages.Text``: the
+    field's Chinese label beside it in Chinese); ``unknown`` is the message key of an unknown field."""
+    out = []
+    for key, value in messages.items():
+        if key == "_schema" or (prefix and key == "value"):  # marshmallow's Dict nests value errors
+            name = prefix.rstrip(".")
+        else:
+            name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.extend(flatten_messages(value, f"{name}.", unknown))
+        else:
+            for text in value:
+                text = msg(unknown) if text == "Unknown field." else text
+                text = msg("cmd.required") if text == "Missing data for required field." else text
+                text = from_marshmallow(text)
+                out.append(msg("field_problem", field=Name(name), problem=text) if name else text)
+    return out
+
+
+def show_setting(value, lang: str = "en") -> str:
+    """A setting as a plugins.toml would write it (in Chinese: keys and words with their Chinese labels)."""
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{field_label(k, lang, quote=False)} = {show_setting(v, lang)}" for k, v in value.items()) + " }"
+    if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
+        return format(Decimal(str(value)).normalize(), "f")
+    if isinstance(value, str):
+        try:
+            return format(Decimal(value).normalize(), "f")
+        except ArithmeticError:
+            return f'"{value}"' if lang != "zh" or value not in NAMES else field_label(value, lang)
+    if lang == "zh" and isinstance(value, bool):
+        return "是" if value else "否"
+    return ("none" if lang != "zh" else "无") if value is None else str(value).lower()
 
 
 from core.messages import audit, cli, read, record, rules, store  # noqa: E402  (the parts: plain dicts)
