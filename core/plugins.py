@@ -169,6 +169,11 @@ def rule_changes(old: dict, new: dict) -> list[str]:
     return lines
 
 
+def plugin_failure(plugin: str, hook: str, exc: Exception) -> PluginError:
+    """What Sankao raises when a plugin's hook raised ``exc`` (its caller raises it ``from exc``)."""
+    return PluginError(msg("plugins.raised", plugin=plugin, hook=hook, kind=type(exc).__name__, error=exc))
+
+
 @dataclass
 class PluginSet:
     """The plugin manager for one set of rules, with what core needs to know of it."""
@@ -188,8 +193,7 @@ class PluginSet:
             try:
                 answer = function(*[kwargs[arg] for arg in argnames])
             except Exception as exc:
-                raise PluginError(msg("plugins.raised", plugin=plugin, hook=name, kind=type(exc).__name__,
-                                      error=exc)) from exc
+                raise plugin_failure(plugin, name, exc) from exc
             yield plugin, answer
 
     @property
@@ -205,8 +209,7 @@ class PluginSet:
         try:
             return function(*[kwargs[arg] for arg in argnames])
         except Exception as exc:
-            raise PluginError(msg("plugins.raised", plugin=plugin, hook=name, kind=type(exc).__name__,
-                                  error=exc)) from exc
+            raise plugin_failure(plugin, name, exc) from exc
 
     def implementations(self, name: str) -> list:
         """``[(plugin, function, argnames)]`` of hook ``name``, in the order of the rules."""

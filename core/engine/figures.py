@@ -17,6 +17,7 @@ from core.clock import month_end, parse_period
 from core.errors import PluginError
 from core.messages import msg
 from core.model import Measure
+from core.plugins import plugin_failure
 
 ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
 SIGNING_FIELDS = frozenset({"signed_on", "signed_amount", "withdrawn_on"})  # what A(u, d) reads
@@ -108,8 +109,7 @@ def compute(ps, unit: str, period: str, view, cases, previous: Figures | None = 
         try:
             measure = function(*[args[a] for a in argnames])
         except Exception as exc:
-            raise PluginError(msg("plugins.raised", plugin=plugin, hook="sankao_measure", kind=type(exc).__name__,
-                                  error=exc)) from exc
+            raise plugin_failure(plugin, "sankao_measure", exc) from exc
         if measure is None:
             continue
         if type(measure) is not Measure or measure.plugin != name or not _amount(measure.value) \
