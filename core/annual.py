@@ -53,23 +53,14 @@ def gather(app, year: int, *, before: int | None = None, known_at: datetime | No
     """The facts recorded before log position ``before`` and by ``known_at`` (recorded times never go back in
     the log, so the first later one ends the read), and the year's boards frozen by then."""
     facts = Facts(buckets=True)
-    start, recorder = 1, app.recorder
-    while True:
-        batch = recorder.select_notifications(start=start, limit=5000, stop=None if before is None else before - 1,
-                                              topics=STANDING_TOPICS)
-        for n in batch:
-            event = app.mapper.to_domain_event(n)
-            if known_at is not None and event.timestamp > known_at:
-                batch = []
-                break
-            facts.apply(event, n.id)
-        if len(batch) < 5000:
+    for position, event in app.log(stop=None if before is None else before - 1, topics=STANDING_TOPICS, size=5000):
+        if known_at is not None and event.timestamp > known_at:
             break
-        start = batch[-1].id + 1
+        facts.apply(event, position)
     boards = {}
     for month in range(1, 13):
         period = period_name(year, month)
-        stored = recorder.select_events(stream_id("board", period), limit=1)
+        stored = app.recorder.select_events(stream_id("board", period), limit=1)
         if not stored:
             continue
         board = app.mapper.to_domain_event(stored[0])

@@ -15,6 +15,7 @@ decide the batch anew, so nothing is lost and nothing doubled.
 from __future__ import annotations
 
 import random
+from itertools import islice
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
@@ -82,17 +83,8 @@ class Ledger:
                       exclude: tuple[str, ...] = CONSEQUENCE_TOPICS) -> Iterator[tuple[int, ev.Recorded]]:
         """The log after position ``after``: ``(position, event)`` in recorded order, leaving out the
         topics ``exclude`` (by default the consequences: the record alone; ``()``: every event)."""
-        start, left = after + 1, limit
-        while left is None or left > 0:
-            size = 2000 if left is None else min(2000, left)
-            batch = self.app.recorder.select_notifications(start=start, limit=size, exclude=exclude)
-            for notification in batch:
-                yield notification.id, self.app.mapper.to_domain_event(notification)
-            if len(batch) < size:
-                return
-            start = batch[-1].id + 1
-            if left is not None:
-                left -= len(batch)
+        found = self.app.log(after, exclude=exclude, size=2000 if limit is None else max(1, min(2000, limit)))
+        return found if limit is None else islice(found, limit)
 
     def reused(self, command: Command, key: str, earlier: tuple) -> CommandIdReused:
         """The refusal of ``command`` sent under ``key``, recorded already for another command."""

@@ -76,9 +76,7 @@ def _write(app, folder: Path, until: datetime | None, source: str) -> dict:
     end = min(_prefix_end(app, until), tree.size())
     hashes = []
     with open(folder / "events.jsonl", "w", encoding="utf-8") as handle:
-        start = 1
-        while start <= end:
-            batch = app.recorder.select_notifications(start=start, stop=end, limit=20_000)
+        for batch in app.recorder.pages(stop=end, size=20_000) if end else ():
             for n in batch:
                 try:
                     state = n.state.decode("utf-8")
@@ -91,7 +89,6 @@ def _write(app, folder: Path, until: datetime | None, source: str) -> dict:
                 line.update(_redaction(n.topic, state, leaf))
                 handle.write(json.dumps(line, ensure_ascii=False) + "\n")
                 hashes.append(leaf)
-            start = batch[-1].id + 1
     root = merkle.root_of(hashes)
     if len(hashes) != end or (end and root != tree.root(end)):
         raise SankaoError(msg("audit.root_mismatch"))

@@ -22,8 +22,8 @@ def whatif(platform, period: str, plugins_file: Path) -> dict:
     raw = read_toml(plugins_file)
     mirror = Platform(Config(db=":memory:", timezone=platform.config.timezone), "init")
     try:
-        app, start = platform.app, 1
-        while batch := app.recorder.select_notifications(start=start, limit=5000, exclude=CONSEQUENCE_TOPICS):
+        app = platform.app
+        for batch in app.recorder.pages(exclude=CONSEQUENCE_TOPICS):
             events = []
             for n in batch:
                 fact = app.mapper.to_domain_event(n)
@@ -37,7 +37,6 @@ def whatif(platform, period: str, plugins_file: Path) -> dict:
             for i, fact in enumerate(events):
                 firsts.setdefault(fact.command_id, i)
             mirror.app.record(events, commands=list(firsts.items()))
-            start = batch[-1].id + 1
         mirror.scorer.clock = platform.scorer.clock  # months begin as they did in the store
         mirror.scorer.run()
         other = mirror.queries.board(period)

@@ -37,14 +37,10 @@ class Boards(Reading):
                 found[e.unit] = Figures.from_event(e)
             return found
         found: dict[str, tuple[int, Figures]] = {}  # the read models lag: read every score change
-        start = 0
-        while batch := self.recorder.select_notifications(start=start + 1, limit=5000, topics=[SCORE_TOPIC]):
-            for n in batch:
-                e = self.app.mapper.to_domain_event(n)
-                if e.period == period and (known_at is None or e.timestamp <= known_at) \
-                        and e.originator_version > found.get(e.unit, (0, None))[0]:
-                    found[e.unit] = (e.originator_version, Figures.from_event(e))
-            start = batch[-1].id
+        for _, e in self.app.log(topics=[SCORE_TOPIC], size=5000):
+            if e.period == period and (known_at is None or e.timestamp <= known_at) \
+                    and e.originator_version > found.get(e.unit, (0, None))[0]:
+                found[e.unit] = (e.originator_version, Figures.from_event(e))
         return {unit: figures for unit, (_, figures) in found.items()}
 
     def _board_rows(self, query: str, period: str, known_at: datetime | None, restated: bool,

@@ -30,13 +30,9 @@ class Listings(Reading):
             return [_notice(u, json.loads(data)) for u, data in
                     self.recorder.fetch(sql + " ORDER BY dispatch, phase, unit, version", params)]
         found = []
-        start = 0
-        while batch := self.recorder.select_notifications(start=start + 1, limit=5000, topics=[NOTICE_TOPIC]):
-            for n in batch:
-                e = self.app.mapper.to_domain_event(n)
-                if e.timestamp <= moment and (unit is None or e.unit == unit):
-                    found.append(((e.position, notice_phase(e), e.unit, e.originator_version), report.notice(e)))
-            start = batch[-1].id
+        for _, e in self.app.log(topics=[NOTICE_TOPIC], size=5000):
+            if e.timestamp <= moment and (unit is None or e.unit == unit):
+                found.append(((e.position, notice_phase(e), e.unit, e.originator_version), report.notice(e)))
         return [n for _, n in sorted(found, key=lambda item: item[0])]
 
     def units(self) -> list[dict]:

@@ -187,13 +187,10 @@ def people_names(platform, known_at: datetime | None = None) -> dict[str, str]:
     from eventsourcing.utils import get_topic
 
     from events import facts as ev
-    recorder, mapper, names, start = platform.app.recorder, platform.app.mapper, {}, 1
-    while batch := recorder.select_notifications(start=start, limit=5000, topics=[get_topic(ev.PersonRegistered)]):
-        for n in batch:
-            e = mapper.to_domain_event(n)
-            if known_at is None or e.timestamp <= known_at:
-                names.setdefault(e.person, e.name)
-        start = batch[-1].id + 1
+    names = {}
+    for _, e in platform.app.log(topics=[get_topic(ev.PersonRegistered)], size=5000):
+        if known_at is None or e.timestamp <= known_at:
+            names.setdefault(e.person, e.name)
     return names
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from functools import lru_cache
+from typing import Iterator
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import JSONTranscoder, Mapper, Transcoding
@@ -96,6 +97,14 @@ class SankaoApplication(Application):
                 self.recent.clear()
             self.recent.update(zip(positions, events))
         return positions
+
+    def log(self, after: int = 0, *, stop: int | None = None, topics=(), exclude=(),
+            size: int = 2000) -> Iterator[tuple[int, object]]:
+        """The log after position ``after`` as ``(position, event)``, decoded, in position order
+        (``Recorder.pages``)."""
+        for batch in self.recorder.pages(after + 1, stop=stop, topics=topics, exclude=exclude, size=size):
+            for notification in batch:
+                yield notification.id, self.mapper.to_domain_event(notification)
 
     def project(self, cur, triples: list[tuple[int, object, bytes]]) -> None:
         """Write what follows from events ``(position, event, stored state)`` beside them, in ``cur``'s

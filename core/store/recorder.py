@@ -227,6 +227,18 @@ class Recorder(Schema, CommandIds, ProcessRecorder):
             sql += " WHERE " + " AND ".join(where)
         return self.fetch_events(sql + " ORDER BY position LIMIT ?", params + [limit])
 
+    def pages(self, start: int = 1, *, stop: int | None = None, topics: Sequence[str] = (),
+              exclude: Sequence[str] = (), size: int = 5000) -> Iterator[list[Notification]]:
+        """The log from position ``start`` (to ``stop``, of ``topics``, leaving out ``exclude``) in pages of at
+        most ``size`` events, in position order: the one loop over the log."""
+        while True:
+            batch = self.select_notifications(start=start, limit=size, stop=stop, topics=topics, exclude=exclude)
+            if batch:
+                yield batch
+            if len(batch) < size:
+                return
+            start = batch[-1].id + 1
+
     def select_positions(self, positions: Sequence[int]) -> list[Notification]:
         """The events at the given positions, in position order."""
         found = []
