@@ -323,7 +323,7 @@ def test_the_pages_words_for_the_records_codes_are_the_glossarys(office):
     writes."""
     from flask_babel import force_locale
 
-    from web.pages import label
+    from web.words import label
     app = office[0]
     written = ["top", "middle", "bottom", "planned", "signed", "landed", "started", "withdrawn", "excellent",
                "competent", "poor", "leader", "director", "officer", "green", "orange", "red", "feedback",

@@ -41,7 +41,7 @@ def body(status: int, code: str, message: str, *, page_message: str | None = Non
 def register(app) -> None:
     @app.errorhandler(SankaoError)
     def sankao_error(exc):
-        from web.pages import core_words
+        from web.words import core_words
         for cls, status, code in STATUS:
             if isinstance(exc, cls):
                 return body(status, code, str(exc), page_message=_page(core_words, exc))

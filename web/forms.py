@@ -1,0 +1,57 @@
+"""The pages' forms: logging in, and a unit recording a signing or a landing as the API records it."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from flask import abort
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, PasswordField, StringField
+from wtforms.validators import AnyOf, InputRequired, Optional
+
+from core.access import Principal
+from core.commands import parse_line
+from core.errors import CommandRejected
+from web import words
+from web.routes import _turn, _unit_of
+
+
+class LoginForm(FlaskForm):
+    token = PasswordField("token", validators=[InputRequired()])
+
+
+class RecordForm(FlaskForm):
+    action = StringField("action", validators=[AnyOf(["sign_project", "land_project"])])
+    project = StringField("project", validators=[InputRequired()])
+    day = DateField("day", validators=[InputRequired()])
+    amount = DecimalField("amount", places=None, validators=[Optional()])
+
+
+FIELDS = {"project": "project", "signed_on": "day", "landed_on": "day", "amount": "amount", "date": "day"}
+
+
+def record(who: Principal, command: dict) -> tuple[dict, dict | None]:
+    """Record ``command`` as the API would: the field each rule names gets its message."""
+    try:
+        parsed = parse_line(json.dumps(command))
+    except CommandRejected as exc:
+        return problem(exc), None
+    with _turn() as platform:
+        owner = _unit_of(platform, parsed)
+        if owner is not None and not who.may("record", owner):  # an unknown project: the record names it
+            abort(403, _("Your token may not record for %(unit)s.", unit=owner))
+        try:
+            platform.ledger.record(parsed, who.name, who.unit)
+        except CommandRejected as exc:
+            return problem(exc), None
+        platform.catch_up()
+    return {}, command
+
+
+def problem(exc: CommandRejected) -> dict:
+    """The form field a rule's message is about: the command field its reason starts with (``signed_on: ...``,
+    ``signed_on 2020-01-01 is before ...``), else the form as a whole; the message in the page's language."""
+    field = re.match(r"[a-z_]*", exc.reason).group(0)
+    return {FIELDS.get(field, "form"): words.core_words(exc)}
