@@ -1,7 +1,7 @@
 """The ``sankao`` command line: a thin layer that turns arguments into calls of the platform
 (``core.bootstrap``) and answers into tables an office reads or the contract's JSON."""
 
-from core.cli import annual, audit, read, record, rules, sample, serve, token  # noqa: F401  (each registers its commands on main)
+from core.cli import annual, audit, demo, read, record, rules, sample, serve, token  # noqa: F401  (each registers its commands on main)
 from core.cli.app import lang_everywhere, main
 
 lang_everywhere(main)

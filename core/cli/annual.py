@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import click
 
-from core.cli.app import json_flag, main, out_of, out_options
-from core.cli.read import _names, _queries, json_option, known_at_option
+from core.cli.app import main, out_of, out_options
+from core.cli.common import names as names_of
+from core.cli.common import queried
+from core.cli.options import json_flag, json_option, known_at_option
 from core.cli.render import print_json
 
 year_argument = click.argument("year", type=click.IntRange(1900, 9999))
@@ -28,12 +30,12 @@ def _plain(value) -> str:
 def annual(ctx, year, known_at, as_json):
     """The annual standing (年考评) of YEAR: units ranked on the year with their shares of excellent and poor
     grades (优差比例), then each unit's people with grade and level third; provisional until close_year."""
-    platform = _queries(ctx)
+    platform = queried(ctx)
     answer = platform.queries.annual(year, known_at)
     if as_json:
         print_json(answer)
         return
-    out, names = out_of(ctx), _names(platform)
+    out, names = out_of(ctx), names_of(platform)
     state = "annual_closed" if answer["closed"] else "annual_provisional"
     through = f"{out.t('through')} {answer['through']}" if answer["through"] else out.t("no_month_closed")
     out.line(f"{out.t('annual_title')} {year} · {out.t(state)} · {through} · "
@@ -70,7 +72,7 @@ def person(ctx, person, year, known_at, as_json):
     """The projects PERSON holds in the responsibility chain (三级包抓), with their stages, and how the person's
     score in YEAR's annual standing is made (default YEAR: the latest year with a month closed, else the
     current one)."""
-    platform = _queries(ctx)
+    platform = queried(ctx)
     show_person(ctx, platform.queries.person(person, year, known_at), as_json)
 
 

@@ -173,9 +173,6 @@ def main(ctx, db, timezone, plugins, lang, exact, scoring):
     ctx.obj["out"] = Out(lang=lang, exact=exact)
 
 
-json_flag = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-
-
 def out_options(command):
     """``--lang`` and ``--exact`` given after a command's name too (``sankao board 2023-06 --exact``)."""
     def lang(ctx, param, value):

@@ -14,14 +14,12 @@ from core.audit import bundle, log
 from core.audit.explain import explain as explain_score
 from core.audit.explain import history as score_history
 from core.audit.whatif import whatif as whatif_board
-from core.cli.app import config_of, json_flag, main, out_of, out_options, platform_of
+from core.cli.app import config_of, main, out_of, out_options, platform_of
+from core.cli.common import progress, queried
 from core.cli.labels import LABELS
-from core.cli.read import _queries, known_at_option, period_argument
-from core.cli.record import progress
+from core.cli.options import audit_json_option, json_flag, known_at_option, known_at_value, period_argument
 from core.cli.render import print_json
 from core.messages import HeadLabel, Text, msg, text_of
-
-audit_json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (fields described in docs/audit.md).")
 
 
 def _period_or_year(ctx, param, value):
@@ -51,9 +49,9 @@ def explain(ctx, unit, period, known_at, restated, as_json):
         from core.cli.annual import show_person
         if restated:
             raise click.BadParameter(msg("cli.person_restated"), param_hint="--restated")
-        show_person(ctx, _queries(ctx).queries.person(unit, int(period), known_at), as_json)
+        show_person(ctx, queried(ctx).queries.person(unit, int(period), known_at), as_json)
         return
-    answer = explain_score(_queries(ctx), unit, period, known_at, restated)
+    answer = explain_score(queried(ctx), unit, period, known_at, restated)
     if as_json:
         print_json(answer)
         return
@@ -137,7 +135,7 @@ def _plain_number(value) -> str:
 def history(ctx, unit, period, as_json):
     """Every change of UNIT's figures for PERIOD over recorded time: when, what, by which command and actor,
     and the freeze."""
-    answer = score_history(_queries(ctx), unit, period)
+    answer = score_history(queried(ctx), unit, period)
     if as_json:
         print_json(answer)
         return
@@ -194,7 +192,7 @@ def _figure_value(out, key: str, value) -> str:
 @click.pass_context
 def whatif(ctx, period, plugins_file, as_json):
     """PERIOD's board under other plugin settings beside the recorded one; nothing is written."""
-    answer = whatif_board(_queries(ctx), period, Path(plugins_file))
+    answer = whatif_board(queried(ctx), period, Path(plugins_file))
     if as_json:
         print_json(answer)
         return
@@ -323,8 +321,7 @@ def audit_verify(ctx, as_json):
 @click.pass_context
 def audit_export(ctx, folder, until):
     """Write a self-contained bundle (events, heads, manifest, verify.py) to FOLDER."""
-    from core.cli.read import _known_at
-    moment = _known_at(ctx, None, until) if until else None
+    moment = known_at_value(ctx, None, until) if until else None
     platform = platform_of(ctx)
     manifest = bundle.export(platform.app, folder, moment, platform.location.describe())
     out_of(ctx).echo(msg("cli.exported", size=manifest["size"], root=manifest["root"], folder=folder,

@@ -6,97 +6,25 @@ import json
 
 import click
 
-from core.cli.app import json_flag, main, out_of, out_options, platform_of
-from core.cli.record import catch_up
+from core.cli.app import main, out_of, out_options, platform_of
+from core.cli.common import names as names_of
+from core.cli.common import queried
+from core.cli.options import json_flag, json_option, known_at_option, period_argument, verified, verify_options
 from core.cli.render import print_json
-from core.clock import parse_period
 from core.errors import NotFound
-from core.messages import Name, msg, text_of
+from core.messages import Name, msg
 from events import CONSEQUENCE_TOPICS, FACT_TOPICS
-
-
-def _known_at(ctx, param, value):
-    """A ``--known-at`` read by the platform's one parser: a date means its end in the store's zone."""
-    if value is None:
-        return None
-    try:
-        return platform_of(ctx).known_at(value)
-    except ValueError as exc:
-        raise click.BadParameter(text_of(exc)) from None
-
-
-def _period(ctx, param, value):
-    try:
-        parse_period(value)
-    except ValueError as exc:
-        raise click.BadParameter(text_of(exc)) from None
-    return value
-
-
-def _trust(ctx, param, value):
-    if value is None:
-        return None
-    from core.audit.verified import parse_trust
-    try:
-        ctx.meta["sankao.trust"] = parse_trust(value)
-    except ValueError as problem:
-        raise click.BadParameter(str(problem)) from None
-
-
-def _verify(ctx, param, value):
-    if value:
-        ctx.meta["sankao.verify"] = True
-
-
-def verify_options(command):
-    """``--verify`` (check the answer against the Merkle tree and the head this reader trusts) and ``--trust``."""
-    command = click.option("--trust", callback=_trust, metavar="SIZE:ROOT", expose_value=False,
-                           help="Verify against this head (as published in a bulletin) instead of the one kept "
-                                "from the last verified read.")(command)
-    return click.option("--verify", is_flag=True, expose_value=False, callback=_verify,
-                        help="A verified read: every event the answer is made of is checked against the Merkle "
-                             "tree and the head this reader trusts (kept in ~/.config/sankao/trusted-heads.json "
-                             "or SANKAO_TRUSTED_HEADS); fails naming the position of what was altered.")(command)
-
-
-def verified(ctx, platform, check) -> None:
-    """Run a verified read's ``check(head)`` and say on stderr what it rests on."""
-    from core.audit.verified import TrustedHeads, verify_head
-    trust = ctx.meta.get("sankao.trust")
-    if not ctx.meta.get("sankao.verify") and trust is None:
-        return
-    head = verify_head(platform.app, platform.location.describe(), TrustedHeads(), trust)
-    done = check(head)
-    click.echo(f"verified: {done['events']} event(s) proved in the log of size {head.size}, root "
-               f"{head.root.hex()} (trusted from {head.trusted_from})", err=True)
-
-
-known_at_option = click.option("--known-at", callback=_known_at, metavar="TIME",
-                               help="Answer as if only commands recorded at or before TIME existed "
-                                    "(ISO 8601 with offset, or a local date YYYY-MM-DD meaning its end).")
-json_option = click.option("--json", "as_json", is_flag=True, help="Print the contract's JSON (docs/assessment.md §7).")
-period_argument = click.argument("period", callback=_period)
-
-
-def _queries(ctx):
-    platform = platform_of(ctx)
-    catch_up(platform)
-    return platform
-
-
-def _names(platform) -> dict[str, str]:
-    return platform.queries.names()
 
 
 def show_board(ctx, period, known_at, restated, as_json):
     from core.audit.verified import check_board
-    platform = _queries(ctx)
+    platform = queried(ctx)
     answer = platform.queries.board(period, known_at, restated)
     verified(ctx, platform, lambda head: check_board(platform, answer, head, period, known_at, restated))
     if as_json:
         print_json(answer)
         return
-    out, names = out_of(ctx), _names(platform)
+    out, names = out_of(ctx), names_of(platform)
     state = "restated" if restated else "frozen" if answer["frozen"] else "live"
     out.line(f"{out.t('board')} {period} · {out.t(state)} · {out.t('known_at')} {out.moment(answer['known_at'])} "
              f"· {out.t('spread')} {answer['spread']}")
@@ -143,7 +71,7 @@ def board(ctx, period, known_at, restated, as_json):
 def score(ctx, unit, period, known_at, restated, as_json):
     """Show UNIT's score for PERIOD, indicator by indicator."""
     from core.audit.verified import check_score
-    platform = _queries(ctx)
+    platform = queried(ctx)
     answer = platform.queries.score(unit, period, known_at, restated)
     verified(ctx, platform, lambda head: check_score(platform, answer, head, unit, period, known_at, restated))
     if as_json:
@@ -151,7 +79,7 @@ def score(ctx, unit, period, known_at, restated, as_json):
         return
     out = out_of(ctx)
     state = "restated" if restated else "frozen" if answer["frozen"] else "live"
-    out.line(f"{unit} {_names(platform).get(unit, '')} · {period} · {out.t('rank')} {answer['rank']} "
+    out.line(f"{unit} {names_of(platform).get(unit, '')} · {period} · {out.t('rank')} {answer['rank']} "
              f"({out.word(answer['third'])}) · {out.t(state)} · {out.t('known_at')} {out.moment(answer['known_at'])}")
     out.line(out.t("score_line", final=answer["final"], base=answer["base"], coefficient=answer["coefficient"],
                    deduction=answer["deduction"]))
@@ -168,10 +96,10 @@ def score(ctx, unit, period, known_at, restated, as_json):
 
 def show_notices(ctx, unit, known_at, as_json, last: int | None = None):
     from core.audit.verified import check_notices
-    platform = _queries(ctx)
+    platform = queried(ctx)
     answer = platform.queries.notices(unit, known_at)
     verified(ctx, platform, lambda head: check_notices(platform, answer, head, unit, known_at))
-    names = _names(platform)
+    names = names_of(platform)
     if as_json:
         print_json(answer)
         return
@@ -205,7 +133,7 @@ def notices(ctx, unit, known_at, as_json):
 @click.pass_context
 def units(ctx, as_json):
     """List the registered units with their latest targets."""
-    rows = _queries(ctx).queries.units()
+    rows = queried(ctx).queries.units()
     if as_json:
         print_json(rows)
         return
@@ -231,7 +159,7 @@ from core.report import event_row, stage_of  # noqa: E402  (where they always we
 @click.pass_context
 def projects(ctx, unit, stage, as_json):
     """List projects with their dates, amounts and stage (planned, signed, landed, started, withdrawn)."""
-    queries = _queries(ctx).queries
+    queries = queried(ctx).queries
     if unit is not None and unit not in queries.names():
         raise NotFound(msg("read.projects_unit", unit=unit))
     rows = [{**p, "stage": stage_of(p)} for p in queries.projects(unit)]

@@ -1,73 +1,19 @@
-"""Commands that record or keep the store: init, load, demo, backup, worker."""
+"""Commands that record or keep the store: init, load, backup, worker, rebuild."""
 
 from __future__ import annotations
 
-import json
-import shlex
 import sys
 import time
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from core.bootstrap import Platform, default_actor
-from core.cli.app import config_of, main, out_of, platform_of
-from core.errors import CommandRejected, ConcurrentWrite, SankaoError, StoreBusy, StoreUnavailable
+from core.cli.app import config_of, main, platform_of
+from core.cli.common import catch_up, echo, progress
+from core.cli.options import actor_option
+from core.errors import CommandRejected, SankaoError, StoreBusy, StoreUnavailable
 from core.ledger import LoadReport
 from core.messages import CATALOG, msg
-
-actor_option = click.option("--actor", default=default_actor, show_default="the OS user",
-                            help="Who records the commands (written on every event).")
-
-
-def progress(total: int, what: str) -> Progress:
-    """A progress bar on stderr when it is a terminal (nothing otherwise); ``what`` in the language asked."""
-    from rich.console import Console
-    ctx = click.get_current_context(silent=True)
-    if ctx is not None and isinstance(ctx.find_root().obj, dict) and "out" in ctx.find_root().obj:
-        what = out_of(ctx).t(what)
-    console = Console(stderr=True)
-    return Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=console, disable=not console.is_terminal, transient=True)
-
-
-def catch_up(platform: Platform, *, strict: bool = False) -> None:
-    """Bring the scores up to date (inline scoring); when that fails or is left to a scoring
-    worker, say how far behind they are.
-
-    Queries go on answering from what was scored; with ``strict`` the command exits 1 on failure.
-    """
-    if platform.read_only or not platform.scores_inline():
-        behind, _ = platform.catch_up()  # the read models only: scoring is not this process's
-        if behind > 0:
-            why = msg("cli.why_read_only") if platform.read_only else msg("cli.why_worker")
-            _echo(msg("cli.behind_note", why=why, behind=behind), err=True)
-        return
-    total = platform.scoring_lag()
-    with progress(total, "scoring") as bar:
-        task = bar.add_task("scoring", total=total)
-        left, failure = platform.catch_up(progress=lambda n: bar.advance(task, n))
-    if failure is not None:
-        _echo(msg("cli.scoring_stopped", left=left, failure=failure, finish=finish_scoring(failure)), err=True)
-        if strict:
-            sys.exit(1)
-
-
-def finish_scoring(failure: Exception) -> str:
-    """How to finish scoring that ``failure`` stopped: nothing recorded is lost either way."""
-    if isinstance(failure, (StoreUnavailable, StoreBusy, ConcurrentWrite)):
-        return msg("cli.finish_store")
-    return msg("cli.finish_plugins")
-
-
-def _echo(text, err: bool = False) -> None:
-    """A message in the language asked (English outside a command)."""
-    ctx = click.get_current_context(silent=True)
-    if ctx is not None and isinstance(ctx.find_root().obj, dict) and "out" in ctx.find_root().obj:
-        out_of(ctx).echo(text, err=err)
-    else:
-        click.echo(text, err=err)
 
 
 @main.command()
@@ -76,9 +22,9 @@ def init(ctx):
     """Create the store (needed once on PostgreSQL; a first load creates a SQLite file)."""
     platform = platform_of(ctx, "init", note_drift=False)
     if not platform.created:
-        _echo(msg("cli.ready_existed", where=platform.location.describe()))
+        echo(msg("cli.ready_existed", where=platform.location.describe()))
     else:
-        _echo(msg("cli.ready", where=platform.location.describe()))
+        echo(msg("cli.ready", where=platform.location.describe()))
 
 
 def read_lines(file: str) -> tuple[list[tuple[int, str]], dict[int, str]]:
@@ -129,15 +75,15 @@ def load(ctx, file, check, score, actor):
         lines = [(number, line) for number, line in lines if number < min(undecodable)]
     config = config_of(ctx)
     if check and not config.location().exists():
-        _echo(msg("cli.check_no_store", path=config.location().path), err=True)
+        echo(msg("cli.check_no_store", path=config.location().path), err=True)
         config.db = ":memory:"  # checking against an empty store creates no files
     platform = platform_of(ctx, "read" if check else "load")
     if check:
         result = platform.ledger.check(lines, actor)
         rejected = sorted([*result.rejected, *undecodable.items()])
         for number, message in rejected:
-            _echo(msg("cli.line", number=number, message=message))
-        _echo(msg("cli.check_summary", recorded=result.recorded, skipped=result.skipped, rejected=len(rejected)),
+            echo(msg("cli.line", number=number, message=message))
+        echo(msg("cli.check_summary", recorded=result.recorded, skipped=result.skipped, rejected=len(rejected)),
               err=True)
         sys.exit(1 if rejected else 0)
     report = LoadReport()
@@ -150,8 +96,8 @@ def load(ctx, file, check, score, actor):
     if not report.rejected and undecodable:
         report.rejected.append(min(undecodable.items()))
     for number, message in report.rejected:
-        _echo(msg("cli.line", number=number, message=message))
-    _echo(msg("cli.recorded", recorded=report.recorded, skipped=report.skipped), err=True)
+        echo(msg("cli.line", number=number, message=message))
+    echo(msg("cli.recorded", recorded=report.recorded, skipped=report.skipped), err=True)
     if score or score is None and platform.scores_inline():
         catch_up(platform, strict=True)
     sys.exit(1 if report.rejected else 0)
@@ -181,7 +127,7 @@ def backup(ctx, dest):
     if not target.resolve().parent.is_dir():
         raise SankaoError(msg("cli.no_such_folder", folder=target.resolve().parent))
     size = platform.app.recorder.backup(target)
-    _echo(msg("cli.copied", where=platform.location.describe(), target=target.resolve(), size=size))
+    echo(msg("cli.copied", where=platform.location.describe(), target=target.resolve(), size=size))
 
 
 def _partition(ctx, param, value):
@@ -218,7 +164,7 @@ def worker(ctx, interval, once, partition):
                 task = bar.add_task("scoring", total=behind)
                 done = platform.scorer.run(progress=lambda n: bar.advance(task, n))
             name = platform.scorer.name  # scorer, or scorer:1/2
-            _echo(msg("cli.scored", name=name, part=" " + name.partition(":")[2] if ":" in name else "", done=done,
+            echo(msg("cli.scored", name=name, part=" " + name.partition(":")[2] if ":" in name else "", done=done,
                       seconds=f"{time.monotonic() - started:.1f}", behind=platform.scorer.behind()), err=True)
         else:
             platform.scorer.run()  # opens a month that has begun, freezes what can be frozen
@@ -237,106 +183,4 @@ def rebuild(ctx):
     with progress(total, "rebuilding") as bar:
         task = bar.add_task("rebuilding", total=total)
         done = platform.app.read_models.rebuild(progress=lambda n: bar.advance(task, n))
-    _echo(msg("cli.rebuilt", done=done, seconds=f"{time.monotonic() - started:.1f}"))
-
-
-@main.command()
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Serve the pages here.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="The address to serve on.")
-@click.option("--no-serve", is_flag=True, help="Only load the demo and print the logins.")
-@click.option("--actor", default="demo", show_default=True, help="Who records the demo's commands.")
-@click.pass_context
-def demo(ctx, port, host, no_serve, actor):
-    """Load the demo (last year whole, this year up to today: twenty units, their projects, letters and people)
-    into an empty store (default ./sankao-demo.db), then serve the office's pages and print a login for each
-    role.
-
-    The demo never touches a store that holds anything but its own commands; run again, it serves what it
-    loaded the first time (delete the store for a fresh one).
-    """
-    from core.demo import DEMO_PREFIX, demo_commands
-    from core.clock import local_date, now
-    config = config_of(ctx)
-    if config.source("db").startswith("default"):
-        config.db = "sankao-demo.db"
-        config.sources["db"] = "the demo's default"
-    if not no_serve:
-        _port_free(host, port)  # before anything is recorded or a login issued
-    platform = platform_of(ctx, "load", note_drift=False)
-    recorder = platform.app.recorder
-    foreign, ours = recorder.commands_other_than(DEMO_PREFIX), recorder.command_ids(DEMO_PREFIX)
-    if foreign and not ours:
-        raise SankaoError(msg("cli.demo_foreign", where=platform.location.describe(), foreign=foreign))
-    today = local_date(now(), platform.tz)
-    _load_demo(platform, demo_commands(today, tz=platform.tz), ours, actor, today)
-    if foreign:
-        _echo(msg("cli.demo_also", foreign=foreign), err=True)
-    logins = _demo_logins(platform, actor)
-    catch_up(platform)  # the demo's facts, and the scorer steps past the logins
-    from core.cli.read import show_board
-    from core.read.office import default_month
-    month = default_month(platform)
-    if month is not None:
-        show_board(ctx, month, None, False, False)
-    platform.close()
-    address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
-    out = out_of(ctx)
-    lines = ["\n" + out.say(msg("cli.demo_pages", address=address))]
-    from rich.cells import cell_len
-    from core.cli.token import _role
-    roles = [out.say(_role(role)) for role, _ in logins]  # the words of `sankao token list`
-    width = max(11, *(cell_len(r) for r in roles))
-    lines += [f"  {r}{' ' * (width - cell_len(r) + 1)} {token}" for r, (_, token) in zip(roles, logins)]
-    click.echo("\n".join(lines))
-    if no_serve:
-        me = Path(sys.argv[0]).name if sys.argv and sys.argv[0].endswith("sankao") else "sankao"
-        _echo(msg("cli.demo_serve_it", me=me, db=shlex.quote(config.db)), err=True)
-        return
-    from core.cli.serve import run_server
-    from web import create_app
-    run_server(create_app(config), host, port, banner=out.say(msg("cli.demo_serving", address=address)))
-
-
-def _port_free(host: str, port: int) -> None:
-    import socket
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            raise SankaoError(msg("cli.port_taken", host=host, port=port, error=exc.strerror)) from None
-
-
-def _load_demo(platform, commands: list[dict], present: set[str], actor: str, today) -> None:
-    """Record the demo's commands the store does not hold yet: all of them the first time, the rest after a
-    first run that was stopped half-way, the new days' on a later day. Not when the store holds entries of its
-    own recorded after some of them (they would come before those in time): then nothing more is recorded."""
-    from datetime import datetime
-    missing = [c for c in commands if c["id"] not in present]
-    where = platform.location.describe()
-    if not missing:
-        _echo(msg("cli.demo_there", today=today, where=where), err=True)
-        return
-    last = platform.ledger.refresh().last_recorded
-    if present and last is not None and datetime.fromisoformat(missing[0]["at"]) < last:
-        _echo(msg("cli.demo_later", where=where, missing=len(missing)), err=True)
-        return
-    lines = [(n, json.dumps(c, ensure_ascii=False)) for n, c in enumerate(missing, 1)]
-    report = platform.ledger.load(lines, actor)
-    if report.rejected:  # pragma: no cover - the demo is valid by construction
-        raise SankaoError(msg("cli.demo_rejected", line=report.rejected[0]))
-    done = msg("cli.demo_rest") if present else msg("cli.demo_years", last=today.year - 1, year=today.year)
-    _echo(msg("cli.demo_recorded", done=done, today=today, recorded=report.recorded, where=where), err=True)
-
-
-def _demo_logins(platform, actor: str) -> list[tuple[str, str]]:
-    """A fresh token for each role (names demo-admin, demo-admin-2, ... : a name is never issued twice)."""
-    taken = {row[0] for row in platform.app.recorder.fetch("SELECT name FROM rm_tokens")}
-    logins = []
-    for role, name in (("admin", "demo-admin"), ("auditor", "demo-auditor"), ("viewer", "demo-viewer"),
-                       ("unit:U05", "demo-unit-U05")):
-        n, found = 1, name
-        while found in taken:
-            n += 1
-            found = f"{name}-{n}"
-        logins.append((role, platform.ledger.issue_token(found, role, actor)))
-    return logins
+    echo(msg("cli.rebuilt", done=done, seconds=f"{time.monotonic() - started:.1f}"))

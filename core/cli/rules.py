@@ -7,13 +7,14 @@ from datetime import date
 
 import click
 
-from core.cli.app import config_of, json_flag, main, out_of, platform_of
-from core.cli.record import actor_option, catch_up
+from core.cli.app import config_of, main, out_of, platform_of
+from core.cli.common import catch_up
+from core.cli.options import actor_option, json_flag
 from core.cli.render import print_json
 from core.clock import local_date, now
 from core.errors import SankaoError
-from core.messages import msg, text_of
-from core.plugins import installed_plugins, load_config, read_toml, show_setting
+from core.messages import msg, show_setting, text_of
+from core.plugins import installed_plugins, load_config, read_toml
 from core.report import money
 from core.rules import effective_date, propose
 

@@ -8,7 +8,7 @@ import click
 
 from core import samples
 from core.cli.app import main
-from core.cli.record import _echo
+from core.cli.common import echo
 from core.messages import msg
 
 
@@ -53,7 +53,7 @@ def sample(name, output):
         with open(output, "wb") as handle:
             handle.write(data)
         lines = data.count(b"\n")
-        _echo(msg("cli.wrote_sample", lines=lines, output=output), err=True)
+        echo(msg("cli.wrote_sample", lines=lines, output=output), err=True)
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

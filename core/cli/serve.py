@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from core.cli.app import config_of, main
+from core.cli.common import echo
 from core.errors import SankaoError
 from core.messages import msg
 
@@ -36,9 +37,8 @@ def run_server(app, host: str, port: int, threads: int = 4, banner: str | None =
     except OSError as exc:
         app.extensions["sankao"].close()
         raise SankaoError(msg("cli.listen", host=host, port=port, error=exc.strerror)) from None
-    from core.cli.record import _echo
-    _echo(banner or msg("cli.serving", where=app.extensions["sankao"].location.describe(), host=host, port=port),
-          err=True)
+    echo(banner or msg("cli.serving", where=app.extensions["sankao"].location.describe(), host=host, port=port),
+         err=True)
     try:
         server.run()
     except KeyboardInterrupt:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from core.cli.app import json_flag, main, out_of, out_options, platform_of
-from core.cli.record import actor_option
+from core.cli.app import main, out_of, out_options, platform_of
+from core.cli.options import actor_option, json_flag
 from core.cli.render import print_json
 from core.messages import Name, msg
 
@@ -28,7 +28,7 @@ def token_create(ctx, name, role, actor):
     platform = platform_of(ctx, "write")
     secret = platform.ledger.issue_token(name, role, actor)
     platform.catch_up()  # the scorer steps past it (it scores nothing): the scores are not behind for a token
-    out_of(ctx).echo(msg("cli.token_issued", name=name, role=_role(role)), err=True)
+    out_of(ctx).echo(msg("cli.token_issued", name=name, role=role_words(role)), err=True)
     click.echo(secret)
 
 
@@ -52,7 +52,7 @@ def token_list(ctx, as_json):
     out = out_of(ctx)
     out.table(None, [(out.t("token_name"), "left"), (out.t("role"), "left"), (out.t("issued_by"), "left"),
                      (out.timed("issued_at"), "left"), (out.timed("revoked_at"), "left")],
-              [[r["name"], out.say(_role(r["role"])), r["issued_by"], out.instant(r["issued_at"]),
+              [[r["name"], out.say(role_words(r["role"])), r["issued_by"], out.instant(r["issued_at"]),
                 out.instant(r["revoked_at"]) if r["revoked_at"] else None] for r in rows])
 
 
@@ -65,7 +65,8 @@ class _Role(Name):
         return super().render(lang)
 
 
-def _role(role: str) -> _Role:
+def role_words(role: str) -> _Role:
+    """A role in the words of the language asked (``sankao token list``, the demo's logins)."""
     return _Role(role)
 
 
