@@ -126,6 +126,11 @@ def wire(recorder) -> SankaoApplication:
     return app
 
 
+def scratch_platform(db: str, timezone: str) -> "Platform":
+    """A platform over a new store of its own (``:memory:`` or a file to create), for a replay or a trial."""
+    return Platform(Config(db=db, timezone=timezone), "init")
+
+
 class Platform:
     """The wired platform: store, plugins, the ledger (write side), the scorer, the queries.
 
@@ -178,6 +183,10 @@ class Platform:
         zone (not the zone of the process's settings); a moment still to come means now (the answer's
         ``known_at`` says so). ValueError names ``field`` and the rule."""
         return min(parse_known_at(text, self.tz, field), now())  # a moment to come: what is known now
+
+    def scratch(self, db: str = ":memory:") -> "Platform":
+        """A platform over a new store of its own in this platform's time zone (``scratch_platform``)."""
+        return scratch_platform(db, self.config.timezone)
 
     @property
     def read_only(self) -> bool:

@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT, SCENARIO
 from core.audit.explain import explain, history
 from core.audit.whatif import whatif
-from core.bootstrap import Config, Platform
+from core.bootstrap import Config, Platform, scratch_platform
 
 CENT, TEN_THOUSANDTH = Decimal("0.01"), Decimal("0.0001")
 CORRECTION = "c00223"  # 2023-07-01 17:33 +08: P0128 (U02) signed_amount 200110000 -> 160088000, June over
@@ -227,7 +227,7 @@ def test_replay_of_the_exported_year_agrees_everywhere(year, tmp_path):
     from core.audit.bundle import export, replay
     from core.plugins import installed_plugins
     manifest = export(year.app, tmp_path / "bundle")
-    result = replay(tmp_path / "bundle", installed_plugins())
+    result = replay(tmp_path / "bundle", installed_plugins(), scratch_platform)
     assert result.disagreements == []
     assert result.agreed == sum(result.compared.values())
     assert set(result.compared) == {"ScoreChanged", "NoticeIssued", "BoardFrozen", "HeadRecorded"}
@@ -250,6 +250,6 @@ def test_replay_names_a_recorded_consequence_the_rules_do_not_give(year, tmp_pat
     event["state"] = json.dumps(state, separators=(",", ":"))
     events[i] = json.dumps(event, ensure_ascii=False)
     (tmp_path / "bundle" / "events.jsonl").write_text("\n".join(events) + "\n", encoding="utf-8")
-    result = replay(tmp_path / "bundle", installed_plugins())
+    result = replay(tmp_path / "bundle", installed_plugins(), scratch_platform)
     assert any("the frozen board of 2023-06" in d for d in result.disagreements)
     assert any("the head close 2023-" in d for d in result.disagreements)  # heads after it no longer match

@@ -223,3 +223,10 @@ def test_a_read_model_row_pointing_at_no_figures_is_named_even_unverified(store,
     assert f"point at position {other}, which holds no figures of 2023-12" in refused.stderr
     said = cli(store, "--lang", "zh", "board", "2023-12", "--known-at", "2023-12-20", "--verify", expect=1)
     assert "读模型" in said.stderr and "point at" not in said.stderr
+
+
+def test_a_verified_read_says_what_it_rests_on_in_chinese(store, cli):
+    first = cli(store, "--lang", "zh", "board", "2023-06", "--verify")
+    assert "已核验: 1 条事件" in first.stderr and "首次使用" in first.stderr and "verified:" not in first.stderr
+    again = cli(store, "--lang", "zh", "score", "U03", "2023-06", "--verify")
+    assert "上次核验读取时保存的树头" in again.stderr

@@ -155,17 +155,17 @@ def read_bundle(folder: Path) -> list[dict]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
-def replay(folder: Path, installed, tz_name: str = "Asia/Shanghai", store: str | None = None) -> Replay:
-    """Load the bundle's facts into a fresh store (``store``, default a temporary one), score them with
-    the plugins in force as recorded, and compare every recorded consequence with the replay's."""
+def replay(folder: Path, installed, new_platform, tz_name: str = "Asia/Shanghai", store: str | None = None) -> Replay:
+    """Load the bundle's facts into a fresh store (``store``, default a temporary one) made by
+    ``new_platform(db, timezone)`` (``core.bootstrap.scratch_platform``), score them with the plugins in force
+    as recorded, and compare every recorded consequence with the replay's."""
     from eventsourcing.persistence import StoredEvent
 
-    from core.bootstrap import Config, Platform
     events = read_bundle(folder)
     facts = [e for e in events if e["type"] not in CONSEQUENCE_TOPICS]
     recorded = [e for e in events if e["type"] in CONSEQUENCE_TOPICS]
     with tempfile.TemporaryDirectory() as tmp:
-        platform = Platform(Config(db=store or str(Path(tmp) / "replay.db"), timezone=tz_name), "init")
+        platform = new_platform(store or str(Path(tmp) / "replay.db"), tz_name)
         try:
             mapper = platform.app.mapper
             # the facts as they were stored, in their order, each with its command id

@@ -17,10 +17,9 @@ from events import facts as ev
 
 
 def whatif(platform, period: str, plugins_file: Path) -> dict:
-    from core.bootstrap import Config, Platform
     recorded = platform.queries.board(period)
     raw = read_toml(plugins_file)
-    mirror = Platform(Config(db=":memory:", timezone=platform.config.timezone), "init")
+    mirror = platform.scratch()
     try:
         app = platform.app
         for batch in app.recorder.pages(exclude=CONSEQUENCE_TOPICS):

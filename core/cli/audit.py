@@ -14,6 +14,7 @@ from core.audit import bundle, log
 from core.audit.explain import explain as explain_score
 from core.audit.explain import history as score_history
 from core.audit.whatif import whatif as whatif_board
+from core.bootstrap import scratch_platform
 from core.cli.app import config_of, main, out_of, out_options, platform_of
 from core.cli.common import progress, queried
 from core.cli.labels import LABELS
@@ -338,7 +339,7 @@ def audit_replay(ctx, folder, as_json):
     nothing to compare)."""
     from core.plugins import installed_plugins
     config = config_of(ctx)
-    result = bundle.replay(folder, installed_plugins(), config.timezone)
+    result = bundle.replay(folder, installed_plugins(), scratch_platform, config.timezone)
     if as_json:
         print_json({"agreed": result.agreed, "compared": result.compared, "disagreements": result.disagreements})
     else:

@@ -105,7 +105,7 @@ def _load_demo(platform, commands: list[dict], present: set[str], actor: str, to
 
 def _demo_logins(platform, actor: str) -> list[tuple[str, str]]:
     """A fresh token for each role (names demo-admin, demo-admin-2, ... : a name is never issued twice)."""
-    taken = {row[0] for row in platform.app.recorder.fetch("SELECT name FROM rm_tokens")}
+    taken = set(platform.app.read_models.token_names())
     logins = []
     for role, name in (("admin", "demo-admin"), ("auditor", "demo-auditor"), ("viewer", "demo-viewer"),
                        ("unit:U05", "demo-unit-U05")):

@@ -6,9 +6,9 @@ from __future__ import annotations
 import click
 
 from core.bootstrap import default_actor
-from core.cli.app import platform_of
+from core.cli.app import out_of, platform_of
 from core.clock import parse_period
-from core.messages import text_of
+from core.messages import msg, text_of
 
 actor_option = click.option("--actor", default=default_actor, show_default="the OS user",
                             help="Who records the commands (written on every event).")
@@ -84,5 +84,5 @@ def verified(ctx, platform, check) -> None:
         return
     head = verify_head(platform.app, platform.location.describe(), TrustedHeads(), trust)
     done = check(head)
-    click.echo(f"verified: {done['events']} event(s) proved in the log of size {head.size}, root "
-               f"{head.root.hex()} (trusted from {head.trusted_from})", err=True)
+    click.echo(out_of(ctx).say(msg("verified.done", events=done["events"], size=head.size, root=head.root.hex(),
+                                   how=head.trusted_from)), err=True)

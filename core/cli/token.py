@@ -44,8 +44,7 @@ def token_list(ctx, as_json):
     def instant(micros):
         return None if micros is None else datetime.fromtimestamp(micros / 1e6, timezone.utc).isoformat()
     rows = [{"name": n, "role": r, "issued_by": a, "issued_at": instant(i), "revoked_at": instant(v)}
-            for n, r, a, i, v in platform.app.recorder.fetch(
-                "SELECT name, role, actor, issued_at, revoked_at FROM rm_tokens ORDER BY issued_at, name")]
+            for n, r, a, i, v in platform.app.read_models.tokens()]
     if as_json:
         print_json(rows)
         return
