@@ -605,7 +605,7 @@ def post_plugins(change):
         _writable("rules")
     from core.clock import local_date, now
     from core.report import money
-    from core.rules import effective_date, propose
+    from core.engine.trial import effective_date, propose
     with _turn() as platform:
         today = local_date(now(), platform.tz)
         try:
