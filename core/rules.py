@@ -8,7 +8,6 @@ from core.errors import PluginError
 from core.facts import Rules
 from core.messages import msg
 from core.plugins import PluginSet, build_manager
-from core.engine.trial import Proposal, effective_date, propose  # noqa: F401  re-export until core/cli/rules.py imports core.engine.trial
 
 
 class RulesBook:

@@ -16,7 +16,7 @@ from core.errors import SankaoError
 from core.messages import msg, show_setting, text_of
 from core.plugins import installed_plugins, load_config, read_toml
 from core.report import money
-from core.rules import effective_date, propose
+from core.engine.trial import effective_date, propose
 
 
 @main.group()
