@@ -514,7 +514,7 @@ def test_the_document_says_the_one_error_shape_for_every_error(office):
 # -- 5. bounded requests, bounded rates -------------------------------------------------------------------------------
 
 def test_a_units_request_is_bounded_and_an_admins_is_recorded_in_turns(office, monkeypatch):
-    from web import routes
+    from web.api import commands as routes
     app, _, tokens = office
     platform = app.extensions["sankao"]
     size = platform.app.recorder.max_notification_id()

@@ -91,8 +91,9 @@ def test_the_people_year_as_json_lines_answers_its_queries(sqlite_url, web):
 def test_reads_say_how_far_behind_the_scoring_worker_is(sqlite_url, monkeypatch):
     """With scoring left to a worker, reads answer from what it scored and say how far behind it is."""
     import time
-    from web import create_app, routes
-    monkeypatch.setattr(routes, "LAG_FRESH_S", 0.2)  # a process measures the lag at most every LAG_FRESH_S
+    from web import create_app
+    from web.api import base
+    monkeypatch.setattr(base, "LAG_FRESH_S", 0.2)  # a process measures the lag at most every LAG_FRESH_S
     init_store(Config(db=sqlite_url)).close()
     app = create_app(Config(db=sqlite_url, scoring="worker"))
     platform = app.extensions["sankao"]

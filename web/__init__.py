@@ -33,7 +33,7 @@ def create_app(config: Config | None = None, *, platform: Platform | None = None
     answer, commands are refused (403 saying the store is read-only)."""
     import threading
 
-    from web import errors, pages, routes, security
+    from web import api, errors, pages, security
 
     if read_only is None:
         read_only = os.environ.get("SANKAO_READ_ONLY") == "1"
@@ -60,16 +60,16 @@ def create_app(config: Config | None = None, *, platform: Platform | None = None
     if platform.read_only:
         log.warning("%s is served read-only: pages and queries answer, commands are refused",
                     platform.location.describe())
-    api = _api_class()(app)
-    for blueprint in routes.BLUEPRINTS:
-        api.register_blueprint(blueprint)
+    smorest = _api_class()(app)
+    for blueprint in api.BLUEPRINTS:
+        smorest.register_blueprint(blueprint)
     csrf = CSRFProtect(app)
-    for blueprint in routes.BLUEPRINTS:  # the API authenticates every request by its bearer token, not a cookie
+    for blueprint in api.BLUEPRINTS:  # the API authenticates every request by its bearer token, not a cookie
         csrf.exempt(blueprint)
     app.register_blueprint(pages.pages)
     errors.register(app)
-    app.after_request(routes.scoring_lag_header)
-    app.after_request(routes.verified_headers)
+    app.after_request(api.scoring_lag_header)
+    app.after_request(api.verified_headers)
     app.after_request(security.secure_headers)
     app.jinja_env.globals["csp_nonce"] = security.csp_nonce
     _serve_docs_assets(app)

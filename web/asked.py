@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from core.clock import local_date, now, parse_period
 from core.read import office
-from web.routes import _platform
+from web.api.base import current_platform as _platform
 
 
 def known_at() -> datetime | None:

@@ -15,7 +15,8 @@ from core.access import Principal
 from core.commands import parse_line
 from core.errors import CommandRejected
 from web import words
-from web.routes import _turn, _unit_of
+from web.api.base import turn as _turn
+from web.api.commands import unit_of as _unit_of
 
 
 class LoginForm(FlaskForm):

@@ -23,7 +23,7 @@ from core.errors import NotFound
 from core.report import CENT, SCALES
 from core.read import office
 from web import asked, charts, forms, words
-from web.routes import _platform, _turn
+from web.api.base import current_platform as _platform, turn as _turn
 from web.security import now_us, same_site_path
 
 pages = Blueprint("pages", __name__, template_folder="templates", static_folder="static",

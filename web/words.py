@@ -11,7 +11,7 @@ from flask_babel import get_locale
 
 from core.errors import CommandRejected
 from core.report import scaled
-from web.routes import _platform
+from web.api.base import current_platform as _platform
 
 
 # -- amounts as offices write them -----------------------------------------------------------------
