@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
 
 from core.bootstrap import Config, Platform, init_store  # noqa: E402
-from core.generate import generate_year  # noqa: E402
+from core.samples.generate import generate_year  # noqa: E402
 from ingest import on_each_store  # noqa: E402
 
 BARE = '''

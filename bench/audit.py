@@ -33,10 +33,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core.audit import log, merkle  # noqa: E402
+from core.audit import log  # noqa: E402
+from core.tree import merkle  # noqa: E402
 from core.audit.explain import explain  # noqa: E402
 from core.bootstrap import Config, Platform  # noqa: E402
-from core.generate import generate_year  # noqa: E402
+from core.samples.generate import generate_year  # noqa: E402
 from ingest import drop_pg_schema, pg_store  # noqa: E402
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.bootstrap import Config, Platform  # noqa: E402
-from core.generate import generate_year  # noqa: E402
+from core.samples.generate import generate_year  # noqa: E402
 
 
 def commands(n: int) -> list[str]:

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from core.bootstrap import Config, Platform  # noqa: E402
 from core.clock import local_date, now  # noqa: E402
-from core.demo import demo_commands  # noqa: E402
+from core.samples.demo import demo_commands  # noqa: E402
 
 
 def log_in(app, token: str):

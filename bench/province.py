@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from core.bootstrap import Config, Platform  # noqa: E402
-from core.generate import generate_year  # noqa: E402
+from core.samples.generate import generate_year  # noqa: E402
 from ingest import drop_pg_schema, pg_store  # noqa: E402
 
 

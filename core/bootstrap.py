@@ -15,16 +15,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from core.clock import now, parse_instant, parse_known_at
 from core.errors import ConfigError, SankaoError, StoreBusy, StoreUnavailable
 from core.messages import msg, text_of
-from core.facts import stream_id
-from core.ledger import Ledger
-from core.plugins import indicator_names, installed_plugins, load_config, merge_config, read_toml, same_rules
+from core.record.state import stream_id
+from core.record.ledger import Ledger
+from core.rules.plugins import indicator_names, installed_plugins, load_config, merge_config, read_toml, same_rules
 from core.read.queries import Queries
-from core.rules import RulesBook
+from core.rules.book import RulesBook
 from core.engine.scorer import Scorer
-from core.audit.tree import TreeWriter
-from core.audit.tree import ddl as tree_ddl
-from core.read.models import ReadModels
-from core.read.models import ddl as read_model_ddl
+from core.tree.writer import TreeWriter
+from core.tree.writer import ddl as tree_ddl
+from core.read.tables import ReadModels
+from core.read.tables import ddl as read_model_ddl
 from core.store import StoreLocation, open_recorder
 from core.store.app import SankaoApplication
 from core.store.riders import Rider

@@ -1,4 +1,4 @@
-"""Access tokens (core.access, `sankao token`): issued once, stored only as a digest, revoked for good, and
+"""Access tokens (core.record.access, `sankao token`): issued once, stored only as a digest, revoked for good, and
 the roles' rights."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SCENARIO, run_cli
-from core.access import Principal, authenticate
+from core.record.access import Principal, authenticate
 
 BASE = SCENARIO / "commands.jsonl"
 

@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 
 from conftest import PEOPLE, SCENARIO, run_cli, write_lines
-from core.generate import generate_year
+from core.samples.generate import generate_year
 from oracle import known_at
 from oracle_annual import AnnualOracle
 

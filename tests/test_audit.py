@@ -225,7 +225,7 @@ def test_whatif_through_the_cli(sqlite_url, cli, tmp_path, loaded_copy):
 
 def test_replay_of_the_exported_year_agrees_everywhere(year, tmp_path):
     from core.audit.bundle import export, replay
-    from core.plugins import installed_plugins
+    from core.rules.plugins import installed_plugins
     manifest = export(year.app, tmp_path / "bundle")
     result = replay(tmp_path / "bundle", installed_plugins(), scratch_platform)
     assert result.disagreements == []
@@ -238,7 +238,7 @@ def test_replay_of_the_exported_year_agrees_everywhere(year, tmp_path):
 def test_replay_names_a_recorded_consequence_the_rules_do_not_give(year, tmp_path):
     """A bundle whose recorded frozen board was changed (and so its hashes too) is caught by the replay."""
     from core.audit.bundle import export, replay
-    from core.plugins import installed_plugins
+    from core.rules.plugins import installed_plugins
     export(year.app, tmp_path / "bundle")
     events = (tmp_path / "bundle" / "events.jsonl").read_text(encoding="utf-8").splitlines()
     i = next(i for i, line in enumerate(events)

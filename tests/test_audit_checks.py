@@ -11,7 +11,7 @@ import re
 import pytest
 
 from conftest import ROOT, SCENARIO, write_lines
-from core.audit import merkle
+from core.tree import merkle
 from test_tamper import find, sql, verify_fails
 
 
@@ -48,7 +48,7 @@ def regrow_tree(url: str, make_platform) -> None:
     sql(url, "UPDATE log_head SET size = ?", (last,))
     sql(url, "DELETE FROM merkle_leaves")
     sql(url, "DELETE FROM merkle_nodes")
-    from core.audit.tree import TreeWriter
+    from core.tree.writer import TreeWriter
     platform = make_platform(url, mode="write")
     TreeWriter(platform.app.recorder).catch_up()
     platform.app.read_models.catch_up()

@@ -28,7 +28,7 @@ pytest.importorskip("playwright", reason="pip install -e '.[test]' installs play
 from conftest import ROOT  # noqa: E402
 from core.bootstrap import Config, Platform  # noqa: E402
 from core.clock import local_date, now  # noqa: E402
-from core.demo import demo_commands  # noqa: E402
+from core.samples.demo import demo_commands  # noqa: E402
 
 # SANKAO_CHROMIUM names the browser to drive; "none" behaves as a machine without one (.ci/run's clone
 # with nothing beside it checks that the tests then skip, saying how to enable them)

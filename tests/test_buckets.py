@@ -10,8 +10,8 @@ from uuid import uuid4
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.facts import Facts
-from core.view import FactsView
+from core.record.state import Facts
+from core.rules.view import FactsView
 from events import facts as ev
 
 START = date(2022, 10, 1)

@@ -8,9 +8,9 @@ from uuid import uuid4
 
 import pytest
 
-from core.facts import Facts
-from core.model import BoardEntry, IndicatorSpec, Measure
-from core.view import CasesView, FactsView
+from core.record.state import Facts
+from core.rules.model import BoardEntry, IndicatorSpec, Measure
+from core.rules.view import CasesView, FactsView
 from events import assessment as out
 from events import facts as ev
 from plugins.annual_amount import AnnualAmount
@@ -171,8 +171,8 @@ def test_sankao_close_month_counts_bottom_streaks():
 
 
 def test_sankao_annual_standing_ranks_shares_grades_and_thirds():
-    from core.facts import Facts
-    from core.view import PeopleView
+    from core.record.state import Facts
+    from core.rules.view import PeopleView
     from plugins.annual_evaluation import AnnualEvaluation
     facts = Facts()
     events = [(ev.UnitRegistered, {"unit": u, "name": u, "category": "c"}) for u in ("A", "B", "C")]

@@ -149,7 +149,7 @@ class _Proxy:
 @pytest.mark.postgres
 def test_postgres_stopping_mid_load_fails_fast_and_says_what_was_kept(cli, tmp_path):
     require_pg()
-    from core.generate import generate_year
+    from core.samples.generate import generate_year
     schema = f"t_{uuid.uuid4().hex[:10]}"
     direct = f"{PG_URL}?schema={schema}"
     proxy = _Proxy()

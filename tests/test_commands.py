@@ -9,11 +9,11 @@ import pytest
 
 from conftest import ROOT
 from core.bootstrap import Config, Platform
-from core.commands import parse_line
-from core.decide import Stamp, decide
+from core.record.commands import parse_line
+from core.record.decide import Stamp, decide
 from core.errors import CommandRejected
-from core.facts import Facts
-from core.plugins import indicator_names, installed_plugins
+from core.record.state import Facts
+from core.rules.plugins import indicator_names, installed_plugins
 
 BASE = [
     {"cmd": "register_unit", "unit": "U1", "name": "Unit 1", "category": "department", "at": "2023-01-03T09:00:00+08:00"},

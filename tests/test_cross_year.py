@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from conftest import write_lines
-from core.engine.reach import months_moved
+from core.record.reach import months_moved
 
 UNIT = [{"cmd": "register_unit", "unit": "U01", "name": "A", "category": "park", "at": "2022-11-01T09:00:00+08:00"},
         {"cmd": "set_targets", "unit": "U01", "year": 2023, "annual": "1200",
@@ -102,7 +102,7 @@ def test_the_first_month_moved_is_the_first_of_the_months_moved():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from core.engine.reach import first_months_moved
+    from core.record.reach import first_months_moved
 
     state = st.fixed_dictionaries({
         "planned_on": st.dates(date(2022, 6, 1), date(2024, 6, 30)), "signed_on": _maybe_day(),

@@ -17,7 +17,7 @@ import pytest
 
 from conftest import ROOT, consequences, write_lines
 from core.bootstrap import Config, Platform
-from core.generate import generate_year
+from core.samples.generate import generate_year
 
 
 def _recorded_ids(platform) -> list[str]:

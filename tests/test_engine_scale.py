@@ -20,8 +20,8 @@ import pytest
 
 from conftest import ROOT, SCENARIO, consequences, write_lines
 from core.engine import snapshot
-from core.facts import Facts
-from core.generate import generate_year
+from core.record.state import Facts
+from core.samples.generate import generate_year
 
 NOW = datetime(2030, 1, 1, tzinfo=timezone.utc)  # after everything: the events' answer as known "now"
 
@@ -77,7 +77,7 @@ def test_answers_while_the_read_models_are_being_rebuilt_come_from_the_events(sq
 
 
 def _state(facts: Facts) -> dict:
-    from core.view import FactsView
+    from core.rules.view import FactsView
     view = FactsView(facts)
     sums = {(u, m): (view.signed_amount(u, datetime(2024, m, 28).date()), view.planned_count(u, datetime(2024, m, 28).date()),
                      view.landed_count(u, datetime(2024, m, 28).date())) for u in facts.units for m in range(1, 13)}

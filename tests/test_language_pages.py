@@ -113,7 +113,7 @@ def times_without_zone(text: str) -> list[str]:
 @pytest.fixture(scope="module")
 def office(tmp_path_factory):
     """The demo of today (one store for the module), its tokens, and the data a page may show as it is."""
-    from core.demo import demo_commands
+    from core.samples.demo import demo_commands
     from web import create_app
     if TODAY.month == 1 and TODAY.day < 4:
         pytest.skip("the demo's targets for this year are set on 3 January: run these tests from the 4th")

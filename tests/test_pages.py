@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 
 from core.bootstrap import Config, Platform
-from core.demo import demo_commands
+from core.samples.demo import demo_commands
 
 TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()  # the demo of today, as `sankao demo` loads it
 LAST, THIS, CURRENT = TODAY.year - 1, TODAY.year, f"{TODAY:%Y-%m}"  # last year closed; this year to today

@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT, SCENARIO
 from core.bootstrap import Config, Platform
 from core.errors import ConfigError, PluginError
-from core.plugins import installed_plugins, load_config
+from core.rules.plugins import installed_plugins, load_config
 from events import CONSEQUENCE_TOPICS
 
 SAMPLE = ROOT / "tests" / "sample_plugin"
@@ -306,7 +306,7 @@ def test_sankao_annual_standing_of_an_office_replaces_the_grading_without_core_c
                                                                                         cli, tmp_path):
     """An office disables annual_evaluation and puts its own grading in force before close_year: the frozen
     standing is its plugin's, recorded with its name."""
-    from core.generate import generate_year
+    from core.samples.generate import generate_year
     from conftest import write_lines
     commands = generate_year(units=4, projects=60, seed=67, year=2024, people=30)
     close = next(i for i, c in enumerate(commands) if c["cmd"] == "close_year")

@@ -1,6 +1,6 @@
 """Scoring alone (``core.engine.scoring``): facts in, consequences out, with no store at all.
 
-The facts are what ``core.decide`` makes of the first weeks of the 2023 scenario's commands (as the ledger
+The facts are what ``core.record.decide`` makes of the first weeks of the 2023 scenario's commands (as the ledger
 would record them, the first rules with the first command); the answers are the scenario's expected files.
 """
 
@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 
 from conftest import SCENARIO
 from core import report
-from core.commands import parse_line
-from core.decide import Stamp, decide
+from core.record.commands import parse_line
+from core.record.decide import Stamp, decide
 from core.engine.scoring import Scoring
-from core.facts import Facts, stream_id
-from core.plugins import defaults, indicator_names, installed_plugins, merge_config
-from core.rules import RulesBook
+from core.record.state import Facts, stream_id
+from core.rules.plugins import defaults, indicator_names, installed_plugins, merge_config
+from core.rules.book import RulesBook
 from events import assessment as out
 from events import facts as ev
 
@@ -42,7 +42,7 @@ def scored(lines: list[dict], plugins: dict | None = None) -> list[tuple[dict, l
         command = parse_line(line)
         stamp = Stamp(command.id, "tester", command.at)
         events = decide(facts, command, stamp, TZ, indicator_names(installed))
-        if not facts.rules:  # the first rules are recorded with the first command (core.ledger)
+        if not facts.rules:  # the first rules are recorded with the first command (core.record.ledger)
             events.insert(0, ev.RulesApplied(
                 originator_id=stream_id("rules"), originator_version=1, timestamp=stamp.at,
                 command_id=f"rules:initial:{stamp.command_id}", actor=stamp.actor, effective=None,

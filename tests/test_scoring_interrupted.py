@@ -18,7 +18,7 @@ from test_cli_errors import _Proxy
 @pytest.mark.postgres
 def test_postgres_cut_while_scoring_says_how_to_finish_and_that_finishes_it(cli, tmp_path):
     require_pg()
-    from core.generate import generate_year
+    from core.samples.generate import generate_year
     schema = f"t_{uuid.uuid4().hex[:10]}"
     direct = f"{PG_URL}?schema={schema}"
     proxy = _Proxy()

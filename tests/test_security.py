@@ -329,7 +329,7 @@ def _forged(app_secret: str, digest: str, real_app) -> str:
 
 
 def test_the_secret_is_not_the_stores_and_a_copy_of_the_store_forges_nothing(config_home, tmp_path):
-    from core.access import digest
+    from core.record.access import digest
     from web import create_app
     app, db = web_app_with(tmp_path, PEOPLE / "commands.jsonl")
     admin = app.extensions["sankao"].ledger.issue_token("boss", "admin", "setup")
@@ -402,7 +402,7 @@ def test_a_revoked_token_ends_its_sessions_and_its_api_access(office):
 
 def test_no_token_digest_leaves_through_the_api(office):
     app, _, tokens = office
-    from core.access import digest
+    from core.record.access import digest
     bearer = {"Authorization": f"Bearer {tokens[A]}"}
     client = app.test_client()
     rows, after = [], 0

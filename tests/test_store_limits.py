@@ -52,7 +52,7 @@ def tiny_disk(tmp_path):
 
 
 def test_a_disk_filling_mid_load_says_what_was_kept_and_queries_still_answer(tiny_disk, tmp_path):
-    from core.generate import generate_year
+    from core.samples.generate import generate_year
     year = tmp_path / "year.jsonl"
     year.write_text("".join(json.dumps(line) + "\n" for line in generate_year(units=10, projects=600, seed=3)))
     db = str(tiny_disk / "office.db")

@@ -42,7 +42,7 @@ def test_a_demo_stopped_half_way_is_finished_by_the_next_run(cli, tmp_path, monk
     import json as json_
     from core.bootstrap import Config, Platform
     from core.clock import local_date, now
-    from core.demo import demo_commands
+    from core.samples.demo import demo_commands
     fresh = str(tmp_path / "demo.db")
     platform = Platform(Config(db=fresh), "load")
     commands = demo_commands(local_date(now(), platform.tz), tz=platform.tz)
@@ -262,7 +262,7 @@ def test_scores_are_the_same_from_any_working_directory(cli, tmp_path, monkeypat
 
 
 def test_the_built_in_defaults_are_the_plugins_toml_an_office_edits():
-    from core.plugins import defaults, installed_plugins, load_config
+    from core.rules.plugins import defaults, installed_plugins, load_config
     installed = installed_plugins()
     assert load_config(ROOT / "plugins.toml", installed) == defaults(installed)
     assert list(defaults(installed))[:5] == ["annual_amount", "quarterly_progress", "monthly_increment",

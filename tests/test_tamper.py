@@ -14,8 +14,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from conftest import SCENARIO
-from core.audit import merkle
-
+from core.tree import merkle
 PROOF_POSITION = 300
 
 
@@ -173,7 +172,7 @@ def test_a_rewritten_tree_is_caught_by_the_heads_and_by_a_published_root(loaded,
         sql(loaded, "UPDATE rm_projects SET signed_amount = '900630000' WHERE signed_amount = '500630000'")
     sql(loaded, "DELETE FROM merkle_leaves")
     sql(loaded, "DELETE FROM merkle_nodes")
-    from core.audit.tree import TreeWriter
+    from core.tree.writer import TreeWriter
     TreeWriter(make_platform(loaded).app.recorder).catch_up()
     problems = verify_fails(cli, loaded)
     heads = [p for p in problems if p["kind"] == "head"]  # the tree agrees with the events; the heads do not
@@ -204,7 +203,7 @@ def test_a_store_from_before_the_tree_gets_it_once_even_when_the_first_upgrade_i
     sql(loaded, "DROP TABLE merkle_nodes")
     sql(loaded, "UPDATE meta SET value = '2' WHERE key = 'schema'")
     if killed_after:
-        from core.audit.tree import ddl
+        from core.tree.writer import ddl
         for statement in ddl(*(("BYTEA", "BIGINT") if loaded.startswith("postgresql") else ("BLOB", "INTEGER"))):
             sql(loaded, statement)
         for position, digest in leaves[:killed_after]:
@@ -306,8 +305,8 @@ def test_token_digests_never_leave_the_store_and_the_bundle_still_verifies(sqlit
     `sankao events --json`. Now a TokenIssued is carried redacted, with its leaf hash, which verify.py takes as
     given for it alone and says so; every other leaf is still rebuilt, and a line of any other event marked
     redacted is refused."""
-    from core.access import digest
-    from core.facts import stream_id
+    from core.record.access import digest
+    from core.record.state import stream_id
     loaded_copy(sqlite_url, str(SCENARIO / "commands.jsonl"), "--actor", "office")
     tokens = [next(line for line in cli(sqlite_url, "token", "create", name, "--role", role).stdout.splitlines()
                    if line.startswith("sk_")) for name, role in (("desk", "viewer"), ("auditor-1", "auditor"),

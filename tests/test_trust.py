@@ -8,9 +8,9 @@ import json
 import pytest
 
 from conftest import SCENARIO, write_lines
-from core import access
+from core.record import access
 from core.bootstrap import Config, Platform
-from core.facts import stream_id
+from core.record.state import stream_id
 
 
 @pytest.fixture

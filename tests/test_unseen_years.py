@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from conftest import SCENARIO, write_lines
-from core.generate import generate_year
+from core.samples.generate import generate_year
 from oracle import Oracle, known_at
 
 

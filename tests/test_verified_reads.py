@@ -8,7 +8,7 @@ import json
 import pytest
 
 from conftest import SCENARIO, write_lines
-from core.facts import stream_id
+from core.record.state import stream_id
 
 
 @pytest.fixture

@@ -216,7 +216,7 @@ def test_the_auditors_tools_over_http_and_etags(sqlite_url, web):
     assert client.get("/api/units/U03/history/2023-04", headers=h).json["changes"]
     head = client.get("/api/audit/head", headers=h).json
     proof = client.get("/api/audit/proofs/300", headers=h).json
-    from core.audit import merkle
+    from core.tree import merkle
     assert merkle.verify_inclusion(bytes.fromhex(proof["leaf"]), 299, proof["size"],
                                    [bytes.fromhex(p) for p in proof["path"]], bytes.fromhex(head["root"]))
     published = client.get(f"/api/audit/consistency/{head['size']}?root={head['root']}", headers=h).json

@@ -179,7 +179,7 @@ def test_every_endpoint_with_every_role_and_every_declared_status(office, monkey
     assert ask("GET", "/api/audit/head", admin).json["size"] == size  # nothing half-recorded
 
     # a verified read of an altered store: 409 naming the position of the altered event; the store restored
-    from core.facts import stream_id
+    from core.record.state import stream_id
     with sqlite3.connect(db) as conn:
         position, state = conn.execute("SELECT position, state FROM events WHERE stream = ?",
                                        (stream_id("board", "2023-06").hex,)).fetchone()

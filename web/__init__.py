@@ -3,7 +3,7 @@
 ``create_app(config)`` builds an app over one store; every answer is the JSON the CLI's
 ``--json`` prints, described by marshmallow schemas (``web.schemas``) in the OpenAPI
 document at ``/api/openapi.json``. Requests carry ``Authorization: Bearer <token>``
-(``sankao token create``); roles are ``core.access``'s. Errors have one shape
+(``sankao token create``); roles are ``core.record.access``'s. Errors have one shape
 (``web.errors``). The same app serves the office's pages (``web.pages``) at ``/``, logged in
 with the same tokens.
 """

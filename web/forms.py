@@ -11,8 +11,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, PasswordField, StringField
 from wtforms.validators import AnyOf, InputRequired, Optional
 
-from core.access import Principal
-from core.commands import parse_line
+from core.record.access import Principal
+from core.record.commands import parse_line
 from core.errors import CommandRejected
 from web import words
 from web.api.base import turn as _turn

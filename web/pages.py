@@ -16,8 +16,8 @@ from flask import (Blueprint, abort, current_app, g, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_babel import get_locale
 
-from core import access
-from core.access import Principal
+from core.record import access
+from core.record.access import Principal
 from core.clock import local_date, now
 from core.errors import NotFound
 from core.report import CENT, SCALES
@@ -271,7 +271,7 @@ def annual_xlsx(year):
 @needs("admin")
 def plugins_page():
     from core.messages import show_setting
-    from core.plugins import plugins_report
+    from core.rules.plugins import plugins_report
     with _turn():
         platform = _platform()
         rows = plugins_report(platform.installed, platform.recorded_rules(), platform.rules_in_force())

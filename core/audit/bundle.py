@@ -10,7 +10,7 @@
   hash of the event as stored, which the verifier takes as given for it alone;
 - ``heads.jsonl``: the heads recorded in that prefix (``size``, ``root``, ``label``);
 - ``manifest.json``: size, root, the leaf encoding, when and from where;
-- ``verify.py``: the standard-library verifier (``core/audit/merkle.py`` followed by
+- ``verify.py``: the standard-library verifier (``core/tree/merkle.py`` followed by
   ``core/audit/bundle_verifier.py``).
 
 ``replay`` loads a bundle's facts into a fresh store, scores them again with the
@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from core.audit import log, merkle
+from core.audit import log
+from core.tree import merkle
 from core.errors import SankaoError
 from core.messages import Name, msg
 from core.report import REDACTED, redacted
@@ -40,7 +41,7 @@ LEAF_ENCODING = LEAF_ENCODING.split("Functions work on")[0].strip("\n")
 
 def verifier_source() -> str:
     """``verify.py``: the Merkle functions and the bundle verifier in one standard-library file."""
-    return ((HERE / "merkle.py").read_text(encoding="utf-8") + "\n\n"
+    return (Path(merkle.__file__).read_text(encoding="utf-8") + "\n\n"
             + (HERE / "bundle_verifier.py").read_text(encoding="utf-8"))
 
 

@@ -17,7 +17,7 @@
 # of any other event marked so is refused.
 
 try:  # imported by Sankao; in verify.py the Merkle functions stand above instead
-    from core.audit.merkle import (ProofError, _hash, leaf_bytes, leaf_hash, list_mth, verify_consistency,
+    from core.tree.merkle import (ProofError, _hash, leaf_bytes, leaf_hash, list_mth, verify_consistency,
                                    verify_inclusion)
 except ImportError:
     pass
@@ -28,7 +28,7 @@ import sys as _sys
 import uuid as _uuid
 from pathlib import Path as _Path
 
-# the access tokens' stream (core.facts.stream_id("tokens")): the only one whose events may come redacted
+# the access tokens' stream (core.record.state.stream_id("tokens")): the only one whose events may come redacted
 _TOKENS_STREAM = _uuid.uuid5(_uuid.uuid5(_uuid.NAMESPACE_URL, "https://sankao.invalid/streams"), "tokens:").hex
 
 

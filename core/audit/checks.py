@@ -6,13 +6,13 @@
   recorded at or after every fact before it. The rule covers exactly the facts the ledger keeps
   that time from: every ``events.facts`` event (the batch closers and the rules included) except
   the access tokens' (``TokenIssued``, ``TokenRevoked`` and the ``BatchRecorded`` that saves one,
-  ``core.facts.is_access_event``), which are recorded at their real time, outside the assessment's
+  ``core.record.state.is_access_event``), which are recorded at their real time, outside the assessment's
   timeline. Consequences are left out: the scorer stamps each with its cause's time (or a
   month's first instant), and it records them after their causes, between later facts.
 - **Stored tree nodes** (``Nodes``): every stored subtree hash (``merkle_nodes``) is the one the
   events' leaves give; a node that is not names the positions it covers.
 - **Read models** (``ReadModelCheck``): every row of every read-model table
-  (``core.read.models``) is what the log projects up to the position the tables stand at
+  (``core.read.tables``) is what the log projects up to the position the tables stand at
   (``rm_position``): the projection is computed from the events as they are read (each event's
   ``project`` rows, applied in log order) into a scratch SQLite file beside the process, the
   tables are copied there from one consistent read of the store, and the two are compared by
@@ -28,12 +28,12 @@ import shutil
 import sqlite3
 import tempfile
 
-from core.audit import merkle
-from core.audit.tree import block_root
-from core.facts import is_access_event
+from core.tree import merkle
+from core.tree.writer import block_root
+from core.record.state import is_access_event
 from core.messages import msg
 from core.clock import EPOCH, micros
-from core.read.models import STATEMENTS, project
+from core.read.tables import STATEMENTS, project
 from events.facts import Recorded
 
 # -- recorded times ------------------------------------------------------------------------------------------
@@ -90,7 +90,7 @@ class Times:
 
 # -- stored tree nodes ---------------------------------------------------------------------------------------
 
-CHUNK_LEVEL = 8  # = core.audit.tree.STORED_LEVEL: the smallest stored subtree
+CHUNK_LEVEL = 8  # = core.tree.writer.STORED_LEVEL: the smallest stored subtree
 CHUNK = 1 << CHUNK_LEVEL
 
 
@@ -179,7 +179,7 @@ KEYS = {"rm_units": ("unit",), "rm_targets": ("unit", "year"), "rm_projects": ("
         "rm_figures": ("period", "unit"), "rm_stamps": ("period",), "rm_figures_log": ("period", "unit", "version"),
         "rm_notices": ("position",), "rm_frozen": ("period",), "rm_closes": ("period",), "rm_heads": ("position",),
         "rm_tokens": ("name",)}
-"""The primary key of each read-model table (as ``core.read.models.ddl`` declares it)."""
+"""The primary key of each read-model table (as ``core.read.tables.ddl`` declares it)."""
 DIGESTED = {("rm_figures", "data")}
 """Columns compared by their SHA-256 (a stored event's JSON each: not carried whole between processes)."""
 MAX_ROWS = 20  # rows named per table; the rest counted
@@ -187,7 +187,7 @@ PAGE = 10_000
 
 
 def columns() -> dict:
-    """Every column of each read-model table, in the order ``core.read.models.STATEMENTS`` first names them."""
+    """Every column of each read-model table, in the order ``core.read.tables.STATEMENTS`` first names them."""
     found: dict = {}
     for kind, table, cols, keys in STATEMENTS.values():
         names = found.setdefault(table, [])
@@ -208,7 +208,7 @@ _DIGEST_AT = {key: cols.index("data") for key, (kind, table, cols, keys) in STAT
 
 
 def ops_of(position: int, event, state: bytes) -> list:
-    """``core.read.models.project`` of one event, its columns named, digested where ``DIGESTED`` says."""
+    """``core.read.tables.project`` of one event, its columns named, digested where ``DIGESTED`` says."""
     out = []
     for key, params in project(position, event, state):
         i = _DIGEST_AT.get(key)
@@ -252,7 +252,7 @@ class ReadModelCheck:
     # -- the stored tables, from one consistent read -------------------------------------------------------
     def copy_stored(self, recorder) -> None:
         """Copy every read-model table and ``rm_position`` from the store, in one read transaction."""
-        from core.read.models import NAME
+        from core.read.tables import NAME
         with recorder._read() as cur:
             cur.execute(recorder.q("SELECT position FROM rm_position WHERE name = ?"), (NAME,))
             row = cur.fetchone()
@@ -285,7 +285,7 @@ class ReadModelCheck:
         """``ops``: ``(position, statement key, params)`` of events in log order (``ops_of``), applied as one
         event after another writes them: one statement per kind of row, the inserts first; a row that a second
         kind of statement writes first has what came before it written."""
-        from core.read.models import overwrites
+        from core.read.tables import overwrites
         groups: dict = {}
         writer: dict = {}
         for position, key, params in ops:

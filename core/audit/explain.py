@@ -17,8 +17,8 @@ from core import report
 from core.engine.figures import Figures, compute, derive
 from core.errors import NotFound
 from core.messages import msg
-from core.facts import Facts, stream_id
-from core.view import CasesView, FactsView
+from core.record.state import Facts, stream_id
+from core.rules.view import CasesView, FactsView
 from events import facts as ev
 
 PROJECT_EVENTS = (ev.ProjectPlanned, ev.ProjectSigned, ev.ProjectLanded, ev.ConstructionStarted, ev.ProjectWithdrawn,

@@ -1,7 +1,7 @@
 """The auditor's proofs over a store's log: its head, inclusion and consistency proofs, and a full check.
 
 Each answer is plain data (hashes as hex) that ``sankao audit`` prints and the web
-API returns; the proofs check with ``core.audit.merkle`` alone, which is the
+API returns; the proofs check with ``core.tree.merkle`` alone, which is the
 standard-library verifier an auditor runs outside Sankao.
 """
 
@@ -13,16 +13,16 @@ import struct
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from core.audit import merkle
+from core.tree import merkle
 from core.audit.checks import Nodes, ReadModelCheck, Times, chunk_roots, decoder, fact_time, ops_of
-from core.audit.tree import block_root, decomposition
+from core.tree.writer import block_root, decomposition
 from core.errors import NotFound
-from core.facts import stream_id
+from core.record.state import stream_id
 from core.messages import msg
 
 
 def current_tree(app):
-    """The store's tree (kept with every write: it is never grown after the fact, see ``core.audit.tree``)."""
+    """The store's tree (kept with every write: it is never grown after the fact, see ``core.tree.writer``)."""
     return app.tree.tree
 
 

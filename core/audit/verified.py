@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from core.audit import merkle
+from core.tree import merkle
 from core.errors import SankaoError
 from core.messages import msg
-from core.facts import stream_id
+from core.record.state import stream_id
 from core.store.recorder import EVENT_COLUMNS, hex_id
 
 BOARD_FIELDS = ("base", "coefficient", "deduction", "final", "signed_amount")
@@ -295,7 +295,7 @@ def check_notices(platform, answer: list[dict], head: Head, unit: str | None, kn
     topic in the log itself, not in the read model) is proved in the tree, and the answer must list exactly
     those recorded by ``known_at`` (of ``unit``), in the contract's order, each as its event says."""
     from core import report
-    from core.read.models import notice_phase
+    from core.read.tables import notice_phase
     from core.read.queries import NOTICE_TOPIC
     from core.clock import now
     app = platform.app

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from core.plugins import merge_config, read_toml
+from core.rules.plugins import merge_config, read_toml
 from events import CONSEQUENCE_TOPICS
 from events import facts as ev
 

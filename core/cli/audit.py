@@ -337,7 +337,7 @@ def audit_replay(ctx, folder, as_json):
     """Load a bundle into a fresh store, score it again with the plugins then in force, and compare every
     recorded score, letter, frozen board, annual standing and head (exit 1 on any difference, or when there is
     nothing to compare)."""
-    from core.plugins import installed_plugins
+    from core.rules.plugins import installed_plugins
     config = config_of(ctx)
     result = bundle.replay(folder, installed_plugins(), scratch_platform, config.timezone)
     if as_json:

@@ -32,7 +32,7 @@ def demo(ctx, port, host, no_serve, actor):
     The demo never touches a store that holds anything but its own commands; run again, it serves what it
     loaded the first time (delete the store for a fresh one).
     """
-    from core.demo import DEMO_PREFIX, demo_commands
+    from core.samples.demo import DEMO_PREFIX, demo_commands
     from core.clock import local_date, now
     config = config_of(ctx)
     if config.source("db").startswith("default"):

@@ -159,7 +159,7 @@ OPTIONS: dict[str, dict[str, str]] = {
         "--read-only": "只读提供数据库: 页面和查询照常作答, 指令一律拒绝 (403)。本进程无法写入的数据库 (审计员的副本) "
                        "不加此项也只读提供。",
     },
-    "token create": {"--role": "令牌可以做什么 (见 core/access.py 和 README.md 的网络部分)。"},
+    "token create": {"--role": "令牌可以做什么 (见 core/record/access.py 和 README.md 的网络部分)。"},
 }
 
 #: the epilog of a command, in Chinese

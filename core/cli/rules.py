@@ -14,7 +14,7 @@ from core.cli.render import print_json
 from core.clock import local_date, now
 from core.errors import SankaoError
 from core.messages import msg, show_setting, text_of
-from core.plugins import installed_plugins, load_config, read_toml
+from core.rules.plugins import installed_plugins, load_config, read_toml
 from core.report import money
 from core.engine.trial import effective_date, propose
 
@@ -37,7 +37,7 @@ def plugins_list(ctx, as_json):
     else:  # no store yet: what the first command would put in force
         installed, recorded = installed_plugins(), []
         in_force = load_config(config.plugins_path(), installed)
-    from core.plugins import plugins_report
+    from core.rules.plugins import plugins_report
     rows = plugins_report(installed, recorded, in_force)
     if as_json:
         print_json(rows)

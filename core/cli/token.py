@@ -1,4 +1,4 @@
-"""``sankao token``: the access tokens of the web API (``core.access``)."""
+"""``sankao token``: the access tokens of the web API (``core.record.access``)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def token():
 @token.command("create")
 @click.argument("name")
 @click.option("--role", required=True, metavar="admin|auditor|viewer|unit:UNIT",
-              help="What the token may do (docs: core/access.py and the README's web section).")
+              help="What the token may do (docs: core/record/access.py and the README's web section).")
 @actor_option
 @click.pass_context
 def token_create(ctx, name, role, actor):

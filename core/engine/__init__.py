@@ -9,7 +9,7 @@
 - ``closer``: the month close, once every partition of the scoring is past it;
 - ``snapshot``: what the scorer holds, saved with its log position.
 
-It reads the record (``core.facts``) and the plugin system (``core.plugins``,
-``core.hookspecs``); it never imports the CLI, the web layer or the read models'
+It reads the record (``core.record.state``) and the plugin system (``core.rules.plugins``,
+``core.rules.hookspecs``); it never imports the CLI, the web layer or the read models'
 queries.
 """

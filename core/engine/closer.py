@@ -18,7 +18,7 @@ from core.clock import month_start, parse_period
 from core.engine.figures import Figures
 from core.engine.partitions import tracker_name
 from core.engine.ranking import board_entry, first_answer, rank_board
-from core.facts import Rules, stream_id
+from core.record.state import Rules, stream_id
 from events import assessment as out
 
 
@@ -80,7 +80,7 @@ class Closer:
     def freeze_year(self, year: int, close: int) -> out.StandingFrozen:
         """The annual standing of ``year`` frozen at the ``close_year`` at log position ``close`` (docs/assessment.md §8):
         from the facts recorded before it and the year's boards frozen before it."""
-        from core import annual
+        from core.engine import annual
         request = self.app.mapper.to_domain_event(self.app.recorder.select_positions([close])[0])
         inputs = annual.gather(self.app, year, before=close)
         standing, policy = annual.evaluate(self.rulebook, inputs)

@@ -16,8 +16,8 @@ from decimal import Decimal
 from core.clock import month_end, parse_period
 from core.errors import PluginError
 from core.messages import msg
-from core.model import Measure
-from core.plugins import plugin_failure
+from core.rules.model import Measure
+from core.rules.plugins import plugin_failure
 
 ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
 SIGNING_FIELDS = frozenset({"signed_on", "signed_amount", "withdrawn_on"})  # what A(u, d) reads

@@ -7,7 +7,7 @@ from decimal import Decimal
 from core.engine.figures import Figures, derive
 from core.errors import PluginError
 from core.messages import msg
-from core.model import BoardEntry
+from core.rules.model import BoardEntry
 
 
 def rank_board(ps, period: str, entries: list[BoardEntry]) -> tuple[list[BoardEntry], str]:

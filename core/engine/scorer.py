@@ -35,10 +35,10 @@ from core.engine.closer import Closer
 from core.engine.figures import Figures
 from core.engine.partitions import partition_of, tracker_name
 from core.engine.scoring import Latest, Scoring
-from core.facts import Facts
-from core.rules import RulesBook
+from core.record.state import Facts
+from core.rules.book import RulesBook
 from core.store.app import SankaoApplication
-from core.view import CasesView
+from core.rules.view import CasesView
 from events import CONSEQUENCE_TOPICS
 
 

@@ -1,6 +1,6 @@
 """Scoring, the pure part: what the facts recorded make follow, with no store.
 
-A ``Scoring`` holds the facts (``core.facts.Facts`` with buckets), each (unit, month)'s
+A ``Scoring`` holds the facts (``core.record.state.Facts`` with buckets), each (unit, month)'s
 figures as last recorded, each unit's notice version and the last day whose month has
 begun. ``apply(event, position)`` takes one recorded fact in log order and produces:
 
@@ -24,17 +24,17 @@ from zoneinfo import ZoneInfo
 
 from core.clock import UTC, local_date, month_start, parse_period, period_name
 from core.engine.figures import Figures, compute
-from core.engine.reach import first_month_from, first_months_moved
+from core.record.reach import first_month_from, first_months_moved
 from core.errors import PluginError
-from core.facts import Facts, is_access_event, stream_id
+from core.record.state import Facts, is_access_event, stream_id
 from core.messages import msg
-from core.model import NoticeDecision
-from core.view import CasesView, FactsView
+from core.rules.model import NoticeDecision
+from core.rules.view import CasesView, FactsView
 from events import assessment as out
 from events import facts as ev
 
 if TYPE_CHECKING:
-    from core.rules import RulesBook
+    from core.rules.book import RulesBook
 
 PROJECT_FACTS = (ev.ProjectPlanned, ev.ProjectSigned, ev.ProjectLanded, ev.ConstructionStarted,
                  ev.ProjectWithdrawn, ev.FactCorrected)

@@ -11,7 +11,7 @@ import zlib
 from datetime import datetime
 
 from core.clock import micros
-from core.facts import Facts, Person, Project, Rules, Targets, Unit
+from core.record.state import Facts, Person, Project, Rules, Targets, Unit
 
 KEEP = 2
 
@@ -53,10 +53,10 @@ def decode(data: bytes, transcoder, facts: Facts) -> dict:
         facts.projects[pid] = project
         facts.projects_by_unit.setdefault(unit, []).append(project)
         if facts.buckets:
-            from core.engine.buckets import UnitBuckets
+            from core.record.buckets import UnitBuckets
             facts.unit_buckets.setdefault(unit, UnitBuckets()).change(project, 1)
     if facts.buckets:
-        from core.engine.buckets import UnitBuckets
+        from core.record.buckets import UnitBuckets
         for uid in facts.units:
             facts.unit_buckets.setdefault(uid, UnitBuckets())
     facts.dispatches = list(state["dispatches"])

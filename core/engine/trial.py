@@ -15,13 +15,13 @@ from decimal import Decimal
 from core.clock import month_start, parse_day, parse_period, period_name
 from core.engine.figures import compute, derive
 from core.engine.ranking import first_answer, rank_board
-from core.engine.reach import first_month_from
+from core.record.reach import first_month_from
 from core.engine.scoring import check_notice
 from core.errors import PluginError, SankaoError
-from core.facts import Rules
+from core.record.state import Rules
 from core.messages import msg, text_of
-from core.model import BoardEntry
-from core.plugins import build_manager, merge_config, rule_changes, same_rules
+from core.rules.model import BoardEntry
+from core.rules.plugins import build_manager, merge_config, rule_changes, same_rules
 
 
 def trial(scorer, plugins: dict) -> dict:

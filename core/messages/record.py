@@ -23,7 +23,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "clock.not_period": ("period: {text!r} is not a month written YYYY-MM (years 1900 to 9999)",
                          "月份 (period): {text!r} 不是 YYYY-MM 格式的月份 (年份 1900 至 9999)"),
 
-    # core.commands: the fields of a line
+    # core.record.commands: the fields of a line
     "field_problem": ("{field}: {problem}", "{field}: {problem}"),
     "cmd.unknown_field": ("unknown field", "未知字段"),
     "cmd.unknown_key": ("unknown key", "未知的键"),
@@ -91,7 +91,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "mm.one_of_lower": ("must be one of: {choices}", "须为以下之一: {choices}"),
     "mm.pattern": ("String does not match expected pattern.", "字符串不符合规定的格式。"),
 
-    # core.decide: rules of the record
+    # core.record.decide: rules of the record
     "decide.after_today": ("{field} {value} is after the local date {today} of the recorded time",
                            "{field} {value} 晚于录入时间的当地日期 {today} (日期在将来)"),
     "decide.unit_registered": ("unit {unit} is already registered", "单位 {unit} 已登记"),
@@ -125,7 +125,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "decide.correction_order": ("value: the corrected project would break an ordering rule: {problem}",
                                 "更正值 (value): 更正后的项目会违反日期先后规则: {problem}"),
 
-    # core.ledger
+    # core.record.ledger
     "ledger.id_reused": ("id: {id} is already recorded for another command ({earlier}); the same id is how a "
                          "command sent again is recognised: give this one a new id",
                          "编号 (id): {id} 已用于另一条指令 ({earlier}); 同一编号用于识别重复发送的同一指令, 请为本指令另取编号"),

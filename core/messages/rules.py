@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 CATALOG: dict[str, tuple[str, str]] = {
-    # core.rules and core.plugins
+    # core.rules.book and core.rules.plugins
     "rules.none": ("no rules are recorded yet; run: sankao plugins apply", "尚未录入任何规则; 请运行: sankao plugins apply"),
     "rules.not_effective": ("{error} nor 'start'", "{error}, 也不是 'start'"),
     "rules.trial_failed": ("the rules were not put in force, a trial run over the facts failed: {error}",
@@ -51,7 +51,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "plugins.nonsense_dispatch": ('plugin "{plugin}" returned nonsense from sankao_dispatch: {value}',
                                   '插件 "{plugin}" 的 sankao_dispatch 返回了无法使用的值: {value}'),
     "plugins.nonsense_standing": (
-        'plugin "{plugin}" returned nonsense from sankao_annual_standing: want a core.model.Standing of '
+        'plugin "{plugin}" returned nonsense from sankao_annual_standing: want a core.rules.model.Standing of '
         "UnitStanding and PersonStanding with Decimal scores, amounts and shares; got {got}",
         '插件 "{plugin}" 的 sankao_annual_standing 返回了无法使用的值 ({got})'),
     "plugins.no_rank": ("board {period}: no enabled plugin ranks the board (sankao_rank); enable ranking_policy",

@@ -11,9 +11,9 @@ from core.clock import local_date, month_start, now, parse_period
 from core.engine.ranking import board_entry, rank_board
 from core.engine.figures import Figures
 from core.errors import NotFound, StoreDamaged
-from core.facts import stream_id
+from core.record.state import stream_id
 from core.messages import msg
-from core.model import BoardEntry
+from core.rules.model import BoardEntry
 from events import assessment as out
 from core.read.reading import ALL, SCORE_TOPIC, Reading, entry_dict
 

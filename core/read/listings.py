@@ -10,7 +10,7 @@ from core import report
 from core.clock import micros, now
 from core.errors import NotFound
 from core.messages import msg
-from core.read.models import notice_phase
+from core.read.tables import notice_phase
 from core.read.reading import NOTICE_TOPIC, Reading
 
 
@@ -19,7 +19,7 @@ class Listings(Reading):
 
     def notices(self, unit: str | None = None, known_at: datetime | None = None) -> list[dict]:
         """``sankao notices``: letters and sheets dispatch by dispatch: the year-end closings first, then
-        units in id order (``core.read.models.notice_phase``)."""
+        units in id order (``core.read.tables.notice_phase``)."""
         moment = known_at or now()
         if unit is not None and not self._unit(unit, now()):
             raise NotFound(msg("read.notices_unit", unit=unit))

@@ -1,6 +1,6 @@
 """The queries of docs/assessment.md §7, answered from what was recorded, as known at any time.
 
-As known now, answers come from the read model tables (``core.read.models``):
+As known now, answers come from the read model tables (``core.read.tables``):
 the board of a live month is the month's row per unit, ranked by the ranking
 plugin in force; a frozen month is its ``BoardFrozen``. As known at another time
 (``--known-at``) and restated (``--restated``), answers come from the events:

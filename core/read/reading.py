@@ -6,9 +6,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from core.errors import NotFound
-from core.facts import Rules, stream_id
+from core.record.state import Rules, stream_id
 from core.messages import msg
-from core.rules import RulesBook
+from core.rules.book import RulesBook
 from core.store.app import SankaoApplication
 from events import assessment as out
 from eventsourcing.utils import get_topic

@@ -8,9 +8,9 @@ from decimal import Decimal
 from core import report
 from core.clock import local_date, micros, month_start, now, parse_period
 from core.errors import NotFound
-from core.facts import stream_id
+from core.record.state import stream_id
 from core.messages import msg
-from core.view import PeopleView
+from core.rules.view import PeopleView
 from core.read.reading import Reading
 
 
@@ -45,8 +45,8 @@ class Standings(Reading):
     def standing(self, year: int, known_at: datetime | None = None):
         """What the annual standing of ``year`` as known at ``known_at`` rests on: ``(closed, inputs or None,
         frozen event or None)``. A closed year answers from its ``StandingFrozen``; before the scoring has
-        frozen it, and for a provisional standing, from the facts (``core.annual.gather``)."""
-        from core import annual
+        frozen it, and for a provisional standing, from the facts (``core.engine.annual.gather``)."""
+        from core.engine import annual
         moment = known_at or now()
         close = self._year_close(year, moment)
         if close is not None:
@@ -62,7 +62,7 @@ class Standings(Reading):
 
     def annual(self, year: int, known_at: datetime | None = None) -> dict:
         """``sankao annual YEAR``: the annual standing of docs/assessment.md §8 (provisional until ``close_year``)."""
-        from core import annual
+        from core.engine import annual
         closed, inputs, frozen = self.standing(year, known_at)
         if frozen is not None:
             found = self._annual_answers.get(year)
@@ -102,7 +102,7 @@ class Standings(Reading):
         """``sankao person PERSON [YEAR]``: the projects the person holds, with their stages, and how the person's
         score in the year's standing is made (provisional until ``close_year``). The year defaults to the latest
         with a month closed, else the current one."""
-        from core import annual
+        from core.engine import annual
         if year is None:
             year = self.latest_year(known_at) or local_date(known_at or now(), self.tz).year
         closed, inputs, frozen = self.standing(year, known_at)

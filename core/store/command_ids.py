@@ -1,5 +1,5 @@
 """The command ids recorded beside the log (``commands``, ``command_digests``): a line sent again is skipped,
-an id reused for another command refused (``core.ledger``)."""
+an id reused for another command refused (``core.record.ledger``)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The API: a blueprint per resource (commands, queries, the auditor's tools, the rules), over what
-``web.api.base`` shares. Every handler authenticates, checks the role (``core.access``), calls the platform and
+``web.api.base`` shares. Every handler authenticates, checks the role (``core.record.access``), calls the platform and
 returns what the CLI's ``--json`` prints; nothing else happens here."""
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from marshmallow import RAISE
 from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, is_json_request
 
-from core.access import Principal, authenticate, digest
+from core.record.access import Principal, authenticate, digest
 from core.clock import parse_period
 from web import bodies, schemas
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask import request
 from flask_smorest import abort
 
-from core.access import Principal
-from core.commands import decode_json, parse_line
+from core.record.access import Principal
+from core.record.commands import decode_json, parse_line
 from core.errors import CommandForbidden, CommandIdReused, CommandRejected
-from core.ledger import LoadReport
+from core.record.ledger import LoadReport
 from web import bodies, schemas
 from web.api.base import Blueprint, responses, scored, turn, who, writable
 
@@ -85,7 +85,7 @@ def _command(number: int, line: str, single: bool):
         abort(422, message=f"{where}{exc}", recorded=0, skipped=0)
     except bodies.BodyProblem as exc:
         abort(422, message=bodies.said(exc, where), recorded=0, skipped=0)
-    except ValueError as exc:  # an integer longer than Python reads (core.commands lets it through)
+    except ValueError as exc:  # an integer longer than Python reads (core.record.commands lets it through)
         if "digits" not in str(exc):
             raise
         abort(422, message=f"{where}an integer of more than {bodies.MAX_INT_DIGITS} digits is more than Sankao "

@@ -18,7 +18,7 @@ rules = Blueprint("rules", __name__, url_prefix="/api", description="Plugins and
 @responses(rules, 401, 403)
 def get_plugins():
     """Every plugin: version, hooks, enabled, settings, since when (as `sankao plugins list --json`)."""
-    from core.plugins import plugins_report
+    from core.rules.plugins import plugins_report
     with serving("read_all", what="read the rules") as (_, platform):
         return plugins_report(platform.installed, platform.recorded_rules(), platform.rules_in_force())
 

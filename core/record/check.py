@@ -6,8 +6,8 @@ import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from core.access import key_of
-from core.commands import Command, digest_of, parse_line
+from core.record.access import key_of
+from core.record.commands import Command, digest_of, parse_line
 from core.errors import CommandRejected
 from core.messages import text_of
 

@@ -18,10 +18,10 @@ from pathlib import Path
 import pluggy
 from marshmallow import ValidationError
 
-from core import hookspecs
+from core.rules import hookspecs
 from core.errors import ConfigError, PluginError
 from core.messages import Name, Setting, flatten_messages, join, msg
-from core.model import IndicatorSpec
+from core.rules.model import IndicatorSpec
 
 GROUP = "sankao.plugins"
 RESERVED = {"enabled"}

@@ -25,9 +25,9 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from core.commands import ID_PATTERN, Command
+from core.record.commands import ID_PATTERN, Command
 from core.errors import CommandForbidden
-from core.facts import Facts
+from core.record.state import Facts
 from core.messages import Name, msg
 
 ROLES = ("admin", "auditor", "viewer")
@@ -113,8 +113,8 @@ def authenticate_digest(recorder, wanted: str) -> Principal | None:
 def live_tokens(recorder) -> dict:
     """``{digest: (name, role, digest)}`` of the tokens the log issued and did not revoke; read again only
     when the tokens stream has grown (one indexed query per call otherwise)."""
-    from core.audit import merkle
-    from core.facts import stream_id
+    from core.tree import merkle
+    from core.record.state import stream_id
     stream = stream_id("tokens").hex
     last = recorder.fetch("SELECT max(position) FROM events WHERE stream = ?", (stream,))[0][0] or 0
     cached = getattr(recorder, "_live_tokens", None)  # (the stream's last position, the live tokens)

@@ -3,9 +3,9 @@
 The ``Ledger`` holds only what it needs to decide: the rules, the office stream
 (dispatches and closes), the head of the log, and the units and projects the
 commands of a batch touch, each loaded from its own stream when first needed
-(``core.facts.Facts`` in part). So starting a writer costs the same whatever the
+(``core.record.state.Facts`` in part). So starting a writer costs the same whatever the
 length of the log. Before a batch it takes in what other writers recorded since
-it last looked, then decides each command with ``core.decide`` and saves many
+it last looked, then decides each command with ``core.record.decide`` and saves many
 lines per transaction, ending with a ``BatchRecorded`` on the one log stream every
 writer appends to. A line is atomic: its events are saved together or not at
 all. A version conflict (another writer won the race) makes it look again and
@@ -24,16 +24,16 @@ from zoneinfo import ZoneInfo
 
 from eventsourcing.persistence import IntegrityError
 
-from core.access import forbidden, key_of
-from core.cache import FactsCache
-from core.check import LoadReport, check
+from core.record.access import forbidden, key_of
+from core.record.cache import FactsCache
+from core.record.check import LoadReport, check
 from core.clock import now as utc_now
-from core.commands import Command, digest_of, parse_line
-from core.decide import Stamp, decide
+from core.record.commands import Command, digest_of, parse_line
+from core.record.decide import Stamp, decide
 from core.errors import CommandIdReused, CommandRejected, ConcurrentWrite
 from core.messages import Name, msg, text_of
-from core.facts import Facts, stream_id
-from core import tokens
+from core.record.state import Facts, stream_id
+from core.record import tokens
 from core.store.app import SankaoApplication
 from events import CONSEQUENCE_TOPICS
 from events import facts as ev
@@ -71,7 +71,7 @@ class Ledger:
 
     @property
     def facts(self) -> Facts | None:
-        """The facts this ledger decides on (``core.cache``)."""
+        """The facts this ledger decides on (``core.record.cache``)."""
         return self.cache.facts
 
     def refresh(self) -> Facts:
@@ -246,7 +246,7 @@ class Ledger:
         return False
 
     def check(self, lines: Iterable[tuple[int, str]], actor: str, unit: str | None = None) -> LoadReport:
-        """Report every line that would be rejected; record nothing (``core.check``)."""
+        """Report every line that would be rejected; record nothing (``core.record.check``)."""
         return check(self, lines, actor, unit)
 
     def record(self, line: str | dict | Command, actor: str, unit: str | None = None) -> None:
@@ -282,7 +282,7 @@ class Ledger:
             return self._rules_event(facts, Stamp(f"rules:{uuid4().hex}", actor, stamp.at), plugins, effective)
         self.record_alone(decide, msg("ledger.what_rules"))
 
-    # -- access tokens (core.tokens) ------------------------------------------------------
+    # -- access tokens (core.record.tokens) ------------------------------------------------------
     def issue_token(self, name: str, role: str, actor: str) -> str:
         """Record a new token ``name`` with ``role``; returns the token (only its digest is recorded)."""
         return tokens.issue(self, name, role, actor)

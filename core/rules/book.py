@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from core.errors import PluginError
-from core.facts import Rules
+from core.record.state import Rules
 from core.messages import msg
-from core.plugins import PluginSet, build_manager
+from core.rules.plugins import PluginSet, build_manager
 
 
 class RulesBook:

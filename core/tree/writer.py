@@ -1,4 +1,4 @@
-"""The Merkle tree of a store's log, kept as events are recorded (RFC 9162; ``core.audit.merkle``).
+"""The Merkle tree of a store's log, kept as events are recorded (RFC 9162; ``core.tree.merkle``).
 
 Leaf i is the event at position i + 1. ``merkle_leaves`` keeps every leaf hash;
 ``merkle_nodes`` keeps the hash of every whole subtree of 256 leaves or more
@@ -17,8 +17,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 
-from core.audit import merkle
-
+from core.tree import merkle
 STORED_LEVEL = 8  # subtrees of 2**8 leaves and more are kept
 
 

@@ -1,7 +1,7 @@
 """Parsing one line of the batch format (docs/assessment.md §2) into a typed ``Command``.
 
 Field rules (types, formats, ranges) live here in marshmallow schemas; rules that
-need the record (exists, already signed, dates in order) live in ``core.decide``.
+need the record (exists, already signed, dates in order) live in ``core.record.decide``.
 """
 
 from __future__ import annotations

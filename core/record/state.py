@@ -5,7 +5,7 @@ I/O. It may hold only part of the record: the write side loads the units and
 projects a batch of commands touches (``Ledger``), a scoring worker keeps the units
 of its partition (``partition``); events about anything it does not hold are
 passed over. With ``buckets`` it keeps each unit's projects in monthly buckets
-(``core.engine.buckets``) for the scorer's constant-time sums.
+(``core.record.buckets``) for the scorer's constant-time sums.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from decimal import Decimal
 from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from core.engine.buckets import UnitBuckets
+from core.record.buckets import UnitBuckets
 from events import facts as ev
 
 _NS = uuid5(NAMESPACE_URL, "https://sankao.invalid/streams")
@@ -68,7 +68,7 @@ class Project:
                 "landed_on": self.landed_on, "started_on": self.started_on, "withdrawn_on": self.withdrawn_on}
 
     def state(self) -> dict:
-        """The dated fields and the amount (what ``core.engine.reach`` compares)."""
+        """The dated fields and the amount (what ``core.record.reach`` compares)."""
         return {"planned_on": self.planned_on, "signed_on": self.signed_on, "signed_amount": self.signed_amount,
                 "landed_on": self.landed_on, "started_on": self.started_on, "withdrawn_on": self.withdrawn_on}
 

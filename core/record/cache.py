@@ -1,4 +1,4 @@
-"""The write side's cache of the record (``core.facts.Facts`` in part): what a ledger needs to decide.
+"""The write side's cache of the record (``core.record.state.Facts`` in part): what a ledger needs to decide.
 
 It holds the rules, the office stream (dispatches and closes), the tokens, the head of the log, and the units,
 projects and people the commands of a batch touch, each loaded from its own stream when first needed; so
@@ -8,8 +8,8 @@ recorded since it last looked (or starts afresh when that is a lot).
 
 from __future__ import annotations
 
-from core.commands import Command
-from core.facts import Facts, stream_id
+from core.record.commands import Command
+from core.record.state import Facts, stream_id
 
 FOLLOW_LIMIT = 20_000  # past this many new facts by others, forget the cache rather than fold them in
 

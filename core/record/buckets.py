@@ -4,7 +4,7 @@ the number of projects.
 For each dated field (``planned_on``, ``signed_on``, ``landed_on``, ``started_on``)
 and year, a project adds itself (1, or its amount for ``signed_on``) at the month
 of its date and takes itself away at the month a withdrawal stops it
-(``core.engine.reach``): the count or amount at the end of month m is the sum of
+(``core.record.reach``): the count or amount at the end of month m is the sum of
 the first m buckets. A date inside a month adds the projects dated in that month
 up to it and takes away those withdrawn in it up to it, from short per-month sets.
 A change to a project is its contributions taken away, then added again.
@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from core.engine.reach import DATED, cut_month
+from core.record.reach import DATED, cut_month
 
 ZERO = Decimal(0)
 

@@ -1,22 +1,22 @@
 """Issuing and revoking access tokens (``sankao token``): events on the tokens' stream, decided by the ledger.
 
-Only a token's digest is recorded (``core.access``); the token itself is shown once, to whoever issued it.
+Only a token's digest is recorded (``core.record.access``); the token itself is shown once, to whoever issued it.
 """
 
 from __future__ import annotations
 
 from uuid import uuid4
 
-from core.commands import Command
+from core.record.commands import Command
 from core.errors import CommandRejected
-from core.facts import stream_id
+from core.record.state import stream_id
 from core.messages import msg
 from events import facts as ev
 
 
 def issue(ledger, name: str, role: str, actor: str) -> str:
     """Record a new token ``name`` with ``role``; returns the token (only its digest is recorded)."""
-    from core import access
+    from core.record import access
     token = access.new_token()
 
     def decide(facts):

@@ -8,7 +8,7 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from core.clock import month_end, parse_period
-from core.facts import Facts, Targets
+from core.record.state import Facts, Targets
 
 ZERO = Decimal(0)
 
@@ -16,7 +16,7 @@ ZERO = Decimal(0)
 class FactsView:
     """What plugins may read of the facts (docs/assessment.md §3), read-only.
 
-    The sums and counts come from monthly buckets (``core.engine.buckets``): their
+    The sums and counts come from monthly buckets (``core.record.buckets``): their
     cost does not grow with the number of projects. With a scoring worker of a
     partition, the view holds that partition's units only.
     """

@@ -20,9 +20,9 @@ from core import report
 from core.clock import month_start, parse_period, period_name
 from core.errors import PluginError
 from core.messages import msg
-from core.facts import Facts, stream_id
-from core.model import PersonStanding, Standing, UnitStanding
-from core.view import FactsView, PeopleView
+from core.record.state import Facts, stream_id
+from core.rules.model import PersonStanding, Standing, UnitStanding
+from core.rules.view import FactsView, PeopleView
 from events import assessment as out
 from events import facts as ev
 

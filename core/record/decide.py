@@ -11,10 +11,10 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from core.clock import local_date, month_end, parse_period, previous_period
-from core.commands import Command
+from core.record.commands import Command
 from core.errors import CommandRejected
 from core.messages import Name, msg
-from core.facts import Facts, Project, stream_id
+from core.record.state import Facts, Project, stream_id
 from events import facts as ev
 
 

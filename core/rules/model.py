@@ -1,0 +1,135 @@
+"""Values passed between Sankao and its plugins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """An indicator a plugin supplies.
+
+    :ivar name: the indicator's name (the plugin's name), as used in ``weights``.
+    :ivar default_weight: its weight when the unit's targets give none.
+    :ivar kind: ``"amount"`` (yuan, 2 decimals) or ``"count"`` (a plain number).
+    :ivar cap: the ratio above which the indicator earns no more.
+    :ivar inputs: what the measure reads, or None (the default) for "anything":
+        the names of project fields (``planned_on``, ``signed_on``,
+        ``signed_amount``, ``landed_on``, ``started_on``, ``withdrawn_on``) and
+        ``targets``. When a fact changes none of them, Sankao keeps the previous
+        value and target of the month instead of asking again. Declare it only if
+        the measure reads nothing else (not the date of the month alone, either:
+        a month is always measured afresh when it begins and when rules change).
+    """
+
+    name: str
+    default_weight: Decimal
+    kind: str = "amount"
+    cap: Decimal = Decimal(1)
+    inputs: frozenset | None = None
+
+
+@dataclass(frozen=True)
+class Measure:
+    """An indicator's value and target for one unit and one month."""
+
+    plugin: str
+    value: Decimal
+    target: Decimal
+
+
+@dataclass(frozen=True)
+class NoticeDecision:
+    """A letter or feedback sheet an early-warning policy issues at a dispatch.
+
+    :ivar unit: the unit id.
+    :ivar case: the case name ``{unit}-{year}-{n}``.
+    :ivar level: ``green``, ``orange``, ``red`` or ``feedback``.
+    :ivar date: the dispatch date.
+    :ivar lag: the lag at the dispatch, None for a year-end closing.
+    :ivar points: the letter's points, or what a feedback sheet finally deducts.
+    :ivar outcome: ``restored`` or ``confirmed`` on a feedback sheet, else None.
+    """
+
+    unit: str
+    case: str
+    level: str
+    date: date
+    lag: Decimal | None
+    points: Decimal
+    outcome: str | None = None
+
+
+@dataclass
+class BoardEntry:
+    """One unit's line on a month's board."""
+
+    unit: str
+    base: Decimal
+    coefficient: Decimal
+    deduction: Decimal
+    final: Decimal
+    signed_amount: Decimal
+    indicators: list = field(default_factory=list)
+    rank: int | None = None
+    third: str | None = None
+    streak: int | None = None
+    accountability: str | None = None
+    commended: bool | None = None
+
+
+@dataclass
+class UnitStanding:
+    """One unit in the annual standing (docs/assessment.md §8), exact.
+
+    :ivar score: S(u), the exact mean of the unit's finals on the year's frozen boards.
+    :ivar months: how many frozen boards it appears on.
+    :ivar signed_amount: A(u, d), d the end of the latest closed month.
+    :ivar excellent_share: the percentage of its people that may be graded excellent.
+    :ivar poor_share: the percentage that must be graded poor.
+    """
+
+    unit: str
+    rank: int
+    third: str
+    score: Decimal
+    months: int
+    signed_amount: Decimal
+    excellent_share: Decimal
+    poor_share: Decimal
+
+
+@dataclass
+class PersonStanding:
+    """One person in the annual standing (docs/assessment.md §8), exact.
+
+    :ivar score: the person's exact score.
+    :ivar landed: how many of the projects the person holds landed in the year (not withdrawn).
+    :ivar withdrawn: how many were withdrawn in the year.
+    :ivar grade: ``excellent``, ``competent`` or ``poor``.
+    :ivar level_rank: rank among all people of the same level.
+    :ivar level_third: ``top``, ``middle`` or ``bottom`` of that level.
+    :ivar projects: the ids of the projects the person holds (for explaining the score).
+    """
+
+    person: str
+    unit: str
+    level: str
+    score: Decimal
+    landed: int
+    withdrawn: int
+    grade: str
+    level_rank: int
+    level_third: str
+    projects: list = field(default_factory=list)
+
+
+@dataclass
+class Standing:
+    """What ``sankao_annual_standing`` returns: units in rank order, people in unit id order, then by grade
+    order (score descending, person id)."""
+
+    units: list  # UnitStanding
+    people: list  # PersonStanding
