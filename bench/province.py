@@ -54,7 +54,7 @@ def generate(path: Path, units: int, commands: int) -> tuple[int, str]:
 
 
 def cli(url: str, *args: str, env=None, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "core.cli", "--db", url, *args], cwd=ROOT,
+    return subprocess.Popen([sys.executable, "-m", "cli", "--db", url, *args], cwd=ROOT,
                             env={**os.environ, **(env or {})}, **kwargs)
 
 

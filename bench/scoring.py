@@ -61,7 +61,7 @@ def with_workers(db: str, lines: list[str], workers: int) -> float:
     """Load while ``workers`` scoring processes follow the log; seconds until they have caught up."""
     platform = Platform(Config(db=db, scoring="worker"), "init")
     env = {**os.environ, "SANKAO_SCORER_CLOCK": "record", "SANKAO_DB": db}  # the year's months open as it goes
-    processes = [subprocess.Popen([sys.executable, "-m", "core.cli", "--scoring", "worker", "worker", "--partition",
+    processes = [subprocess.Popen([sys.executable, "-m", "cli", "--scoring", "worker", "worker", "--partition",
                                    f"{k}/{workers}", "--interval", "0.05"], cwd=ROOT, env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for k in range(1, workers + 1)]
     try:

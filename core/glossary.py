@@ -1,6 +1,6 @@
 """One glossary: the words Sankao uses for the assessment's things, in English and in the seed's Chinese.
 
-The CLI's tables (``core.cli.labels``), the pages and their translations (``web/translations``), the
+The CLI's tables (``cli.labels``), the pages and their translations (``web/translations``), the
 printable letters and the .xlsx downloads take these terms from here, so one thing has one name in
 every place an office reads it. The Chinese terms are the seed's own (兰州新区"三考"): 形象清单,
 三函一单, 绿色提醒函, 橙色警示函, 红色督办函, 结果反馈单, 预扣分, 前三分之一/后三分之一, 三级包抓,

@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from core.bootstrap import Config, Platform, init_store
-from core.cli import main
+from cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 # The public years and their expected answers, copied into the package (``sankao sample``) from the

@@ -159,7 +159,7 @@ def test_postgres_stopping_mid_load_fails_fast_and_says_what_was_kept(cli, tmp_p
     path.write_text("".join(json.dumps(line) + "\n" for line in lines))
     try:
         cli(direct, "init")
-        load = subprocess.Popen([sys.executable, "-m", "core.cli", "--db", relayed, "load", str(path), "--no-score"],
+        load = subprocess.Popen([sys.executable, "-m", "cli", "--db", relayed, "load", str(path), "--no-score"],
                                 cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         import psycopg
         with psycopg.connect(PG_URL, autocommit=True) as watch:

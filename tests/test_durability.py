@@ -29,7 +29,7 @@ def test_sigkill_in_the_middle_then_rerun_records_every_line_exactly_once(store_
     lines = generate_year(units=60, projects=8000, seed=5)
     path = write_lines(tmp_path / "big.jsonl", lines)
     env = {**os.environ, "SANKAO_DB": store_url, "SANKAO_PLUGINS": str(ROOT / "plugins.toml")}
-    command = [sys.executable, "-m", "core.cli", "load", str(path), "--no-score"]
+    command = [sys.executable, "-m", "cli", "load", str(path), "--no-score"]
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     watcher = make_platform(store_url)
     deadline = time.monotonic() + 60

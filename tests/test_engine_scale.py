@@ -122,7 +122,7 @@ def test_workers_killed_and_restarted_at_random_record_every_consequence_once(st
     env = {**os.environ, "SANKAO_DB": store_url, "SANKAO_SCORING": "worker",
            "SANKAO_SCORER_CLOCK": last}  # as if the workers ran right after the year: no month opens ahead
     from click.testing import CliRunner
-    from core.cli import main
+    from cli import main
     monkeypatch.chdir(ROOT)
     loaded = CliRunner().invoke(main, ["load", str(path)], env={k: env[k] for k in (  # in this process, as the
         "SANKAO_DB", "SANKAO_SCORING", "SANKAO_SCORER_CLOCK")}, catch_exceptions=False)  # workers will see it
@@ -131,7 +131,7 @@ def test_workers_killed_and_restarted_at_random_record_every_consequence_once(st
     rng = random.Random(workers)
 
     def start(k):
-        return subprocess.Popen([sys.executable, "-m", "core.cli", "worker", "--partition", f"{k}/{workers}",
+        return subprocess.Popen([sys.executable, "-m", "cli", "worker", "--partition", f"{k}/{workers}",
                                  "--interval", "0.1"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
 

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import PEOPLE, ROOT, SCENARIO
-from core.cli import main
+from cli import main
 from core.glossary import variants_in
 
 ACTOR = "office"

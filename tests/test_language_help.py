@@ -2,7 +2,7 @@
 command's help is Chinese, in the glossary's words; English help stays as the decorators write it.
 
 Walks ``main`` recursively: the test fails when a command or an option has no Chinese help in
-``core.cli.help_zh``, and on any English word of a Chinese help other than command names, option names and their
+``cli.help_zh``, and on any English word of a Chinese help other than command names, option names and their
 metavars, environment variable names, file names and ``sankao …`` examples.
 """
 
@@ -14,8 +14,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from core.cli import main
-from core.cli import help_zh
+from cli import main
+from cli import help_zh
 from core.glossary import variants_in
 from test_language_cli import _ALLOWED, _command_words
 
@@ -92,7 +92,7 @@ def test_every_command_and_option_has_chinese_help():
         for param in command.params:
             if isinstance(param, click.Option) and not param.hidden and not help_zh.option_help(key, param):
                 missing.append(f"sankao {key} {help_zh.option_key(param)}".replace("  ", " "))
-    assert not missing, f"no Chinese help (core/cli/help_zh.py) for: {missing}"
+    assert not missing, f"no Chinese help (cli/help_zh.py) for: {missing}"
     assert help_zh.option_help("", main.get_help_option(click.Context(main)))
 
 

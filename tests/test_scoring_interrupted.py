@@ -28,7 +28,7 @@ def test_postgres_cut_while_scoring_says_how_to_finish_and_that_finishes_it(cli,
     try:
         cli(direct, "init")
         cli(direct, "load", str(path), "--no-score")
-        board = subprocess.Popen([sys.executable, "-m", "core.cli", "--db", relayed, "board", "2023-06"],
+        board = subprocess.Popen([sys.executable, "-m", "cli", "--db", relayed, "board", "2023-06"],
                                  cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         import psycopg
         with psycopg.connect(PG_URL, autocommit=True) as watch:

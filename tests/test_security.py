@@ -609,6 +609,6 @@ def test_a_read_only_copy_is_served_read_only(office, tmp_path, monkeypatch, how
 def test_serve_takes_read_only():
     from click.testing import CliRunner
 
-    from core.cli import main
+    from cli import main
     result = CliRunner().invoke(main, ["serve", "--help"])
     assert result.exit_code == 0 and "--read-only" in result.output

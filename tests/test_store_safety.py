@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import PG_URL, ROOT, SCENARIO, _drop_schema, require_pg, write_lines
-from core.cli import main
+from cli import main
 
 
 def _events(cli, url) -> list:
@@ -118,7 +118,7 @@ def test_only_init_or_a_first_load_creates_a_store_and_says_so(cli, tmp_path):
 
 
 def _racing(commands: list[list[str]], env: dict) -> list[subprocess.CompletedProcess]:
-    processes = [subprocess.Popen([sys.executable, "-m", "core.cli", *c], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+    processes = [subprocess.Popen([sys.executable, "-m", "cli", *c], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True) for c in commands]
     return [subprocess.CompletedProcess(p.args, p.wait(timeout=120), *p.communicate()) for p in processes]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.glossary import zh
 
 CATALOG: dict[str, tuple[str, str]] = {
-    # the command line (core.cli)
+    # the command line (cli)
     "cli.error": ("error: {error}", "错误: {error}"),
     "cli.aborted": ("Aborted!", "已取消!"),
     "cli.defect": ("error: unexpected {kind}: {first} (a defect in Sankao; SANKAO_DEBUG=1 prints the traceback)",

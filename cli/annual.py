@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from core.cli.app import main, out_of, out_options
-from core.cli.common import names as names_of
-from core.cli.common import queried
-from core.cli.options import json_flag, json_option, known_at_option
-from core.cli.render import print_json
+from cli.app import main, out_of, out_options
+from cli.common import names as names_of
+from cli.common import queried
+from cli.options import json_flag, json_option, known_at_option
+from cli.render import print_json
 
 year_argument = click.argument("year", type=click.IntRange(1900, 9999))
 

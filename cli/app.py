@@ -10,7 +10,7 @@ import click
 from click.core import ParameterSource
 
 from core.bootstrap import Config, Platform
-from core.cli.render import Out
+from cli.render import Out
 from core.errors import SankaoError
 from core.messages import msg, render
 
@@ -57,7 +57,7 @@ def help_lang(ctx) -> str:
 
 
 class _Helped:
-    """``--help`` and usage lines in the language asked (Chinese: ``core.cli.help_zh``)."""
+    """``--help`` and usage lines in the language asked (Chinese: ``cli.help_zh``)."""
 
     def parse_args(self, ctx, args):
         _scan_lang(ctx, args)
@@ -66,13 +66,13 @@ class _Helped:
     def get_help(self, ctx):
         if help_lang(ctx) != "zh":
             return super().get_help(ctx)
-        from core.cli.help_zh import help_text
+        from cli.help_zh import help_text
         return help_text(self, ctx)
 
     def get_usage(self, ctx):
         if help_lang(ctx) != "zh":
             return super().get_usage(ctx)
-        from core.cli.help_zh import usage_text
+        from cli.help_zh import usage_text
         return usage_text(self, ctx)
 
 
@@ -105,7 +105,7 @@ class SankaoGroup(_Helped, click.Group):
             if isinstance(exc, click.exceptions.NoArgsIsHelpError):  # a group named alone: its help, in Chinese
                 exc.show()
                 sys.exit(exc.exit_code)
-            from core.cli.zh import show_click_error
+            from cli.zh import show_click_error
             show_click_error(exc)
             sys.exit(exc.exit_code)
         except click.exceptions.Abort:

@@ -7,10 +7,10 @@ from datetime import date
 
 import click
 
-from core.cli.app import config_of, main, out_of, platform_of
-from core.cli.common import catch_up
-from core.cli.options import actor_option, json_flag
-from core.cli.render import print_json
+from cli.app import config_of, main, out_of, platform_of
+from cli.common import catch_up
+from cli.options import actor_option, json_flag
+from cli.render import print_json
 from core.clock import local_date, now
 from core.errors import SankaoError
 from core.messages import msg, show_setting, text_of

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from core.cli.app import config_of, main
-from core.cli.common import echo
+from cli.app import config_of, main
+from cli.common import echo
 from core.errors import SankaoError
 from core.messages import msg
 

@@ -7,8 +7,8 @@ import sys
 import click
 
 from core import samples
-from core.cli.app import main
-from core.cli.common import echo
+from cli.app import main
+from cli.common import echo
 from core.messages import msg
 
 

@@ -15,11 +15,11 @@ from core.audit.explain import explain as explain_score
 from core.audit.explain import history as score_history
 from core.audit.whatif import whatif as whatif_board
 from core.bootstrap import scratch_platform
-from core.cli.app import config_of, main, out_of, out_options, platform_of
-from core.cli.common import progress, queried
-from core.cli.labels import LABELS
-from core.cli.options import audit_json_option, json_flag, known_at_option, known_at_value, period_argument
-from core.cli.render import print_json
+from cli.app import config_of, main, out_of, out_options, platform_of
+from cli.common import progress, queried
+from cli.labels import LABELS
+from cli.options import audit_json_option, json_flag, known_at_option, known_at_value, period_argument
+from cli.render import print_json
 from core.messages import HeadLabel, Text, msg, text_of
 
 
@@ -47,7 +47,7 @@ def explain(ctx, unit, period, known_at, restated, as_json):
     coefficient, rules; checked to add up to what `sankao score` shows. With a person and a YEAR: the
     person's annual score (as `sankao person`)."""
     if len(period) == 4:
-        from core.cli.annual import show_person
+        from cli.annual import show_person
         if restated:
             raise click.BadParameter(msg("cli.person_restated"), param_hint="--restated")
         show_person(ctx, queried(ctx).queries.person(unit, int(period), known_at), as_json)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import click
 
-from core.cli.app import config_of, main, out_of, platform_of
-from core.cli.common import catch_up, echo
-from core.cli.read import show_board
-from core.cli.serve import run_server
-from core.cli.token import role_words
+from cli.app import config_of, main, out_of, platform_of
+from cli.common import catch_up, echo
+from cli.read import show_board
+from cli.serve import run_server
+from cli.token import role_words
 from core.errors import SankaoError
 from core.messages import msg
 

@@ -1,8 +1,8 @@
 """The ``sankao`` command line: a thin layer that turns arguments into calls of the platform
 (``core.bootstrap``) and answers into tables an office reads or the contract's JSON."""
 
-from core.cli import annual, audit, demo, read, record, rules, sample, serve, token  # noqa: F401  (each registers its commands on main)
-from core.cli.app import lang_everywhere, main
+from cli import annual, audit, demo, read, record, rules, sample, serve, token  # noqa: F401  (each registers its commands on main)
+from cli.app import lang_everywhere, main
 
 lang_everywhere(main)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from core.cli.app import main, out_of, out_options, platform_of
-from core.cli.options import actor_option, json_flag
-from core.cli.render import print_json
+from cli.app import main, out_of, out_options, platform_of
+from cli.options import actor_option, json_flag
+from cli.render import print_json
 from core.messages import Name, msg
 
 

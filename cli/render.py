@@ -1,5 +1,5 @@
 """Tables an office can read: unit names beside ids, amounts in 亿元/万元, local times with their zone,
-in English or Chinese (labels from ``core.cli.labels``, messages from ``core.messages``).
+in English or Chinese (labels from ``cli.labels``, messages from ``core.messages``).
 
 Built on ``rich``: columns wrap long names instead of cutting them, and plain
 text comes out when the output is not a terminal.
@@ -20,7 +20,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from core.cli.labels import label
+from cli.labels import label
 from core.messages import field_label, render
 from core.report import CENT, scaled
 

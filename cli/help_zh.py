@@ -2,7 +2,7 @@
 
 The English help stays in the commands' decorators; this is its Chinese, keyed by the command's path (``""`` for
 ``sankao`` itself, ``"board"``, ``"audit verify"``) and the option's longest name (``--known-at``), in the words of
-``core.glossary``. ``core.cli.app``'s command classes call ``help_text`` and ``usage_text`` when the language is
+``core.glossary``. ``cli.app``'s command classes call ``help_text`` and ``usage_text`` when the language is
 zh; ``tests/test_language_help.py`` fails when a command or an option has no Chinese here.
 
 The layout is click's (usage, description, options, commands, epilog), wrapped by display width: a Chinese

@@ -9,7 +9,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from core.bootstrap import Platform
-from core.cli.app import out_of, platform_of
+from cli.app import out_of, platform_of
 from core.errors import ConcurrentWrite, StoreBusy, StoreUnavailable
 from core.messages import msg
 

@@ -1,6 +1,6 @@
 """click's own errors (usage, missing or bad arguments and options) in Chinese, for ``--lang zh``.
 
-click says them in English; under ``--lang zh`` the ``sankao`` group (``core.cli.app``) shows them here instead:
+click says them in English; under ``--lang zh`` the ``sankao`` group (``cli.app``) shows them here instead:
 the usage line (a command line, as it is), then ``错误: ...``. A message of ours inside (a ``core.messages.Text``
 given to ``click.BadParameter``) is said in Chinese; click's own messages are matched and translated; anything
 else is shown as click wrote it.

@@ -6,11 +6,11 @@ import json
 
 import click
 
-from core.cli.app import main, out_of, out_options, platform_of
-from core.cli.common import names as names_of
-from core.cli.common import queried
-from core.cli.options import json_flag, json_option, known_at_option, period_argument, verified, verify_options
-from core.cli.render import print_json
+from cli.app import main, out_of, out_options, platform_of
+from cli.common import names as names_of
+from cli.common import queried
+from cli.options import json_flag, json_option, known_at_option, period_argument, verified, verify_options
+from cli.render import print_json
 from core.errors import NotFound
 from core.messages import Name, msg
 from events import CONSEQUENCE_TOPICS, FACT_TOPICS

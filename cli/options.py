@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from core.bootstrap import default_actor
-from core.cli.app import out_of, platform_of
+from cli.app import out_of, platform_of
 from core.clock import parse_period
 from core.messages import msg, text_of
 

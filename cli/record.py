@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from core.cli.app import config_of, main, platform_of
-from core.cli.common import catch_up, echo, progress
-from core.cli.options import actor_option
+from cli.app import config_of, main, platform_of
+from cli.common import catch_up, echo, progress
+from cli.options import actor_option
 from core.errors import CommandRejected, SankaoError, StoreBusy, StoreUnavailable
 from core.record.ledger import LoadReport
 from core.messages import CATALOG, msg
