@@ -1,4 +1,5 @@
-"""The web API: a thin Flask layer over the platform (``core.bootstrap``), no business rule here.
+"""The web layer: the API (``web.api``) and the office's pages (``web.pages``), a thin Flask layer over the
+platform (``core.bootstrap``), no business rule here. May import all of ``core``; only ``cli`` imports it.
 
 ``create_app(config)`` builds an app over one store; every answer is the JSON the CLI's
 ``--json`` prints, described by marshmallow schemas (``web.schemas``) in the OpenAPI

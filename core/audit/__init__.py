@@ -1,4 +1,6 @@
-"""The auditor's tools: the Merkle tree kept with the log (``tree``, ``merkle``), heads, proofs and
-``audit verify`` (``log``), explanations and histories (``explain``), what-if runs (``whatif``), verified
-reads (``verified``) and the bundle an outsider checks with the standard library alone (``bundle``,
-``bundle_verifier``)."""
+"""The auditor's tools: ``audit verify`` (``log``, ``checks``), explanations and histories (``explain``),
+what-if runs (``whatif``), verified reads (``verified``) and the bundle an outsider checks with the standard
+library alone (``bundle``, ``bundle_verifier``). The tree itself is ``core.tree``.
+
+May import: ``core.read`` and every layer below it; never the wiring (a replay is given its platform factory).
+"""

@@ -1,15 +1,13 @@
 """The assessment engine: from the facts to scores, letters and frozen boards.
 
-- ``reach``: which months a change to a project can move (pure);
-- ``buckets``: a unit's projects in monthly buckets, for constant-time sums (pure);
 - ``figures``: a unit's figures for a month under a set of plugins (pure);
-- ``scoring``: what the facts make follow, from the scoring's state (pure: no store);
-- ``scorer``: the process that follows the log, feeds a ``scoring`` and records its consequences;
-- ``trial``: proposed rules tried over the facts scored, recording nothing;
-- ``closer``: the month close, once every partition of the scoring is past it;
-- ``snapshot``: what the scorer holds, saved with its log position.
+- ``ranking``: a board ranked by the ranking plugin in force (pure);
+- ``scoring``: state + facts → consequences (``ScoreChanged``, ``NoticeIssued``), with no store (pure);
+- ``scorer``: the runner: snapshots, chunks, tracking, retries, partitions (``partitions``); ``snapshot``;
+- ``closer``: month closes frozen once every partition is past them;
+- ``annual``: the annual evaluation (docs/assessment.md §8);
+- ``trial``: a change of rules tried on the facts before it is put in force.
 
-It reads the record (``core.record.state``) and the plugin system (``core.rules.plugins``,
-``core.rules.hookspecs``); it never imports the CLI, the web layer or the read models'
-queries.
+May import: ``core.rules``, ``core.record``, ``core.tree``, ``core.store``, the base, ``events``. It reads the
+read-model tables only through ``app.read_models``, which the wiring sets.
 """

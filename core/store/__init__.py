@@ -18,6 +18,11 @@ holds a log but no mark at all is refused by every mode, ``init``, ``load`` and 
 included (``Recorder._unmarked``): a deleted mark must not make any command hash rows written
 around Sankao into the tree. Only a store that holds nothing yet (its creation stopped before
 the mark) is finished by the next writer.
+
+The store is the ground floor: it knows one log (``recorder``, with ``sqlite`` and ``postgres``), its schema
+(``schema``), the command ids beside it (``command_ids``), bulk rows (``rows``), the eventsourcing application
+that encodes events (``app``) and what rides along with the log (``riders``); it never names the read models or
+the tree, which the wiring registers. May import: the base (``core.errors``, ``core.messages``, ``core.clock``).
 """
 
 from __future__ import annotations
