@@ -11,12 +11,11 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, PasswordField, StringField
 from wtforms.validators import AnyOf, InputRequired, Optional
 
-from core.record.access import Principal
+from core.record.access import Principal, refusal
 from core.record.commands import parse_line
 from core.errors import CommandRejected
 from web import words
 from web.api.base import turn as _turn
-from web.api.commands import unit_of as _unit_of
 
 
 class LoginForm(FlaskForm):
@@ -40,9 +39,9 @@ def record(who: Principal, command: dict) -> tuple[dict, dict | None]:
     except CommandRejected as exc:
         return problem(exc), None
     with _turn() as platform:
-        owner = _unit_of(platform, parsed)
-        if owner is not None and not who.may("record", owner):  # an unknown project: the record names it
-            abort(403, _("Your token may not record for %(unit)s.", unit=owner))
+        refused = refusal(who, [(1, parsed)], platform.ledger.unit_of)
+        if refused is not None and refused[2] is not None:  # an unknown project: the record names it
+            abort(403, _("Your token may not record for %(unit)s.", unit=refused[2]))
         try:
             platform.ledger.record(parsed, who.name, who.unit)
         except CommandRejected as exc:

@@ -170,3 +170,24 @@ def forbidden(facts: Facts, command: Command, unit: str) -> CommandForbidden | N
         return CommandForbidden(cmd, command.subject, msg("ledger.unit_not_own", own=unit, what=what,
                                                           unit=owner))
     return None
+
+
+def refusal(principal, numbered: list, unit_of):
+    """The first line a principal's role may not record, as ``(line number, command, unit or None)``, or None:
+    a unit's token records for its own unit's projects and people only, never the office's commands (None
+    as the unit). ``unit_of(command)`` is the unit by the record's facts (``Ledger.unit_of``); a project
+    planned earlier in the same lines counts as planned, and a project nobody planned is left to the record's
+    own rule (which names it). The ledger checks every line again, authoritatively, as it records it."""
+    if principal.role == "admin":
+        return None
+    planned = {}
+    for number, command in numbered:
+        project = command.data.get("project")
+        unit = unit_of(command) or planned.get(project)
+        if command.cmd == "plan_project":
+            planned[project] = command.data["unit"]
+        elif unit is None and project is not None and principal.unit:
+            unit = principal.unit  # a project nobody planned: the record refuses it, naming it
+        if not principal.may("record", unit) if unit is not None else principal.role != "admin":
+            return number, command, unit
+    return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import request
 from flask_smorest import abort
 
-from core.record.access import Principal
+from core.record.access import refusal
 from core.record.commands import decode_json, parse_line
 from core.errors import CommandForbidden, CommandIdReused, CommandRejected
 from core.record.ledger import LoadReport
@@ -18,12 +18,6 @@ CHUNK = 500  # lines recorded per turn: between two, the process's other request
 
 
 commands = Blueprint("commands", __name__, url_prefix="/api", description="Record commands (docs/assessment.md §2, §8)")
-
-
-def unit_of(platform, command) -> str | None:
-    """The unit a command concerns (its own ``unit``, or its project's) by the record's facts, never a read
-    model that a rebuild empties; None for the office's commands."""
-    return platform.ledger.unit_of(command)
 
 
 @commands.route("/commands", methods=["POST"])
@@ -57,7 +51,11 @@ def post_commands():
     parsed = [(number, _command(number, line, single)) for number, line in numbered]  # nothing shared: no turn
     if principal.role != "admin":
         with turn() as platform:
-            _may_record(platform, principal, parsed)
+            refused = refusal(principal, parsed, platform.ledger.unit_of)
+        if refused is not None:
+            number, command, unit = refused
+            abort(403, message=f"line {number}: the token {principal.name} ({principal.role}) may not record "
+                               f"{command.cmd}" + (f" for {unit}" if unit else " (the office's command)"))
     report, behind = LoadReport(), 0
     for start in range(0, len(parsed), CHUNK):  # the turn is given up between chunks
         with turn() as platform:
@@ -90,18 +88,3 @@ def _command(number: int, line: str, single: bool):
             raise
         abort(422, message=f"{where}an integer of more than {bodies.MAX_INT_DIGITS} digits is more than Sankao "
                            "reads", recorded=0, skipped=0)
-
-
-def _may_record(platform, principal: Principal, parsed) -> None:
-    """403 naming the first line the token may not record (its unit's projects, not the office's commands)."""
-    planned = {}
-    for number, command in parsed:
-        project = command.data.get("project")
-        unit = unit_of(platform, command) or planned.get(project)
-        if command.cmd == "plan_project":
-            planned[project] = command.data["unit"]
-        elif unit is None and project is not None and principal.unit:
-            unit = principal.unit  # a project nobody planned: the record refuses it, naming it
-        if not principal.may("record", unit) if unit is not None else principal.role != "admin":
-            abort(403, message=f"line {number}: the token {principal.name} ({principal.role}) may not record "
-                               f"{command.cmd}" + (f" for {unit}" if unit else " (the office's command)"))
