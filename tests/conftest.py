@@ -12,6 +12,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
+import threading
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -253,3 +256,80 @@ def web_app_with(folder: Path, commands: Path):
     platform.ledger.load(enumerate(commands.read_text().splitlines(), 1), "setup")
     platform.catch_up()
     return app, db
+
+
+class PgRelay:
+    """A TCP relay to PostgreSQL that can be cut, as a server stopping mid-way would cut it."""
+
+    def __init__(self, port: int = 5432):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port, self.target, self.sockets, self.open = self.listener.getsockname()[1], port, [], True
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.target))
+            for s in (client, server):  # relay at once, as the server's own socket does
+                s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            with self.lock:
+                self.sockets += [client, server]
+                if not self.open:
+                    self._close(client, server)
+                    return
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, a, b):
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        self._close(a, b)  # one side gone: the whole relay goes, as with a server that stopped
+
+    @staticmethod
+    def _close(*sockets):
+        for s in sockets:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+
+    def cut(self):
+        with self.lock:
+            self.open = False
+            self.listener.close()
+            self._close(*self.sockets)
+
+
+@pytest.fixture
+def cuttable_pg():
+    """A fresh PostgreSQL schema reached two ways: ``direct`` and ``relayed`` (through a relay that ``cut()``
+    closes, as a server stopping mid-way would); ``wait(process, sql, above=N)`` polls ``sql`` (``{schema}``
+    filled in) until it answers more than N or the process ends. The schema is dropped afterwards."""
+    require_pg()
+    import types
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    relay = PgRelay()
+
+    def wait(process, sql: str, above: int, limit_s: float = 60) -> None:
+        import psycopg
+        with psycopg.connect(PG_URL, autocommit=True) as watch:
+            deadline = time.monotonic() + limit_s
+            while time.monotonic() < deadline and process.poll() is None:
+                if (watch.execute(sql.format(schema=schema)).fetchone()[0] or 0) > above:
+                    return
+                time.sleep(0.01)
+
+    try:
+        yield types.SimpleNamespace(schema=schema, direct=f"{PG_URL}?schema={schema}", cut=relay.cut, wait=wait,
+                                    relayed=f"postgresql://postgres@127.0.0.1:{relay.port}/test?schema={schema}")
+    finally:
+        relay.cut()
+        _drop_schema(schema)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
-import threading
 import time
 import uuid
 
@@ -96,64 +94,10 @@ def test_postgres_failures_say_which(cli, url, message):
     assert time.monotonic() - started < 5
 
 
-class _Proxy:
-    """A TCP relay to PostgreSQL that can be cut, as a server stopping mid-way would cut it."""
-
-    def __init__(self, port: int = 5432):
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port, self.target, self.sockets, self.open = self.listener.getsockname()[1], port, [], True
-        self.lock = threading.Lock()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            server = socket.create_connection(("127.0.0.1", self.target))
-            for s in (client, server):  # relay at once, as the server's own socket does
-                s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            with self.lock:
-                self.sockets += [client, server]
-                if not self.open:
-                    self._close(client, server)
-                    return
-            for a, b in ((client, server), (server, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
-
-    def _pump(self, a, b):
-        try:
-            while data := a.recv(65536):
-                b.sendall(data)
-        except OSError:
-            pass
-        self._close(a, b)  # one side gone: the whole relay goes, as with a server that stopped
-
-    @staticmethod
-    def _close(*sockets):
-        for s in sockets:
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            s.close()
-
-    def cut(self):
-        with self.lock:
-            self.open = False
-            self.listener.close()
-            self._close(*self.sockets)
-
-
 @pytest.mark.postgres
-def test_postgres_stopping_mid_load_fails_fast_and_says_what_was_kept(cli, tmp_path):
-    require_pg()
+def test_postgres_stopping_mid_load_fails_fast_and_says_what_was_kept(cli, tmp_path, cuttable_pg):
     from core.samples.generate import generate_year
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    direct = f"{PG_URL}?schema={schema}"
-    proxy = _Proxy()
-    relayed = f"postgresql://postgres@127.0.0.1:{proxy.port}/test?schema={schema}"
+    direct, relayed, proxy = cuttable_pg.direct, cuttable_pg.relayed, cuttable_pg
     lines = generate_year(units=30, projects=5000, seed=9)
     path = tmp_path / "big.jsonl"
     path.write_text("".join(json.dumps(line) + "\n" for line in lines))
@@ -161,15 +105,8 @@ def test_postgres_stopping_mid_load_fails_fast_and_says_what_was_kept(cli, tmp_p
         cli(direct, "init")
         load = subprocess.Popen([sys.executable, "-m", "cli", "--db", relayed, "load", str(path), "--no-score"],
                                 cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        import psycopg
-        with psycopg.connect(PG_URL, autocommit=True) as watch:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and load.poll() is None:
-                found = watch.execute(f"SELECT to_regclass('{schema}.log_head') IS NOT NULL").fetchone()[0] and \
-                    watch.execute(f"SELECT size FROM {schema}.log_head").fetchone()[0]
-                if found and found > 2000:
-                    break
-                time.sleep(0.01)
+        cuttable_pg.wait(load, "SELECT CASE WHEN to_regclass('{schema}.log_head') IS NULL THEN 0 ELSE "
+                               "(SELECT size FROM {schema}.log_head) END", above=2000)
         proxy.cut()
         cut_at = time.monotonic()
         try:
@@ -191,4 +128,3 @@ def test_postgres_stopping_mid_load_fails_fast_and_says_what_was_kept(cli, tmp_p
         assert ids == [line["id"] for line in lines]
     finally:
         proxy.cut()
-        _drop_schema(schema)

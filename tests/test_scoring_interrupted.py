@@ -6,23 +6,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
-import uuid
 
 import pytest
 
-from conftest import PG_URL, ROOT, _drop_schema, require_pg
-from test_cli_errors import _Proxy
+from conftest import ROOT
 
 
 @pytest.mark.postgres
-def test_postgres_cut_while_scoring_says_how_to_finish_and_that_finishes_it(cli, tmp_path):
-    require_pg()
+def test_postgres_cut_while_scoring_says_how_to_finish_and_that_finishes_it(cli, tmp_path, cuttable_pg):
     from core.samples.generate import generate_year
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    direct = f"{PG_URL}?schema={schema}"
-    proxy = _Proxy()
-    relayed = f"postgresql://postgres@127.0.0.1:{proxy.port}/test?schema={schema}"
+    direct, relayed, proxy = cuttable_pg.direct, cuttable_pg.relayed, cuttable_pg
     path = tmp_path / "year.jsonl"
     path.write_text("".join(json.dumps(line) + "\n" for line in generate_year(units=30, projects=3000, seed=4)))
     try:
@@ -30,14 +23,7 @@ def test_postgres_cut_while_scoring_says_how_to_finish_and_that_finishes_it(cli,
         cli(direct, "load", str(path), "--no-score")
         board = subprocess.Popen([sys.executable, "-m", "cli", "--db", relayed, "board", "2023-06"],
                                  cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        import psycopg
-        with psycopg.connect(PG_URL, autocommit=True) as watch:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and board.poll() is None:
-                scored = watch.execute(f"SELECT coalesce(max(position), 0) FROM {schema}.tracking").fetchone()[0]
-                if scored > 0:
-                    break
-                time.sleep(0.01)
+        cuttable_pg.wait(board, "SELECT coalesce(max(position), 0) FROM {schema}.tracking", above=0)
         assert board.poll() is None, "the board finished scoring before the store could be cut"
         proxy.cut()
         _, err = board.communicate(timeout=60)
@@ -47,4 +33,3 @@ def test_postgres_cut_while_scoring_says_how_to_finish_and_that_finishes_it(cli,
         assert "warning" not in again.stderr and json.loads(again.stdout)["period"] == "2023-06"
     finally:
         proxy.cut()
-        _drop_schema(schema)
