@@ -155,14 +155,19 @@ from core.report import event_row, stage_of  # noqa: E402  (where they always we
 @click.option("--unit", default=None, help="Only this unit's projects.")
 @click.option("--stage", type=click.Choice(STAGES), default=None, help="Only projects at this stage.")
 @json_flag
+@verify_options
 @out_options
 @click.pass_context
 def projects(ctx, unit, stage, as_json):
     """List projects with their dates, amounts and stage (planned, signed, landed, started, withdrawn)."""
-    queries = queried(ctx).queries
+    from core.audit.verified import check_projects
+    platform = queried(ctx)
+    queries = platform.queries
     if unit is not None and unit not in queries.names():
         raise NotFound(msg("read.projects_unit", unit=unit))
-    rows = [{**p, "stage": stage_of(p)} for p in queries.projects(unit)]
+    answer = queries.projects(unit)
+    verified(ctx, platform, lambda head: check_projects(platform, answer, head, unit))
+    rows = [{**p, "stage": stage_of(p)} for p in answer]
     rows = [r for r in rows if stage is None or r["stage"] == stage]
     if as_json:
         print_json(rows)

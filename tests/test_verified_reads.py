@@ -230,3 +230,29 @@ def test_a_verified_read_says_what_it_rests_on_in_chinese(store, cli):
     assert "已核验: 1 条事件" in first.stderr and "首次使用" in first.stderr and "verified:" not in first.stderr
     again = cli(store, "--lang", "zh", "score", "U03", "2023-06", "--verify")
     assert "上次核验读取时保存的树头" in again.stderr
+
+
+def test_projects_verify_and_an_altered_or_hidden_project_fails(store, cli):
+    honest = cli(store, "projects", "--verify", "--json")
+    count = len(json.loads(honest.stdout))
+    assert count > 0 and "verified:" in honest.stderr
+    own = json.loads(cli(store, "projects", "--unit", "U02", "--verify", "--json").stdout)
+    assert own and {p["unit"] for p in own} == {"U02"}
+    project, amount = _sql(store, "SELECT project, signed_amount FROM rm_projects WHERE signed_amount IS NOT NULL "
+                                  "ORDER BY position LIMIT 1")[0]
+    _sql(store, "UPDATE rm_projects SET signed_amount = '1' WHERE project = ?", (project,))
+    refused = cli(store, "projects", "--verify", expect=1)
+    assert f"not {project} as the verified log holds it" in refused.stderr
+    _sql(store, "UPDATE rm_projects SET signed_amount = ? WHERE project = ?", (amount, project))
+    cli(store, "projects", "--verify")
+    _sql(store, "DELETE FROM rm_projects WHERE project = ?", (project,))
+    assert len(json.loads(cli(store, "projects", "--json").stdout)) == count - 1  # unverified: the project is gone
+    hidden = cli(store, "projects", "--verify", expect=1)
+    assert "altered or removed" in hidden.stderr
+
+
+def test_the_api_verifies_an_auditors_projects(api):
+    client, db, tokens = api
+    answer = _get(client, "/api/projects?unit=U03", tokens["auditor"])
+    assert answer.status_code == 200 and int(answer.headers["Sankao-Verified-Events"]) > len(answer.json) > 0
+    assert "Sankao-Verified-Head" not in _get(client, "/api/projects?unit=U03&verify=false", tokens["auditor"]).headers

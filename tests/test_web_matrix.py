@@ -198,13 +198,20 @@ def test_every_endpoint_with_every_role_and_every_declared_status(office, monkey
         notice, data = conn.execute("SELECT position, data FROM rm_notices LIMIT 1").fetchone()
         conn.execute("UPDATE rm_notices SET data = ? WHERE position = ?",
                      (json.dumps({**json.loads(data), "points": "99.99"}), notice))
+        project, amount = conn.execute("SELECT project, signed_amount FROM rm_projects WHERE signed_amount IS NOT "
+                                       "NULL LIMIT 1").fetchone()
+        conn.execute("UPDATE rm_projects SET signed_amount = '1' WHERE project = ?", (project,))
     try:
+        answer = ask("GET", "/api/projects?verify=true", admin)
+        assert answer.status_code == 409 and "altered or removed" in answer.json["error"]["message"], answer.data[:300]
+        seen["GET /api/projects"].add(409)
         answer = ask("GET", "/api/notices?verify=true", admin)
         assert answer.status_code == 409 and answer.json["error"]["position"] == notice, answer.data[:300]
         seen["GET /api/notices"].add(409)
     finally:
         with sqlite3.connect(db) as conn:
             conn.execute("UPDATE rm_notices SET data = ? WHERE position = ?", (data, notice))
+            conn.execute("UPDATE rm_projects SET signed_amount = ? WHERE project = ?", (amount, project))
 
     # a token that asks more than its rate: 429 with Retry-After on every operation
     from web.security import RateLimit

@@ -46,6 +46,15 @@ class VerifiedArgs(VerifiedOnlyArgs):
     restated = B(load_default=False)
 
 
+class ProjectsArgs(Schema):
+    class Meta:
+        unknown = RAISE
+
+    unit = S()
+    verify = VerifiedOnlyArgs._declared_fields["verify"]
+    trust = VerifiedOnlyArgs._declared_fields["trust"]
+
+
 class NoticesArgs(VerifiedOnlyArgs):
     unit = S()
 

@@ -313,3 +313,52 @@ def check_notices(platform, answer: list[dict], head: Head, unit: str | None, kn
         if said != held[2]:
             raise VerificationFailed(msg("verified.notice_altered", index=index + 1, position=held[1], unit=held[2]["unit"], case=held[2]["case"]), held[1])
     return {"events": len(positions), "positions": sorted(positions)}
+
+
+PROJECT_COLUMNS = ("project", "unit", "name", "planned_on", "signed_on", "signed_amount", "landed_on", "started_on",
+                   "withdrawn_on")
+
+
+def check_projects(platform, answer: list[dict], head: Head, unit: str | None) -> dict:
+    """Check ``sankao projects`` against the verified log: every project planned in the log (found by its topic
+    in the log itself, not in the read model) of ``unit`` (None: every unit), each project's whole stream
+    proved in the tree and checked to run 1, 2, … without a gap, folded as the read model folds it
+    (``core.read.tables.project``), and the answer must list exactly those projects, each field as the log
+    says."""
+    from eventsourcing.utils import get_topic
+
+    from core.read.tables import STATEMENTS, project
+    from events import facts as ev
+    app = platform.app
+    planned = [row[0] for row in app.recorder.fetch("SELECT position FROM events WHERE topic = ? AND position <= ?",
+                                                    (get_topic(ev.ProjectPlanned), head.size))]
+    plans = verified_events(app, head, planned)
+    wanted = sorted({e.project for e in plans.values() if unit in (None, e.unit)})
+    stored = app.recorder.select_streams([stream_id("project", p) for p in wanted], upto=head.size)
+    events = verified_events(app, head, [n.id for n in stored])
+    versions: dict = {}
+    rows: dict[str, dict] = {}
+    for position in sorted(events):
+        event = events[position]
+        expected = versions.get(event.originator_id, 0) + 1
+        if event.originator_version != expected:
+            raise VerificationFailed(msg("verified.stream_gap", stream=getattr(event, "project", "?"),
+                                         version=expected), position)
+        versions[event.originator_id] = expected
+        for key, params in project(position, event, b""):
+            _kind, _table, columns, keys = STATEMENTS[key]
+            if key == "plan":
+                rows[params[0]] = {**dict.fromkeys(PROJECT_COLUMNS), **dict(zip(columns, params)), "at": position}
+            elif keys == ("project",) and params[-1] in rows:
+                rows[params[-1]].update(zip(columns, params[:-1]))
+    expected_rows = sorted(rows.values(), key=(lambda r: r["at"]) if unit else (lambda r: (r["unit"], r["project"])))
+    for index in range(max(len(expected_rows), len(answer))):
+        said = answer[index] if index < len(answer) else None
+        held = expected_rows[index] if index < len(expected_rows) else None
+        if held is None:
+            raise VerificationFailed(msg("verified.project_added", project=said.get("project")))
+        shown = {k: (said or {}).get(k) for k in PROJECT_COLUMNS}
+        if shown != {k: held[k] for k in PROJECT_COLUMNS}:
+            raise VerificationFailed(msg("verified.project_altered", index=index + 1, project=held["project"],
+                                         position=held["at"]), held["at"])
+    return {"events": len(planned) + len(events), "positions": sorted(set(planned) | set(events))}

@@ -142,4 +142,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "verified.first_use": ("first use: no head trusted before", "首次使用: 此前未信任任何树头"),
     "verified.given": ("the head given ({size})", "给定的树头 ({size})"),
     "verified.kept": ("the head kept from the last verified read ({size})", "上次核验读取时保存的树头 ({size})"),
+    "verified.stream_gap": ("the stream of {stream} misses version {version}: an event was deleted",
+                            "{stream} 的事件流缺少第 {version} 版: 有事件被删除了"),
+    "verified.project_added": ("{project} is in the answer but the verified log never planned it: a read-model row "
+                               "was added", "{project} 在答案中, 已核验的日志却从未谋划过它: 读模型中被加了一行"),
+    "verified.project_altered": ("project {index} of the answer is not {project} as the verified log holds it "
+                                 "(planned at position {position}): a read-model row was altered or removed",
+                                 "答案中的第 {index} 个项目不是已核验的日志所存的 {project} (第 {position} 条谋划): "
+                                 "读模型的行被改动或删除了"),
 }

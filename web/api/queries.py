@@ -112,11 +112,13 @@ def get_units():
 
 
 @queries.route("/projects")
-@queries.arguments(schemas.UnitArgs, location="query")
-@queries.response(200, schemas.Project(many=True))
-@responses(queries, 401, 403, 404, 422)
+@queries.arguments(schemas.ProjectsArgs, location="query")
+@queries.response(200, schemas.Project(many=True), headers=VERIFIED)
+@responses(queries, 401, 403, 404, 409, 422)
 def get_projects(args):
-    """Projects with their dates, amounts and stage (as `sankao projects --json`), of one unit with `unit`."""
+    """Projects with their dates, amounts and stage (as `sankao projects --json`), of one unit with `unit`;
+    verified (`verify=true`, the default for an auditor) as `sankao projects --verify`."""
+    from core.audit.verified import check_projects
     principal = who()
     unit = args.get("unit") or principal.unit
     allow(principal, "read_unit" if unit else "read_all", unit, "read these projects")
@@ -124,4 +126,6 @@ def get_projects(args):
     with turn() as platform:
         if unit is not None and unit not in platform.queries.names():
             raise NotFound(f"projects: {unit} is not a registered unit")
-        return [{**p, "stage": stage_of(p)} for p in platform.queries.projects(unit)]
+        answer = platform.queries.projects(unit)
+        verified_read(platform, principal, args, lambda head: check_projects(platform, answer, head, unit))
+        return [{**p, "stage": stage_of(p)} for p in answer]
