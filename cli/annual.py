@@ -7,7 +7,7 @@ import click
 from cli.app import main, out_of, out_options
 from cli.common import names as names_of
 from cli.common import queried
-from cli.options import json_flag, json_option, known_at_option
+from cli.options import json_flag, json_option, known_at_option, verified, verify_options
 from cli.render import print_json
 
 year_argument = click.argument("year", type=click.IntRange(1900, 9999))
@@ -25,13 +25,16 @@ def _plain(value) -> str:
 @year_argument
 @known_at_option
 @json_option
+@verify_options
 @out_options
 @click.pass_context
 def annual(ctx, year, known_at, as_json):
     """The annual standing (年考评) of YEAR: units ranked on the year with their shares of excellent and poor
     grades (优差比例), then each unit's people with grade and level third; provisional until close_year."""
+    from core.audit.verified import check_annual
     platform = queried(ctx)
     answer = platform.queries.annual(year, known_at)
+    verified(ctx, platform, lambda head: check_annual(platform, answer, head, year, known_at))
     if as_json:
         print_json(answer)
         return

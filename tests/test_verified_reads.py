@@ -256,3 +256,25 @@ def test_the_api_verifies_an_auditors_projects(api):
     answer = _get(client, "/api/projects?unit=U03", tokens["auditor"])
     assert answer.status_code == 200 and int(answer.headers["Sankao-Verified-Events"]) > len(answer.json) > 0
     assert "Sankao-Verified-Head" not in _get(client, "/api/projects?unit=U03&verify=false", tokens["auditor"]).headers
+
+
+def test_a_provisional_annual_standing_verifies_and_an_altered_fact_fails(store, cli):
+    honest = cli(store, "annual", "2023", "--verify", "--json")
+    assert json.loads(honest.stdout)["closed"] is False and "verified:" in honest.stderr
+    position, state = _sql(store, "SELECT position, state FROM events WHERE topic LIKE '%ProjectSigned' "
+                                  "ORDER BY position LIMIT 1")[0]
+    _sql(store, "UPDATE events SET state = ? WHERE position = ?", (bytes(state) + b" ", position))
+    refused = cli(store, "annual", "2023", "--verify", expect=1)
+    assert f"position {position}" in refused.stderr
+
+
+def test_a_closed_years_standing_verifies_and_an_altered_close_fails(tmp_path, cli, monkeypatch):
+    from conftest import PEOPLE
+    monkeypatch.setenv("SANKAO_TRUSTED_HEADS", str(tmp_path / "trusted.json"))
+    db = str(tmp_path / "people.db")
+    cli(db, "load", str(PEOPLE / "commands.jsonl"))
+    honest = cli(db, "annual", "2023", "--verify", "--json")
+    assert json.loads(honest.stdout)["closed"] is True and "verified:" in honest.stderr
+    _sql(db, "DELETE FROM rm_closes WHERE period = '2023'")  # the read model no longer knows the year closed
+    refused = cli(db, "annual", "2023", "--verify", expect=1)
+    assert "the year 2023 is closed: False, but the verified log says True" in refused.stderr

@@ -201,7 +201,12 @@ def test_every_endpoint_with_every_role_and_every_declared_status(office, monkey
         project, amount = conn.execute("SELECT project, signed_amount FROM rm_projects WHERE signed_amount IS NOT "
                                        "NULL LIMIT 1").fetchone()
         conn.execute("UPDATE rm_projects SET signed_amount = '1' WHERE project = ?", (project,))
+        closed = conn.execute("SELECT period, position, recorded_at FROM rm_closes WHERE period = '2023'").fetchone()
+        conn.execute("DELETE FROM rm_closes WHERE period = '2023'")
     try:
+        answer = ask("GET", "/api/annual/2023?verify=true", admin)
+        assert answer.status_code == 409 and "is closed" in answer.json["error"]["message"], answer.data[:300]
+        seen["GET /api/annual/{year}"].add(409)
         answer = ask("GET", "/api/projects?verify=true", admin)
         assert answer.status_code == 409 and "altered or removed" in answer.json["error"]["message"], answer.data[:300]
         seen["GET /api/projects"].add(409)
@@ -212,6 +217,7 @@ def test_every_endpoint_with_every_role_and_every_declared_status(office, monkey
         with sqlite3.connect(db) as conn:
             conn.execute("UPDATE rm_notices SET data = ? WHERE position = ?", (data, notice))
             conn.execute("UPDATE rm_projects SET signed_amount = ? WHERE project = ?", (amount, project))
+            conn.execute("INSERT INTO rm_closes (period, position, recorded_at) VALUES (?, ?, ?)", closed)
 
     # a token that asks more than its rate: 429 with Retry-After on every operation
     from web.security import RateLimit

@@ -362,3 +362,41 @@ def check_projects(platform, answer: list[dict], head: Head, unit: str | None) -
             raise VerificationFailed(msg("verified.project_altered", index=index + 1, project=held["project"],
                                          position=held["at"]), held["at"])
     return {"events": len(planned) + len(events), "positions": sorted(set(planned) | set(events))}
+
+
+def check_annual(platform, answer: dict, head: Head, year: int, known_at: datetime | None) -> dict:
+    """Check ``sankao annual YEAR`` against the verified log. Whether the year is closed is read from the
+    proved close (not the read model). A closed year answers from its ``StandingFrozen``: that event is proved
+    and the answer must say what it says. A provisional standing is computed from the facts themselves:
+    every fact a standing reads and the year's frozen boards are proved in the tree (an altered or swapped
+    event fails naming its position; a fact deleted from the log is found by ``audit verify``)."""
+    from eventsourcing.utils import get_topic
+
+    from core.clock import now
+    from core.engine import annual
+    from events import facts as ev
+    app = platform.app
+    moment = known_at or now()
+    closes = [row[0] for row in app.recorder.fetch("SELECT position FROM events WHERE topic = ? AND position <= ?",
+                                                   (get_topic(ev.YearCloseRequested), head.size))]
+    closed = any(e.year == year and e.timestamp <= moment for e in verified_events(app, head, closes).values())
+    if bool(answer.get("closed")) != closed:
+        raise VerificationFailed(msg("verified.annual_closed", year=year, said=answer.get("closed"), held=closed))
+    stored = app.recorder.select_events(stream_id("standing", f"{year:04d}"), limit=1)
+    if closed and stored:
+        event = verified_events(app, head, [stored[0].id])[stored[0].id]
+        expected = {"year": year, "closed": True, "through": event.through,
+                    "units": [annual.unit_json(u) for u in annual.rows(event, "units")],
+                    "people": annual.frozen_people_json(event)}
+        if {k: answer.get(k) for k in expected} != expected:
+            raise VerificationFailed(msg("verified.annual_altered", year=year, position=stored[0].id), stored[0].id)
+        return {"events": len(closes) + 1, "positions": sorted({*closes, stored[0].id})}
+    topics = list(annual.STANDING_TOPICS)
+    positions = [row[0] for row in app.recorder.fetch(
+        f"SELECT position FROM events WHERE topic IN ({', '.join('?' * len(topics))}) AND position <= ?",
+        (*topics, head.size))]
+    boards = [n.id for month in range(1, 13)
+              for n in app.recorder.select_events(stream_id("board", f"{year:04d}-{month:02d}"), limit=1)]
+    verified_events(app, head, positions + boards)
+    return {"events": len(set(positions) | set(boards) | set(closes)),
+            "positions": sorted(set(positions) | set(boards) | set(closes))}

@@ -150,4 +150,9 @@ CATALOG: dict[str, tuple[str, str]] = {
                                  "(planned at position {position}): a read-model row was altered or removed",
                                  "答案中的第 {index} 个项目不是已核验的日志所存的 {project} (第 {position} 条谋划): "
                                  "读模型的行被改动或删除了"),
+    "verified.annual_closed": ("the answer says the year {year} is closed: {said}, but the verified log says {held}: "
+                               "a read-model row was altered", "答案称 {year} 年已关账: {said}, 已核验的日志却是 {held}: "
+                               "读模型的行被改动了"),
+    "verified.annual_altered": ("the annual standing of {year} is not the one the verified log froze at position "
+                                "{position}", "{year} 年的年度考评结果不是已核验的日志在第 {position} 条冻结的结果"),
 }

@@ -67,15 +67,20 @@ def get_notices(args):
 
 @queries.route("/annual/<int:year>", parameters=[schemas.YEAR])
 @queries.etag
-@queries.arguments(schemas.KnownAtArgs, location="query")
-@queries.response(200, schemas.Annual)
-@responses(queries, 401, 422)
+@queries.arguments(schemas.VerifiedOnlyArgs, location="query")
+@queries.response(200, schemas.Annual, headers=VERIFIED)
+@responses(queries, 401, 409, 422)
 def get_annual(args, year):
-    """The annual standing of YEAR (docs/assessment.md §8, as `sankao annual YEAR --json`); provisional until close_year."""
-    with serving("read_annual") as (_, platform):
+    """The annual standing of YEAR (docs/assessment.md §8, as `sankao annual YEAR --json`); provisional until
+    close_year; verified (`verify=true`, the default for an auditor) as `sankao annual YEAR --verify`."""
+    from core.audit.verified import check_annual
+    with serving("read_annual") as (principal, platform):
         if not 1900 <= year <= 9999:
             abort(422, message=f"year: {year} is not a year from 1900 to 9999")
-        return tagged(queries, platform.queries.annual(year, known_at_arg(args)))
+        known_at = known_at_arg(args)
+        answer = platform.queries.annual(year, known_at)
+        verified_read(platform, principal, args, lambda head: check_annual(platform, answer, head, year, known_at))
+        return tagged(queries, answer)
 
 
 @queries.route("/events")
