@@ -69,14 +69,18 @@ def annual(ctx, year, known_at, as_json):
 @click.argument("year", type=click.IntRange(1900, 9999), required=False)
 @known_at_option
 @json_flag
+@verify_options
 @out_options
 @click.pass_context
 def person(ctx, person, year, known_at, as_json):
     """The projects PERSON holds in the responsibility chain (三级包抓), with their stages, and how the person's
     score in YEAR's annual standing is made (default YEAR: the latest year with a month closed, else the
     current one)."""
+    from core.audit.verified import check_person
     platform = queried(ctx)
-    show_person(ctx, platform.queries.person(person, year, known_at), as_json)
+    answer = platform.queries.person(person, year, known_at)
+    verified(ctx, platform, lambda head: check_person(platform, answer, head, known_at))
+    show_person(ctx, answer, as_json)
 
 
 def show_person(ctx, answer: dict, as_json: bool) -> None:

@@ -278,3 +278,18 @@ def test_a_closed_years_standing_verifies_and_an_altered_close_fails(tmp_path, c
     _sql(db, "DELETE FROM rm_closes WHERE period = '2023'")  # the read model no longer knows the year closed
     refused = cli(db, "annual", "2023", "--verify", expect=1)
     assert "the year 2023 is closed: False, but the verified log says True" in refused.stderr
+
+
+def test_a_persons_answer_verifies_and_rests_on_proved_events(tmp_path, cli, monkeypatch):
+    from conftest import PEOPLE
+    monkeypatch.setenv("SANKAO_TRUSTED_HEADS", str(tmp_path / "trusted.json"))
+    db = str(tmp_path / "people.db")
+    cli(db, "load", str(PEOPLE / "commands.jsonl"))
+    person = _sql(db, "SELECT state FROM events WHERE topic LIKE '%PersonRegistered' LIMIT 1")[0][0]
+    person = json.loads(bytes(person))["person"]
+    honest = cli(db, "person", person, "2023", "--verify", "--json")
+    assert json.loads(honest.stdout)["person"] == person and "verified:" in honest.stderr
+    position, state = _sql(db, "SELECT position, state FROM events WHERE topic LIKE '%ProjectAssigned' LIMIT 1")[0]
+    _sql(db, "UPDATE events SET state = ? WHERE position = ?", (bytes(state) + b" ", position))
+    refused = cli(db, "person", person, "2023", "--verify", expect=1)
+    assert f"position {position}" in refused.stderr

@@ -207,6 +207,9 @@ def test_every_endpoint_with_every_role_and_every_declared_status(office, monkey
         answer = ask("GET", "/api/annual/2023?verify=true", admin)
         assert answer.status_code == 409 and "is closed" in answer.json["error"]["message"], answer.data[:300]
         seen["GET /api/annual/{year}"].add(409)
+        answer = ask("GET", "/api/people/U01-L001?verify=true", admin)
+        assert answer.status_code == 409 and "is closed" in answer.json["error"]["message"], answer.data[:300]
+        seen["GET /api/people/{person}"].add(409)
         answer = ask("GET", "/api/projects?verify=true", admin)
         assert answer.status_code == 409 and "altered or removed" in answer.json["error"]["message"], answer.data[:300]
         seen["GET /api/projects"].add(409)

@@ -192,6 +192,11 @@ class YearArgs(KnownAtArgs):
              metadata={"description": "default: the latest year with a month closed"})
 
 
+class PersonArgs(VerifiedOnlyArgs):
+    year = I(validate=validate.Range(min=1900, max=9999),
+             metadata={"description": "default: the latest year with a month closed"})
+
+
 class ProofArgs(Schema):
     class Meta:
         unknown = RAISE

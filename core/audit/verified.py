@@ -370,12 +370,38 @@ def check_annual(platform, answer: dict, head: Head, year: int, known_at: dateti
     and the answer must say what it says. A provisional standing is computed from the facts themselves:
     every fact a standing reads and the year's frozen boards are proved in the tree (an altered or swapped
     event fails naming its position; a fact deleted from the log is found by ``audit verify``)."""
+    from core.engine import annual
+    app = platform.app
+    positions, closed, frozen = _standing_sources(app, head, year, known_at, answer, provisional=False)
+    if frozen is not None:
+        position, event = frozen
+        expected = {"year": year, "closed": True, "through": event.through,
+                    "units": [annual.unit_json(u) for u in annual.rows(event, "units")],
+                    "people": annual.frozen_people_json(event)}
+        if {k: answer.get(k) for k in expected} != expected:
+            raise VerificationFailed(msg("verified.annual_altered", year=year, position=position), position)
+    return {"events": len(positions), "positions": positions}
+
+
+def check_person(platform, answer: dict, head: Head, known_at: datetime | None) -> dict:
+    """Check ``sankao person PERSON [YEAR]`` against the verified log: the answer is made from the facts a
+    standing reads, the year's frozen boards and (a closed year) its ``StandingFrozen``, read from the log
+    itself; all of them are proved, and whether the year is closed is read from the proved close."""
+    positions, _closed, _frozen = _standing_sources(platform.app, head, answer["year"], known_at, answer,
+                                                    provisional=True)
+    return {"events": len(positions), "positions": positions}
+
+
+def _standing_sources(app, head: Head, year: int, known_at: datetime | None, answer: dict, provisional: bool):
+    """Prove what a year's standing is made of: ``(positions proved, closed, (position, StandingFrozen) or
+    None)``. The year's close is read from the proved log and must agree with ``answer["closed"]``; with the
+    year closed and frozen, its ``StandingFrozen`` is proved (and, for ``provisional``, the facts too: a person's
+    projects are read from them); otherwise every fact a standing reads and the year's frozen boards are."""
     from eventsourcing.utils import get_topic
 
     from core.clock import now
     from core.engine import annual
     from events import facts as ev
-    app = platform.app
     moment = known_at or now()
     closes = [row[0] for row in app.recorder.fetch("SELECT position FROM events WHERE topic = ? AND position <= ?",
                                                    (get_topic(ev.YearCloseRequested), head.size))]
@@ -383,20 +409,18 @@ def check_annual(platform, answer: dict, head: Head, year: int, known_at: dateti
     if bool(answer.get("closed")) != closed:
         raise VerificationFailed(msg("verified.annual_closed", year=year, said=answer.get("closed"), held=closed))
     stored = app.recorder.select_events(stream_id("standing", f"{year:04d}"), limit=1)
+    frozen = None
+    proved = set(closes)
     if closed and stored:
-        event = verified_events(app, head, [stored[0].id])[stored[0].id]
-        expected = {"year": year, "closed": True, "through": event.through,
-                    "units": [annual.unit_json(u) for u in annual.rows(event, "units")],
-                    "people": annual.frozen_people_json(event)}
-        if {k: answer.get(k) for k in expected} != expected:
-            raise VerificationFailed(msg("verified.annual_altered", year=year, position=stored[0].id), stored[0].id)
-        return {"events": len(closes) + 1, "positions": sorted({*closes, stored[0].id})}
+        frozen = (stored[0].id, verified_events(app, head, [stored[0].id])[stored[0].id])
+        proved.add(stored[0].id)
+        if not provisional:
+            return sorted(proved), closed, frozen
     topics = list(annual.STANDING_TOPICS)
-    positions = [row[0] for row in app.recorder.fetch(
+    proved.update(row[0] for row in app.recorder.fetch(
         f"SELECT position FROM events WHERE topic IN ({', '.join('?' * len(topics))}) AND position <= ?",
-        (*topics, head.size))]
-    boards = [n.id for month in range(1, 13)
-              for n in app.recorder.select_events(stream_id("board", f"{year:04d}-{month:02d}"), limit=1)]
-    verified_events(app, head, positions + boards)
-    return {"events": len(set(positions) | set(boards) | set(closes)),
-            "positions": sorted(set(positions) | set(boards) | set(closes))}
+        (*topics, head.size)))
+    proved.update(n.id for month in range(1, 13)
+                  for n in app.recorder.select_events(stream_id("board", f"{year:04d}-{month:02d}"), limit=1))
+    verified_events(app, head, sorted(proved))
+    return sorted(proved), closed, frozen

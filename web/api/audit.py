@@ -5,7 +5,8 @@ from __future__ import annotations
 
 
 from web import schemas
-from web.api.base import serving, Blueprint, allow, known_at_arg, moment_arg, period_arg, responses, turn, who
+from web.api.base import (VERIFIED, Blueprint, allow, known_at_arg, moment_arg, period_arg, responses, serving, turn,
+                          verified_read, who)
 
 
 audit = Blueprint("audit", __name__, url_prefix="/api", description="Explain, history, proofs (docs/audit.md)")
@@ -33,15 +34,19 @@ def get_history(unit, period):
 
 
 @audit.route("/people/<person>")
-@audit.arguments(schemas.YearArgs, location="query")
-@audit.response(200, schemas.Person)
-@responses(audit, 401, 403, 404, 422)
+@audit.arguments(schemas.PersonArgs, location="query")
+@audit.response(200, schemas.Person, headers=VERIFIED)
+@responses(audit, 401, 403, 404, 409, 422)
 def get_person(args, person):
-    """What a person holds and how their annual score is made (as `sankao person PERSON [YEAR] --json`)."""
+    """What a person holds and how their annual score is made (as `sankao person PERSON [YEAR] --json`);
+    verified (`verify=true`, the default for an auditor) as `sankao person PERSON --verify`."""
+    from core.audit.verified import check_person
     principal = who()
     with turn() as platform:
-        answer = platform.queries.person(person, args.get("year"), known_at_arg(args))
+        known_at = known_at_arg(args)
+        answer = platform.queries.person(person, args.get("year"), known_at)
         allow(principal, "read_unit", answer["unit"], f"read {answer['unit']}'s people")
+        verified_read(platform, principal, args, lambda head: check_person(platform, answer, head, known_at))
         if principal.unit is not None:  # a unit reads only its own: projects of other units held are left out
             own = [p for p in answer["projects"] if p.get("unit") == principal.unit]
             if len(own) < len(answer["projects"]):
