@@ -89,15 +89,10 @@ class Scorer:
         if found is not None:
             snapshot.decode(found[1], self.app.mapper.transcoder, self.facts)
         self._snapshot_at = self.facts.position
-        start = self.facts.position + 1
-        while start <= done:
-            batch = self.app.recorder.select_notifications(start=start, limit=5000, stop=done,
-                                                           exclude=CONSEQUENCE_TOPICS)
-            for n in batch:
-                self.facts.apply(self.app.mapper.to_domain_event(n), n.id)
-            if not batch:
-                break
-            start = batch[-1].id + 1
+        if self.facts.position < done:
+            for position, event in self.app.log(self.facts.position, stop=done, exclude=CONSEQUENCE_TOPICS,
+                                                size=5000):
+                self.facts.apply(event, position)
         self.facts.position = done
         latest, notice_versions, cases = self._load_derived()
         kept = json.loads(data) if data else {}
