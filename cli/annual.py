@@ -31,7 +31,7 @@ def _plain(value) -> str:
 def annual(ctx, year, known_at, as_json):
     """The annual standing (年考评) of YEAR: units ranked on the year with their shares of excellent and poor
     grades (优差比例), then each unit's people with grade and level third; provisional until close_year."""
-    from core.audit.verified import check_annual
+    from core.audit.verified_lists import check_annual
     platform = queried(ctx)
     answer = platform.queries.annual(year, known_at)
     verified(ctx, platform, lambda head: check_annual(platform, answer, head, year, known_at))
@@ -76,7 +76,7 @@ def person(ctx, person, year, known_at, as_json):
     """The projects PERSON holds in the responsibility chain (三级包抓), with their stages, and how the person's
     score in YEAR's annual standing is made (default YEAR: the latest year with a month closed, else the
     current one)."""
-    from core.audit.verified import check_person
+    from core.audit.verified_lists import check_person
     platform = queried(ctx)
     answer = platform.queries.person(person, year, known_at)
     verified(ctx, platform, lambda head: check_person(platform, answer, head, known_at))

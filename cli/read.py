@@ -95,7 +95,7 @@ def score(ctx, unit, period, known_at, restated, as_json):
 
 
 def show_notices(ctx, unit, known_at, as_json, last: int | None = None):
-    from core.audit.verified import check_notices
+    from core.audit.verified_lists import check_notices
     platform = queried(ctx)
     answer = platform.queries.notices(unit, known_at)
     verified(ctx, platform, lambda head: check_notices(platform, answer, head, unit, known_at))
@@ -160,7 +160,7 @@ from core.report import event_row, stage_of  # noqa: E402  (where they always we
 @click.pass_context
 def projects(ctx, unit, stage, as_json):
     """List projects with their dates, amounts and stage (planned, signed, landed, started, withdrawn)."""
-    from core.audit.verified import check_projects
+    from core.audit.verified_lists import check_projects
     platform = queried(ctx)
     queries = platform.queries
     if unit is not None and unit not in queries.names():

@@ -40,7 +40,7 @@ def get_history(unit, period):
 def get_person(args, person):
     """What a person holds and how their annual score is made (as `sankao person PERSON [YEAR] --json`);
     verified (`verify=true`, the default for an auditor) as `sankao person PERSON --verify`."""
-    from core.audit.verified import check_person
+    from core.audit.verified_lists import check_person
     principal = who()
     with turn() as platform:
         known_at = known_at_arg(args)

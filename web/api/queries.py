@@ -54,7 +54,7 @@ def get_score(args, unit, period):
 def get_notices(args):
     """The three letters and one sheet in recorded order (as `sankao notices --json`), of one unit with `unit`;
     verified (`verify=true`, the default for an auditor) as `sankao notices --verify`."""
-    from core.audit.verified import check_notices
+    from core.audit.verified_lists import check_notices
     principal = who()
     unit = args.get("unit") or principal.unit
     allow(principal, "read_notices", unit, "read other units' notices" if principal.unit else "read notices")
@@ -73,7 +73,7 @@ def get_notices(args):
 def get_annual(args, year):
     """The annual standing of YEAR (docs/assessment.md §8, as `sankao annual YEAR --json`); provisional until
     close_year; verified (`verify=true`, the default for an auditor) as `sankao annual YEAR --verify`."""
-    from core.audit.verified import check_annual
+    from core.audit.verified_lists import check_annual
     with serving("read_annual") as (principal, platform):
         if not 1900 <= year <= 9999:
             abort(422, message=f"year: {year} is not a year from 1900 to 9999")
@@ -123,7 +123,7 @@ def get_units():
 def get_projects(args):
     """Projects with their dates, amounts and stage (as `sankao projects --json`), of one unit with `unit`;
     verified (`verify=true`, the default for an auditor) as `sankao projects --verify`."""
-    from core.audit.verified import check_projects
+    from core.audit.verified_lists import check_projects
     principal = who()
     unit = args.get("unit") or principal.unit
     allow(principal, "read_unit" if unit else "read_all", unit, "read these projects")
