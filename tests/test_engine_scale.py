@@ -137,6 +137,7 @@ def test_workers_killed_and_restarted_at_random_record_every_consequence_once(st
 
     running = {k: start(k) for k in range(1, workers + 1)}
     kills = 0
+    check = make_platform(store_url)  # one reader for the whole run (a platform a kill would leak its connections)
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -146,7 +147,6 @@ def test_workers_killed_and_restarted_at_random_record_every_consequence_once(st
             running[k].wait()
             kills += 1
             running[k] = start(k)
-            check = make_platform(store_url)
             if kills >= 6 and check.scoring_lag() == 0 and not check.scorer.closer.pending():
                 break
         else:
