@@ -79,7 +79,7 @@ def person(ctx, person, year, known_at, as_json):
     from core.audit.verified_lists import check_person
     platform = queried(ctx)
     answer = platform.queries.person(person, year, known_at)
-    verified(ctx, platform, lambda head: check_person(platform, answer, head, known_at))
+    verified(ctx, platform, lambda head: check_person(platform, answer, head, known_at, year))
     show_person(ctx, answer, as_json)
 
 

@@ -57,7 +57,7 @@ def _trust(ctx, param, value):
     try:
         ctx.meta["sankao.trust"] = parse_trust(value)
     except ValueError as problem:
-        raise click.BadParameter(str(problem)) from None
+        raise click.BadParameter(text_of(problem)) from None
 
 
 def _verify(ctx, param, value):

@@ -277,7 +277,7 @@ def test_a_closed_years_standing_verifies_and_an_altered_close_fails(tmp_path, c
     assert json.loads(honest.stdout)["closed"] is True and "verified:" in honest.stderr
     _sql(db, "DELETE FROM rm_closes WHERE period = '2023'")  # the read model no longer knows the year closed
     refused = cli(db, "annual", "2023", "--verify", expect=1)
-    assert "the year 2023 is closed: False, but the verified log says True" in refused.stderr
+    assert "the answer says 2023 is not closed but the verified log closed it at position" in refused.stderr
 
 
 def test_a_persons_answer_verifies_and_rests_on_proved_events(tmp_path, cli, monkeypatch):
@@ -293,3 +293,43 @@ def test_a_persons_answer_verifies_and_rests_on_proved_events(tmp_path, cli, mon
     _sql(db, "UPDATE events SET state = ? WHERE position = ?", (bytes(state) + b" ", position))
     refused = cli(db, "person", person, "2023", "--verify", expect=1)
     assert f"position {position}" in refused.stderr
+
+
+def test_the_readers_heads_file_is_never_thrown_away(store, cli, tmp_path):
+    """A trusted-heads file that cannot be read or does not hold heads is refused naming it (starting afresh would
+    silently trust on first use again, and drop every other store's head); a head of size 0 must have the empty
+    log's root."""
+    heads = tmp_path / "trusted.json"
+    for spoiled in ("{bad json", "[]", '{"s": {"size": "abc", "root": 5}}'):
+        heads.write_text(spoiled)
+        refused = cli(store, "board", "2023-06", "--verify", expect=1)
+        assert f"the trusted heads file {heads} cannot be used" in refused.stderr and "defect" not in refused.stderr
+        assert heads.read_text() == spoiled
+    heads.unlink()
+    heads.mkdir()
+    refused = cli(store, "board", "2023-06", "--verify", expect=1)
+    assert "cannot be used" in refused.stderr and "defect" not in refused.stderr
+    assert not (tmp_path / "trusted.json.tmp").exists()
+    empty = cli(store, "board", "2023-06", "--trust", f"0:{'a' * 64}", expect=2)
+    assert "a head of size 0 is the empty log" in empty.output
+    said = cli(store, "--lang", "zh", "board", "2023-06", "--trust", "garbage", expect=2)
+    assert "不是 规模:根哈希 形式的树头" in said.output and "is not a head" not in said.output
+
+
+def test_the_api_takes_trust_as_asking_for_a_verified_read(api):
+    client, db, tokens = api
+    size = _sql(db, "SELECT max(position) FROM events")[0][0]
+    wrong = _get(client, f"/api/boards/2023-06?trust={size}:{'0' * 64}", tokens["viewer"])
+    assert wrong.status_code == 409, wrong.json
+    both = _get(client, f"/api/boards/2023-06?verify=false&trust={size}:{'0' * 64}", tokens["auditor"])
+    assert both.status_code == 422 and "leave out verify=false" in both.json["error"]["message"]
+    empty = _get(client, f"/api/boards/2023-06?trust=0:{'a' * 64}", tokens["auditor"])
+    assert empty.status_code == 422 and "trust: a head of size 0" in empty.json["error"]["message"]
+    bad = _get(client, "/api/boards/2023-06?trust=12:zz", tokens["auditor"])
+    assert bad.json["error"]["message"].count("trust") == 1
+
+
+def test_a_units_verified_notices_count_only_its_own(api):
+    client, db, tokens = api
+    answer = _get(client, "/api/notices?unit=U02&verify=true", tokens["auditor"])
+    assert int(answer.headers["Sankao-Verified-Events"]) == len(answer.json)

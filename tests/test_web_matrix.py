@@ -205,10 +205,10 @@ def test_every_endpoint_with_every_role_and_every_declared_status(office, monkey
         conn.execute("DELETE FROM rm_closes WHERE period = '2023'")
     try:
         answer = ask("GET", "/api/annual/2023?verify=true", admin)
-        assert answer.status_code == 409 and "is closed" in answer.json["error"]["message"], answer.data[:300]
+        assert answer.status_code == 409 and "is not closed" in answer.json["error"]["message"], answer.data[:300]
         seen["GET /api/annual/{year}"].add(409)
         answer = ask("GET", "/api/people/U01-L001?verify=true", admin)
-        assert answer.status_code == 409 and "is closed" in answer.json["error"]["message"], answer.data[:300]
+        assert answer.status_code == 409 and "is not closed" in answer.json["error"]["message"], answer.data[:300]
         seen["GET /api/people/{person}"].add(409)
         answer = ask("GET", "/api/projects?verify=true", admin)
         assert answer.status_code == 409 and "altered or removed" in answer.json["error"]["message"], answer.data[:300]

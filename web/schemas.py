@@ -37,7 +37,7 @@ class VerifiedOnlyArgs(KnownAtArgs):
     verify = B(metadata={"description": "a verified read (docs/audit.md): every event the answer is made of is "
                                         "proved in the Merkle tree under a head the client trusts; 409 naming the "
                                         "position of what was altered. Default: true for an auditor's token"})
-    trust = S(validate=validate.Regexp(HEAD, error="trust: a head written SIZE:ROOT (a size and 64 hex digits)"),
+    trust = S(validate=validate.Regexp(HEAD, error="a head written SIZE:ROOT (a size and 64 hex digits)"),
               metadata={"description": "the head the client trusts (SIZE:ROOT, from the Sankao-Verified-Head of its "
                                        "last verified answer, or a published bulletin): today's log must extend it"})
 

@@ -345,7 +345,8 @@ class ReadModelCheck:
                 i = next(i for i in range(n) if _differ(stored[i], wanted[i]))
                 found.append((written[i] or self.position, msg(
                     "audit.rm_differs", table=table, key=_key(keys, cols, wanted), column=cols[i],
-                    found=_shown(stored[i]), wanted=_shown(wanted[i]), position=written[i] or self.position)))
+                    found=_shown(stored[i], wanted[i]), wanted=_shown(wanted[i], stored[i]),
+                    position=written[i] or self.position)))
             for row in self.db.execute(f"SELECT {', '.join('e.' + c for c in cols)}, e.{at[keys[0]]} FROM e_{table} e "
                                        f"WHERE NOT EXISTS (SELECT 1 FROM a_{table} a WHERE {on})"):
                 found.append((row[-1], msg("audit.rm_missing", table=table, key=_key(keys, cols, row),
@@ -372,6 +373,13 @@ def _key(keys, cols, row) -> str:
     return ", ".join(f"{k}={row[cols.index(k)]}" for k in keys)
 
 
-def _shown(value) -> str:
+def _shown(value, other=None) -> str:
+    """A value as a problem shows it: whole when short, else the part around where it first differs from
+    ``other`` (two long rows that differ late would otherwise read the same)."""
     text = repr(value)
-    return text if len(text) <= 70 else text[:67] + "..."
+    if len(text) <= 70:
+        return text
+    theirs = repr(other) if other is not None else ""
+    first = next((i for i, (a, b) in enumerate(zip(text, theirs)) if a != b), min(len(text), len(theirs)))
+    start = max(0, min(first - 30, len(text) - 64))
+    return ("..." if start else "") + text[start:start + 64] + ("..." if start + 64 < len(text) else "")

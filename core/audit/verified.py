@@ -26,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 
 from core.tree import merkle
-from core.errors import SankaoError
+from core.errors import ConfigError, SankaoError
 from core.messages import msg
 from core.record.state import stream_id
 from core.store.recorder import EVENT_COLUMNS, hex_id
@@ -55,22 +55,39 @@ class TrustedHeads:
                                                                                          "trusted-heads.json"))
 
     def _all(self) -> dict:
-        try:
-            return json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        """Every head kept; none when the file does not exist yet. A file that cannot be read, or does not hold
+        heads, is refused (``ConfigError`` naming it): starting afresh would silently trust on first use again
+        and drop the heads of every other store."""
+        if not self.path.exists():
             return {}
+        try:
+            heads = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(msg("verified.heads_file", path=str(self.path), problem=str(exc).splitlines()[0]))
+        if not isinstance(heads, dict) or not all(
+                isinstance(h, dict) and isinstance(h.get("size"), int) and isinstance(h.get("root"), str)
+                and len(h["root"]) == 64 for h in heads.values()):
+            raise ConfigError(msg("verified.heads_file", path=str(self.path),
+                                  problem=msg("verified.heads_shape")))
+        return heads
 
     def get(self, store: str) -> tuple[int, str] | None:
         found = self._all().get(store)
-        return (int(found["size"]), found["root"]) if found else None
+        return (found["size"], found["root"]) if found else None
 
     def put(self, store: str, size: int, root: str) -> None:
         heads = self._all()
+        if heads.get(store) == {"size": size, "root": root}:
+            return
         heads[store] = {"size": size, "root": root}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(heads, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, self.path)
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(json.dumps(heads, indent=1, sort_keys=True), encoding="utf-8")
+            os.replace(temporary, self.path)
+        except OSError as exc:
+            temporary.unlink(missing_ok=True) if temporary.is_file() else None
+            raise ConfigError(msg("verified.heads_file", path=str(self.path), problem=str(exc))) from None
 
 
 def parse_trust(value: str) -> tuple[int, str]:
@@ -78,7 +95,9 @@ def parse_trust(value: str) -> tuple[int, str]:
     ``ValueError`` naming the form otherwise."""
     size, _, root = value.partition(":")
     if not size.isdigit() or len(root) != 64 or any(c not in "0123456789abcdef" for c in root.lower()):
-        raise ValueError(f"{value!r} is not a head written SIZE:ROOT (a size and 64 hex digits)")
+        raise ValueError(msg("verified.bad_trust", value=value))
+    if int(size) == 0 and root.lower() != merkle.root_of([]).hex():
+        raise ValueError(msg("verified.empty_root", root=merkle.root_of([]).hex()))
     return int(size), root.lower()
 
 

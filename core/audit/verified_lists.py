@@ -33,7 +33,7 @@ def check_notices(platform, answer: list[dict], head: Head, unit: str | None, kn
             raise VerificationFailed(msg("verified.notice_added", index=index + 1, unit=said.get("unit"), case=said.get("case")))
         if said != held[2]:
             raise VerificationFailed(msg("verified.notice_altered", index=index + 1, position=held[1], unit=held[2]["unit"], case=held[2]["case"]), held[1])
-    return {"events": len(positions), "positions": sorted(positions)}
+    return {"events": len(expected), "positions": sorted(held[1] for held in expected)}
 
 
 PROJECT_COLUMNS = ("project", "unit", "name", "planned_on", "signed_on", "signed_amount", "landed_on", "started_on",
@@ -69,19 +69,22 @@ def check_projects(platform, answer: list[dict], head: Head, unit: str | None) -
         for key, params in project(position, event, b""):
             _kind, _table, columns, keys = STATEMENTS[key]
             if key == "plan":
-                rows[params[0]] = {**dict.fromkeys(PROJECT_COLUMNS), **dict(zip(columns, params)), "at": position}
+                rows[params[0]] = {**dict.fromkeys(PROJECT_COLUMNS), **dict(zip(columns, params)), "at": position,
+                                   "by": dict.fromkeys(PROJECT_COLUMNS, position)}
             elif keys == ("project",) and params[-1] in rows:
                 rows[params[-1]].update(zip(columns, params[:-1]))
+                rows[params[-1]]["by"].update(dict.fromkeys(columns, position))
     expected_rows = sorted(rows.values(), key=(lambda r: r["at"]) if unit else (lambda r: (r["unit"], r["project"])))
     for index in range(max(len(expected_rows), len(answer))):
         said = answer[index] if index < len(answer) else None
         held = expected_rows[index] if index < len(expected_rows) else None
         if held is None:
             raise VerificationFailed(msg("verified.project_added", project=said.get("project")))
-        shown = {k: (said or {}).get(k) for k in PROJECT_COLUMNS}
-        if shown != {k: held[k] for k in PROJECT_COLUMNS}:
+        differs = [k for k in PROJECT_COLUMNS if (said or {}).get(k) != held[k]]
+        if differs:  # named by the event that wrote the first field that differs
+            position = held["by"][differs[0]]
             raise VerificationFailed(msg("verified.project_altered", index=index + 1, project=held["project"],
-                                         position=held["at"]), held["at"])
+                                         field=differs[0], position=position), position)
     return {"events": len(planned) + len(events), "positions": sorted(set(planned) | set(events))}
 
 
@@ -104,13 +107,26 @@ def check_annual(platform, answer: dict, head: Head, year: int, known_at: dateti
     return {"events": len(positions), "positions": positions}
 
 
-def check_person(platform, answer: dict, head: Head, known_at: datetime | None) -> dict:
+def check_person(platform, answer: dict, head: Head, known_at: datetime | None, year: int | None = None) -> dict:
     """Check ``sankao person PERSON [YEAR]`` against the verified log: the answer is made from the facts a
     standing reads, the year's frozen boards and (a closed year) its ``StandingFrozen``, read from the log
-    itself; all of them are proved, and whether the year is closed is read from the proved close."""
-    positions, _closed, _frozen = _standing_sources(platform.app, head, answer["year"], known_at, answer,
-                                                    provisional=True)
-    return {"events": len(positions), "positions": positions}
+    itself; all of them are proved, and whether the year is closed is read from the proved close. Without
+    ``year`` asked, the year answered must be the latest with a month closed in the proved log."""
+    from eventsourcing.utils import get_topic
+
+    from core.clock import local_date, now
+    from events import facts as ev
+    app, moment = platform.app, known_at or now()
+    proved = []
+    if year is None:
+        proved = [row[0] for row in app.recorder.fetch("SELECT position FROM events WHERE topic = ? AND "
+                                                       "position <= ?", (get_topic(ev.MonthCloseRequested), head.size))]
+        periods = [e.period for e in verified_events(app, head, proved).values() if e.timestamp <= moment]
+        latest = int(max(periods)[:4]) if periods else local_date(moment, platform.tz).year
+        if latest != answer["year"]:
+            raise VerificationFailed(msg("verified.person_year", said=answer["year"], held=latest))
+    positions, _closed, _frozen = _standing_sources(app, head, answer["year"], known_at, answer, provisional=True)
+    return {"events": len(set(positions) | set(proved)), "positions": sorted(set(positions) | set(proved))}
 
 
 def _standing_sources(app, head: Head, year: int, known_at: datetime | None, answer: dict, provisional: bool):
@@ -126,9 +142,12 @@ def _standing_sources(app, head: Head, year: int, known_at: datetime | None, ans
     moment = known_at or now()
     closes = [row[0] for row in app.recorder.fetch("SELECT position FROM events WHERE topic = ? AND position <= ?",
                                                    (get_topic(ev.YearCloseRequested), head.size))]
-    closed = any(e.year == year and e.timestamp <= moment for e in verified_events(app, head, closes).values())
-    if bool(answer.get("closed")) != closed:
-        raise VerificationFailed(msg("verified.annual_closed", year=year, said=answer.get("closed"), held=closed))
+    closing = [p for p, e in verified_events(app, head, closes).items() if e.year == year and e.timestamp <= moment]
+    closed = bool(closing)
+    if answer.get("closed") and not closed:
+        raise VerificationFailed(msg("verified.open_said_closed", year=year))
+    if closed and not answer.get("closed"):
+        raise VerificationFailed(msg("verified.closed_said_open", year=year, position=closing[0]), closing[0])
     stored = app.recorder.select_events(stream_id("standing", f"{year:04d}"), limit=1)
     frozen = None
     proved = set(closes)

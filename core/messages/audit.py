@@ -146,13 +146,28 @@ CATALOG: dict[str, tuple[str, str]] = {
                             "{stream} 的事件流缺少第 {version} 版: 有事件被删除了"),
     "verified.project_added": ("{project} is in the answer but the verified log never planned it: a read-model row "
                                "was added", "{project} 在答案中, 已核验的日志却从未谋划过它: 读模型中被加了一行"),
-    "verified.project_altered": ("project {index} of the answer is not {project} as the verified log holds it "
-                                 "(planned at position {position}): a read-model row was altered or removed",
-                                 "答案中的第 {index} 个项目不是已核验的日志所存的 {project} (第 {position} 条谋划): "
-                                 "读模型的行被改动或删除了"),
-    "verified.annual_closed": ("the answer says the year {year} is closed: {said}, but the verified log says {held}: "
-                               "a read-model row was altered", "答案称 {year} 年已关账: {said}, 已核验的日志却是 {held}: "
-                               "读模型的行被改动了"),
+    "verified.project_altered": ("project {index} of the answer is not {project} as the verified log holds it: its "
+                                 "{field} differs from what position {position} wrote: a read-model row was altered "
+                                 "or removed", "答案中的第 {index} 个项目不是已核验的日志所存的 {project}: 其 {field} 与第 "
+                                 "{position} 条写入的不同: 读模型的行被改动或删除了"),
     "verified.annual_altered": ("the annual standing of {year} is not the one the verified log froze at position "
                                 "{position}", "{year} 年的年度考评结果不是已核验的日志在第 {position} 条冻结的结果"),
+    "verified.heads_file": ("the trusted heads file {path} cannot be used: {problem} (it is the reader's own record "
+                            "of the heads it verified: restore it, or move it away to trust a store's head afresh)",
+                            "信任树头文件 {path} 无法使用: {problem} (这是读者自己记录的已核验树头: 请恢复它, "
+                            "或将其移走以重新信任数据库的树头)"),
+    "verified.heads_shape": ("it does not hold heads (a JSON object: store -> size and root, 64 hex digits)",
+                             "其中不是树头 (应为 JSON 对象: 数据库 -> 规模和根哈希, 64 位十六进制)"),
+    "verified.bad_trust": ("{value!r} is not a head written SIZE:ROOT (a size and 64 hex digits)",
+                           "{value!r} 不是 规模:根哈希 形式的树头 (一个规模和 64 位十六进制)"),
+    "verified.empty_root": ("a head of size 0 is the empty log, whose root is {root}", "规模为 0 的树头是空日志, 其根哈希为 {root}"),
+    "verified.open_said_closed": ("the answer says {year} is closed but the verified log holds no close of it by then: "
+                                  "a read-model row was added", "答案称 {year} 年已关账, 已核验的日志中此时却没有其年末关账: "
+                                  "读模型中被加了一行"),
+    "verified.closed_said_open": ("the answer says {year} is not closed but the verified log closed it at position "
+                                  "{position}: a read-model row was altered or removed",
+                                  "答案称 {year} 年未关账, 已核验的日志却在第 {position} 条关账: 读模型的行被改动或删除了"),
+    "verified.person_year": ("the answer is for {said} but the latest year with a month closed in the verified log is "
+                             "{held}: a read-model row was altered or removed",
+                             "答案针对 {said} 年, 已核验的日志中最近有月末关账的年度却是 {held} 年: 读模型的行被改动或删除了"),
 }

@@ -46,7 +46,8 @@ def get_person(args, person):
         known_at = known_at_arg(args)
         answer = platform.queries.person(person, args.get("year"), known_at)
         allow(principal, "read_unit", answer["unit"], f"read {answer['unit']}'s people")
-        verified_read(platform, principal, args, lambda head: check_person(platform, answer, head, known_at))
+        verified_read(platform, principal, args,
+                      lambda head: check_person(platform, answer, head, known_at, args.get("year")))
         if principal.unit is not None:  # a unit reads only its own: projects of other units held are left out
             own = [p for p in answer["projects"] if p.get("unit") == principal.unit]
             if len(own) < len(answer["projects"]):

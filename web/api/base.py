@@ -198,17 +198,23 @@ def verified_read(platform, principal: Principal, args, check) -> None:
     recomputed from every fact, is then left unverified and says so): ``check(head)`` proves the answer's
     events under the head the client trusts (``trust=SIZE:ROOT``; else today's head, which the answer's
     ``Sankao-Verified-Head`` hands to the client to keep). 409 naming the position when it fails."""
-    from core.audit.verified import VerificationFailed, verify_head
-    asked = args.get("verify")
+    from core.audit.verified import VerificationFailed, parse_trust, verify_head
+    asked, trust = args.get("verify"), args.get("trust")
+    if trust is not None:  # a head to check against asks for a verified read
+        if asked is False:
+            abort(422, message="trust: a head is checked only by a verified read; leave out verify=false")
+        try:
+            trust = parse_trust(trust)
+        except ValueError as exc:
+            abort(422, message=f"trust: {exc}")
+        asked = True
     if asked is False or (asked is None and (principal.role != "auditor" or args.get("restated"))):
         if asked is None and principal.role == "auditor":
             g.verified = {"Sankao-Verified": "no: a restated answer is recomputed from every fact "
                                              "(GET /api/audit/verify checks them)"}
         return
-    trust = args.get("trust")
     try:
-        head = verify_head(platform.app, platform.location.describe(), None,
-                           (int(trust.split(":")[0]), trust.split(":")[1].lower()) if trust else None)
+        head = verify_head(platform.app, platform.location.describe(), None, trust)
         done = check(head)
     except VerificationFailed as failed:
         abort(409, message=str(failed), code="verification_failed",
