@@ -30,7 +30,8 @@ class RestatedArgs(KnownAtArgs):
     restated = B(load_default=False)
 
 
-HEAD = r"^[0-9]+:[0-9a-fA-F]{64}$"
+HEAD = r"^(0:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855|0*[1-9][0-9]*:[0-9a-fA-F]{64})$"  # size 0: only
+# the empty log's root
 
 
 class VerifiedOnlyArgs(KnownAtArgs):
@@ -39,7 +40,8 @@ class VerifiedOnlyArgs(KnownAtArgs):
                                         "position of what was altered. Default: true for an auditor's token"})
     trust = S(validate=validate.Regexp(HEAD, error="a head written SIZE:ROOT (a size and 64 hex digits)"),
               metadata={"description": "the head the client trusts (SIZE:ROOT, from the Sankao-Verified-Head of its "
-                                       "last verified answer, or a published bulletin): today's log must extend it"})
+                                       "last verified answer, or a published bulletin): today's log must extend it; "
+                                       "a head given asks for a verified read, whatever verify says"})
 
 
 class VerifiedArgs(VerifiedOnlyArgs):
