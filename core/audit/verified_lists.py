@@ -11,6 +11,14 @@ from core.messages import msg
 from core.record.state import stream_id
 
 
+def _positions(app, head: Head, *topics: str) -> list[int]:
+    """The positions, up to the verified head, of the log's events of ``topics``: read from the log itself (the
+    events' own rows), never from a read model, so a row hidden from a read model is still proved."""
+    return [row[0] for row in app.recorder.fetch(
+        f"SELECT position FROM events WHERE topic IN ({', '.join('?' * len(topics))}) AND position <= ? "
+        "ORDER BY position", (*topics, head.size))]
+
+
 def check_notices(platform, answer: list[dict], head: Head, unit: str | None, known_at: datetime | None) -> dict:
     """Check ``sankao notices`` against the verified log: every letter and sheet the log holds (found by its
     topic in the log itself, not in the read model) is proved in the tree, and the answer must list exactly
@@ -20,8 +28,7 @@ def check_notices(platform, answer: list[dict], head: Head, unit: str | None, kn
     from core.read.queries import NOTICE_TOPIC
     from core.clock import now
     app = platform.app
-    positions = [row[0] for row in app.recorder.fetch("SELECT position FROM events WHERE topic = ? AND "
-                                                      "position <= ?", (NOTICE_TOPIC, head.size))]
+    positions = _positions(app, head, NOTICE_TOPIC)
     events = verified_events(app, head, positions)
     moment = known_at or now()
     expected = sorted(((e.position, notice_phase(e), e.unit, e.originator_version), position, report.notice(e))
@@ -51,8 +58,7 @@ def check_projects(platform, answer: list[dict], head: Head, unit: str | None) -
     from core.read.tables import STATEMENTS, project
     from events import facts as ev
     app = platform.app
-    planned = [row[0] for row in app.recorder.fetch("SELECT position FROM events WHERE topic = ? AND position <= ?",
-                                                    (get_topic(ev.ProjectPlanned), head.size))]
+    planned = _positions(app, head, get_topic(ev.ProjectPlanned))
     plans = verified_events(app, head, planned)
     wanted = sorted({e.project for e in plans.values() if unit in (None, e.unit)})
     stored = app.recorder.select_streams([stream_id("project", p) for p in wanted], upto=head.size)
@@ -119,8 +125,7 @@ def check_person(platform, answer: dict, head: Head, known_at: datetime | None, 
     app, moment = platform.app, known_at or now()
     proved = []
     if year is None:
-        proved = [row[0] for row in app.recorder.fetch("SELECT position FROM events WHERE topic = ? AND "
-                                                       "position <= ?", (get_topic(ev.MonthCloseRequested), head.size))]
+        proved = _positions(app, head, get_topic(ev.MonthCloseRequested))
         periods = [e.period for e in verified_events(app, head, proved).values() if e.timestamp <= moment]
         latest = int(max(periods)[:4]) if periods else local_date(moment, platform.tz).year
         if latest != answer["year"]:
@@ -140,8 +145,7 @@ def _standing_sources(app, head: Head, year: int, known_at: datetime | None, ans
     from core.engine import annual
     from events import facts as ev
     moment = known_at or now()
-    closes = [row[0] for row in app.recorder.fetch("SELECT position FROM events WHERE topic = ? AND position <= ?",
-                                                   (get_topic(ev.YearCloseRequested), head.size))]
+    closes = _positions(app, head, get_topic(ev.YearCloseRequested))
     closing = [p for p, e in verified_events(app, head, closes).items() if e.year == year and e.timestamp <= moment]
     closed = bool(closing)
     if answer.get("closed") and not closed:
@@ -156,10 +160,7 @@ def _standing_sources(app, head: Head, year: int, known_at: datetime | None, ans
         proved.add(stored[0].id)
         if not provisional:
             return sorted(proved), closed, frozen
-    topics = list(annual.STANDING_TOPICS)
-    proved.update(row[0] for row in app.recorder.fetch(
-        f"SELECT position FROM events WHERE topic IN ({', '.join('?' * len(topics))}) AND position <= ?",
-        (*topics, head.size)))
+    proved.update(_positions(app, head, *annual.STANDING_TOPICS))
     proved.update(n.id for month in range(1, 13)
                   for n in app.recorder.select_events(stream_id("board", f"{year:04d}-{month:02d}"), limit=1))
     verified_events(app, head, sorted(proved))

@@ -177,15 +177,12 @@ class StoredTree:
                     + " OR ".join(["(position > ? AND position <= ?)"] * len(chunk)),
                     [v for span in chunk for v in span]):
                 stored_leaves[position - 1] = bytes(hash_)
-        sha = hashlib.sha256
         for start, end in small:
             level = [stored_leaves.get(i) for i in range(start, end)]
             if None in level:
                 missing = start + level.index(None) + 1
                 raise LookupError(f"the tree lacks leaves between positions {missing} and {end}")
-            while len(level) > 1:
-                level = [sha(b"\x01" + level[i] + level[i + 1]).digest() for i in range(0, len(level), 2)]
-            known[(start, end)] = level[0]
+            known[(start, end)] = block_root(level)
 
         def mth(start: int, end: int) -> bytes:
             if end - start == 1 and start in leaves:
@@ -196,7 +193,7 @@ class StoredTree:
             if end - start == 1:
                 raise LookupError(f"the tree lacks the leaf at position {end}")
             k = merkle.split(end - start)
-            return sha(b"\x01" + mth(start, start + k) + mth(start + k, end)).digest()
+            return merkle.node_hash(mth(start, start + k), mth(start + k, end))
         return (mth(0, size) if size else merkle.root_of([])), {w: known[w] for w in wholes}
 
     def root(self, size: int, cur=None) -> bytes:
