@@ -230,18 +230,16 @@ def check_board(platform, answer: dict, head: Head, period: str, known_at: datet
                 restated: bool) -> dict:
     """Check a board answer against the verified log; returns what was checked (for the answer's
     ``verified`` key)."""
-    from core.engine.ranking import board_entry
     from core.engine.figures import Figures
-    from core import report
     app = platform.app
     if answer.get("frozen") and not restated:
         stored = app.recorder.select_events(stream_id("board", period), limit=1)
         if not stored:
             raise VerificationFailed(msg("verified.no_frozen", period=period))
         event = verified_events(app, head, [stored[0].id])[stored[0].id]
-        expected = {r["unit"]: report.entry({**_entry_of(board_entry(r["unit"], Figures.from_data(r["figures"]))),
-                                             "rank": r["rank"], "third": r["third"], "streak": r["streak"],
-                                             "accountability": r["accountability"], "commended": r["commended"]})
+        expected = {r["unit"]: _line(r["unit"], Figures.from_data(r["figures"]), rank=r["rank"], third=r["third"],
+                                     streak=r["streak"], accountability=r["accountability"],
+                                     commended=r["commended"])
                     for r in event.entries}
         _compare(answer["units"], expected, period, stored[0].id, ("rank", "third", *BOARD_FIELDS, "streak",
                                                                     "accountability", "commended"))
@@ -254,16 +252,18 @@ def check_board(platform, answer: dict, head: Head, period: str, known_at: datet
     for unit, (position, event) in sorted(chosen.items()):
         figures = Figures.from_event(event)
         if figures.assessed:
-            expected[unit] = {k: v for k, v in report.entry({**_entry_of(board_entry(unit, figures)), "rank": None,
-                                                              "third": None, "streak": None, "accountability": None,
-                                                              "commended": None}).items()}
+            expected[unit] = _line(unit, figures)
     _compare(answer["units"], expected, period, None, BOARD_FIELDS)
     return {"events": len(positions), "positions": positions}
 
 
-def _entry_of(entry) -> dict:
-    return {"unit": entry.unit, "base": entry.base, "coefficient": entry.coefficient, "deduction": entry.deduction,
-            "final": entry.final, "signed_amount": entry.signed_amount}
+def _line(unit: str, figures, **ranked) -> dict:
+    """A board line of recorded figures written out as the queries write it (``core.read.reading.entry_dict``,
+    ``core.report.entry``); ``ranked``: what a frozen board recorded beside the figures."""
+    from core import report
+    from core.engine.ranking import board_entry
+    from core.read.reading import entry_dict
+    return report.entry(entry_dict(board_entry(unit, figures), **ranked))
 
 
 def _compare(units: list[dict], expected: dict, period: str, position: int | None, fields: tuple) -> None:
@@ -282,9 +282,7 @@ def _compare(units: list[dict], expected: dict, period: str, position: int | Non
 def check_score(platform, answer: dict, head: Head, unit: str, period: str, known_at: datetime | None,
                 restated: bool) -> dict:
     """Check ``sankao score`` against the verified log, as ``check_board`` does for the unit's line."""
-    from core.engine.ranking import board_entry
     from core.engine.figures import Figures
-    from core import report
     app = platform.app
     if restated:
         raise VerificationFailed(msg("verified.restated"))
@@ -295,15 +293,12 @@ def check_score(platform, answer: dict, head: Head, unit: str, period: str, know
             raise VerificationFailed(msg("verified.no_frozen", period=period))
         event = verified_events(app, head, [stored[0].id])[stored[0].id]
         found = [r for r in event.entries if r["unit"] == unit]
-        expected = {unit: report.entry({**_entry_of(board_entry(unit, Figures.from_data(found[0]["figures"]))),
-                                        "rank": None, "third": None, "streak": None, "accountability": None,
-                                        "commended": None})} if found else {}
+        expected = {unit: _line(unit, Figures.from_data(found[0]["figures"]))} if found else {}
         _compare([line], expected, period, stored[0].id, BOARD_FIELDS)
         return {"events": 1, "positions": [stored[0].id]}
     position, event = figures_as_known(app, head, unit, period, known_at)
     if event is None:
         raise VerificationFailed(msg("verified.no_figures", unit=unit, period=period))
-    expected = {unit: report.entry({**_entry_of(board_entry(unit, Figures.from_event(event))), "rank": None,
-                                    "third": None, "streak": None, "accountability": None, "commended": None})}
+    expected = {unit: _line(unit, Figures.from_event(event))}
     _compare([line], expected, period, position, BOARD_FIELDS)
     return {"events": 1, "positions": [position]}
