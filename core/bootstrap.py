@@ -155,7 +155,8 @@ class Platform:
             raise
         self.rulebook = RulesBook(self.installed)
         self.ledger = Ledger(self.app, tz=self.tz, indicators=indicator_names(self.installed),
-                             initial_rules=lambda: self.plugin_config)
+                             initial_rules=lambda: self.plugin_config,
+                             dated_projects=self.app.read_models.dated_projects)
         self.scorer = Scorer(self.app, self.rulebook, self.tz, partition=config.partition,
                              clock=scorer_clock(config))
         self.queries = Queries(self.app, self.rulebook, self.tz, lag=self.scoring_lag)

@@ -223,6 +223,129 @@ class ProjectAssigned(Recorded):
 
 
 @dataclass(frozen=True)
+class SelfChecksRequired(Recorded):
+    """The office requires every unit with targets to check its own figures each month from ``first`` on
+    (``require_self_checks``, 定期自查, docs/assessment.md §9). The latest one in recorded order is in force.
+
+    :ivar first: the first month owed, ``YYYY-MM``.
+    """
+
+    first: str
+
+
+@dataclass(frozen=True)
+class SelfCheckFiled(Recorded):
+    """A unit filed its self-check of a month (``self_check``). Recorded on the unit's stream.
+
+    :ivar unit: the unit id.
+    :ivar period: the month checked, ``YYYY-MM``.
+    :ivar date: the business date of the self-check (on time when by day ``self_check_day`` of the next month).
+    :ivar note: what the unit wrote, or None.
+    """
+
+    unit: str
+    period: str
+    date: date
+    note: str | None
+
+
+@dataclass(frozen=True)
+class SpotCheckDrawn(Recorded):
+    """The supervision department drew projects at random to verify (``draw_spot_check``, 随机抽查).
+
+    The sample is fixed when drawn: the ``size`` candidates with the smallest
+    ``sha256(seed|period|project)``, from the projects signed or landed within ``period`` and not withdrawn
+    by its end, as the record stood before the draw. ``sankao audit draw`` recomputes it.
+
+    :ivar draw: the draw id.
+    :ivar period: the month drawn from.
+    :ivar size: how many projects were asked for.
+    :ivar seed: the seed (by default the root of the log's Merkle head, which nobody chooses).
+    :ivar date: the business date of the draw.
+    :ivar candidates: how many projects could be drawn.
+    :ivar sample: ``[[project, unit], ...]`` in sample order.
+    """
+
+    draw: str
+    period: str
+    size: int
+    seed: str
+    date: date
+    candidates: int
+    sample: list
+
+
+@dataclass(frozen=True)
+class FindingRecorded(Recorded):
+    """The result of verifying a sampled project (``record_finding``), on the draw's stream. A ``misreported``
+    finding is recorded together with the ``FactCorrected`` it makes on the project's stream.
+
+    :ivar draw: the draw id.
+    :ivar project: the project verified.
+    :ivar unit: the project's unit (as sampled).
+    :ivar date: the business date of the finding.
+    :ivar result: ``confirmed`` or ``misreported``.
+    :ivar field: the corrected field (``misreported``), else None.
+    :ivar value: the corrected value, else None.
+    :ivar reason: what was found, or None.
+    """
+
+    draw: str
+    project: str
+    unit: str
+    date: date
+    result: str
+    field: str | None
+    value: object
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class SpecialAssessed(Recorded):
+    """A special assessment of a major problem (``special_assessment``, 重大问题专项考核): points off the unit's
+    score in the month of ``date``. Recorded on the unit's stream.
+
+    :ivar unit: the unit id.
+    :ivar date: the business date.
+    :ivar points: the points, a ``Decimal`` > 0, ≤ 100.
+    :ivar reason: why.
+    """
+
+    unit: str
+    date: date
+    points: Decimal
+    reason: str
+
+
+@dataclass(frozen=True)
+class UnitListed(Recorded):
+    """A unit was put under listed supervision (``list_unit``, 挂牌督战), on the unit's stream.
+
+    :ivar unit: the unit id.
+    :ivar date: from when.
+    :ivar reason: why.
+    """
+
+    unit: str
+    date: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class UnitDelisted(Recorded):
+    """A unit's listed supervision ended (``delist_unit``), on the unit's stream.
+
+    :ivar unit: the unit id.
+    :ivar date: from when.
+    :ivar reason: why.
+    """
+
+    unit: str
+    date: date
+    reason: str
+
+
+@dataclass(frozen=True)
 class TokenIssued(Recorded):
     """An access token was issued (``sankao token create``): who may use Sankao over the web, in which role.
 

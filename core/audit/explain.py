@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from eventsourcing.utils import get_topic
+
 from core import report
 from core.engine.figures import Figures, compute, derive
 from core.errors import NotFound
 from core.messages import msg
 from core.record.state import Facts, stream_id
-from core.rules.view import CasesView, FactsView
+from core.rules.view import CasesView, FactsView, supervision_view
 from events import facts as ev
 
 PROJECT_EVENTS = (ev.ProjectPlanned, ev.ProjectSigned, ev.ProjectLanded, ev.ConstructionStarted, ev.ProjectWithdrawn,
@@ -37,7 +39,7 @@ def explain(platform, unit: str, period: str, known_at=None, restated: bool = Fa
     event, scored_at, frozen = queries.source(unit, period, known_at, restated)
     cause = event.position
     projects = [p["project"] for p in queries.projects(unit)]
-    streams = [stream_id("unit", unit), stream_id("rules"), stream_id("office")] + \
+    streams = [stream_id("unit", unit), stream_id("rules"), stream_id("office"), stream_id("supervision")] + \
         [stream_id("project", p) for p in projects]
     stored = sorted(app.recorder.select_streams(streams, upto=cause), key=lambda n: n.id)
     facts = Facts(partition=lambda u: u == unit)
@@ -50,6 +52,10 @@ def explain(platform, unit: str, period: str, known_at=None, restated: bool = Fa
             history.setdefault(fact.project, []).append((n.id, fact))
         if isinstance(fact, ev.RulesApplied):
             rules_events[fact.command_id] = fact
+    for _, finding in app.log(0, stop=cause, topics=(get_topic(ev.FindingRecorded),)):  # on the draws' streams
+        if finding.unit == unit:
+            facts.apply(finding, None)
+    supervision = supervision_view(facts)
     cases = CasesView()
     for n in app.recorder.select_events(stream_id("notices", unit)):
         notice = app.mapper.to_domain_event(n)
@@ -61,7 +67,7 @@ def explain(platform, unit: str, period: str, known_at=None, restated: bool = Fa
     ps = platform.rulebook.manager(rule)
     view = FactsView(facts)
     recorded = Figures.from_event(event)
-    again = compute(ps, unit, period, view, cases)
+    again = compute(ps, unit, period, view, cases, supervision=supervision)
     parts = derive(recorded)
     contributions = {ps.supplies.get(plugin): answer for plugin, answer in
                      ps.each("sankao_contributions", unit=unit, period=period, facts=view) if answer is not None}
@@ -77,7 +83,8 @@ def explain(platform, unit: str, period: str, known_at=None, restated: bool = Fa
             entry["adds_up"] = sum(shares.values(), Decimal(0)) == row["value"]
         indicators.append(entry)
     policies = {plugin: answer for plugin, answer in
-                ps.each("sankao_explain", unit=unit, period=period, facts=view, cases=cases) if answer is not None}
+                ps.each("sankao_explain", unit=unit, period=period, facts=view, cases=cases,
+                        supervision=supervision) if answer is not None}
     base = sum((r["score"] for r in parts.indicators), Decimal(0)) * 100 / sum(
         (r["weight"] for r in parts.indicators), Decimal(0)) if parts.indicators else Decimal(0)
     final = max(Decimal(0), base * parts.coefficient - parts.deduction)

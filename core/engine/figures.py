@@ -16,7 +16,7 @@ from decimal import Decimal
 from core.clock import month_end, parse_period
 from core.errors import PluginError
 from core.messages import msg
-from core.rules.model import Measure
+from core.rules.model import Measure, SupervisionPoints
 from core.rules.plugins import plugin_failure
 
 ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
@@ -83,11 +83,11 @@ def derive(figures: Figures) -> Derived:
 
 
 def compute(ps, unit: str, period: str, view, cases, previous: Figures | None = None,
-            changed: frozenset | None = None) -> Figures:
+            changed: frozenset | None = None, supervision=None) -> Figures:
     """The figures of ``unit`` for ``period`` under the plugin set ``ps``.
 
     With ``previous`` figures (of the same month and rules) and the set of
-    ``changed`` inputs (project fields, ``targets``, ``cases``), a part whose
+    ``changed`` inputs (project fields, ``targets``, ``cases``, ``supervision``), a part whose
     plugin declares ``inputs`` none of which changed keeps its previous answer
     without being asked again; when nothing anything reads changed, the previous
     figures stand as they are.
@@ -142,6 +142,8 @@ def compute(ps, unit: str, period: str, view, cases, previous: Figures | None = 
         deduction = Decimal(previous.deduction)
     else:
         deduction = _decimal(ps, "sankao_deduction", ZERO, unit=unit, period=period, cases=cases)
+        if supervision is not None:  # D = D_warning + D_supervision (docs/assessment.md §9)
+            deduction += supervision_points(ps, unit, period, supervision).total
     if reuse and not (changed & SIGNING_FIELDS):
         signed = previous.signed_amount
     else:
@@ -186,7 +188,26 @@ class FigurePlan:
             measures.append((plugin, function, argnames, name, spec.inputs if spec else None))
         order = [(name, spec.kind, spec.cap, str(spec.cap), spec.default_weight)
                  for name in ps.order if (spec := ps.indicators.get(name)) is not None]
-        return cls(measures, order, ps.inputs_of("sankao_coefficient"), ps.inputs_of("sankao_deduction"), ps.reads)
+        warning, supervision = ps.inputs_of("sankao_deduction"), ps.inputs_of("sankao_supervision_points")
+        deduction = None if warning is None or supervision is None else warning | supervision
+        return cls(measures, order, ps.inputs_of("sankao_coefficient"), deduction, ps.reads)
+
+
+NO_POINTS = SupervisionPoints(ZERO, ZERO, ZERO)
+
+
+def supervision_points(ps, unit: str, period: str, supervision) -> SupervisionPoints:
+    """The parts of D_supervision(u, P) by the plugins in force (``sankao_supervision_points``); none: nothing."""
+    for plugin, value in ps.each("sankao_supervision_points", unit=unit, period=period, supervision=supervision):
+        if value is None:
+            continue
+        if type(value) is not SupervisionPoints or not all(
+                isinstance(p, Decimal) and p.is_finite() and p >= 0 for p in (value.self_check, value.misreport,
+                                                                            value.special)):
+            raise PluginError(msg("plugins.nonsense", plugin=plugin, hook="sankao_supervision_points",
+                                  value=repr(value)))
+        return value
+    return NO_POINTS
 
 
 def _decimal(ps, hook, default, **kwargs):

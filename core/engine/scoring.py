@@ -29,13 +29,14 @@ from core.errors import PluginError
 from core.record.state import Facts, is_access_event, stream_id
 from core.messages import msg
 from core.rules.model import NoticeDecision
-from core.rules.view import CasesView, FactsView
+from core.rules.view import CasesView, FactsView, supervision_view
 from events import assessment as out
 from events import facts as ev
 
 if TYPE_CHECKING:
     from core.rules.book import RulesBook
 
+SUPERVISION_FACTS = (ev.SelfChecksRequired, ev.SelfCheckFiled, ev.FindingRecorded, ev.SpecialAssessed)
 PROJECT_FACTS = (ev.ProjectPlanned, ev.ProjectSigned, ev.ProjectLanded, ev.ConstructionStarted,
                  ev.ProjectWithdrawn, ev.FactCorrected)
 
@@ -67,6 +68,7 @@ class Scoring:
         cases of the notices recorded, ``opened`` the day up to which months have begun (None: no fact yet)."""
         self.rulebook, self.tz, self.facts = rulebook, tz, facts
         self.view = FactsView(facts)
+        self.supervision = supervision_view(facts)
         self.cases = CasesView() if cases is None else cases
         self.latest: dict[tuple[str, str], Latest] = {} if latest is None else latest
         self.notice_versions: dict[str, int] = {} if notice_versions is None else notice_versions
@@ -108,6 +110,11 @@ class Scoring:
         elif isinstance(event, ev.TargetsSet):
             if event.unit in self.facts.units:
                 self._touch(event.unit, event.year, 1, frozenset({"targets"}), event, position)
+                if self.facts.supervision.required:  # December's self-check is owed on January's board
+                    self._touch(event.unit, event.year + 1, 1, frozenset({"targets"}), event, position)
+        elif isinstance(event, SUPERVISION_FACTS):
+            for unit, year, month in self._supervised(event):
+                self._touch(unit, year, month, frozenset({"supervision"}), event, position)
         elif isinstance(event, ev.RulesApplied):
             for unit in self.facts.units.values():
                 for year in unit.targets:
@@ -121,6 +128,19 @@ class Scoring:
         elif isinstance(event, ev.MonthCloseRequested):
             self.rescore_pending()  # the month's figures as of the close are what was recorded before it
             self.closes_seen = True
+
+    def _supervised(self, event) -> list[tuple[str, int, int]]:
+        """``(unit, year, first month)`` whose deduction a supervision fact may change (docs/assessment.md §9)."""
+        if isinstance(event, ev.SelfChecksRequired):  # the latest requirement rules: every month may change
+            return [(u.id, year, 1) for u in self.facts.units.values() for year in u.targets]
+        if isinstance(event, ev.SelfCheckFiled):  # the board of the month after
+            year, month = parse_period(event.period)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        elif isinstance(event, ev.FindingRecorded) and event.result != "misreported":
+            return []
+        else:  # a misreported finding, a special assessment: the month of their date
+            year, month = event.date.year, event.date.month
+        return [(event.unit, year, month)] if event.unit in self.facts.units else []
 
     def _touch(self, unit: str, year: int, first: int, changed, cause, position: int) -> None:
         found = self._pending.get((unit, year))
@@ -168,7 +188,7 @@ class Scoring:
         previous = self.latest.get((unit, period))
         same_rules = previous is not None and previous.rules == rule.command_id
         figures = compute(ps, unit, period, self.view, self.cases,
-                          previous.figures if same_rules else None, changed if same_rules else None)
+                          previous.figures if same_rules else None, changed if same_rules else None, self.supervision)
         if previous is None and not figures.assessed:
             return
         if previous is not None and previous.figures == figures:

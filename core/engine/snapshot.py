@@ -12,6 +12,7 @@ from datetime import datetime
 
 from core.clock import micros
 from core.record.state import Facts, Person, Project, Rules, Targets, Unit
+from core.record.supervision import Draw
 
 KEEP = 2
 
@@ -29,6 +30,7 @@ def encode(facts: Facts, transcoder, extra: dict) -> bytes:
         "years_closed": sorted(facts.years_closed),
         "people": [[p.id, p.unit, p.name, p.level] for p in facts.people.values()],
         "holders": [[project, levels] for project, levels in facts.holders.items()],
+        "supervision": _supervision(facts.supervision),
         "extra": extra,
     }
     return zlib.compress(transcoder.encode(state), 6)
@@ -68,7 +70,34 @@ def decode(data: bytes, transcoder, facts: Facts) -> dict:
     facts.people = {pid: Person(pid, unit, name, level) for pid, unit, name, level in state.get("people", ())
                     if facts.holds(unit)}
     facts.holders = {project: dict(levels) for project, levels in state.get("holders", ()) if project in facts.projects}
+    _restore_supervision(facts, state.get("supervision"))  # snapshots from before docs/assessment.md §9 hold none
     return state["extra"]
+
+
+def _supervision(sv) -> dict:
+    return {"required": sv.required,
+            "self_checks": [[u, p, d] for (u, p), d in sv.self_checks.items()],
+            "misreports": [[u, p, n] for (u, p), n in sv.misreports.items()],
+            "specials": [[u, p, points] for (u, p), points in sv.specials.items()],
+            "listings": [[u, [[d, listed] for d, listed in rows]] for u, rows in sv.listings.items()],
+            "draws": [[d.id, d.period, d.size, d.seed, d.date, d.candidates, d.sample, d.version,
+                       [[project, result, day] for project, (result, day) in d.findings.items()]]
+                      for d in sv.draws.values()]}
+
+
+def _restore_supervision(facts: Facts, state: dict | None) -> None:
+    if not state:
+        return
+    sv = facts.supervision
+    sv.required = list(state["required"])
+    sv.self_checks = {(u, p): d for u, p, d in state["self_checks"] if facts.holds(u)}
+    sv.misreports = {(u, p): n for u, p, n in state["misreports"] if facts.holds(u)}
+    sv.specials = {(u, p): list(points) for u, p, points in state["specials"] if facts.holds(u)}
+    sv.listings = {u: [(d, listed) for d, listed in rows] for u, rows in state["listings"] if facts.holds(u)}
+    for did, period, size, seed, day, candidates, sample, version, findings in state["draws"]:
+        draw = Draw(did, period, size, seed, day, candidates, [tuple(s) for s in sample], version=version)
+        draw.findings = {project: (result, d) for project, result, d in findings}
+        sv.draws[did] = draw
 
 
 def save(recorder, name: str, position: int, data: bytes, taken_at: datetime) -> None:

@@ -44,7 +44,8 @@ def trial(scorer, plugins: dict) -> dict:
             for unit in sorted(facts.units):
                 if view.targets(unit, year) is None:
                     continue
-                figures = computed[(unit, period)] = compute(ps, unit, period, view, cases)
+                figures = computed[(unit, period)] = compute(ps, unit, period, view, cases,
+                                                              supervision=scoring.supervision)
                 if figures.assessed:
                     d = derive(figures)
                     entries.append(BoardEntry(unit, d.base, d.coefficient, d.deduction, d.final,

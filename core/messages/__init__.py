@@ -54,6 +54,10 @@ NAMES: dict[str, str] = {
     "sign_project": "项目签约", "land_project": "项目落地", "start_construction": "项目开工",
     "withdraw_project": "项目退出", "correct": "更正", "dispatch": zh("dispatch"), "close_month": "月末关账",
     "register_person": "登记人员", "assign_project": "包抓分工", "close_year": "年末关账",
+    "require_self_checks": "要求自查", "self_check": "单位自查", "draw_spot_check": "随机抽查",
+    "record_finding": "抽查结论", "special_assessment": "专项考核", "list_unit": "挂牌督战", "delist_unit": "摘牌",
+    "from": "起始月份", "note": "说明", "draw": "抽查", "size": "样本量", "seed": "种子", "result": "结论",
+    "misreported": "虚报", "supervisor": "督查部门",
     "token create": "签发令牌", "token revoke": "吊销令牌", "token": "令牌", "plugins_apply": "规则生效",
     # plugins and their settings
     "annual_amount": "年度总量目标", "quarterly_progress": "季度进度目标", "monthly_increment": "月度增量目标",
@@ -63,6 +67,7 @@ NAMES: dict[str, str] = {
     "grace_days": "宽限天数", "rectify_days": "整改天数", "thresholds": "滞后阈值", "points": "扣分",
     "excellent_share": "优等次比例", "poor_share": "差等次比例", "band": "调控幅度", "bonus": "落地加分",
     "malus": "退出减分", "enabled": "启用",
+    "supervision": "督查", "self_check_day": "自查截止日", "self_check_points": "自查扣分", "misreport_points": "虚报扣分",
     # words of the record
     "green": "绿色", "orange": "橙色", "red": "红色", "feedback": zh("feedback"), "leader": zh("leader"), "director": zh("director"),
     "officer": zh("officer"), "assessment": zh("assessment"), "organizational": zh("organizational"),
@@ -72,6 +77,8 @@ NAMES: dict[str, str] = {
     "ProjectLanded": "项目落地", "ConstructionStarted": "项目开工", "ProjectWithdrawn": "项目" + zh("withdrawn"),
     "FactCorrected": "事实更正", "DispatchHeld": zh("dispatch"), "MonthCloseRequested": "月末关账",
     "YearCloseRequested": "年末关账", "PersonRegistered": "人员登记", "ProjectAssigned": "包抓分工",
+    "SelfChecksRequired": "要求自查", "SelfCheckFiled": "单位自查", "SpotCheckDrawn": "随机抽查",
+    "FindingRecorded": "抽查结论", "SpecialAssessed": "专项考核", "UnitListed": "挂牌督战", "UnitDelisted": "摘牌",
     "TokenIssued": "令牌签发", "TokenRevoked": "令牌吊销", "RulesApplied": "规则生效", "BatchRecorded": "批次录入",
     "ScoreChanged": "得分变化", "NoticeIssued": "函单下发", "BoardFrozen": "清单冻结", "HeadRecorded": "树头录入",
     "StandingFrozen": zh("annual_evaluation") + "冻结",
@@ -308,10 +315,11 @@ def show_setting(value, lang: str = "en") -> str:
     return ("none" if lang != "zh" else "无") if value is None else str(value).lower()
 
 
-from core.messages import audit, cli, read, record, rules, store  # noqa: E402  (the parts: plain dicts)
+from core.messages import audit, cli, read, record, rules, store, supervision  # noqa: E402  (the parts: plain dicts)
 
 CATALOG: dict[str, tuple[str, str]] = {
     "_join": ("", ""),
     "rejected": ("{head}: {reason}", "{head}: {reason}"),
     **record.CATALOG, **rules.CATALOG, **store.CATALOG, **read.CATALOG, **cli.CATALOG, **audit.CATALOG,
+    **supervision.CATALOG,
 }

@@ -242,6 +242,16 @@ class ReadModels:
         return self.recorder.fetch("SELECT period, position FROM rm_frozen WHERE period >= ? AND period < ?",
                                    (first, before))
 
+    def dated_projects(self, period: str, position: int) -> list[str] | None:
+        """The projects signed or landed within ``period`` (what a spot check may draw, docs/assessment.md §9),
+        or None when the tables do not stand at ``position`` at least (the log is read instead)."""
+        if self.position() < position:
+            return None
+        first, last = f"{period}-01", f"{period}-31"
+        return [row[0] for row in self.recorder.fetch(
+            "SELECT project FROM rm_projects WHERE (signed_on >= ? AND signed_on <= ?) OR "
+            "(landed_on >= ? AND landed_on <= ?)", (first, last, first, last))]
+
     def token_names(self) -> list[str]:
         """The names of every token issued (revoked ones too)."""
         return [row[0] for row in self.recorder.fetch("SELECT name FROM rm_tokens")]

@@ -17,9 +17,11 @@ FOLLOW_LIMIT = 20_000  # past this many new facts by others, forget the cache ra
 class FactsCache:
     """The facts a ledger decides on, kept current with the log."""
 
-    def __init__(self, app, notifications):
-        """``notifications(after)``: the record after a position, ``(position, event)`` (the ledger's)."""
-        self.app, self.notifications = app, notifications
+    def __init__(self, app, notifications, candidates=None):
+        """``notifications(after)``: the record after a position, ``(position, event)`` (the ledger's);
+        ``candidates(period, position)``: the ids of every project that may be drawn from ``period`` by the
+        record up to ``position`` (a spot check's draw loads them all, docs/assessment.md §9)."""
+        self.app, self.notifications, self.candidates = app, notifications, candidates
         self.facts: Facts | None = None
         self._loaded: set = set()  # stream ids folded into the cache (or known to be empty)
 
@@ -32,7 +34,7 @@ class FactsCache:
         recorder = self.app.recorder
         head = recorder.max_notification_id()
         facts = Facts(buckets=False)
-        streams = [stream_id("rules"), stream_id("office"), stream_id("tokens")]
+        streams = [stream_id("rules"), stream_id("office"), stream_id("tokens"), stream_id("supervision")]
         for n in recorder.select_streams(streams, upto=head):
             facts.apply(self.app.mapper.to_domain_event(n), None)
         last = recorder.select_last(stream_id("log"), upto=head)
@@ -63,14 +65,22 @@ class FactsCache:
     def load(self, commands: list[Command]) -> None:
         """Fold into the cache the units and projects these commands touch, from their streams."""
         wanted = []
-        held = {"unit": self.facts.units, "project": self.facts.projects, "person": self.facts.people}
+        held = {"unit": self.facts.units, "project": self.facts.projects, "person": self.facts.people,
+                "draw": self.facts.supervision.draws}
         for command in commands:
-            for kind in ("unit", "project", "person"):
+            for kind in ("unit", "project", "person", "draw"):
                 key = command.data.get(kind)
                 if isinstance(key, str) and key not in held[kind]:  # what the cache holds is current
                     stream = stream_id(kind, key)
                     if stream not in self._loaded:
                         wanted.append(stream)
+            if command.cmd == "draw_spot_check" and self.candidates is not None:
+                for project in self.candidates(command.data["period"], self.facts.position):
+                    if project not in held["project"] and stream_id("project", project) not in self._loaded:
+                        wanted.append(stream_id("project", project))
+        self._load_streams(wanted)
+
+    def _load_streams(self, wanted: list) -> None:
         wanted = list(dict.fromkeys(wanted))
         if not wanted:
             return

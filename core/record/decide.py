@@ -15,6 +15,8 @@ from core.record.commands import Command
 from core.errors import CommandRejected
 from core.messages import Name, msg
 from core.record.state import Facts, Project, stream_id
+from core.record.decide_supervision import decide_supervision
+from core.record.supervision import COMMANDS as SUPERVISION_COMMANDS
 from events import facts as ev
 
 
@@ -65,6 +67,14 @@ def decide(facts: Facts, command: Command, stamp: Stamp, tz: ZoneInfo,
         if data["unit"] not in facts.units:
             reject(msg("decide.unit_unknown", unit=data["unit"]))
         return [_event(ev.ProjectPlanned, stream_id("project", data["project"]), 1, stamp, **data)]
+
+    if cmd in SUPERVISION_COMMANDS:  # docs/assessment.md §9
+        def event(cls, stream, version, **fields):
+            return _event(cls, stream, version, stamp, **fields)
+
+        def correct(project, fix, refuse):
+            return _decide_project(project, fix, stamp, today, refuse)
+        return decide_supervision(facts, command, stamp, today, reject, event, correct)
 
     if cmd in ("dispatch", "close_month", "close_year"):
         return [_decide_office(facts, command, stamp, today, reject)]

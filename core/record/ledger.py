@@ -23,6 +23,7 @@ from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import get_topic
 
 from core.record.access import forbidden, key_of
 from core.record.cache import FactsCache
@@ -61,13 +62,17 @@ class Ledger:
     """Records commands into the log, enforcing docs/assessment.md §1-§2."""
 
     def __init__(self, app: SankaoApplication, *, tz: ZoneInfo, indicators: frozenset[str],
-                 initial_rules: Callable[[], dict], clock: Callable[[], datetime] = utc_now):
+                 initial_rules: Callable[[], dict], clock: Callable[[], datetime] = utc_now,
+                 dated_projects: Callable[[str, int], list | None] | None = None):
+        """``dated_projects(period, position)``: the ids of the projects signed or landed within ``period`` by the
+        read models, or None when they do not stand at ``position`` yet (then the log is read instead)."""
         self.app = app
+        self.dated_projects = dated_projects
         self.tz = tz
         self.indicators = indicators
         self.initial_rules = initial_rules
         self.clock = clock
-        self.cache = FactsCache(app, self.notifications)
+        self.cache = FactsCache(app, self.notifications, self.candidate_ids)
 
     @property
     def facts(self) -> Facts | None:
@@ -110,6 +115,17 @@ class Ledger:
         self.cache.load([command])
         project = facts.projects.get(command.data["project"])
         return project.unit if project is not None else None
+
+    def candidate_ids(self, period: str, position: int) -> list[str]:
+        """Every project that a spot check of ``period`` may draw by the record up to ``position`` (and maybe
+        more: the draw decides on each project's own stream): from the read models when they stand there, else
+        every project planned (docs/assessment.md §9)."""
+        if self.dated_projects is not None:
+            found = self.dated_projects(period, position)
+            if found is not None:
+                return found
+        topic = get_topic(ev.ProjectPlanned)
+        return [event.project for _, event in self.app.log(0, stop=position, topics=(topic,))]
 
     # -- writing -------------------------------------------------------------
     def stamp(self, command: Command, actor: str, facts: Facts, key: str | None = None) -> Stamp:

@@ -18,6 +18,7 @@ from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from core.record.buckets import UnitBuckets
+from core.record.supervision import Draw, Supervision
 from events import facts as ev
 
 _NS = uuid5(NAMESPACE_URL, "https://sankao.invalid/streams")
@@ -115,6 +116,7 @@ class Facts:
     office_version: int = 0
     log_version: int = 0  # of the BatchRecorded stream
     rules: list = field(default_factory=list)  # Rules, in recorded order
+    supervision: Supervision = field(default_factory=Supervision)  # docs/assessment.md §9
     command_ids: set = field(default_factory=set)  # ids this process recorded or saw recorded
     position: int = 0  # the last applied log position
     last_recorded: datetime | None = None
@@ -215,6 +217,41 @@ class Facts:
         self.holders.setdefault(e.project, {})[e.level] = e.person
         project.version = e.originator_version
 
+    # -- supervision (docs/assessment.md §9): the unit's own on its stream, draws on theirs
+    def _self_checks_required(self, e: ev.SelfChecksRequired) -> None:
+        self.supervision.require(e.first)
+
+    def _on_unit(self, e) -> bool:
+        unit = self.units.get(e.unit)
+        if unit is None:  # a unit of another partition, or not loaded here
+            return False
+        unit.version = e.originator_version
+        return True
+
+    def _self_check_filed(self, e: ev.SelfCheckFiled) -> None:
+        if self._on_unit(e):
+            self.supervision.self_check(e.unit, e.period, e.date)
+
+    def _special_assessed(self, e: ev.SpecialAssessed) -> None:
+        if self._on_unit(e):
+            self.supervision.special(e.unit, e.date, e.points)
+
+    def _unit_listed(self, e) -> None:
+        if self._on_unit(e):
+            self.supervision.listing(e.unit, e.date, isinstance(e, ev.UnitListed))
+
+    def _spot_check_drawn(self, e: ev.SpotCheckDrawn) -> None:
+        self.supervision.draws[e.draw] = Draw(e.draw, e.period, e.size, e.seed, e.date, e.candidates,
+                                              [tuple(s) for s in e.sample])
+
+    def _finding_recorded(self, e: ev.FindingRecorded) -> None:
+        draw = self.supervision.draws.get(e.draw)
+        if draw is not None:
+            draw.findings[e.project] = (e.result, e.date)
+            draw.version = e.originator_version
+        if self.holds(e.unit):
+            self.supervision.finding(e.unit, e.date, e.result)
+
     def _batch_recorded(self, e: ev.BatchRecorded) -> None:
         self.log_version = e.originator_version
 
@@ -247,4 +284,7 @@ _HANDLERS = {getattr(ev, name.split(".")[1]): getattr(Facts, method) for name, m
     "ev.MonthCloseRequested": "_month_close_requested", "ev.RulesApplied": "_rules_applied",
     "ev.BatchRecorded": "_batch_recorded", "ev.YearCloseRequested": "_year_close_requested",
     "ev.PersonRegistered": "_person_registered", "ev.ProjectAssigned": "_project_assigned",
-    "ev.TokenIssued": "_token_issued", "ev.TokenRevoked": "_token_revoked"}.items()}
+    "ev.TokenIssued": "_token_issued", "ev.TokenRevoked": "_token_revoked",
+    "ev.SelfChecksRequired": "_self_checks_required", "ev.SelfCheckFiled": "_self_check_filed",
+    "ev.SpecialAssessed": "_special_assessed", "ev.UnitListed": "_unit_listed", "ev.UnitDelisted": "_unit_listed",
+    "ev.SpotCheckDrawn": "_spot_check_drawn", "ev.FindingRecorded": "_finding_recorded"}.items()}

@@ -13,7 +13,7 @@ A plugin class has:
 - ``version`` (str): recorded with every score it took part in;
 - optionally ``inputs`` (a frozenset of names): what its ``sankao_coefficient`` and
   ``sankao_deduction`` read (project fields such as ``signed_on``, ``targets``,
-  ``cases``); when a fact changes none of them Sankao keeps their last answer for
+  ``cases``, ``supervision``); when a fact changes none of them Sankao keeps their last answer for
   the month. Without it they are asked every time. Indicators say the same with
   ``IndicatorSpec.inputs``;
 - ``Settings``: a marshmallow ``Schema`` class for its ``plugins.toml`` table
@@ -80,6 +80,24 @@ def sankao_deduction(unit, period, cases):
     :param period: the month, ``"YYYY-MM"``.
     :param cases: a ``core.rules.view.CasesView`` of the early-warning cases recorded so far.
     :returns: a ``Decimal`` ≥ 0; the first non-None answer wins; with no answer 0.
+    """
+
+
+@hookspec(firstresult=True)
+def sankao_supervision_points(unit, period, supervision):
+    """The supervision part of a unit's pre-deduction for a month, D_supervision(u, P) (docs/assessment.md §9).
+
+    Sankao adds it to ``sankao_deduction``'s answer: ``D = D_warning + D_supervision``, frozen with the board
+    at the month's close like the rest. The built-in ``supervision`` plugin deducts a missed or late
+    self-check of the month before (定期自查), each misreported spot-check finding dated in the month
+    (随机抽查) and the special assessments dated in it (专项考核). An office replaces those rules with a plugin
+    of its own that implements this hook (and disables ``supervision``).
+
+    :param unit: the unit id.
+    :param period: the month of the board, ``"YYYY-MM"``.
+    :param supervision: a ``core.rules.view.SupervisionView`` of the supervision recorded so far.
+    :returns: a ``core.rules.model.SupervisionPoints`` (``self_check``, ``misreport``, ``special``: ``Decimal``
+        ≥ 0 each); the first non-None answer wins; with no answer nothing is deducted.
     """
 
 
@@ -159,13 +177,14 @@ def sankao_contributions(unit, period, facts):
 
 
 @hookspec
-def sankao_explain(unit, period, facts, cases):
+def sankao_explain(unit, period, facts, cases, supervision):
     """Say how the plugin's coefficient or deduction for a unit's month came about (for ``sankao explain``).
 
     :param unit: the unit id.
     :param period: the month, ``"YYYY-MM"``.
     :param facts: a ``core.rules.view.FactsView`` of the facts as they stood.
     :param cases: a ``core.rules.view.CasesView`` of the cases as they stood.
+    :param supervision: a ``core.rules.view.SupervisionView`` of the supervision as it stood.
     :returns: a dict of plain values (strings, numbers, lists, dicts) naming the
         inputs and how they combine (``{"formula": …, "inputs": {…}}``), or None.
         Every answer is collected, keyed by plugin.

@@ -133,3 +133,22 @@ class Standing:
 
     units: list  # UnitStanding
     people: list  # PersonStanding
+
+
+@dataclass(frozen=True)
+class SupervisionPoints:
+    """What ``sankao_supervision_points`` returns: the three parts of D_supervision(u, P) (docs/assessment.md §9),
+    each a ``Decimal`` ≥ 0.
+
+    :ivar self_check: for a self-check of the month before that was owed and not filed on time.
+    :ivar misreport: for the misreported spot-check findings dated in the month.
+    :ivar special: for the special assessments dated in the month.
+    """
+
+    self_check: Decimal
+    misreport: Decimal
+    special: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.self_check + self.misreport + self.special

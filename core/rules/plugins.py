@@ -237,7 +237,8 @@ class PluginSet:
             cache = self.__dict__["_inputs_cache"] = {}
         if "*" not in cache:
             parts = [spec.inputs for spec in self.indicators.values()]
-            parts += [self.inputs_of("sankao_coefficient"), self.inputs_of("sankao_deduction")]
+            parts += [self.inputs_of("sankao_coefficient"), self.inputs_of("sankao_deduction"),
+                      self.inputs_of("sankao_supervision_points")]
             cache["*"] = None if any(p is None for p in parts) else frozenset().union(*parts)
         return cache["*"]
 

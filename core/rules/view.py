@@ -120,6 +120,50 @@ class CasesView:
         return [c for unit in sorted(self._by_unit) for c in self._by_unit[unit] if c.is_open]
 
 
+class SupervisionView:
+    """What plugins may read of supervision (docs/assessment.md §9), read-only: the requirement of self-checks,
+    each unit's self-checks, misreported findings, special assessments and listings."""
+
+    def __init__(self, supervision, has_targets):
+        """``supervision``: a ``core.record.supervision.Supervision``; ``has_targets(unit, year)``: whether the
+        unit has targets for the year by the same record."""
+        self._s, self._has_targets = supervision, has_targets
+
+    def required_from(self) -> str | None:
+        """The first month of self-checks owed (``YYYY-MM``, by the latest ``require_self_checks``), or None."""
+        return self._s.required_from
+
+    def owes(self, unit: str, period: str) -> bool:
+        """Whether ``unit`` owes a self-check of ``period``: required from that month on, and the unit has
+        targets for its year."""
+        first = self._s.required_from
+        return first is not None and period >= first and self._has_targets(unit, int(period[:4]))
+
+    def self_check(self, unit: str, period: str) -> date | None:
+        """The date of the unit's self-check of ``period``, or None."""
+        return self._s.self_checks.get((unit, period))
+
+    def misreports(self, unit: str, period: str) -> int:
+        """How many misreported findings about the unit's projects are dated in ``period``."""
+        return self._s.misreports.get((unit, period), 0)
+
+    def specials(self, unit: str, period: str) -> tuple:
+        """The points of the unit's special assessments dated in ``period``, in recorded order."""
+        return tuple(self._s.specials.get((unit, period), ()))
+
+    def listed(self, unit: str, day: date) -> bool:
+        """Whether the unit is under listed supervision (挂牌督战) as at ``day``."""
+        return self._s.listed_on(unit, day)
+
+
+def supervision_view(facts: Facts) -> SupervisionView:
+    """The supervision of ``facts``, with their units' targets."""
+    def has_targets(unit, year):
+        found = facts.units.get(unit)
+        return found is not None and year in found.targets
+    return SupervisionView(facts.supervision, has_targets)
+
+
 class PeopleView:
     """What plugins may read of the people and their responsibility chains (docs/assessment.md §8), read-only."""
 

@@ -1,0 +1,89 @@
+"""Policy ``supervision``: self-checks, spot checks and special assessments (docs/assessment.md §9).
+
+- 定期自查: from the month the office requires them, every unit with targets owes a self-check of each
+  month P. On time when dated by day ``self_check_day`` of the month after P. Until an on-time self-check of
+  P is recorded, the unit is pre-deducted ``self_check_points`` on the board of the month after P (December's
+  on January's board of the next year).
+- 随机抽查: each ``misreported`` finding dated in the month costs the project's unit ``misreport_points``
+  (the finding also corrects the project, as a ``correct`` would).
+- 重大问题专项考核: a special assessment costs its ``points`` in the month of its date.
+
+These points add to the early warning's: ``D = D_warning + D_supervision``, frozen at the month's close.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from core.clock import month_end, parse_period, period_name
+from core.hookspecs import hookimpl
+from core.model import SupervisionPoints
+
+ZERO = Decimal(0)
+
+
+class Settings(Schema):
+    class Meta:
+        unknown = RAISE
+
+    self_check_day = fields.Integer(strict=True, load_default=5, validate=validate.Range(min=1, max=28))
+    self_check_points = fields.Decimal(load_default=Decimal("1.00"), validate=validate.Range(min=0))
+    misreport_points = fields.Decimal(load_default=Decimal("3.00"), validate=validate.Range(min=0))
+
+
+def previous_period(period: str) -> str:
+    year, month = parse_period(period)
+    return period_name(year - 1, 12) if month == 1 else period_name(year, month - 1)
+
+
+def due_date(period: str, day: int) -> date:
+    """The last day a self-check of ``period`` is on time: day ``day`` of the month after."""
+    year, month = parse_period(period)
+    return date(year + 1, 1, day) if month == 12 else date(year, month + 1, day)
+
+
+class Supervision:
+    version = "1.0"
+    Settings = Settings
+    inputs = frozenset({"supervision", "targets"})  # what sankao_supervision_points reads
+
+    def __init__(self, settings: dict):
+        self.s = settings
+
+    def on_time(self, period: str, filed: date | None) -> bool | None:
+        return None if filed is None else filed <= due_date(period, self.s["self_check_day"])
+
+    def _self_check_points(self, unit, period, supervision) -> Decimal:
+        before = previous_period(period)
+        if not supervision.owes(unit, before):
+            return ZERO
+        return ZERO if self.on_time(before, supervision.self_check(unit, before)) else self.s["self_check_points"]
+
+    @hookimpl
+    def sankao_supervision_points(self, unit, period, supervision):
+        return SupervisionPoints(self._self_check_points(unit, period, supervision),
+                                 self.s["misreport_points"] * supervision.misreports(unit, period),
+                                 sum(supervision.specials(unit, period), ZERO))
+
+    @hookimpl
+    def sankao_explain(self, unit, period, supervision):
+        before = previous_period(period)
+        filed = supervision.self_check(unit, before)
+        points = self.sankao_supervision_points(unit, period, supervision)
+        end = month_end(*parse_period(period))
+        return {"formula": "D_supervision = the self-check of the month before (owed and not on time: "
+                           "self_check_points) + misreport_points × the misreported findings dated in the month + "
+                           "the points of the special assessments dated in it",
+                "inputs": {"self_check": {"period": before, "owed": supervision.owes(unit, before),
+                                          "date": filed.isoformat() if filed else None,
+                                          "due": due_date(before, self.s["self_check_day"]).isoformat(),
+                                          "on_time": self.on_time(before, filed),
+                                          "points": str(points.self_check)},
+                           "misreports": {"count": supervision.misreports(unit, period),
+                                          "each": str(self.s["misreport_points"]), "points": str(points.misreport)},
+                           "specials": {"each": [str(p) for p in supervision.specials(unit, period)],
+                                        "points": str(points.special)},
+                           "listed": supervision.listed(unit, end), "total": str(points.total)}}
