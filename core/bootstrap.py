@@ -110,7 +110,12 @@ def time_zone(config: Config) -> ZoneInfo:
         raise ConfigError(msg("config.tz_unknown", source=config.source("timezone"), tz=config.timezone)) from None
 
 
-RIDERS = (Rider("read models", lambda blob, bigint: read_model_ddl(bigint)),
+def _rebuild_read_models(recorder) -> None:
+    """A store of an older schema gets its new read model tables filled: every table projected again, once."""
+    ReadModels(recorder, SankaoApplication(recorder).mapper).rebuild()
+
+
+RIDERS = (Rider("read models", lambda blob, bigint: read_model_ddl(bigint), _rebuild_read_models),
           Rider("merkle tree", tree_ddl, lambda recorder: TreeWriter(recorder).catch_up()))
 
 

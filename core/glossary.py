@@ -32,6 +32,15 @@ TERMS: dict[str, tuple[str, str]] = {
     "assessment": ("assessment talk", "约谈问责"),
     "organizational": ("organizational handling", "组织处理"),
     "disciplinary": ("disciplinary action", "纪律处分"),
+    # supervision (docs/assessment.md §9)
+    "supervision": ("supervision", "督查"),
+    "self_check": ("self-check", "定期自查"),
+    "spot_check": ("spot check", "随机抽查"),
+    "special_assessment": ("special assessment", "专项考核"),
+    "listed": ("listed supervision", "挂牌督战"),
+    "supervisor": ("supervision department", "督查部门"),
+    "misreported": ("misreported", "虚报"),
+    "finding_confirmed": ("confirmed", "核实无误"),
     # the three letters and one sheet (三函一单)
     "notices": ("three letters and one sheet", "三函一单"),
     "green": ("green reminder letter", "绿色提醒函"),

@@ -116,7 +116,8 @@ def role(value) -> str:
     """A token's role in words."""
     if value and value.startswith("unit:"):
         return _("unit %(unit)s", unit=value.split(":", 1)[1])
-    return {"admin": _("administrator"), "auditor": _("auditor"), "viewer": _("viewer")}.get(value, value)
+    return {"admin": _("administrator"), "auditor": _("auditor"), "viewer": _("viewer"),
+            "supervisor": _("supervision department")}.get(value, value)
 
 
 def moment(value) -> str:

@@ -178,7 +178,7 @@ class Nodes:
 KEYS = {"rm_units": ("unit",), "rm_targets": ("unit", "year"), "rm_projects": ("project",),
         "rm_figures": ("period", "unit"), "rm_stamps": ("period",), "rm_figures_log": ("period", "unit", "version"),
         "rm_notices": ("position",), "rm_frozen": ("period",), "rm_closes": ("period",), "rm_heads": ("position",),
-        "rm_tokens": ("name",)}
+        "rm_tokens": ("name",), "rm_supervision": ("position", "kind")}
 """The primary key of each read-model table (as ``core.read.tables.ddl`` declares it)."""
 DIGESTED = {("rm_figures", "data")}
 """Columns compared by their SHA-256 (a stored event's JSON each: not carried whole between processes)."""

@@ -7,6 +7,7 @@ from core.glossary import zh
 CATALOG: dict[str, tuple[str, str]] = {
     # core.read: answers that do not exist (yet)
     "read.q_board": ("board {period}", zh("board") + " {period}"),
+    "read.q_supervision": ("supervision {period}", "督查 {period}"),
     "read.q_score": ("score {unit} {period}", "得分 {unit} {period}"),
     "read.q_annual": ("annual {year}", zh("annual_evaluation") + " {year}"),
     "read.not_scored": ("{query}: not scored yet: the scores are {behind} fact(s) behind the record (the scoring worker "

@@ -36,4 +36,13 @@ CATALOG: dict[str, tuple[str, str]] = {
                            "日期 (date): {date} 早于该单位最近一次挂牌或摘牌的日期 {last}"),
     "sv.misreport_rejected": ("the correction of this misreported finding would be rejected: {reason}",
                               "该虚报结论所作的更正会被拒绝: {reason}"),
+    # core.audit.draws
+    "sv.audit_candidates": ("the draw recorded {recorded} candidates; the record gives {recomputed}",
+                            "抽查记录的候选项目数为 {recorded}; 按记录重算为 {recomputed}"),
+    "sv.audit_sample": ("the draw recorded the sample {recorded}; the record gives {recomputed}",
+                        "抽查记录的样本为 {recorded}; 按记录重算为 {recomputed}"),
+    "sv.audit_seed_head": ("the seed names the head {size}:{root}, which is not the log's tree at that size",
+                           "种子所指的树头 {size}:{root} 与日志在该规模下的默克尔树根不符"),
+    "sv.verify_with": ("anyone can check it: sankao audit draw {draw}", "任何人都可核验: sankao audit draw {draw}"),
+    "sv.no_head": ("no head of the log's tree yet: give --seed", "日志尚无默克尔树头: 请用 --seed 指定种子"),
 }

@@ -16,10 +16,11 @@ from core.read.boards import Boards
 from core.read.listings import Listings
 from core.read.reading import ALL, NOTICE_TOPIC, SCORE_TOPIC, entry_dict
 from core.read.standings import Standings
+from core.read.supervision import SupervisionQueries
 
 __all__ = ["ALL", "NOTICE_TOPIC", "SCORE_TOPIC", "Queries", "entry_dict"]
 
 
-class Queries(Boards, Standings, Listings):
+class Queries(Boards, Standings, Listings, SupervisionQueries):
     """Every query of the platform (``platform.queries``): boards and scores, annual standings and people,
     listings; each part in its own module over ``core.read.reading.Reading``."""

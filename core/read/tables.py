@@ -26,7 +26,7 @@ NAME = "read_models"
 CHUNK = 5000
 
 TABLES = ["rm_units", "rm_targets", "rm_projects", "rm_figures", "rm_figures_log", "rm_notices", "rm_frozen",
-          "rm_closes", "rm_stamps", "rm_heads", "rm_tokens"]
+          "rm_closes", "rm_stamps", "rm_heads", "rm_tokens", "rm_supervision"]
 
 
 def ddl(bigint: str) -> list[str]:
@@ -64,6 +64,12 @@ def ddl(bigint: str) -> list[str]:
         f"CREATE TABLE IF NOT EXISTS rm_tokens (name TEXT PRIMARY KEY, role TEXT NOT NULL, digest TEXT NOT NULL, "
         f"actor TEXT NOT NULL, issued_at {bigint} NOT NULL, revoked_at {bigint})",
         "CREATE UNIQUE INDEX IF NOT EXISTS rm_tokens_by_digest ON rm_tokens (digest)",
+        # supervision (docs/assessment.md §9) and, for whose self-checks are owed, every TargetsSet's (unit, year)
+        f"CREATE TABLE IF NOT EXISTS rm_supervision (position {bigint} NOT NULL, kind TEXT NOT NULL, "
+        f"recorded_at {bigint} NOT NULL, unit TEXT, period TEXT, day TEXT, ref TEXT, data TEXT, "
+        "PRIMARY KEY (position, kind))",
+        "CREATE INDEX IF NOT EXISTS rm_supervision_by_period ON rm_supervision (period, kind)",
+        "CREATE INDEX IF NOT EXISTS rm_supervision_by_ref ON rm_supervision (ref, kind)",
     ]
 
 
@@ -77,6 +83,7 @@ def _day(value) -> str | None:
 FIGURE_COLUMNS = ("period", "unit", "version", "position", "cause", "recorded_at", "assessed", "base", "coefficient",
                   "deduction", "final", "signed_amount", "shown_base", "shown_coefficient", "shown_deduction",
                   "shown_final", "shown_signed_amount", "data")
+SUPERVISION_COLUMNS = ("position", "kind", "recorded_at", "unit", "period", "day", "ref", "data")
 STATEMENTS = {  # key: (kind, table, columns, key columns) for Recorder.write_rows
     "unit": ("insert", "rm_units", ("unit", "name", "category", "position"), ()),
     "targets": ("upsert", "rm_targets", ("unit", "year", "annual"), ("unit", "year")),
@@ -98,6 +105,7 @@ STATEMENTS = {  # key: (kind, table, columns, key columns) for Recorder.write_ro
     "token": ("insert", "rm_tokens", ("name", "role", "digest", "actor", "issued_at"), ()),
     "revoke": ("update", "rm_tokens", ("revoked_at",), ("name",)),
     "head": ("insert", "rm_heads", ("position", "label", "size", "root", "recorded_at"), ()),
+    "supervision": ("insert", "rm_supervision", SUPERVISION_COLUMNS, ()),
 }
 
 
@@ -118,7 +126,10 @@ def project(position: int, event, state: bytes) -> list[tuple[str, tuple]]:
     if isinstance(event, ev.UnitRegistered):
         return [("unit", (event.unit, event.name, event.category, position))]
     if isinstance(event, ev.TargetsSet):
-        return [("targets", (event.unit, event.year, str(event.annual)))]
+        return [("targets", (event.unit, event.year, str(event.annual))),
+                ("supervision", supervision_row(position, event))]
+    if isinstance(event, SUPERVISED):
+        return [("supervision", supervision_row(position, event))]
     if isinstance(event, ev.ProjectPlanned):
         return [("plan", (event.project, event.unit, event.name, event.planned_on.isoformat(), position))]
     if isinstance(event, ev.ProjectSigned):
@@ -160,6 +171,33 @@ def project(position: int, event, state: bytes) -> list[tuple[str, tuple]]:
     if isinstance(event, out.HeadRecorded):
         return [("head", (position, event.label, event.size, event.root, at))]
     return []
+
+
+SUPERVISED = (ev.SelfChecksRequired, ev.SelfCheckFiled, ev.SpotCheckDrawn, ev.FindingRecorded, ev.SpecialAssessed,
+              ev.UnitListed, ev.UnitDelisted)
+
+
+def supervision_row(position: int, event) -> tuple:
+    """The ``rm_supervision`` row of a supervision fact or a ``TargetsSet`` (in ``SUPERVISION_COLUMNS``' order):
+    what ``core.read.supervision`` folds, from the table or, while it lags, from the events themselves."""
+    at, day = micros(event.timestamp), _day(getattr(event, "date", None))
+    month = day[:7] if day else None
+    if isinstance(event, ev.TargetsSet):
+        return (position, "targets", at, event.unit, f"{event.year:04d}", None, None, None)
+    if isinstance(event, ev.SelfChecksRequired):
+        return (position, "require", at, None, event.first, None, None, None)
+    if isinstance(event, ev.SelfCheckFiled):
+        return (position, "self_check", at, event.unit, event.period, day, None, None)
+    if isinstance(event, ev.SpotCheckDrawn):
+        data = {"size": event.size, "seed": event.seed, "candidates": event.candidates, "sample": event.sample}
+        return (position, "draw", at, None, event.period, day, event.draw, json.dumps(data, separators=(",", ":")))
+    if isinstance(event, ev.FindingRecorded):
+        data = {"project": event.project, "result": event.result}
+        return (position, "finding", at, event.unit, month, day, event.draw, json.dumps(data, separators=(",", ":")))
+    if isinstance(event, ev.SpecialAssessed):
+        return (position, "special", at, event.unit, month, day, None, str(event.points))
+    return (position, "list" if isinstance(event, ev.UnitListed) else "delist", at, event.unit, month, day, None,
+            None)
 
 
 def _rivals() -> dict:

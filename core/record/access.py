@@ -12,8 +12,10 @@ Roles:
 - ``admin``: everything;
 - ``auditor``: reads everything, the audit tools included; records nothing;
 - ``viewer``: reads boards, notices and annual standings;
-- ``unit:U``: records facts of unit U's own projects; reads the boards, the annual
-  standing, and U's own scores, explanations and notices.
+- ``supervisor`` (督查部门): records the supervision department's commands (spot-check draws, findings, special
+  assessments, listings: docs/assessment.md §9) and reads what an auditor reads, the audit tools aside;
+- ``unit:U``: records facts of unit U's own projects and U's own self-checks; reads the boards, the annual
+  standing, and U's own scores, explanations, notices and supervision status.
 """
 
 from __future__ import annotations
@@ -28,10 +30,11 @@ from dataclasses import dataclass
 from core.record.commands import ID_PATTERN, Command
 from core.errors import CommandForbidden
 from core.record.state import Facts
+from core.record.supervision import SUPERVISOR_COMMANDS
 from core.messages import Name, msg
 
-ROLES = ("admin", "auditor", "viewer")
-ROLE_PATTERN = re.compile(r"(admin|auditor|viewer|unit:[A-Za-z0-9][A-Za-z0-9_.-]{0,63})")
+ROLES = ("admin", "auditor", "viewer", "supervisor")
+ROLE_PATTERN = re.compile(r"(admin|auditor|viewer|supervisor|unit:[A-Za-z0-9][A-Za-z0-9_.-]{0,63})")
 PREFIX = "sk_"
 
 
@@ -73,17 +76,20 @@ class Principal:
     def may(self, action: str, unit: str | None = None) -> bool:
         """Whether this role may do ``action`` (``record``, ``read_board``, ``read_notices``, ``read_annual``,
         ``read_unit`` (a unit's scores and explanations), ``read_all`` (events, projects, history, whatif),
-        ``audit``, ``admin``), for ``unit`` where the action concerns one."""
+        ``read_supervision`` (a unit's supervision status, or every unit's with no ``unit``), ``supervise`` (record
+        the supervision department's commands), ``audit``, ``admin``), for ``unit`` where the action concerns one."""
         if self.role == "admin":
             return True
         if self.role == "auditor":
-            return action != "record" and action != "admin"
+            return action not in ("record", "admin", "supervise")
+        if self.role == "supervisor":
+            return action not in ("admin", "audit")
         if self.role == "viewer":
             return action in ("read_board", "read_notices", "read_annual")
         own = self.unit
         if action in ("read_board", "read_annual"):
             return True
-        if action in ("record", "read_unit", "read_notices"):
+        if action in ("record", "read_unit", "read_notices", "read_supervision"):
             return unit is not None and unit == own
         return False
 
@@ -164,6 +170,8 @@ def forbidden(facts: Facts, command: Command, unit: str) -> CommandForbidden | N
         person = facts.people.get(data.get("person")) if cmd == "assign_project" else None
         if owner == unit and person is not None and person.unit != unit:
             owner, what = person.unit, person.id
+    elif cmd == "self_check":  # a unit files its own self-check (docs/assessment.md §9)
+        owner, what = data["unit"], data["unit"]
     else:
         return CommandForbidden(cmd, command.subject, msg("ledger.unit_office_command", own=unit, cmd=Name(cmd)))
     if owner != unit:
@@ -174,14 +182,22 @@ def forbidden(facts: Facts, command: Command, unit: str) -> CommandForbidden | N
 
 def refusal(principal, numbered: list, unit_of):
     """The first line a principal's role may not record, as ``(line number, command, unit or None)``, or None:
-    a unit's token records for its own unit's projects and people only, never the office's commands (None
-    as the unit). ``unit_of(command)`` is the unit by the record's facts (``Ledger.unit_of``); a project
+    a unit's token records for its own unit's projects, people and self-checks only, never the office's
+    commands (None as the unit); a supervisor's records the supervision department's commands only. ``unit_of(command)`` is the unit by the record's facts (``Ledger.unit_of``); a project
     planned earlier in the same lines counts as planned, and a project nobody planned is left to the record's
     own rule (which names it). The ledger checks every line again, authoritatively, as it records it."""
     if principal.role == "admin":
         return None
     planned = {}
     for number, command in numbered:
+        if principal.role == "supervisor":
+            if command.cmd not in SUPERVISOR_COMMANDS:
+                return number, command, None
+            continue
+        if command.cmd == "self_check" and principal.unit:
+            if command.data["unit"] != principal.unit:
+                return number, command, command.data["unit"]
+            continue
         project = command.data.get("project")
         unit = unit_of(command) or planned.get(project)
         if command.cmd == "plan_project":

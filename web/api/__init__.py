@@ -4,9 +4,9 @@ returns what the CLI's ``--json`` prints; nothing else happens here."""
 
 from __future__ import annotations
 
-from web.api import audit, commands, queries, rules
+from web.api import audit, commands, queries, rules, supervision
 from web.api.base import scoring_lag_header, verified_headers
 
-BLUEPRINTS = [commands.commands, queries.queries, audit.audit, rules.rules]
+BLUEPRINTS = [commands.commands, queries.queries, supervision.supervision, audit.audit, rules.rules]
 
 __all__ = ["BLUEPRINTS", "scoring_lag_header", "verified_headers"]

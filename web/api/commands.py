@@ -7,6 +7,7 @@ from flask import request
 from flask_smorest import abort
 
 from core.record.access import refusal
+from core.record.supervision import SUPERVISOR_COMMANDS
 from core.record.commands import decode_json, parse_line
 from core.errors import CommandForbidden, CommandIdReused, CommandRejected
 from core.record.ledger import LoadReport
@@ -54,8 +55,10 @@ def post_commands():
             refused = refusal(principal, parsed, platform.ledger.unit_of)
         if refused is not None:
             number, command, unit = refused
+            why = (" (a supervisor's token records " + ", ".join(sorted(SUPERVISOR_COMMANDS)) + " only)"
+                   if principal.role == "supervisor" else f" for {unit}" if unit else " (the office's command)")
             abort(403, message=f"line {number}: the token {principal.name} ({principal.role}) may not record "
-                               f"{command.cmd}" + (f" for {unit}" if unit else " (the office's command)"))
+                               f"{command.cmd}{why}")
     report, behind = LoadReport(), 0
     for start in range(0, len(parsed), CHUNK):  # the turn is given up between chunks
         with turn() as platform:

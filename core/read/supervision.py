@@ -1,0 +1,135 @@
+"""``sankao supervision PERIOD``: a month's self-checks, spot checks and special assessments (docs/assessment.md §9).
+
+Answered from ``rm_supervision`` (one row per supervision fact and per ``TargetsSet``) or, while the read
+models lag, from the events themselves (the same rows, made by ``core.read.tables.supervision_row``), folded
+into the record's own ``core.record.supervision.Supervision``. The points are the supervision plugin's
+(``sankao_supervision_points``) over what the board of the month used: for a closed month the facts recorded
+before its close (what its frozen board deducted), else everything known.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from eventsourcing.utils import get_topic
+
+from core import report
+from core.clock import local_date, month_end, month_start, now, parse_period
+from core.engine.figures import supervision_points
+from core.messages import msg
+from core.errors import NotFound
+from core.read.reading import Reading
+from core.read.tables import SUPERVISED, supervision_row
+from core.record.supervision import Supervision, next_period, previous_period
+from core.rules.view import SupervisionView
+from core.clock import micros
+from events import facts as ev
+
+TOPICS = tuple(get_topic(cls) for cls in (*SUPERVISED, ev.TargetsSet))
+
+
+class Folded:
+    """Supervision rows folded: the record's ``Supervision``, who has targets for which year, the draws."""
+
+    def __init__(self, rows):
+        self.state, self.targets, self.draws, self.findings = Supervision(), set(), [], {}
+        for position, kind, _at, unit, period, day, ref, data in sorted(rows):
+            day = date.fromisoformat(day) if day else None
+            if kind == "targets":
+                self.targets.add((unit, int(period)))
+            elif kind == "require":
+                self.state.require(period)
+            elif kind == "self_check":
+                self.state.self_check(unit, period, day)
+            elif kind == "draw":
+                self.draws.append((ref, period, day, json.loads(data)))
+            elif kind == "finding":
+                found = json.loads(data)
+                self.state.finding(unit, day, found["result"])
+                self.findings[(ref, found["project"])] = (found["result"], day)
+            elif kind == "special":
+                self.state.special(unit, day, report.Decimal(data))
+            else:
+                self.state.listing(unit, day, kind == "list")
+
+    def view(self) -> SupervisionView:
+        return SupervisionView(self.state, lambda unit, year: (unit, year) in self.targets)
+
+
+class SupervisionQueries(Reading):
+    """The supervision query (a part of ``core.read.queries.Queries``)."""
+
+    def _supervision_rows(self, period: str, known_at: datetime | None) -> list[tuple]:
+        year = int(period[:4])
+        before = previous_period(period)
+        bound = micros(known_at) if known_at is not None else None
+        if self._current():
+            rows = self.recorder.fetch(
+                "SELECT position, kind, recorded_at, unit, period, day, ref, data FROM rm_supervision WHERE "
+                "(kind IN ('require', 'list', 'delist') OR (kind = 'targets' AND period IN (?, ?)) "
+                "OR (kind = 'self_check' AND period IN (?, ?)) OR (kind IN ('special', 'draw', 'finding') AND "
+                "period = ?) OR (kind = 'finding' AND ref IN (SELECT ref FROM rm_supervision WHERE kind = 'draw' "
+                "AND period = ?)))" + ("" if bound is None else " AND recorded_at <= ?"),
+                (f"{year:04d}", f"{year - 1:04d}", period, before, period, period,
+                 *(() if bound is None else (bound,))))
+            return [tuple(r) for r in rows]
+        rows = []  # the read models lag: the same rows, from the events
+        for position, event in self.app.log(topics=TOPICS):
+            if known_at is None or event.timestamp <= known_at:
+                rows.append(supervision_row(position, event))
+        return rows
+
+    def supervision(self, period: str, known_at: datetime | None = None) -> dict:
+        """``sankao supervision PERIOD``: the JSON of docs/assessment.md §9."""
+        year, month = parse_period(period)
+        moment = known_at or now()
+        if local_date(moment, self.tz) < month_start(year, month):
+            raise NotFound(msg("read.no_board_yet", query=msg("read.q_supervision", period=period),
+                               at=self._at(moment)))
+        rows = self._supervision_rows(period, known_at)
+        known = Folded(rows)
+        frozen = self._frozen(period, known_at)
+        used = known if frozen is None else Folded([r for r in rows if r[0] < frozen.close])
+        rules = self._rules(known_at)
+        board_rules = self.rulebook.in_force(rules, month_start(year, month)) if rules else None
+        ps = self.rulebook.manager(board_rules) if board_rules is not None else None
+        due_day = self._self_check_day(rules, period)
+        view, state = used.view(), known.state
+        required = state.required_from is not None and period >= state.required_from
+        end = month_end(year, month)
+        units = []
+        for unit in sorted(u for u, y in known.targets if y == year):
+            filed = state.self_checks.get((unit, period))
+            points = supervision_points(ps, unit, period, view) if ps is not None else None
+            units.append({"unit": unit, "self_check": filed.isoformat() if filed else None,
+                          "on_time": None if filed is None else filed <= _due(period, due_day),
+                          "points_self_check": report.money(points.self_check if points else 0),
+                          "points_misreport": report.money(points.misreport if points else 0),
+                          "points_special": report.money(points.special if points else 0),
+                          "listed": state.listed_on(unit, end)})
+        draws = []
+        for draw, _period, day, data in known.draws:
+            sample = []
+            for project, unit in data["sample"]:
+                result, when = known.findings.get((draw, project), (None, None))
+                sample.append({"project": project, "unit": unit, "result": result,
+                               "result_date": when.isoformat() if when else None})
+            draws.append({"draw": draw, "date": day.isoformat(), "size": data["size"],
+                          "candidates": data["candidates"], "seed": data["seed"], "sample": sample})
+        return {"period": period, "known_at": self._at(moment), "frozen": frozen is not None,
+                "self_checks_required": required, "units": units, "draws": draws}
+
+    def _self_check_day(self, rules, period: str) -> int:
+        """``self_check_day`` of the supervision plugin in force on the board that deducts a missed self-check of
+        ``period`` (the month after); 5 when it is not in force."""
+        if not rules:
+            return 5
+        rule = self.rulebook.in_force(rules, month_start(*parse_period(next_period(period))))
+        found = rule.plugins.get("supervision") or {}
+        return int((found.get("settings") or {}).get("self_check_day", 5))
+
+
+def _due(period: str, day: int) -> date:
+    year, month = parse_period(next_period(period))
+    return date(year, month, day)
