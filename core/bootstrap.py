@@ -26,7 +26,7 @@ from core.tree.writer import ddl as tree_ddl
 from core.read.tables import ReadModels
 from core.read.tables import ddl as read_model_ddl
 from core.store import StoreLocation, open_recorder
-from core.store.app import SankaoApplication
+from core.store.app import SankaoApplication, standalone_mapper
 from core.store.riders import Rider
 
 DEFAULT_DB = "sankao.db"
@@ -112,7 +112,7 @@ def time_zone(config: Config) -> ZoneInfo:
 
 def _rebuild_read_models(recorder) -> None:
     """A store of an older schema gets its new read model tables filled: every table projected again, once."""
-    ReadModels(recorder, SankaoApplication(recorder).mapper).rebuild()
+    ReadModels(recorder, standalone_mapper()).rebuild()
 
 
 RIDERS = (Rider("read models", lambda blob, bigint: read_model_ddl(bigint), _rebuild_read_models),

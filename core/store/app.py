@@ -15,7 +15,8 @@ from functools import lru_cache
 from typing import Iterator
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import JSONTranscoder, Mapper, Transcoding
+from eventsourcing.persistence import (DatetimeAsISO, DecimalAsStr, JSONTranscoder, Mapper, Transcoding,
+                                       UUIDAsHex)
 from eventsourcing.utils import Environment, resolve_topic
 
 from core.errors import StoreDamaged
@@ -63,6 +64,15 @@ class CheckedMapper(Mapper):
             raise StoreDamaged(msg("store.lacks", where=where, topic=stored_event.topic, missing=sorted(missing)),
                                position)
         return event
+
+
+def standalone_mapper() -> "CheckedMapper":
+    """The mapper of ``SankaoApplication`` without an application (whose end would close the recorder): the same
+    transcodings, eventsourcing's and ours."""
+    transcoder = JSONTranscoder()
+    for transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO(), DateAsISO()):
+        transcoder.register(transcoding)
+    return CheckedMapper(transcoder=transcoder)
 
 
 class SankaoApplication(Application):
