@@ -33,7 +33,6 @@ def test_a_generated_year_with_supervision_matches_the_oracle(sqlite_url, cli, t
                                              cross_year=cross_year)
     oracle = SupervisionOracle().run(lines)
     assert [n for n, _ in oracle.rejected] == meant, oracle.rejected
-    cli(sqlite_url, "init")
     checked = cli(sqlite_url, "load", str(write_lines(tmp_path / "year.jsonl", lines)), "--check", expect=1)
     assert reported_lines(checked.stdout) == meant, checked.stdout
 
