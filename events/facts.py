@@ -319,12 +319,8 @@ class SpecialAssessed(Recorded):
 
 @dataclass(frozen=True)
 class UnitListed(Recorded):
-    """A unit was put under listed supervision (``list_unit``, 挂牌督战), on the unit's stream.
-
-    :ivar unit: the unit id.
-    :ivar date: from when.
-    :ivar reason: why.
-    """
+    """A unit was put under listed supervision (``list_unit``, 挂牌督战) from ``date``, for ``reason``; on the
+    unit's stream. ``UnitDelisted`` ends it."""
 
     unit: str
     date: date
@@ -333,12 +329,7 @@ class UnitListed(Recorded):
 
 @dataclass(frozen=True)
 class UnitDelisted(Recorded):
-    """A unit's listed supervision ended (``delist_unit``), on the unit's stream.
-
-    :ivar unit: the unit id.
-    :ivar date: from when.
-    :ivar reason: why.
-    """
+    """A unit's listed supervision ended (``delist_unit``) from ``date``, for ``reason``; on the unit's stream."""
 
     unit: str
     date: date
