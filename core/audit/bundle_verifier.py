@@ -8,7 +8,9 @@
 # It rebuilds every leaf from events.jsonl (leaf encoding: manifest.json and the top of this file), the
 # root of the whole log and of every head the log recorded (its HeadRecorded events, at month closes) and
 # every head given with --head, and checks each proof file given (as written by `sankao audit prove` or
-# `sankao audit consistency`). It prints what holds and what fails, and exits 1 on any failure.
+# `sankao audit consistency`). It recomputes every spot check's candidates and sample from the events before
+# it (docs/assessment.md §9) and checks a seed that names a head (SIZE:ROOT) against the events' root at that
+# size. It prints what holds and what fails, and exits 1 on any failure.
 #
 # An access token's TokenIssued is exported redacted (a token's digest never leaves the store): its state
 # without "digest", with "redacted": ["digest"] and "leaf", the leaf hash Sankao stored for it. Its leaf is
@@ -23,7 +25,9 @@ except ImportError:
     pass
 
 import argparse as _argparse
+import hashlib as _hashlib
 import json as _json
+import re as _re
 import sys as _sys
 import uuid as _uuid
 from pathlib import Path as _Path
@@ -51,9 +55,102 @@ def _given_leaf(event, number):
         raise _Failure(f"events.jsonl line {number}: position {position}: {exc}: the bundle was changed") from None
 
 
-def _load_bundle(folder):
+class _Draws:
+    """Every spot check (SpotCheckDrawn) recomputed from the events before it, as `sankao audit draw` does: its
+    candidates are the projects signed or landed within the draw's month and not withdrawn by its end, as their
+    facts left them (corrections, a misreported finding's included); its sample the `size` of them with the
+    smallest sha256(seed + "|" + period + "|" + project), then by project id."""
+
+    FACTS = {"ProjectPlanned": (), "ProjectSigned": ("signed_on",), "ProjectLanded": ("landed_on",),
+             "ProjectWithdrawn": ("withdrawn_on",), "FactCorrected": ()}
+    DATES = ("signed_on", "landed_on", "withdrawn_on")
+    HEAD_SEED = _re.compile(r"([0-9]+):([0-9a-f]{64})")
+
+    def __init__(self):
+        self.projects = {}  # project id -> {"unit": ..., "signed_on": "YYYY-MM-DD" or None, ...}
+        self.found = []  # per draw: (what, problems, head) in log order; head (size, root) when the seed names one
+
+    @staticmethod
+    def _day(value):
+        """A stored date ({"_type_": "date_iso", "_data_": "2023-02-12"}) as its ISO text."""
+        value = value["_data_"] if isinstance(value, dict) else value
+        if value is not None and not (isinstance(value, str) and _re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)):
+            raise ValueError(f"{value!r} is not a date")
+        return value
+
+    def see(self, number, position, kind, state):
+        name = kind.rpartition(":")[2]
+        if name == "SpotCheckDrawn":
+            return self._draw(position, state)
+        if name not in self.FACTS:
+            return
+        try:
+            data = _json.loads(state)
+            project = data["project"]
+            if name == "ProjectPlanned":
+                self.projects[project] = {"unit": data["unit"], **dict.fromkeys(self.DATES)}
+                return
+            fields = self.FACTS[name] or ((data["field"],) if data["field"] in self.DATES else ())
+            held = self.projects.get(project)
+            for field in fields if held is not None else ():
+                held[field] = self._day(data["value"] if name == "FactCorrected" else data[field])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise _Failure(f"events.jsonl line {number}: position {position} ({kind}) is not a project's fact as "
+                           f"recorded ({type(exc).__name__}: {exc}): the bundle was changed") from None
+
+    def _draw(self, position, state):
+        try:
+            data = _json.loads(state)
+            draw, period, size, seed = data["draw"], data["period"], data["size"], data["seed"]
+            recorded, counted = data["sample"], data["candidates"]
+            if not (isinstance(period, str) and _re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", period)
+                    and type(size) is int and isinstance(seed, str)):
+                raise ValueError("its period, size or seed is not of its form")
+        except (ValueError, KeyError, TypeError) as exc:
+            self.found.append((f"draw at position {position}", [f"not a draw as recorded ({exc})"], None))
+            return
+        candidates = [(p, held["unit"]) for p, held in self.projects.items() if self._candidate(period, held)]
+        sample = [list(c) for c in sorted(candidates, key=lambda c: (
+            _hashlib.sha256(f"{seed}|{period}|{c[0]}".encode("utf-8")).hexdigest(), c[0]))[:max(size, 0)]]
+        problems = []
+        if type(counted) is not int or counted != len(candidates):
+            problems.append(f"the events give {len(candidates)} candidates, the draw recorded {counted!r}")
+        if recorded != sample:
+            problems.append(f"the events give the sample {' '.join(p for p, _ in sample) or '(none)'}, the draw "
+                            f"recorded {_json.dumps(recorded, ensure_ascii=False)}")
+        head = self.HEAD_SEED.fullmatch(seed)
+        self.found.append((f"draw {draw} (position {position}, {period}, seed {seed})", problems,
+                           (int(head.group(1)), head.group(2), position) if head else None))
+
+    @staticmethod
+    def _candidate(period, held):
+        if held["withdrawn_on"] is not None and held["withdrawn_on"][:7] <= period:
+            return False  # withdrawn on or before the end of the month
+        return any(day is not None and day[:7] == period for day in (held["signed_on"], held["landed_on"]))
+
+    def report(self, mth):
+        """Print each draw's verdict; the number that failed."""
+        failures = 0
+        for what, problems, head in self.found:
+            if head is not None:
+                size, root, position = head
+                if not 0 < size < position:
+                    problems.append(f"its seed names a head of {size} events, not one of the log before the draw")
+                elif mth(0, size).hex() != root:
+                    problems.append(f"its seed names a head the events do not give (root {mth(0, size).hex()} at "
+                                    f"size {size})")
+            if problems:
+                print(f"FAIL {what}: " + "; ".join(problems))
+                failures += 1
+            else:
+                print(f"ok   {what}: sample recomputed from the events" + (", seed a head of the log" if head
+                                                                            else ""))
+        return failures
+
+
+def _load_bundle(folder, draws=None):
     """The manifest, every leaf hash, the heads the log itself recorded (its HeadRecorded events) and how many
-    events were redacted (their leaves taken as given)."""
+    events were redacted (their leaves taken as given); each event shown to ``draws`` (a ``_Draws``)."""
     try:
         manifest = _json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         handle = open(folder / "events.jsonl", "rb")
@@ -94,6 +191,8 @@ def _load_bundle(folder):
                                   "position": position})
                 except (ValueError, KeyError) as exc:
                     raise _Failure(f"events.jsonl line {number}: a recorded head that cannot be read ({exc})") from None
+            if draws is not None:
+                draws.see(number, position, kind, event["state"])
             expected += 1
     return manifest, hashes, heads, redacted
 
@@ -147,8 +246,9 @@ def main(argv=None):
                         help="a head published earlier (in a monthly bulletin): the bundle's log must have had "
                              "exactly this root at this size")
     args = parser.parse_args(argv)
+    draws = _Draws()
     try:
-        manifest, hashes, heads, redacted = _load_bundle(args.bundle)
+        manifest, hashes, heads, redacted = _load_bundle(args.bundle, draws)
     except _Failure as exc:
         print(f"FAIL {exc}")
         return 1
@@ -187,6 +287,7 @@ def main(argv=None):
             problem = f"not a proof as sankao audit prove / consistency writes ({type(exc).__name__}: {exc})"
         print(f"FAIL {what}: {problem}" if problem else f"ok   {what}")
         failures += bool(problem)
+    failures += draws.report(mth)
     print("the bundle verifies" if not failures else f"{failures} check(s) failed")
     return 1 if failures else 0
 
