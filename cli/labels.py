@@ -194,6 +194,8 @@ LABELS: dict[str, tuple[str, str]] = {
                                      "系数下限) × A 与年度目标之比 (至多为 1), A 为截至月末的累计签约额"),
     "formula_early_warning": ("", _zh("deduction") + " D = 该单位当年截至月末已立案的各案卷之和: 未结案卷按其当前函单等级扣分, "
                                   "已结案卷整改到位的为 0, 扣分确认的照扣"),
+    "formula_supervision": ("", "督查扣分 = 上月" + _zh("self_check") + "应交而未按时提交的自查扣分 + 虚报扣分 × 本月日期的"
+                                "虚报抽查结论数 + 本月日期的" + _zh("special_assessment") + "扣分"),
     # history
     "history_cause": ("cause", "原因"),
     "history_change": ("change", "变化"),

@@ -74,16 +74,24 @@ class Supervision:
         filed = supervision.self_check(unit, before)
         points = self.sankao_supervision_points(unit, period, supervision)
         end = month_end(*parse_period(period))
+        each = self.s["misreport_points"]
         return {"formula": "D_supervision = the self-check of the month before (owed and not on time: "
                            "self_check_points) + misreport_points × the misreported findings dated in the month + "
                            "the points of the special assessments dated in it",
                 "inputs": {"self_check": {"period": before, "owed": supervision.owes(unit, before),
                                           "date": filed.isoformat() if filed else None,
                                           "due": due_date(before, self.s["self_check_day"]).isoformat(),
-                                          "on_time": self.on_time(before, filed),
-                                          "points": str(points.self_check)},
-                           "misreports": {"count": supervision.misreports(unit, period),
-                                          "each": str(self.s["misreport_points"]), "points": str(points.misreport)},
-                           "specials": {"each": [str(p) for p in supervision.specials(unit, period)],
-                                        "points": str(points.special)},
-                           "listed": supervision.listed(unit, end), "total": str(points.total)}}
+                                          "on_time": self.on_time(before, filed), "points": _points(points.self_check)},
+                           "misreports": [{"draw": draw, "project": project, "date": day.isoformat(),
+                                           "points": _points(each)}
+                                          for draw, project, day in supervision.findings(unit, period)],
+                           "special_assessments": [{"date": day.isoformat(), "points": _points(p)}
+                                                   for day, p in supervision.special_assessments(unit, period)],
+                           "listed": supervision.listed(unit, end),
+                           "points": {"self_check": _points(points.self_check),
+                                      "misreport": _points(points.misreport), "special": _points(points.special),
+                                      "total": _points(points.total)}}}
+
+
+def _points(value: Decimal) -> str:
+    return f"{value:.2f}"

@@ -77,8 +77,8 @@ def decode(data: bytes, transcoder, facts: Facts) -> dict:
 def _supervision(sv) -> dict:
     return {"required": sv.required,
             "self_checks": [[u, p, d] for (u, p), d in sv.self_checks.items()],
-            "misreports": [[u, p, n] for (u, p), n in sv.misreports.items()],
-            "specials": [[u, p, points] for (u, p), points in sv.specials.items()],
+            "misreports": [[u, p, [list(f) for f in found]] for (u, p), found in sv.misreports.items()],
+            "specials": [[u, p, [list(s) for s in found]] for (u, p), found in sv.specials.items()],
             "listings": [[u, [[d, listed] for d, listed in rows]] for u, rows in sv.listings.items()],
             "draws": [[d.id, d.period, d.size, d.seed, d.date, d.candidates, d.sample, d.version,
                        [[project, result, day] for project, (result, day) in d.findings.items()]]
@@ -91,8 +91,8 @@ def _restore_supervision(facts: Facts, state: dict | None) -> None:
     sv = facts.supervision
     sv.required = list(state["required"])
     sv.self_checks = {(u, p): d for u, p, d in state["self_checks"] if facts.holds(u)}
-    sv.misreports = {(u, p): n for u, p, n in state["misreports"] if facts.holds(u)}
-    sv.specials = {(u, p): list(points) for u, p, points in state["specials"] if facts.holds(u)}
+    sv.misreports = {(u, p): [tuple(f) for f in found] for u, p, found in state["misreports"] if facts.holds(u)}
+    sv.specials = {(u, p): [tuple(s) for s in found] for u, p, found in state["specials"] if facts.holds(u)}
     sv.listings = {u: [(d, listed) for d, listed in rows] for u, rows in state["listings"] if facts.holds(u)}
     for did, period, size, seed, day, candidates, sample, version, findings in state["draws"]:
         draw = Draw(did, period, size, seed, day, candidates, [tuple(s) for s in sample], version=version)

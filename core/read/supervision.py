@@ -3,8 +3,8 @@
 Answered from ``rm_supervision`` (one row per supervision fact and per ``TargetsSet``) or, while the read
 models lag, from the events themselves (the same rows, made by ``core.read.tables.supervision_row``), folded
 into the record's own ``core.record.supervision.Supervision``. The points are the supervision plugin's
-(``sankao_supervision_points``) over what the board of the month used: for a closed month the facts recorded
-before its close (what its frozen board deducted), else everything known.
+(``sankao_supervision_points``) over what the board of the month used: for a closed month the facts and the
+rules recorded before its close (what its frozen board deducted), else everything known.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class Folded:
                 self.draws.append((ref, period, day, json.loads(data)))
             elif kind == "finding":
                 found = json.loads(data)
-                self.state.finding(unit, day, found["result"])
+                self.state.finding(unit, day, found["result"], ref, found["project"])
                 self.findings[(ref, found["project"])] = (found["result"], day)
             elif kind == "special":
                 self.state.special(unit, day, report.Decimal(data))
@@ -92,7 +92,8 @@ class SupervisionQueries(Reading):
         frozen = self._frozen(period, known_at)
         used = known if frozen is None else Folded([r for r in rows if r[0] < frozen.close])
         rules = self._rules(known_at)
-        board_rules = self.rulebook.in_force(rules, month_start(year, month)) if rules else None
+        used_rules = rules if frozen is None else [r for r in rules if r.position < frozen.close]  # as frozen
+        board_rules = self.rulebook.in_force(used_rules, month_start(year, month)) if used_rules else None
         ps = self.rulebook.manager(board_rules) if board_rules is not None else None
         due_day = self._self_check_day(rules, period)
         view, state = used.view(), known.state

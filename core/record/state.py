@@ -250,7 +250,7 @@ class Facts:
             draw.findings[e.project] = (e.result, e.date)
             draw.version = e.originator_version
         if self.holds(e.unit):
-            self.supervision.finding(e.unit, e.date, e.result)
+            self.supervision.finding(e.unit, e.date, e.result, e.draw, e.project)
 
     def _batch_recorded(self, e: ev.BatchRecorded) -> None:
         self.log_version = e.originator_version

@@ -152,8 +152,8 @@ class Supervision:
 
     :ivar required: the ``first`` month of each ``require_self_checks``, in recorded order (the last is in force).
     :ivar self_checks: ``{(unit, period): date}``.
-    :ivar misreports: ``{(unit, period of the finding's date): count}``.
-    :ivar specials: ``{(unit, period of the date): [points, ...]}``.
+    :ivar misreports: ``{(unit, period of the finding's date): [(draw, project, date), ...]}``.
+    :ivar specials: ``{(unit, period of the date): [(date, points), ...]}``.
     :ivar listings: ``{unit: [(date, listed), ...]}`` in recorded order.
     :ivar draws: ``{draw id: Draw}`` (what a ledger loaded, or all).
     """
@@ -188,13 +188,12 @@ class Supervision:
     def self_check(self, unit: str, period: str, day: date) -> None:
         self.self_checks[(unit, period)] = day
 
-    def finding(self, unit: str, day: date, result: str) -> None:
+    def finding(self, unit: str, day: date, result: str, draw: str, project: str) -> None:
         if result == "misreported":
-            key = (unit, period_name(day.year, day.month))
-            self.misreports[key] = self.misreports.get(key, 0) + 1
+            self.misreports.setdefault((unit, period_name(day.year, day.month)), []).append((draw, project, day))
 
     def special(self, unit: str, day: date, points: Decimal) -> None:
-        self.specials.setdefault((unit, period_name(day.year, day.month)), []).append(points)
+        self.specials.setdefault((unit, period_name(day.year, day.month)), []).append((day, points))
 
     def listing(self, unit: str, day: date, listed: bool) -> None:
         self.listings.setdefault(unit, []).append((day, listed))

@@ -145,10 +145,19 @@ class SupervisionView:
 
     def misreports(self, unit: str, period: str) -> int:
         """How many misreported findings about the unit's projects are dated in ``period``."""
-        return self._s.misreports.get((unit, period), 0)
+        return len(self._s.misreports.get((unit, period), ()))
+
+    def findings(self, unit: str, period: str) -> tuple:
+        """The misreported findings about the unit's projects dated in ``period``: ``(draw, project, date)`` each,
+        in recorded order."""
+        return tuple(self._s.misreports.get((unit, period), ()))
 
     def specials(self, unit: str, period: str) -> tuple:
         """The points of the unit's special assessments dated in ``period``, in recorded order."""
+        return tuple(points for _, points in self._s.specials.get((unit, period), ()))
+
+    def special_assessments(self, unit: str, period: str) -> tuple:
+        """The unit's special assessments dated in ``period``: ``(date, points)`` each, in recorded order."""
         return tuple(self._s.specials.get((unit, period), ()))
 
     def listed(self, unit: str, day: date) -> bool:
