@@ -5,7 +5,9 @@ the projects signed or landed within the draw's month and not withdrawn by its e
 recorded before the draw left them (corrections and misreported findings included); the sample is the
 ``size`` of them with the smallest ``sha256(seed|period|project)``. The draw's own event is proved against the
 log's Merkle tree (an edited seed or sample in the store is named), and a seed that names a head
-(``SIZE:ROOT``, what ``sankao draw`` takes by default) is checked to be the tree's root at that size.
+(``SIZE:ROOT``, what ``sankao draw`` takes by default) is checked to be the tree's root at that size, and said
+whether it is the head recorded at the month's close (which nobody could pick: a head taken later could have
+been waited for).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 
 from eventsourcing.utils import get_topic
 
+from core.audit.log import recorded_heads
 from core.audit.verified import VerificationFailed, verify_head, verified_events
 from core.errors import NotFound
 from core.messages import msg
@@ -63,7 +66,9 @@ def audit_draw(platform, draw: str) -> dict:
         size, root = int(found.group(1)), found.group(2)
         tree = app.tree.tree
         held = tree.root(size).hex() if 0 < size <= tree.size() else None
-        seed_head = {"size": size, "root": root, "is_the_tree_root": held == root}
+        closed = next((h for h in recorded_heads(app) if h["label"] == f"close {event.period}"), None)
+        seed_head = {"size": size, "root": root, "is_the_tree_root": held == root,
+                     "is_the_close_head": closed is not None and (closed["size"], closed["root"]) == (size, root)}
         if held != root:
             problems.append(msg("sv.audit_seed_head", size=size, root=root))
     return {"draw": draw, "period": event.period, "position": position, "date": event.date.isoformat(),
