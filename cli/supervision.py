@@ -10,7 +10,8 @@ import click
 from cli.app import main, out_of, out_options, platform_of
 from cli.audit import audit
 from cli.common import catch_up, echo, names as names_of, queried
-from cli.options import actor_option, audit_json_option, json_option, known_at_option, period_argument
+from cli.options import (actor_option, audit_json_option, json_option, known_at_option, period_argument, verified,
+                         verify_options)
 from cli.render import print_json
 from core.messages import msg
 
@@ -19,13 +20,16 @@ from core.messages import msg
 @period_argument
 @known_at_option
 @json_option
+@verify_options
 @out_options
 @click.pass_context
 def supervision(ctx, period, known_at, as_json):
     """Show PERIOD's supervision (督查): each unit's self-check and supervision points, listed units, the
     month's spot checks with their samples and findings."""
+    from core.audit.verified_supervision import check_supervision
     platform = queried(ctx)
     answer = platform.queries.supervision(period, known_at)
+    verified(ctx, platform, lambda head: check_supervision(platform, answer, head, period, known_at))
     if as_json:
         print_json(answer)
         return

@@ -170,4 +170,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "verified.person_year": ("the answer is for {said} but the latest year with a month closed in the verified log is "
                              "{held}: a read-model row was altered or removed",
                              "答案针对 {said} 年, 已核验的日志中最近有月末关账的年度却是 {held} 年: 读模型的行被改动或删除了"),
+    "verified.supervision_field": ("the supervision answer says {field} {said}; the verified log gives {held}",
+                                   "督查答复的 {field} 为 {said}; 经核验的日志为 {held}"),
+    "verified.supervision_line": ("the supervision answer's line of {what} differs from the verified log (answer / "
+                                  "log): {differs}", "督查答复中 {what} 一行与经核验的日志不符 (答复 / 日志): {differs}"),
+    "verified.supervision_order": ("the supervision answer lists its {part} in another order than the verified log",
+                                   "督查答复中 {part} 的次序与经核验的日志不同"),
 }

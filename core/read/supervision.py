@@ -87,9 +87,15 @@ class SupervisionQueries(Reading):
         if local_date(moment, self.tz) < month_start(year, month):
             raise NotFound(msg("read.no_board_yet", query=msg("read.q_supervision", period=period),
                                at=self._at(moment)))
-        rows = self._supervision_rows(period, known_at)
+        return self.supervision_of(period, known_at, self._supervision_rows(period, known_at),
+                                   self._frozen(period, known_at))
+
+    def supervision_of(self, period: str, known_at: datetime | None, rows: list[tuple], frozen) -> dict:
+        """The answer of ``supervision`` made of supervision ``rows`` (``rm_supervision``'s, or made of events:
+        rows of other months are passed over) and the month's ``BoardFrozen`` as known (or None)."""
+        year, month = parse_period(period)
+        moment = known_at or now()
         known = Folded(rows)
-        frozen = self._frozen(period, known_at)
         used = known if frozen is None else Folded([r for r in rows if r[0] < frozen.close])
         rules = self._rules(known_at)
         used_rules = rules if frozen is None else [r for r in rules if r.position < frozen.close]  # as frozen
@@ -110,7 +116,9 @@ class SupervisionQueries(Reading):
                           "points_special": report.money(points.special if points else 0),
                           "listed": state.listed_on(unit, end)})
         draws = []
-        for draw, _period, day, data in known.draws:
+        for draw, drawn_from, day, data in known.draws:
+            if drawn_from != period:
+                continue
             sample = []
             for project, unit in data["sample"]:
                 result, when = known.findings.get((draw, project), (None, None))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from web import schemas
-from web.api.base import Blueprint, known_at_arg, period_arg, responses, serving
+from web.api.base import VERIFIED, Blueprint, known_at_arg, period_arg, responses, serving, verified_read
 
 S, I, B = fields.String, fields.Integer, fields.Boolean
 
@@ -56,13 +56,18 @@ def own_part(answer: dict, unit: str) -> dict:
 
 
 @supervision.route("/supervision/<period>", parameters=[schemas.PERIOD])
-@supervision.arguments(schemas.KnownAtArgs, location="query")
-@supervision.response(200, Supervision)
-@responses(supervision, 401, 403, 404, 422)
+@supervision.arguments(schemas.VerifiedOnlyArgs, location="query")
+@supervision.response(200, Supervision, headers=VERIFIED)
+@responses(supervision, 401, 403, 404, 409, 422)
 def get_supervision(args, period):
     """PERIOD's supervision (as `sankao supervision PERIOD --json`): each unit's self-check and the parts of its
     supervision deduction, listings, the month's spot checks with their samples and findings. A unit's token
-    sees its own line and its own sampled projects."""
+    sees its own line and its own sampled projects. Verified (`verify=true`, the default for an auditor) as
+    `sankao supervision PERIOD --verify`."""
+    from core.audit.verified_supervision import check_supervision
     with serving("read_supervision", lambda p: p.unit, "read other units' supervision") as (principal, platform):
-        answer = platform.queries.supervision(period_arg(period), known_at_arg(args))
+        period, known_at = period_arg(period), known_at_arg(args)
+        answer = platform.queries.supervision(period, known_at)
+        verified_read(platform, principal, args,
+                      lambda head: check_supervision(platform, answer, head, period, known_at))
         return own_part(answer, principal.unit) if principal.unit else answer
