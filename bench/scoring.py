@@ -91,8 +91,9 @@ def footprint(db: str, commands: int) -> dict:
     derived = recorder.fetch(f"SELECT count(*), sum({size}) FROM events WHERE topic IN ({marks})", consequences)[0]
     score_events = recorder.fetch("SELECT count(*) FROM events WHERE topic = 'events.assessment:ScoreChanged'")[0][0]
     models = sum(recorder.fetch(f"SELECT sum({expr}) FROM {table}")[0][0] or 0 for table, expr in [
-        ("rm_figures", "length(data) + length(line) + length(base) + length(coefficient) + length(deduction) + "
-                       "length(final) + length(signed_amount) + 40"),
+        ("rm_figures", "length(data) + length(base) + length(coefficient) + length(deduction) + length(final) + "
+                       "length(signed_amount) + length(shown_base) + length(shown_coefficient) + "
+                       "length(shown_deduction) + length(shown_final) + length(shown_signed_amount) + 48"),
         ("rm_figures_log", "length(period) + length(unit) + 32"), ("rm_notices", "length(data) + 40"),
         ("rm_projects", "length(project) + length(name) + 80"), ("rm_units", "length(name) + 30")])
     if platform.location.is_postgres:
@@ -112,9 +113,10 @@ def footprint(db: str, commands: int) -> dict:
 def queries(db: str) -> dict:
     platform = Platform(Config(db=db), "read")
     past = datetime.fromisoformat("2023-08-20T12:00:00+08:00")
+    unit = platform.queries.units()[0]["unit"]
     timings = {}
     for label, call in [("board 2023-12, live, read model", lambda: platform.queries.board("2023-12")),
-                        ("score U01 2023-12, live, read model", lambda: platform.queries.score("U01", "2023-12")),
+                        (f"score {unit} 2023-12, live, read model", lambda: platform.queries.score(unit, "2023-12")),
                         ("board 2023-06 as known 2023-08-20 (frozen)",
                          lambda: platform.queries.board("2023-06", known_at=past)),
                         ("board 2023-07 as known 2023-07-20 (live then)",
