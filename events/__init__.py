@@ -18,6 +18,13 @@ from events.facts import (
     PersonRegistered,
     ProjectAssigned,
     YearCloseRequested,
+    SelfChecksRequired,
+    SelfCheckFiled,
+    SpotCheckDrawn,
+    FindingRecorded,
+    SpecialAssessed,
+    UnitListed,
+    UnitDelisted,
     TokenIssued,
     TokenRevoked,
     Recorded,
@@ -33,7 +40,9 @@ def _topics(*classes) -> tuple[str, ...]:
 
 FACT_TOPICS = _topics(UnitRegistered, TargetsSet, ProjectPlanned, ProjectSigned, ProjectLanded, ConstructionStarted,
                       ProjectWithdrawn, FactCorrected, DispatchHeld, MonthCloseRequested, RulesApplied, BatchRecorded,
-                      PersonRegistered, ProjectAssigned, YearCloseRequested, TokenIssued, TokenRevoked)
+                      PersonRegistered, ProjectAssigned, YearCloseRequested, TokenIssued, TokenRevoked,
+                      SelfChecksRequired, SelfCheckFiled, SpotCheckDrawn, FindingRecorded, SpecialAssessed, UnitListed,
+                      UnitDelisted)
 """The stored topics of every fact (what commands record)."""
 CONSEQUENCE_TOPICS = _topics(ScoreChanged, NoticeIssued, BoardFrozen, HeadRecorded, StandingFrozen)
 """The stored topics of what the engine records. Readers of the facts take every event that is not one
@@ -49,6 +58,13 @@ __all__ = [
     "TokenIssued",
     "TokenRevoked",
     "YearCloseRequested",
+    "SelfChecksRequired",
+    "SelfCheckFiled",
+    "SpotCheckDrawn",
+    "FindingRecorded",
+    "SpecialAssessed",
+    "UnitListed",
+    "UnitDelisted",
     "BatchRecorded",
     "BoardFrozen",
     "ConstructionStarted",
