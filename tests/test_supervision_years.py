@@ -37,6 +37,11 @@ def test_a_generated_year_with_supervision_matches_the_oracle(sqlite_url, cli, t
     assert reported_lines(checked.stdout) == meant, checked.stdout
 
     cli(sqlite_url, "load", str(write_lines(tmp_path / "accepted.jsonl", oracle.recorded)))
+    compare_everything(cli, sqlite_url, oracle, units, cross_year)
+
+
+def compare_everything(cli, url, oracle, units, cross_year):
+    sqlite_url = url
     months = ([f"{YEAR - 1}-12"] if cross_year else []) + [f"{YEAR}-{m:02d}" for m in range(1, 13)]
     for period in months:
         board = json.loads(cli(sqlite_url, "board", period, "--json").stdout)
@@ -62,3 +67,34 @@ def test_a_generated_year_with_supervision_matches_the_oracle(sqlite_url, cli, t
             contains(past.board_answer(period), board, f"board {period} at {moment}: ")
             answer = json.loads(cli(sqlite_url, "supervision", period, "--known-at", moment, "--json").stdout)
             contains(past.supervision(period), answer, f"supervision {period} at {moment}: ")
+
+
+@pytest.mark.parametrize("seed,units,projects,cross_year", [(81, 6, 110, True), (82, 8, 140, False)])
+def test_a_generated_year_scored_by_two_partitioned_workers_matches_the_oracle(store_url, cli, tmp_path, monkeypatch,
+                                                                              make_platform, seed, units, projects,
+                                                                              cross_year):
+    if not store_url.startswith("postgresql"):
+        pytest.skip("several scoring workers against one database is the PostgreSQL set-up (SQLite is compared "
+                    "inline above)")
+    import os
+    import subprocess
+    import sys
+    from conftest import ROOT
+    lines, meant = generate_supervision_year(units=units, projects=projects, year=YEAR, seed=seed,
+                                             cross_year=cross_year)
+    oracle = SupervisionOracle().run(lines)
+    assert [n for n, _ in oracle.rejected] == meant
+    monkeypatch.setenv("SANKAO_SCORING", "worker")
+    last = oracle.recorded[-1]["at"]
+    monkeypatch.setenv("SANKAO_SCORER_CLOCK", last)  # as if the workers ran right after the year
+    cli(store_url, "load", str(write_lines(tmp_path / "accepted.jsonl", oracle.recorded)))
+    assert make_platform(store_url).scoring_lag() > 0
+    env = {**os.environ, "SANKAO_DB": store_url}
+    workers = [subprocess.Popen([sys.executable, "-m", "cli", "worker", "--once", "--partition", f"{k}/2"],
+                                env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for k in (1, 2)]
+    for worker in workers:
+        _, err = worker.communicate(timeout=300)
+        assert worker.returncode == 0, err.decode()
+    checked = make_platform(store_url)
+    assert checked.scoring_lag() == 0 and not checked.scorer.closer.pending()
+    compare_everything(cli, store_url, oracle, units, cross_year)
