@@ -82,7 +82,7 @@ HELP: dict[str, str] = {
              "在 PostgreSQL 上运行多个进程时, 用 gunicorn 'web:create_app()' 加一个 `sankao worker` (见 README.md)。"
              "会话密钥为 SANKAO_SECRET_KEY, 否则为本机用户的一个文件 (~/.config/sankao/secret), 从不存在数据库中。",
     "token": "网络接口的访问令牌: 签发 (只显示一次)、列出、吊销。角色: 管理员 (admin)、审计员 (auditor)、"
-             "查看者 (viewer)、单位 (unit:UNIT)。",
+             "查看者 (viewer)、督查部门 (supervisor)、单位 (unit:UNIT)。",
     "token create": "签发名为 NAME 的令牌 (用它所做的一切, 录入人都是这个名称)。令牌只打印一次, 单独占最后一行; "
                     "记录中只存其 SHA-256 摘要。",
     "token list": "列出已签发的令牌: 名称、角色、签发人和签发时间、吊销时间 (从不显示令牌本身)。",

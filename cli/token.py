@@ -13,12 +13,12 @@ from core.messages import Name, msg
 @main.group()
 def token():
     """Access tokens for the web API: create (shown once), list, revoke. Roles: admin, auditor, viewer,
-    unit:UNIT."""
+    supervisor, unit:UNIT."""
 
 
 @token.command("create")
 @click.argument("name")
-@click.option("--role", required=True, metavar="admin|auditor|viewer|unit:UNIT",
+@click.option("--role", required=True, metavar="admin|auditor|viewer|supervisor|unit:UNIT",
               help="What the token may do (docs: core/record/access.py and the README's web section).")
 @actor_option
 @click.pass_context

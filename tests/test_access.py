@@ -72,7 +72,7 @@ def with_admin(tmp_path_factory):
 
 
 @pytest.mark.parametrize("args,message", [
-    (("create", "x", "--role", "boss"), "role: 'boss' is not one of admin, auditor, viewer or unit:UNIT"),
+    (("create", "x", "--role", "boss"), "role: 'boss' is not one of admin, auditor, viewer, supervisor or unit:UNIT"),
     (("create", "x", "--role", "unit:U99"), "role: U99 is not a registered unit"),
     (("create", "a b", "--role", "admin"), "name: 'a b' must match"),
     (("create", "office-admin", "--role", "viewer"), "name: a token named office-admin was already issued"),

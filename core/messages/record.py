@@ -153,8 +153,9 @@ CATALOG: dict[str, tuple[str, str]] = {
         "名称 (name): 名为 {name} 的令牌已签发过 (并已吊销: 名称从不重复使用, 以免其记录的录入人产生歧义)"),
     "ledger.no_token": ("name: no token named {name} was issued", "名称 (name): 没有签发过名为 {name} 的令牌"),
     "ledger.token_revoked": ("name: the token {name} is already revoked", "名称 (name): 令牌 {name} 已吊销"),
-    "access.role": ("role: {role!r} is not one of admin, auditor, viewer or unit:UNIT",
-                    "角色 (role): {role!r} 不是管理员 (admin)、审计员 (auditor)、查看者 (viewer) 或单位 (unit:UNIT) 之一"),
+    "access.role": ("role: {role!r} is not one of admin, auditor, viewer, supervisor or unit:UNIT",
+                    "角色 (role): {role!r} 不是管理员 (admin)、审计员 (auditor)、查看者 (viewer)、督查部门 (supervisor) "
+                    "或单位 (unit:UNIT) 之一"),
     "access.role_unit": ("role: {unit} is not a registered unit", "角色 (role): {unit} 不是已登记的单位"),
     "access.name": ("name: {name!r} must match ^[A-Za-z0-9][A-Za-z0-9_.-]{{0,63}}$",
                     "名称 (name): {name!r} 须符合 ^[A-Za-z0-9][A-Za-z0-9_.-]{{0,63}}$"),
