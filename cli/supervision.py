@@ -14,6 +14,7 @@ from cli.options import (actor_option, audit_json_option, json_option, known_at_
                          verify_options)
 from cli.render import print_json
 from core.messages import msg
+from core.record.fields import ID_PATTERN
 
 
 @main.command()
@@ -87,8 +88,9 @@ def draw(ctx, period, size, seed, draw, day, actor):
         while draw in taken:
             n += 1
             draw = f"SC-{period}-{n}"
-    platform.ledger.record({"cmd": "draw_spot_check", "id": f"draw.{draw}", "draw": draw, "period": period,
-                            "size": size, "seed": seed, "date": day}, actor)
+    key = f"draw.{draw}"  # sent again, the same draw is skipped; a draw id too long for it goes without one
+    platform.ledger.record({"cmd": "draw_spot_check", "id": key if ID_PATTERN.fullmatch(key) else None, "draw": draw,
+                            "period": period, "size": size, "seed": seed, "date": day}, actor)
     if platform.scores_inline():
         catch_up(platform, strict=True)
     found = next(d for d in platform.queries.supervision(period)["draws"] if d["draw"] == draw)

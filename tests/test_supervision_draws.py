@@ -299,3 +299,13 @@ def test_the_shared_years_bundle_verifies_its_twelve_draws(sqlite_url, cli, tmp_
     assert sum(row.startswith("ok   draw SC-2023-") for row in good.stdout.splitlines()) == 12, good.stdout
     for month in range(1, 13):
         assert _audit(cli, sqlite_url, f"SC-2023-{month:02d}")["matches"] is True
+
+
+def test_a_draw_id_of_64_characters_is_drawn(drawn, cli):
+    """`sankao draw` gave its command the id draw.DRAW, which a draw id of 60 to 64 characters (valid) made too long:
+    the draw was refused over an id the user never gave."""
+    url, _ = drawn
+    long = "L" * 64
+    drawn = cli(url, "draw", MAR, "--size", "1", "--id", long, "--date", "2024-04-03")
+    assert f"anyone can check it: sankao audit draw {long}" in drawn.output
+    assert _audit(cli, url, long)["matches"] is True
