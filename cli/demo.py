@@ -25,9 +25,9 @@ from core.messages import msg
 @click.option("--actor", default="demo", show_default=True, help="Who records the demo's commands.")
 @click.pass_context
 def demo(ctx, port, host, no_serve, actor):
-    """Load the demo (last year whole, this year up to today: twenty units, their projects, letters and people)
-    into an empty store (default ./sankao-demo.db), then serve the office's pages and print a login for each
-    role.
+    """Load the demo (last year whole, this year up to today: twenty units, their projects, letters, people and
+    supervision) into an empty store (default ./sankao-demo.db), then serve the office's pages and print a login
+    for each role.
 
     The demo never touches a store that holds anything but its own commands; run again, it serves what it
     loaded the first time (delete the store for a fresh one).
@@ -107,8 +107,8 @@ def _demo_logins(platform, actor: str) -> list[tuple[str, str]]:
     """A fresh token for each role (names demo-admin, demo-admin-2, ... : a name is never issued twice)."""
     taken = set(platform.app.read_models.token_names())
     logins = []
-    for role, name in (("admin", "demo-admin"), ("auditor", "demo-auditor"), ("viewer", "demo-viewer"),
-                       ("unit:U05", "demo-unit-U05")):
+    for role, name in (("admin", "demo-admin"), ("auditor", "demo-auditor"), ("supervisor", "demo-supervisor"),
+                       ("viewer", "demo-viewer"), ("unit:U05", "demo-unit-U05")):
         n, found = 1, name
         while found in taken:
             n += 1

@@ -4,7 +4,9 @@ Twenty units of three kinds (parks, departments, platform companies) with target
 to the zone's annual goal of 100 billion yuan (1000亿元) a year; about 400 major projects a year
 planned, signed, landed, started, a few withdrawn and corrected; some recorded days late, a few
 after their month was closed; weekly dispatches from February with their early warnings; every
-month closed on the 5th; the people of each unit and their three-level responsibility chains.
+month closed on the 5th; the people of each unit and their three-level responsibility chains; and
+supervision (docs/assessment.md §9, ``core.samples.demo_supervision``): self-checks required from February of
+last year, a spot check drawn every month with its findings, special assessments, listed supervision.
 Last year is whole and closed (its annual evaluation too); this year runs up to the start of
 today, its past months closed and the current one live, as an office finds it on a Monday.
 
@@ -19,6 +21,8 @@ import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
+
+from core.samples.demo_supervision import supervision_commands
 
 DEMO_PREFIX = "demo-"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -107,6 +111,8 @@ def demo_commands(today: date, seed: int = 31, tz: ZoneInfo = SHANGHAI) -> list[
     for year in (first, first + 1):
         _year(add, random.Random(seed * 10_000 + year), year, chains)
     add(_at(date(first + 1, 1, 8), 10 * 60), {"cmd": "close_year", "year": first})
+    for at, command in supervision_commands(timeline, [unit for unit, *_rest in UNITS], first, seed):
+        add(at, command)
 
     timeline = [(at.replace(tzinfo=tz), seq, command) for at, seq, command in timeline]  # the same wall clock
     cutoff = datetime.combine(today, time(0, 0), tz)
