@@ -7,11 +7,12 @@ import importlib
 import json
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SCENARIO
+from conftest import ROOT, SCENARIO, SCENARIOS
 from core.bootstrap import Config, Platform
 from core.errors import ConfigError, PluginError
 from core.rules.plugins import installed_plugins, load_config
@@ -322,3 +323,49 @@ def test_sankao_annual_standing_of_an_office_replaces_the_grading_without_core_c
     assert {u["excellent_share"] for u in answer["units"]} == {"0"}
     frozen = json.loads(cli(sqlite_url, "events", "--type", "StandingFrozen", "--consequences", "--json").stdout)
     assert [e["data"]["policy"] for e in frozen] == ["flat_annual"]
+
+
+def test_sankao_supervision_points_of_an_office_replace_the_deductions_without_core_changes(sample_plugin, sqlite_url,
+                                                                                         cli, tmp_path):
+    """An office disables the built-in supervision and enables its own (the sample's strict_supervision: a late
+    self-check forgiven, a missing one 2.00, a misreport 5.00) as the store's first rules, then loads the shared
+    year with supervision: the supervision query and every board deduct its points, frozen boards included,
+    beside the early warning's, which do not move."""
+    year = SCENARIOS / "year2023-supervision"
+    rejected = {"s00010", "s00012", "s00021", "s00028", "s00084", "s00123"}  # the six lines its README names
+    lines = [line for line in (year / "commands.jsonl").read_text().splitlines()
+             if json.loads(line)["id"] not in rejected]
+    (tmp_path / "year.jsonl").write_text("\n".join(lines) + "\n")
+    own = tmp_path / "own.toml"
+    own.write_text("[plugins.supervision]\nenabled = false\n\n[plugins.strict_supervision]\n")
+    cli(sqlite_url, "--plugins", str(own), "load", str(tmp_path / "year.jsonl"))
+    listed = json.loads(cli(sqlite_url, "plugins", "list", "--json").stdout)
+    assert {p["name"]: p["enabled"] for p in listed if "supervision" in p["name"]} == \
+        {"supervision": False, "strict_supervision": True}
+
+    def query(*args):
+        return json.loads(cli(sqlite_url, *args, "--json").stdout)
+
+    march = {u["unit"]: u for u in query("supervision", "2023-03")["units"]}
+    # U07's February self-check came only after March's close: missing on the frozen board (2.00, the built-in
+    # 1.00); P0117 misreported in March (5.00, the built-in 3.00). U02's was late: forgiven (the built-in 1.00).
+    assert (march["U07"]["points_self_check"], march["U07"]["points_misreport"]) == ("2.00", "5.00")
+    assert (march["U02"]["points_self_check"], march["U03"]["points_self_check"]) == ("0.00", "2.00")
+    board = {u["unit"]: u for u in query("board", "2023-03")["units"]}
+    assert board["U07"]["deduction"] == "7.00"  # its early-warning case was restored in February: 0 + 2 + 5
+    for period in ("2023-04", "2023-08", "2023-09", "2023-12"):  # D_warning is the built-in year's, unchanged
+        builtin_board = json.loads((year / "expected" / f"board-{period}.json").read_text())["units"]
+        builtin = {u["unit"]: u
+                   for u in json.loads((year / "expected" / f"supervision-{period}.json").read_text())["units"]}
+        ours = {u["unit"]: u for u in query("supervision", period)["units"]}
+        deductions = {u["unit"]: Decimal(u["deduction"]) for u in query("board", period)["units"]}
+        for entry in builtin_board:
+            unit, parts = entry["unit"], ("points_self_check", "points_misreport", "points_special")
+            warning = Decimal(entry["deduction"]) - sum(Decimal(builtin[unit][k]) for k in parts)
+            assert deductions[unit] == warning + sum(Decimal(ours[unit][k]) for k in parts), (period, unit)
+            assert Decimal(ours[unit]["points_misreport"]) * 3 == Decimal(builtin[unit]["points_misreport"]) * 5
+            assert ours[unit]["points_special"] == builtin[unit]["points_special"]
+            assert ours[unit]["points_self_check"] in ("0.00", "2.00")
+            if ours[unit]["points_self_check"] == "2.00":
+                assert builtin[unit]["points_self_check"] == "1.00"
+    assert query("supervision", "2023-08")["units"][3]["points_special"] == "5.00"  # U04's special assessment
