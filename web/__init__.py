@@ -34,7 +34,7 @@ def create_app(config: Config | None = None, *, platform: Platform | None = None
     answer, commands are refused (403 saying the store is read-only)."""
     import threading
 
-    from web import api, errors, pages, security
+    from web import api, errors, pages, security, supervision_pages
 
     if read_only is None:
         read_only = os.environ.get("SANKAO_READ_ONLY") == "1"
@@ -68,6 +68,7 @@ def create_app(config: Config | None = None, *, platform: Platform | None = None
     for blueprint in api.BLUEPRINTS:  # the API authenticates every request by its bearer token, not a cookie
         csrf.exempt(blueprint)
     app.register_blueprint(pages.pages)
+    app.register_blueprint(supervision_pages.supervision_pages)  # 督查: /supervision and its forms
     errors.register(app)
     app.after_request(api.scoring_lag_header)
     app.after_request(api.verified_headers)

@@ -32,20 +32,27 @@ class RecordForm(FlaskForm):
 FIELDS = {"project": "project", "signed_on": "day", "landed_on": "day", "amount": "amount", "date": "day"}
 
 
-def record(who: Principal, command: dict) -> tuple[dict, dict | None]:
-    """Record ``command`` as the API would: the field each rule names gets its message."""
+def record(who: Principal, command: dict, said=None) -> tuple[dict, dict | None]:
+    """Record ``command`` as the API would: the field each rule names gets its message (``said(exc)``: the
+    problems by field, ``problem`` by default). A command the token's role may not record is refused (403),
+    as the API refuses it: another unit's, or one of a role that does not record it (a supervisor's token
+    records the supervision department's commands only)."""
+    said = said or problem
     try:
         parsed = parse_line(json.dumps(command))
     except CommandRejected as exc:
-        return problem(exc), None
+        return said(exc), None
     with _turn() as platform:
         refused = refusal(who, [(1, parsed)], platform.ledger.unit_of)
         if refused is not None and refused[2] is not None:  # an unknown project: the record names it
             abort(403, _("Your token may not record for %(unit)s.", unit=refused[2]))
+        if refused is not None:
+            abort(403, _("Your token (%(name)s, %(role)s) may not record %(cmd)s.", name=who.name,
+                         role=words.role(who.role), cmd=words.named(parsed.cmd)))
         try:
             platform.ledger.record(parsed, who.name, who.unit)
         except CommandRejected as exc:
-            return problem(exc), None
+            return said(exc), None
         platform.catch_up()
     return {}, command
 

@@ -22,7 +22,7 @@ from core.clock import local_date, now
 from core.errors import NotFound
 from core.report import CENT, SCALES
 from core.read import office
-from web import asked, charts, forms, words
+from web import asked, charts, forms, supervision_view, words
 from web.api.base import current_platform as _platform, turn as _turn
 from web.security import now_us, same_site_path
 
@@ -149,8 +149,9 @@ def board():
         months = office.months(_platform(), known_at)
         period = asked.month(asked.asked_month(months, known_at), known_at)
         view = office.board_view(_platform(), period, known_at)
+        listed = supervision_view.listed_units(_platform(), period, known_at)  # 挂牌督战 at the month's end
     return render_template("board.html", view=view, months=months, known_at=asked.known_day(known_at),
-                           as_known=words.moment(known_at or now()))
+                           as_known=words.moment(known_at or now()), listed=listed)
 
 
 @pages.route("/boards/<period>.xlsx")
@@ -181,7 +182,10 @@ def unit_page(unit):
         period = asked.month(asked.asked_month(months, known_at), known_at)
         asked.registered(unit)
         view = office.unit_view(_platform(), unit, period, known_at)
-    return render_template("unit.html", view=view, months=months, known_at=asked.known_day(known_at))
+        listed = supervision_view.listing(_platform(), unit, period, known_at)
+        deduction = supervision_view.unit_deduction(_platform(), unit, period, known_at)
+    return render_template("unit.html", view=view, months=months, known_at=asked.known_day(known_at),
+                           listed=listed, deduction=deduction)
 
 
 @pages.route("/units/<unit>/explain/<period>")
@@ -284,6 +288,9 @@ def plugins_page():
 @needs("record", unit_of=lambda: principal().unit if principal() and principal().unit else None)
 def record_page():
     who = principal()
+    if not (who.role == "admin" or who.unit):  # a supervisor's token records the supervision commands only
+        abort(403, _("Your token (%(name)s, %(role)s) may not open this page.", name=who.name,
+                     role=words.role(who.role)))
     if current_app.extensions.get("sankao.read_only"):
         abort(403, _("This store is read-only here (a copy): nothing can be recorded."))
     form = forms.RecordForm()

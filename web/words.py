@@ -45,6 +45,8 @@ def label(key) -> str:
     """The words of the record's codes (thirds, categories, stages, grades, outcomes, levels, plugins): the
     glossary's (``core.glossary``) where it has the thing, in the page's language (looked up once a request: a
     page may say hundreds of them)."""
+    if isinstance(key, bool):  # an explanation's yes-or-no (a self-check owed, on time; a unit listed)
+        return _("yes") if key else _("no")
     cache = g.setdefault("labels", {})
     lang = str(get_locale() or "zh")
     words = cache.get(lang) or cache.setdefault(lang, _labels())
@@ -73,7 +75,11 @@ def _labels() -> dict[str, str]:
             # what the log records about a project (a score explained lists them)
             "ProjectPlanned": _("planned"), "ProjectSigned": _("signed"), "ProjectLanded": _("landed"),
             "ConstructionStarted": _("construction started"), "ProjectWithdrawn": _("withdrawn"),
-            "FactCorrected": _("fact corrected")}
+            "FactCorrected": _("fact corrected"),
+            # supervision (docs/assessment.md §9)
+            "supervision": _("supervision"), "self_check": _("self-check"), "misreported": _("misreported"),
+            "special_assessment": _("special assessment"), "listed": _("listed supervision"),
+            "spot_check": _("spot check")}
 
 
 def key_label(key) -> str:
@@ -88,7 +94,16 @@ def key_label(key) -> str:
              "malus": _("points per project withdrawn"),
              "A": _("signed by the month's end (yuan)"), "annual": _("annual target (yuan)"), "cases": _("cases"),
              "case": _("case"), "letters": _("letters"), "date": _("date"), "level": _("letter"),
-             "outcome": _("outcome"), "deducts": _("counted in the deduction")}
+             "outcome": _("outcome"), "deducts": _("counted in the deduction"),
+             # the supervision plugin's settings and the inputs of its explanation
+             "self_check_day": _("self-check due day (of the month after)"),
+             "self_check_points": _("points for a self-check not on time"),
+             "misreport_points": _("points per misreport"), "self_check": _("self-check of the month before"),
+             "period": _("month"), "owed": _("owed"), "due": _("due"), "on_time": _("on time"),
+             "misreports": _("misreported findings dated in the month"), "draw": _("spot check"),
+             "project": _("project"), "special_assessments": _("special assessments dated in the month"),
+             "listed": _("under listed supervision at the month's end"), "misreport": _("misreports"),
+             "special": _("special assessments"), "total": _("total")}
     return words.get(key, key)
 
 
@@ -106,7 +121,13 @@ def formula(text) -> str:
         "points, a closed one 0 if restored, its points if confirmed":
             _("pre-deducted points D = the sum over the unit's cases of the year opened by the month's end: an open "
               "case counts its current letter's points, a closed one 0 if restored, its points if the deduction was "
-              "confirmed")}
+              "confirmed"),
+        "D_supervision = the self-check of the month before (owed and not on time: self_check_points) + "
+        "misreport_points × the misreported findings dated in the month + the points of the special assessments "
+        "dated in it":
+            _("supervision points D_supervision = the self-check of the month before (owed and not on time: "
+              "self_check_points) + misreport_points × the misreported findings dated in the month + the points of "
+              "the special assessments dated in it")}
     if text in words:
         return words[text]
     return core_words(text) if hasattr(text, "render") else text  # a formula said in core's catalog
@@ -118,6 +139,24 @@ def role(value) -> str:
         return _("unit %(unit)s", unit=value.split(":", 1)[1])
     return {"admin": _("administrator"), "auditor": _("auditor"), "viewer": _("viewer"),
             "supervisor": _("supervision department")}.get(value, value)
+
+
+def finding(result) -> str:
+    """A spot check's finding on a sampled project: 核实无误, 虚报, or still to be verified."""
+    return {"confirmed": _("confirmed"), "misreported": _("misreported")}.get(result, _("to be verified"))
+
+
+def check_state(state) -> str:
+    """A self-check's state in the year's grid (``web.supervision_view.STATES``)."""
+    return {"on_time": _("on time"), "late": _("late"), "missing": _("missing"), "due": _("not yet due"),
+            "not_owed": _("not owed")}.get(state, state)
+
+
+def named(name) -> str:
+    """A field or command of the batch format as core's messages name it (``签约额 (signed_amount)``,
+    ``项目签约 (sign_project)`` in Chinese; itself in English)."""
+    from core.messages import field_label
+    return field_label(name, str(get_locale() or "zh"))
 
 
 def moment(value) -> str:
@@ -138,4 +177,6 @@ def core_words(said) -> str:
     return render(said.reason if isinstance(said, CommandRejected) else said, str(get_locale() or "zh"))
 
 
-FILTERS = {"yi": yi, "wan": wan, "bar": bar, "level_name": level_name, "label": label, "key_label": key_label, "formula": formula, "role": role, "moment": moment}
+FILTERS = {"yi": yi, "wan": wan, "bar": bar, "level_name": level_name, "label": label, "key_label": key_label,
+           "formula": formula, "role": role, "moment": moment, "finding": finding, "check_state": check_state,
+           "named": named}
