@@ -94,6 +94,8 @@ def api_rules() -> dict:
         "GET /api/notices": [("/api/notices", None, everyone),
                              ("/api/notices?unit=U01", None, {V: 200, U1: 200, U2: 403})],
         "GET /api/annual/{year}": [("/api/annual/2023", None, everyone)],
+        "GET /api/supervision/{period}": [("/api/supervision/2023-06", None,  # a unit's token: its own line
+                                           {A: 200, AU: 200, V: 403, U1: 200, U2: 200, **no})],
         "GET /api/events": [("/api/events?limit=5", None, office_only)],
         "GET /api/units": [("/api/units", None, everyone)],
         "GET /api/projects": [("/api/projects", None, {A: 200, AU: 200, V: 403, U1: 200, U2: 200, **no}),

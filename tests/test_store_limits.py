@@ -44,7 +44,7 @@ def test_a_folder_this_user_may_not_write_is_named_as_such(closed_folder, tmp_pa
 def tiny_disk(tmp_path):
     mount = tmp_path / "tiny"
     mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=640k", "tmpfs", str(mount)],
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=820k", "tmpfs", str(mount)],
                       capture_output=True).returncode != 0:
         pytest.skip("cannot mount a small tmpfs to fill (needs root): run the suite as root, as CI does")
     yield mount

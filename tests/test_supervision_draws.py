@@ -111,7 +111,8 @@ def test_draws_are_recomputed_from_the_record_and_a_draw_without_seed_takes_a_he
         assert audit["sample"]["recorded"] == audit["sample"]["recomputed"] == sample
         if draw in ("D3", "D4"):  # the head of February's close; March not closed: the head when drawn
             at, root = seed.split(":")
-            assert audit["seed_head"] == {"size": int(at), "root": root, "is_the_tree_root": True}
+            assert audit["seed_head"] == {"size": int(at), "root": root, "is_the_tree_root": True,
+                                          "is_the_close_head": draw == "D3"}  # D4: March's current head
         else:
             assert audit["seed_head"] is None
         shown = cli(url, "audit", "draw", draw).stdout

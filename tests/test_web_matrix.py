@@ -232,7 +232,8 @@ def test_every_endpoint_with_every_role_and_every_declared_status(office, monkey
         conn.execute("UPDATE events SET state = ? WHERE position = ?", (bytes(state) + b" ", position))
     try:
         for name, url in [("GET /api/boards/{period}", "/api/boards/2023-06?verify=true"),
-                          ("GET /api/units/{unit}/scores/{period}", "/api/units/U01/scores/2023-06?verify=true")]:
+                          ("GET /api/units/{unit}/scores/{period}", "/api/units/U01/scores/2023-06?verify=true"),
+                          ("GET /api/supervision/{period}", "/api/supervision/2023-06?verify=true")]:
             answer = ask("GET", url, admin)
             assert answer.status_code == 409 and answer.json["error"]["position"] == position, answer.data[:300]
             assert answer.json["error"]["code"] == "verification_failed"

@@ -61,7 +61,7 @@ def _plain(value):
 
 def _table_problems(name: str, table, installed: dict[str, type], where: str) -> list[str]:
     if name not in installed:
-        return [msg("plugins.unknown", where=where, installed=sorted(installed))]
+        return [msg("plugins.unknown", where=where, installed=[Name(n) for n in sorted(installed)])]
     if not isinstance(table, dict):
         return [msg("plugins.not_table", where=where)]
     enabled = table.get("enabled", True)
