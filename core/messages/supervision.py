@@ -9,9 +9,9 @@ CATALOG: dict[str, tuple[str, str]] = {
                        "大于 0、不超过 100、至多两位小数的十进制数字字符串"),
     "sv.not_points": ("{value!r} is not {rule}", "{value!r} 不是{rule}"),
     "sv.confirmed_correction": ("a confirmed finding corrects nothing: leave out field and value",
-                                "核实无误 (confirmed) 的结论不更正任何字段: 请去掉 field 与 value"),
+                                "核实无误 (confirmed) 的结论不更正任何字段: 请去掉更正字段 (field) 与更正值 (value)"),
     "sv.misreported_needs": ("a misreported finding needs {missing}: the correction it makes, as in correct",
-                             "虚报 (misreported) 的结论须写明 {missing}: 即其所作的更正, 同 correct"),
+                             "虚报 (misreported) 的结论须写明 {missing}: 即其所作的更正, 与更正 (correct) 指令相同"),
     # core.record.supervision: the rules of the record
     "sv.from_past": ("from: {first} is before the month {month} of the recorded time (a requirement cannot "
                      "reach back)", "起始月份 (from): {first} 早于录入时间所在月份 {month} (要求不能追溯)"),
