@@ -120,7 +120,7 @@ class _Draws:
                             f"recorded {_json.dumps(recorded, ensure_ascii=False)}")
         head = self.HEAD_SEED.fullmatch(seed)
         self.found.append((f"draw {draw} (position {position}, {period}, seed {seed})", problems,
-                           (int(head.group(1)), head.group(2), position) if head else None))
+                           (int(head.group(1)), head.group(2), position, period) if head else None))
 
     @staticmethod
     def _candidate(period, held):
@@ -128,12 +128,18 @@ class _Draws:
             return False  # withdrawn on or before the end of the month
         return any(day is not None and day[:7] == period for day in (held["signed_on"], held["landed_on"]))
 
-    def report(self, mth):
-        """Print each draw's verdict; the number that failed."""
+    def report(self, mth, heads):
+        """Print each draw's verdict (a head seed said to be the head recorded at its month's close, or not: a
+        later head could have been waited for); the number that failed."""
         failures = 0
+        closes = {h["label"]: (h["size"], h["root"]) for h in heads}
         for what, problems, head in self.found:
+            seeded = ""
             if head is not None:
-                size, root, position = head
+                size, root, position, period = head
+                seeded = (", seed the head recorded at the close of " + period
+                          if closes.get(f"close {period}") == (size, root) else
+                          ", seed a head of the log (not the one recorded at the month's close)")
                 if not 0 < size < position:
                     problems.append(f"its seed names a head of {size} events, not one of the log before the draw")
                 elif mth(0, size).hex() != root:
@@ -143,8 +149,7 @@ class _Draws:
                 print(f"FAIL {what}: " + "; ".join(problems))
                 failures += 1
             else:
-                print(f"ok   {what}: sample recomputed from the events" + (", seed a head of the log" if head
-                                                                            else ""))
+                print(f"ok   {what}: sample recomputed from the events{seeded}")
         return failures
 
 
@@ -287,7 +292,7 @@ def main(argv=None):
             problem = f"not a proof as sankao audit prove / consistency writes ({type(exc).__name__}: {exc})"
         print(f"FAIL {what}: {problem}" if problem else f"ok   {what}")
         failures += bool(problem)
-    failures += draws.report(mth)
+    failures += draws.report(mth, heads)
     print("the bundle verifies" if not failures else f"{failures} check(s) failed")
     return 1 if failures else 0
 
