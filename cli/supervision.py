@@ -76,6 +76,11 @@ def draw(ctx, period, size, seed, draw, day, actor):
     platform = platform_of(ctx, "load")
     if seed is None:
         found = platform.queries.head_of(f"close {period}")
+        if found is None and period in platform.ledger.refresh().closed:
+            catch_up(platform, strict=True)  # the close is recorded, its head not yet: score it, or say so
+            found = platform.queries.head_of(f"close {period}")
+            if found is None:
+                raise click.UsageError(str(msg("sv.close_head_pending", period=period)))
         if found is None:
             found = head(platform.app)
             if not found["size"]:

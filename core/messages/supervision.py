@@ -44,5 +44,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "sv.audit_seed_head": ("the seed names the head {size}:{root}, which is not the log's tree at that size",
                            "种子所指的树头 {size}:{root} 与日志在该规模下的默克尔树根不符"),
     "sv.verify_with": ("anyone can check it: sankao audit draw {draw}", "任何人都可核验: sankao audit draw {draw}"),
+    "sv.close_head_pending": ("{period} is closed but the head of its close is not recorded yet (the scoring worker "
+                              "records it): run `sankao worker --once`, or give --seed",
+                              "{period} 已关账, 但关账时的树头尚未录入 (由计分进程录入): 请运行 sankao worker --once, "
+                              "或用 --seed 指定种子"),
     "sv.no_head": ("no head of the log's tree yet: give --seed", "日志尚无默克尔树头: 请用 --seed 指定种子"),
 }

@@ -56,7 +56,8 @@ def post_commands():
         if refused is not None:
             number, command, unit = refused
             why = (" (a supervisor's token records " + ", ".join(sorted(SUPERVISOR_COMMANDS)) + " only)"
-                   if principal.role == "supervisor" else f" for {unit}" if unit else " (the office's command)")
+                   if principal.role == "supervisor" else f" for {unit}" if unit else
+                   " (a unit records its own self-check)" if command.cmd == "self_check" else " (the office's command)")
             abort(403, message=f"line {number}: the token {principal.name} ({principal.role}) may not record "
                                f"{command.cmd}{why}")
     report, behind = LoadReport(), 0
