@@ -100,6 +100,14 @@ def store_url(request, tmp_path):
         yield url
 
 
+@pytest.fixture(params=[STORES[1]])
+def pg_store_url(request, tmp_path):
+    """A fresh, initialised, empty PostgreSQL schema: for what only the PostgreSQL set-up does (several scoring
+    workers against one database); skips saying how to enable it when no server answers."""
+    with _new_store(request.param, tmp_path) as url:
+        yield url
+
+
 @pytest.fixture(scope="module", params=STORES)
 def module_store_url(request, tmp_path_factory):
     """Like ``store_url``, but one store for all the tests of a module on that kind of store: for tests that

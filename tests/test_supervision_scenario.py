@@ -81,22 +81,19 @@ def test_every_expected_answer_scored_inline(store_url, cli, tmp_path):
     assert not failures, "\n".join(failures)
 
 
-def test_every_expected_answer_scored_by_two_partitioned_workers(store_url, cli, tmp_path, monkeypatch,
+def test_every_expected_answer_scored_by_two_partitioned_workers(pg_store_url, cli, tmp_path, monkeypatch,
                                                                  make_platform):
-    if not store_url.startswith("postgresql"):
-        pytest.skip("several scoring workers against one database is the PostgreSQL set-up (the SQLite one is "
-                    "scored inline above)")
     monkeypatch.setenv("SANKAO_SCORING", "worker")
-    assert load_around_rejections(cli, store_url, tmp_path) == sorted(REJECTED)
-    assert make_platform(store_url).scoring_lag() > 0  # nothing scored yet: left to the workers
-    env = {**os.environ, "SANKAO_DB": store_url, "SANKAO_SCORING": "worker"}
+    assert load_around_rejections(cli, pg_store_url, tmp_path) == sorted(REJECTED)
+    assert make_platform(pg_store_url).scoring_lag() > 0  # nothing scored yet: left to the workers
+    env = {**os.environ, "SANKAO_DB": pg_store_url, "SANKAO_SCORING": "worker"}
     workers = [subprocess.Popen([sys.executable, "-m", "cli", "worker", "--once", "--partition", f"{k}/2"],
                                 env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
                for k in (1, 2)]
     for worker in workers:
         out, err = worker.communicate(timeout=300)
         assert worker.returncode == 0, err.decode()
-    checked = make_platform(store_url)
+    checked = make_platform(pg_store_url)
     assert checked.scoring_lag() == 0 and not checked.scorer.closer.pending()
-    failures = answer_all(cli, store_url)
+    failures = answer_all(cli, pg_store_url)
     assert not failures, "\n".join(failures)

@@ -70,12 +70,9 @@ def compare_everything(cli, url, oracle, units, cross_year):
 
 
 @pytest.mark.parametrize("seed,units,projects,cross_year", [(81, 6, 110, True), (82, 8, 140, False)])
-def test_a_generated_year_scored_by_two_partitioned_workers_matches_the_oracle(store_url, cli, tmp_path, monkeypatch,
+def test_a_generated_year_scored_by_two_partitioned_workers_matches_the_oracle(pg_store_url, cli, tmp_path, monkeypatch,
                                                                               make_platform, seed, units, projects,
                                                                               cross_year):
-    if not store_url.startswith("postgresql"):
-        pytest.skip("several scoring workers against one database is the PostgreSQL set-up (SQLite is compared "
-                    "inline above)")
     import os
     import subprocess
     import sys
@@ -87,14 +84,14 @@ def test_a_generated_year_scored_by_two_partitioned_workers_matches_the_oracle(s
     monkeypatch.setenv("SANKAO_SCORING", "worker")
     last = oracle.recorded[-1]["at"]
     monkeypatch.setenv("SANKAO_SCORER_CLOCK", last)  # as if the workers ran right after the year
-    cli(store_url, "load", str(write_lines(tmp_path / "accepted.jsonl", oracle.recorded)))
-    assert make_platform(store_url).scoring_lag() > 0
-    env = {**os.environ, "SANKAO_DB": store_url}
+    cli(pg_store_url, "load", str(write_lines(tmp_path / "accepted.jsonl", oracle.recorded)))
+    assert make_platform(pg_store_url).scoring_lag() > 0
+    env = {**os.environ, "SANKAO_DB": pg_store_url}
     workers = [subprocess.Popen([sys.executable, "-m", "cli", "worker", "--once", "--partition", f"{k}/2"],
                                 env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for k in (1, 2)]
     for worker in workers:
         _, err = worker.communicate(timeout=300)
         assert worker.returncode == 0, err.decode()
-    checked = make_platform(store_url)
+    checked = make_platform(pg_store_url)
     assert checked.scoring_lag() == 0 and not checked.scorer.closer.pending()
-    compare_everything(cli, store_url, oracle, units, cross_year)
+    compare_everything(cli, pg_store_url, oracle, units, cross_year)
