@@ -523,19 +523,3 @@ class SupervisionOracle(Oracle):
             return None
         finals = [Decimal(u["final"]) for u in units]
         return {"period": period, "frozen": frozen, "spread": r2(max(finals) - min(finals)), "units": units}
-
-
-def contains(expected, answer, where="") -> None:
-    """Every key of ``expected`` is in ``answer`` with the same value; lists keep their order."""
-    if isinstance(expected, dict):
-        assert isinstance(answer, dict), f"{where}: {answer!r}, expected an object"
-        for key, value in expected.items():
-            assert key in answer, f"{where}{key} missing"
-            contains(value, answer[key], f"{where}{key}.")
-    elif isinstance(expected, list):
-        assert isinstance(answer, list) and len(expected) == len(answer), \
-            f"{where}: {answer!r}, expected {len(expected)} items"
-        for i, (a, b) in enumerate(zip(expected, answer)):
-            contains(a, b, f"{where}{i}.")
-    else:
-        assert expected == answer, f"{where}: {answer!r}, expected {expected!r}"

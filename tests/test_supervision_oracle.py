@@ -9,7 +9,8 @@ from datetime import datetime
 
 from conftest import SCENARIOS
 from core.samples.supervision import generate_supervision_year
-from oracle_supervision import SupervisionOracle, contains
+from oracle_supervision import SupervisionOracle
+from test_scenario import contains
 
 YEAR = SCENARIOS / "year2023-supervision"
 NOON = "T12:00:00+08:00"

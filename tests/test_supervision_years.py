@@ -12,7 +12,8 @@ import pytest
 
 from conftest import write_lines
 from core.samples.supervision import generate_supervision_year
-from oracle_supervision import SupervisionOracle, contains
+from oracle_supervision import SupervisionOracle
+from test_scenario import contains
 
 YEAR = 2024
 CASES = [  # seed, units, projects, cross_year

@@ -13,12 +13,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from core.audit.draws import HEAD_SEED
-from core.clock import local_date, month_end, month_start, now, parse_period
+from core.clock import local_date, month_end, now, parse_period
 from core.errors import NotFound
 from core.messages import msg
 from core.read import office
 from core.record.state import stream_id
-from core.record.supervision import draw_key, next_period
+from core.record.supervision import draw_key
 from events import facts as ev
 
 #: a self-check's state in the grid, each with its colour (sankao.css ``.sc-*``)
@@ -63,22 +63,6 @@ def listing(platform, unit: str, period: str, known_at: datetime | None) -> dict
     return state
 
 
-def self_check_day(platform, period: str, known_at: datetime | None) -> int:
-    """The supervision plugin's ``self_check_day`` in force on the board that deducts a missed self-check of
-    ``period`` (the month after), as the query reads it; 5 when none is recorded."""
-    rules = [r for r in platform.recorded_rules() if known_at is None or r.timestamp <= known_at]
-    if not rules:
-        return 5
-    rule = platform.rulebook.in_force(rules, month_start(*parse_period(next_period(period))))
-    found = rule.plugins.get("supervision") or {}
-    return int((found.get("settings") or {}).get("self_check_day", 5))
-
-
-def _due(period: str, day: int) -> date:
-    year, month = parse_period(next_period(period))
-    return date(year, month, day)
-
-
 def cell(line: dict | None, required: bool, due: date, today: date) -> dict:
     """One unit's self-check of one month: its state (``STATES``), its date, its due date."""
     filed = line["self_check"] if line else None
@@ -104,7 +88,7 @@ def year_grid(platform, period: str, known_at: datetime | None, unit: str | None
     for u in units if unit is None else [x for x in units if x == unit]:
         cells = []
         for m in answers:
-            due = _due(m, self_check_day(platform, m, known_at))
+            due = platform.queries.self_check_due(m, known_at)
             cells.append(cell(lines[m].get(u), answers[m]["self_checks_required"], due, today))
         rows.append({"unit": u, "cells": cells})
     return {"year": year, "months": list(answers), "rows": rows}

@@ -129,6 +129,10 @@ class SupervisionQueries(Reading):
         return {"period": period, "known_at": self._at(moment), "frozen": frozen is not None,
                 "self_checks_required": required, "units": units, "draws": draws}
 
+    def self_check_due(self, period: str, known_at: datetime | None = None) -> date:
+        """The last day a self-check of ``period`` is on time, by the rules recorded by ``known_at``."""
+        return _due(period, self._self_check_day(self._rules(known_at), period))
+
     def _self_check_day(self, rules, period: str) -> int:
         """``self_check_day`` of the supervision plugin in force on the board that deducts a missed self-check of
         ``period`` (the month after); 5 when it is not in force."""

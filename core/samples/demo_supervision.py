@@ -25,6 +25,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from core.samples.supervision import apply_project_command
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SLOPPY = {"U12", "U19"}
 NOTES = ["月度数据已与签约合同逐项核对", "未发现差错", "已与项目业主逐一核实", "已核对落地项目的用地手续"]
@@ -107,20 +109,7 @@ class _Office:
         """The project facts recorded at or before ``until`` (ours among them), in recorded order."""
         while self.pending and self.pending[0][0] <= until:
             _at_, _seq, c = heapq.heappop(self.pending)
-            if c["cmd"] == "plan_project":
-                self.projects[c["project"]] = {"unit": c["unit"], "planned_on": date.fromisoformat(c["planned_on"]),
-                                               "signed_on": None, "signed_amount": None, "landed_on": None,
-                                               "started_on": None, "withdrawn_on": None}
-                continue
-            p = self.projects[c["project"]]
-            if c["cmd"] == "sign_project":
-                p["signed_on"], p["signed_amount"] = date.fromisoformat(c["signed_on"]), Decimal(c["amount"])
-            elif c["cmd"] in ("correct", "record_finding"):
-                p[c["field"]] = Decimal(c["value"]) if c["field"] == "signed_amount" else date.fromisoformat(c["value"])
-            else:
-                key = {"land_project": "landed_on", "start_construction": "started_on",
-                       "withdraw_project": "withdrawn_on"}[c["cmd"]]
-                p[key] = date.fromisoformat(c[key])
+            apply_project_command(self.projects, c)
 
     def sample(self, seed: str, year: int, month: int, size: int) -> list[tuple[str, str]]:
         """docs/assessment.md §9's draw over the projects as replayed so far."""

@@ -66,6 +66,25 @@ def _ordered(p: dict, field: str, value) -> bool:
                             ("planned_on", "withdrawn_on")))
 
 
+
+def apply_project_command(projects: dict, c: dict) -> None:
+    """Fold one project command line (plan, sign, land, start, withdraw, correct, or a misreported finding's
+    correction) into ``{project: fields}``, as a generator that knows its own lines replays them."""
+    if c["cmd"] == "plan_project":
+        projects[c["project"]] = {"unit": c["unit"], "planned_on": date.fromisoformat(c["planned_on"]),
+                                  "signed_on": None, "signed_amount": None, "landed_on": None, "started_on": None,
+                                  "withdrawn_on": None}
+        return
+    p = projects[c["project"]]
+    if c["cmd"] == "sign_project":
+        p["signed_on"], p["signed_amount"] = date.fromisoformat(c["signed_on"]), Decimal(c["amount"])
+    elif c["cmd"] in ("correct", "record_finding"):
+        p[c["field"]] = Decimal(c["value"]) if c["field"] == "signed_amount" else date.fromisoformat(c["value"])
+    else:
+        key = {"land_project": "landed_on", "start_construction": "started_on", "withdraw_project": "withdrawn_on"}[
+            c["cmd"]]
+        p[key] = date.fromisoformat(c[key])
+
 class _Ledger:
     """The base year and what the office adds to it, in recorded time; self-checks, special assessments and
     listed supervision."""
@@ -107,20 +126,7 @@ class _Ledger:
         for when, _n, c in sorted(self.facts, key=lambda f: (f[0], f[1])):
             if when >= at:
                 break
-            if c["cmd"] == "plan_project":
-                projects[c["project"]] = dict.fromkeys(("signed_on", "signed_amount", "landed_on", "started_on",
-                                                        "withdrawn_on"), None)
-                projects[c["project"]].update(unit=c["unit"], planned_on=date.fromisoformat(c["planned_on"]))
-                continue
-            p = projects[c["project"]]
-            if c["cmd"] == "sign_project":
-                p["signed_on"], p["signed_amount"] = date.fromisoformat(c["signed_on"]), Decimal(c["amount"])
-            elif c["cmd"] in ("correct", "record_finding"):
-                p[c["field"]] = Decimal(c["value"]) if c["field"] == "signed_amount" else date.fromisoformat(c["value"])
-            else:
-                key = {"land_project": "landed_on", "start_construction": "started_on",
-                       "withdraw_project": "withdrawn_on"}[c["cmd"]]
-                p[key] = date.fromisoformat(c[key])
+            apply_project_command(projects, c)
         return projects
 
     # self-checks
