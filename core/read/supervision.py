@@ -11,29 +11,35 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from typing import NamedTuple
 
 from eventsourcing.utils import get_topic
 
 from core import report
 from core.clock import local_date, month_end, month_start, now, parse_period
-from core.engine.figures import supervision_points
+from core.engine.figures import NO_POINTS, supervision_points
 from core.messages import msg
 from core.errors import NotFound
 from core.read.reading import Reading
-from core.read.tables import SUPERVISED, supervision_row
+from core.read.tables import SUPERVISED, SUPERVISION_COLUMNS, supervision_row
 from core.record.supervision import Supervision, next_period, previous_period
 from core.rules.view import SupervisionView
 from core.clock import micros
 from events import facts as ev
 
 TOPICS = tuple(get_topic(cls) for cls in (*SUPERVISED, ev.TargetsSet))
+COLUMNS = ", ".join(SUPERVISION_COLUMNS)
 
 
 class Folded:
     """Supervision rows folded: the record's ``Supervision``, who has targets for which year, the draws."""
 
-    def __init__(self, rows):
+    def __init__(self, rows=()):
         self.state, self.targets, self.draws, self.findings = Supervision(), set(), [], {}
+        self.fold(rows)
+
+    def fold(self, rows) -> "Folded":
+        """Fold in ``rows``, all of them after those folded so far; returns itself."""
         for position, kind, _at, unit, period, day, ref, data in sorted(rows):
             day = date.fromisoformat(day) if day else None
             if kind == "targets":
@@ -52,9 +58,28 @@ class Folded:
                 self.state.special(unit, day, report.Decimal(data))
             else:
                 self.state.listing(unit, day, kind == "list")
+        return self
+
+    def copy(self) -> "Folded":
+        """Another ``Folded`` as this one stands: folding more into either leaves the other as it is (the fold
+        appends to lists and to the lists a dict holds, so both are copied)."""
+        other = Folded()
+        for name, value in vars(self.state).items():
+            if isinstance(value, dict):
+                value = {k: list(v) if isinstance(v, list) else v for k, v in value.items()}
+            elif isinstance(value, list):
+                value = list(value)
+            setattr(other.state, name, value)
+        other.targets, other.draws, other.findings = set(self.targets), list(self.draws), dict(self.findings)
+        return other
 
     def view(self) -> SupervisionView:
         return SupervisionView(self.state, lambda unit, year: (unit, year) in self.targets)
+
+
+class Frozen(NamedTuple):
+    """What ``supervision_of`` reads of a month's ``BoardFrozen``: the position of the month's close."""
+    close: int
 
 
 class SupervisionQueries(Reading):
@@ -64,15 +89,16 @@ class SupervisionQueries(Reading):
         year = int(period[:4])
         before = previous_period(period)
         bound = micros(known_at) if known_at is not None else None
-        if self._current():
-            rows = self.recorder.fetch(
-                "SELECT position, kind, recorded_at, unit, period, day, ref, data FROM rm_supervision WHERE "
-                "(kind IN ('require', 'list', 'delist') OR (kind = 'targets' AND period IN (?, ?)) "
-                "OR (kind = 'self_check' AND period IN (?, ?)) OR (kind IN ('special', 'draw', 'finding') AND "
-                "period = ?) OR (kind = 'finding' AND ref IN (SELECT ref FROM rm_supervision WHERE kind = 'draw' "
-                "AND period = ?)))" + ("" if bound is None else " AND recorded_at <= ?"),
-                (f"{year:04d}", f"{year - 1:04d}", period, before, period, period,
-                 *(() if bound is None else (bound,))))
+        if self._current():  # each part by an index but the few requirements and listings (a scan of kind)
+            cut = "" if bound is None else " AND recorded_at <= ?"
+            rows = self.recorder.fetch(" UNION ALL ".join(
+                f"SELECT {COLUMNS} FROM rm_supervision WHERE {where}{cut}" for where in (
+                    "kind IN ('require', 'list', 'delist')", "period IN (?, ?) AND kind = 'targets'",
+                    "period IN (?, ?) AND kind = 'self_check'", "period = ? AND kind IN ('special', 'draw', 'finding')",
+                    "kind = 'finding' AND period <> ? AND ref IN (SELECT ref FROM rm_supervision WHERE period = ? "
+                    "AND kind = 'draw')")),
+                [value for part in ((), (f"{year:04d}", f"{year - 1:04d}"), (period, before), (period,),
+                                    (period, period)) for value in (*part, *(() if bound is None else (bound,)))])
             return [tuple(r) for r in rows]
         rows = []  # the read models lag: the same rows, from the events
         for position, event in self.app.log(topics=TOPICS):
@@ -88,15 +114,30 @@ class SupervisionQueries(Reading):
             raise NotFound(msg("read.no_board_yet", query=msg("read.q_supervision", period=period),
                                at=self._at(moment)))
         return self.supervision_of(period, known_at, self._supervision_rows(period, known_at),
-                                   self._frozen(period, known_at))
+                                   self._frozen_close(period, known_at))
+
+    def _frozen_close(self, period: str, known_at: datetime | None):
+        """The month's frozen board as known, as far as the answer reads it (its ``close``), or None: from
+        ``rm_frozen`` while the read models are current, without decoding the ``BoardFrozen`` (it holds every
+        unit's line: about 60 ms at 5,000 units, bench/supervision.py), else the event itself."""
+        if not self._current():
+            return self._frozen(period, known_at)
+        found = self.recorder.fetch("SELECT close, recorded_at FROM rm_frozen WHERE period = ?", (period,))
+        if not found or known_at is not None and found[0][1] > micros(known_at):
+            return None
+        return Frozen(found[0][0])
 
     def supervision_of(self, period: str, known_at: datetime | None, rows: list[tuple], frozen) -> dict:
         """The answer of ``supervision`` made of supervision ``rows`` (``rm_supervision``'s, or made of events:
-        rows of other months are passed over) and the month's ``BoardFrozen`` as known (or None)."""
+        rows of other months are passed over) and the month's ``BoardFrozen`` as known, or its ``Frozen`` (None: not
+        frozen then)."""
         year, month = parse_period(period)
         moment = known_at or now()
-        known = Folded(rows)
-        used = known if frozen is None else Folded([r for r in rows if r[0] < frozen.close])
+        if frozen is None:
+            used = known = Folded(rows)
+        else:  # what the frozen board used (the rows before the close), then the rest
+            used = Folded([r for r in rows if r[0] < frozen.close])
+            known = used.copy().fold([r for r in rows if r[0] >= frozen.close])
         rules = self._rules(known_at)
         used_rules = rules if frozen is None else [r for r in rules if r.position < frozen.close]  # as frozen
         board_rules = self.rulebook.in_force(used_rules, month_start(year, month)) if used_rules else None
@@ -104,17 +145,22 @@ class SupervisionQueries(Reading):
         due_day = self._self_check_day(rules, period)
         view, state = used.view(), known.state
         required = state.required_from is not None and period >= state.required_from
-        end = month_end(year, month)
+        end, due, texts = month_end(year, month), _due(period, due_day), {}
+
+        def money(value) -> str:  # report.money, once for each value (the sign of a zero kept apart)
+            key = (value, value.is_signed())
+            text = texts.get(key)
+            if text is None:
+                text = texts[key] = report.money(value)
+            return text
         units = []
         for unit in sorted(u for u, y in known.targets if y == year):
             filed = state.self_checks.get((unit, period))
-            points = supervision_points(ps, unit, period, view) if ps is not None else None
+            points = supervision_points(ps, unit, period, view) if ps is not None else NO_POINTS
             units.append({"unit": unit, "self_check": filed.isoformat() if filed else None,
-                          "on_time": None if filed is None else filed <= _due(period, due_day),
-                          "points_self_check": report.money(points.self_check if points else 0),
-                          "points_misreport": report.money(points.misreport if points else 0),
-                          "points_special": report.money(points.special if points else 0),
-                          "listed": state.listed_on(unit, end)})
+                          "on_time": None if filed is None else filed <= due,
+                          "points_self_check": money(points.self_check), "points_misreport": money(points.misreport),
+                          "points_special": money(points.special), "listed": state.listed_on(unit, end)})
         draws = []
         for draw, drawn_from, day, data in known.draws:
             if drawn_from != period:
