@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from marshmallow import RAISE, Schema, fields, validate
 
@@ -34,11 +35,13 @@ class Settings(Schema):
     misreport_points = fields.Decimal(load_default=Decimal("3.00"), validate=validate.Range(min=0))
 
 
+@lru_cache(maxsize=256)
 def previous_period(period: str) -> str:
     year, month = parse_period(period)
     return period_name(year - 1, 12) if month == 1 else period_name(year, month - 1)
 
 
+@lru_cache(maxsize=1024)
 def due_date(period: str, day: int) -> date:
     """The last day a self-check of ``period`` is on time: day ``day`` of the month after."""
     year, month = parse_period(period)

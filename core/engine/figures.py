@@ -198,16 +198,32 @@ NO_POINTS = SupervisionPoints(ZERO, ZERO, ZERO)
 
 def supervision_points(ps, unit: str, period: str, supervision) -> SupervisionPoints:
     """The parts of D_supervision(u, P) by the plugins in force (``sankao_supervision_points``); none: nothing."""
-    for plugin, value in ps.each("sankao_supervision_points", unit=unit, period=period, supervision=supervision):
-        if value is None:
-            continue
-        if type(value) is not SupervisionPoints or not all(
-                isinstance(p, Decimal) and p.is_finite() and p >= 0 for p in (value.self_check, value.misreport,
-                                                                            value.special)):
-            raise PluginError(msg("plugins.nonsense", plugin=plugin, hook="sankao_supervision_points",
-                                  value=repr(value)))
-        return value
-    return NO_POINTS
+    return supervision_points_of(ps, (unit,), period, supervision)[unit]
+
+
+def supervision_points_of(ps, units, period: str, supervision) -> dict:
+    """``{unit: SupervisionPoints}`` of ``units`` for ``period``: the hook's implementations looked up once (the
+    supervision query asks it for every unit of the board)."""
+    callers = ps.implementations("sankao_supervision_points")
+    found = {}
+    for unit in units:
+        args = {"unit": unit, "period": period, "supervision": supervision}
+        found[unit] = NO_POINTS
+        for plugin, function, argnames in callers:
+            try:
+                value = function(*[args[a] for a in argnames])
+            except Exception as exc:
+                raise plugin_failure(plugin, "sankao_supervision_points", exc) from exc
+            if value is None:
+                continue
+            if type(value) is not SupervisionPoints or not all(
+                    isinstance(p, Decimal) and p.is_finite() and p >= 0 for p in (value.self_check, value.misreport,
+                                                                                value.special)):
+                raise PluginError(msg("plugins.nonsense", plugin=plugin, hook="sankao_supervision_points",
+                                      value=repr(value)))
+            found[unit] = value
+            break
+    return found
 
 
 def _decimal(ps, hook, default, **kwargs):

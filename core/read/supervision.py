@@ -17,7 +17,7 @@ from eventsourcing.utils import get_topic
 
 from core import report
 from core.clock import local_date, month_end, month_start, now, parse_period
-from core.engine.figures import NO_POINTS, supervision_points
+from core.engine.figures import NO_POINTS, supervision_points_of
 from core.messages import msg
 from core.errors import NotFound
 from core.read.reading import Reading
@@ -153,10 +153,11 @@ class SupervisionQueries(Reading):
             if text is None:
                 text = texts[key] = report.money(value)
             return text
-        units = []
-        for unit in sorted(u for u, y in known.targets if y == year):
+        units, listed = [], sorted(u for u, y in known.targets if y == year)
+        parts = supervision_points_of(ps, listed, period, view) if ps is not None else {}
+        for unit in listed:
             filed = state.self_checks.get((unit, period))
-            points = supervision_points(ps, unit, period, view) if ps is not None else NO_POINTS
+            points = parts.get(unit, NO_POINTS)
             units.append({"unit": unit, "self_check": filed.isoformat() if filed else None,
                           "on_time": None if filed is None else filed <= due,
                           "points_self_check": money(points.self_check), "points_misreport": money(points.misreport),
