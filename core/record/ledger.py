@@ -58,6 +58,18 @@ def parse_numbered(lines: list) -> tuple[list, tuple | None]:
     return parsed, None
 
 
+def candidates(app, dated_projects, period: str, position: int) -> list[str]:
+    """Every project that a spot check of ``period`` may draw by the record up to ``position`` (and maybe more: the
+    draw decides on each project's own stream): from the read models when they stand there, else every project
+    planned (docs/assessment.md §9)."""
+    if dated_projects is not None:
+        found = dated_projects(period, position)
+        if found is not None:
+            return found
+    topic = get_topic(ev.ProjectPlanned)
+    return [event.project for _, event in app.log(0, stop=position, topics=(topic,))]
+
+
 class Ledger:
     """Records commands into the log, enforcing docs/assessment.md §1-§2."""
 
@@ -117,15 +129,9 @@ class Ledger:
         return project.unit if project is not None else None
 
     def candidate_ids(self, period: str, position: int) -> list[str]:
-        """Every project that a spot check of ``period`` may draw by the record up to ``position`` (and maybe
-        more: the draw decides on each project's own stream): from the read models when they stand there, else
-        every project planned (docs/assessment.md §9)."""
-        if self.dated_projects is not None:
-            found = self.dated_projects(period, position)
-            if found is not None:
-                return found
-        topic = get_topic(ev.ProjectPlanned)
-        return [event.project for _, event in self.app.log(0, stop=position, topics=(topic,))]
+        """Every project that a spot check of ``period`` may draw by the record up to ``position``
+        (``candidates``)."""
+        return candidates(self.app, self.dated_projects, period, position)
 
     # -- writing -------------------------------------------------------------
     def stamp(self, command: Command, actor: str, facts: Facts, key: str | None = None) -> Stamp:
@@ -178,13 +184,15 @@ class Ledger:
         self.facts.position = positions[-1]
 
     def record_batch(self, lines: list[tuple[int, str | dict | Command]], actor: str,
-                     report: LoadReport, unit: str | None = None) -> tuple[int, CommandRejected] | None:
+                     report: LoadReport, unit: str | None = None,
+                     atomic: bool = False) -> tuple[int, CommandRejected] | None:
         """Record ``(line number, line)`` pairs in one transaction, up to the first rejected line.
 
         Returns ``(line number, CommandRejected)`` of the rejected line, or None. Lines before it are saved.
         A line whose id is recorded already for the same command (the same canonical form) is skipped; for
         another command it is refused (``CommandIdReused``). With ``unit``, the lines are a unit's token's:
         its ids are its own (``key_of``) and a line about another unit is refused (``CommandForbidden``).
+        With ``atomic``, a rejected line records nothing of the batch (the whole of it or nothing).
         """
         parsed, unparsed = parse_numbered(lines)
         for attempt in range(MAX_RETRIES):
@@ -218,6 +226,9 @@ class Ledger:
                         known[key] = (None, digest, lineno)
                         digests[key] = digest
                     recorded += 1
+                if rejected is not None and atomic:
+                    self.cache.forget()  # what was applied ahead is not saved
+                    return rejected
                 self._save(events, digests)
             except IntegrityError:
                 self.cache.forget()  # another writer won a race: look again, decide again
@@ -233,26 +244,29 @@ class Ledger:
 
     def load(self, lines: Iterable[tuple[int, str]], actor: str, *, batch_size: int = 500,
              progress: Callable[[int], None] | None = None, report: LoadReport | None = None,
-             unit: str | None = None) -> LoadReport:
+             unit: str | None = None, atomic: bool = False) -> LoadReport:
         """Record numbered lines in order, stopping at the first rejected one.
 
         ``report`` (a fresh one if not given) counts what was recorded as it goes,
         so that a caller still knows what was kept when the store fails mid-way.
         """
         report = report if report is not None else LoadReport()
+        if atomic:  # one transaction: every line or none
+            lines = list(lines)
+            batch_size = max(1, len(lines))
         batch: list = []
         for item in lines:
             batch.append(item)
             if len(batch) >= batch_size:
-                if self._record_chunk(batch, actor, report, progress, unit):
+                if self._record_chunk(batch, actor, report, progress, unit, atomic):
                     return report
                 batch = []
         if batch:
-            self._record_chunk(batch, actor, report, progress, unit)
+            self._record_chunk(batch, actor, report, progress, unit, atomic)
         return report
 
-    def _record_chunk(self, batch, actor, report, progress, unit=None) -> bool:
-        rejected = self.record_batch(batch, actor, report, unit)
+    def _record_chunk(self, batch, actor, report, progress, unit=None, atomic=False) -> bool:
+        rejected = self.record_batch(batch, actor, report, unit, atomic)
         if progress:
             progress(len(batch))
         if rejected:

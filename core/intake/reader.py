@@ -1,0 +1,106 @@
+"""A workbook (.xlsx, read with openpyxl in read-only mode) or a .csv of one sheet (UTF-8 with or without a BOM,
+or GB18030) read into rows: each row's cells by column key, with the cell's reference (``项目!F17``)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.intake.columns import SHEETS, Sheet, sheet_named, sheet_of_headers
+from core.messages import msg
+
+
+@dataclass
+class Row:
+    sheet: Sheet
+    title: str  # the sheet's title as the file names it
+    number: int  # the row's number in the sheet (1: the header)
+    cells: dict = field(default_factory=dict)  # column key -> raw value
+    refs: dict = field(default_factory=dict)  # column key -> "项目!F17"
+
+    def ref(self, key: str | None = None) -> str:
+        return self.refs[key] if key in self.refs else f"{self.title}!{self.number}"
+
+
+@dataclass
+class Read:
+    rows: list = field(default_factory=list)
+    problems: list = field(default_factory=list)  # (reference, Text)
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _rows_of(sheet: Sheet, title: str, values, found: Read) -> None:
+    """The rows of one sheet whose first row is its header."""
+    header = None
+    for number, row in enumerate(values, start=1):
+        if header is None:
+            names = [str(v).strip() if v is not None else "" for v in row]
+            header = {}
+            for column in sheet.columns:
+                where = [i for i, n in enumerate(names) if n in (column.zh, column.en)]
+                if not where:
+                    found.problems.append((f"{title}!1", msg("xl.header_missing", header=column.zh, en=column.en)))
+                else:
+                    header[column.key] = where[0]
+            if len(header) < len(sheet.columns):
+                return
+            continue
+        if all(v is None or isinstance(v, str) and not v.strip() for v in row):
+            continue
+        cells = {k: (row[i] if i < len(row) else None) for k, i in header.items()}
+        found.rows.append(Row(sheet, title, number, cells,
+                              {k: f"{title}!{_letter(i)}{number}" for k, i in header.items()}))
+
+
+def read_file(path: str | Path, name: str | None = None) -> Read:
+    """The rows of a workbook or a CSV at ``path`` (``name``: how the user calls it, for messages)."""
+    path = Path(path)
+    name = name or path.name
+    found = Read()
+    if path.suffix.lower() == ".csv":
+        data = path.read_bytes()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            found.problems.append((name, msg("xl.csv_encoding")))
+            return found
+        rows = [[cell if cell != "" else None for cell in row] for row in csv.reader(io.StringIO(text))]
+        sheet = sheet_of_headers(rows[0]) if rows else None
+        if sheet is None:
+            found.problems.append((f"{name}!1", msg("xl.csv_headers", sheets=[s.zh for s in SHEETS])))
+            return found
+        _rows_of(sheet, sheet.zh, rows, found)
+        return found
+    from openpyxl import load_workbook
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # not a workbook openpyxl reads: say so, naming the file
+        found.problems.append((name, msg("xl.not_workbook", error=f"{type(exc).__name__}: {exc}"[:200])))
+        return found
+    try:
+        known = False
+        for title in book.sheetnames:
+            sheet = sheet_named(title)
+            if sheet is None:
+                continue
+            known = True
+            _rows_of(sheet, title, book[title].iter_rows(values_only=True), found)
+        if not known:
+            found.problems.append((name, msg("xl.no_sheet", sheets=[s.zh for s in SHEETS])))
+    finally:
+        book.close()
+    return found
