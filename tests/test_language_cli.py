@@ -36,7 +36,8 @@ def _command_words(group=main) -> set[str]:
 _COMMAND = "|".join(sorted(_command_words(), key=len, reverse=True))
 _ALLOWED = [re.compile(p) for p in [
     r"(?:用法|帮助): sankao\b[^\n]*",                      # click's usage line and help hint: a command line
-    r"\b(?:Sankao|SQLite|PostgreSQL|JSON|TOML|UTF-8|ISO 8601|IANA|Ctrl-C)\b",  # names of products and formats
+    r"\b(?:Sankao|SQLite|PostgreSQL|JSON|TOML|UTF-8|ISO 8601|IANA|Ctrl-C|Excel|WPS|CSV|GB18030)\b",  # products, formats
+    r"\.(?:xlsx|csv)\b",                                      # a workbook's kind
     r"\bplugins\.toml\b", r"\[OPTIONS\]", r"\[plugins\.[\w]+\]", r"\?schema=NAME",
     rf"\bsankao(?: (?:{_COMMAND}))+(?: (?:[A-Z][A-Z_|]*|-|--[\w-]+|\S*\d\S*|\S*/\S*))*",  # sankao audit verify
     r"\bpython3 \S+(?: \S+)?",                                # python3 bundle/verify.py bundle
