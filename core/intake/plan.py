@@ -89,12 +89,21 @@ def make_plan(read: Read, facts, file_name: str, unit: str | None = None) -> Pla
             continue
         seen[key] = row.ref()
         if unit is not None and (row.sheet.key != "projects" or values.get("unit") != unit):
+            if row.sheet.key != "projects" and _as_recorded(row, values, facts, file_name):
+                continue  # a unit or its targets as the record holds them (the 单位 sheet of an export): nothing
             plan.problems.append((row.ref("unit"), msg("xl.not_own", unit=unit, sheet=row.title)))
             continue
         {"units": _unit, "targets": _targets, "projects": _project}[row.sheet.key](row, values, facts, file_name, plan)
     order = {"unit": 0, "targets": 1}
     plan.lines.sort(key=lambda line: order.get(line.what, 2))  # a stable sort: rows keep their order
     return plan
+
+
+def _as_recorded(row, values, facts, file_name) -> bool:
+    """Whether a 单位 or 目标 row says what the record holds: it would record nothing and differs in nothing."""
+    scratch = Plan()
+    {"units": _unit, "targets": _targets}[row.sheet.key](row, values, facts, file_name, scratch)
+    return not scratch.lines and not scratch.problems
 
 
 def _unit(row, values, facts, file_name, plan) -> None:
