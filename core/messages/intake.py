@@ -34,7 +34,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "xl.project_differs": ("{field} differs from the recorded {held!r}: an import does not move or rename a "
                            "project", "{field} 与已录入的 {held!r} 不同: 导入不能更改项目的单位或名称"),
     "xl.emptied": ("{field} is empty but {held} is recorded: a recorded stage is not taken back by emptying a cell",
-                   "{field} 为空, 但已录入 {held}: 已录入的环节不能靠清空单元格撤回"),
+                   "{field} 为空, 但已录入 {held}: 已录入的环节不能靠清空单元格取消"),
     "xl.withdrawal_moved": ("the withdrawal is recorded on {held}: its date is not corrected by an import",
                             "已于 {held} 录入退出: 退出日期不能通过导入更正"),
     "xl.sign_pair": ("a signing needs both its date and its amount", "签约须同时填写签约日期与签约金额"),
