@@ -21,7 +21,10 @@ class Row:
     refs: dict = field(default_factory=dict)  # column key -> "项目!F17"
 
     def ref(self, key: str | None = None) -> str:
-        return self.refs[key] if key in self.refs else f"{self.title}!{self.number}"
+        """The cell of column ``key`` (``项目!F17``); without one, the row's first cell (its id)."""
+        if key in self.refs:
+            return self.refs[key]
+        return next(iter(self.refs.values()), f"{self.title}!{self.number}")
 
 
 @dataclass
