@@ -42,27 +42,43 @@ def _letter(index: int) -> str:
     return letters
 
 
+HEADER_ROWS = 10  # a sheet may open with a title or a note above its header row (an office's habit)
+
+
+def _header(sheet: Sheet, row) -> dict:
+    """``{column key: index}`` of the sheet's columns a row names (in either language)."""
+    names = [str(v).strip() if v is not None else "" for v in row]
+    found = {}
+    for column in sheet.columns:
+        where = [i for i, n in enumerate(names) if n in (column.zh, column.en)]
+        if where:
+            found[column.key] = where[0]
+    return found
+
+
 def _rows_of(sheet: Sheet, title: str, values, found: Read) -> None:
-    """The rows of one sheet whose first row is its header."""
-    header = None
+    """The rows of one sheet below its header row (the first of its first rows naming every column)."""
+    header, best = None, (0, 1, {})
     for number, row in enumerate(values, start=1):
         if header is None:
-            names = [str(v).strip() if v is not None else "" for v in row]
-            header = {}
-            for column in sheet.columns:
-                where = [i for i, n in enumerate(names) if n in (column.zh, column.en)]
-                if not where:
-                    found.problems.append((f"{title}!1", msg("xl.header_missing", header=column.zh, en=column.en)))
-                else:
-                    header[column.key] = where[0]
-            if len(header) < len(sheet.columns):
-                return
+            named = _header(sheet, row)
+            if len(named) > len(best[2]):
+                best = (len(named), number, named)
+            if len(named) == len(sheet.columns):
+                header = named
+            elif number >= HEADER_ROWS:
+                break
             continue
         if all(v is None or isinstance(v, str) and not v.strip() for v in row):
             continue
         cells = {k: (row[i] if i < len(row) else None) for k, i in header.items()}
         found.rows.append(Row(sheet, title, number, cells,
                               {k: f"{title}!{_letter(i)}{number}" for k, i in header.items()}))
+    if header is None:
+        for column in sheet.columns:
+            if column.key not in best[2]:
+                found.problems.append((f"{title}!{best[1]}:{best[1]}", msg("xl.header_missing", header=column.zh,
+                                                                  en=column.en)))
 
 
 def read_file(path: str | Path, name: str | None = None) -> Read:
