@@ -71,13 +71,16 @@ def import_(ctx, file, check, unit, actor):
     """Record what the workbook FILE (.xlsx, or a .csv of one sheet) says: new units, targets, projects and
     their stages, and for rows imported before only what changed (corrections name the file and the row).
     With any problem nothing is recorded."""
-    from core.intake.importer import prepare, record
+    from core.intake.importer import import_file, prepare
     config = config_of(ctx)
     if check and not config.location().exists():
         echo(msg("cli.check_no_store", path=config.location().path), err=True)
         config.db = ":memory:"  # checking against an empty store creates no files
     platform = platform_of(ctx, "read" if check else "load")
-    plan = prepare(platform, file, Path(file).name, unit, actor)
+    if check:
+        plan, report = prepare(platform, file, Path(file).name, unit, actor), None
+    else:
+        plan, report = import_file(platform, file, Path(file).name, unit, actor)
     for ref, problem in plan.problems:
         echo(msg("xl.at", ref=ref, problem=problem))
     counts = {what: sum(1 for line in plan.lines if line.what == what)
@@ -88,13 +91,8 @@ def import_(ctx, file, check, unit, actor):
     if check:
         echo(msg("xl.would", **counts), err=True)
         return
-    report = record(platform, plan, actor, unit)
-    for number, reason in report.rejected:
-        echo(msg("xl.at", ref=plan.lines[number - 1].ref, problem=reason))
-    if report.rejected:
-        echo(msg("xl.refused", problems=len(report.rejected)), err=True)
-        sys.exit(1)
-    echo(msg("xl.recorded", recorded=report.recorded, skipped=report.skipped, **counts), err=True)
+    echo(msg("xl.recorded", recorded=report.recorded if report else 0, skipped=report.skipped if report else 0,
+             **counts), err=True)
     if platform.scores_inline():
         catch_up(platform, strict=True)
 
