@@ -31,6 +31,12 @@ class Line:
     command: dict
     ref: str
     what: str  # unit, targets, plan, stage, correct
+    cells: dict = field(default_factory=dict)  # a rule of the record (its message key) -> the cell it comes from
+
+    def where(self, reason) -> str:
+        """The cell a refusal of this line names: the cell of the rule broken when it is not ``ref``."""
+        inner = getattr(reason, "params", {}).get("reason")
+        return self.cells.get(getattr(inner, "key", None), self.ref)
 
 
 @dataclass
@@ -83,11 +89,12 @@ def make_plan(read: Read, facts, file_name: str, unit: str | None = None) -> Pla
         values = typed(row, plan)
         if values is None:
             continue
-        key = (row.sheet.key, values.get("unit"), values.get("year"), values.get("project"))
+        name = "project" if row.sheet.key == "projects" else "unit"  # a row is named by its id's cell
+        key = (row.sheet.key, values.get(name), values.get("year"))
         if key in seen:
-            plan.problems.append((row.ref(), msg("xl.twice", other=seen[key])))
+            plan.problems.append((row.ref(name), msg("xl.twice", other=seen[key])))
             continue
-        seen[key] = row.ref()
+        seen[key] = row.ref(name)
         if unit is not None and (row.sheet.key != "projects" or values.get("unit") != unit):
             if row.sheet.key != "projects" and _as_recorded(row, values, facts, file_name):
                 continue  # a unit or its targets as the record holds them (the 单位 sheet of an export): nothing
@@ -113,7 +120,7 @@ def _unit(row, values, facts, file_name, plan) -> None:
     if found is None:
         command = {"cmd": "register_unit", "unit": values["unit"], "name": values["name"],
                    "category": values["category"]}
-        plan.lines.append(Line({**command, "id": _key(command, None)}, row.ref(), "unit"))
+        plan.lines.append(Line({**command, "id": _key(command, None)}, row.ref("unit"), "unit"))
         return
     for key, held in (("name", found.name), ("category", found.category)):
         if values[key] != held:
@@ -135,7 +142,10 @@ def _targets(row, values, facts, file_name, plan) -> None:
                "quarterly": [_money(q) for q in quarterly], "monthly": _money(values["monthly"]),
                "planned": values["planned"], "landed": values["landed"],
                "weights": {k: str(v) for k, v in (held.weights if held is not None else {}).items()}}
-    plan.lines.append(Line({**command, "id": _key(command, found.version if found else None)}, row.ref(), "targets"))
+    steps = [(q, p) for q, p in zip(("q1", "q2", "q3", "q4"), [ZERO, *quarterly]) if values[q] < p]
+    broken = steps[0][0] if steps else "q4" if values["q4"] != values["annual"] else "unit"
+    plan.lines.append(Line({**command, "id": _key(command, found.version if found else None)}, row.ref(broken),
+                           "targets", {"decide.unit_unknown": row.ref("unit")}))
 
 
 STAGES = (("signed_on", "sign_project"), ("landed_on", "land_project"), ("started_on", "start_construction"),
@@ -203,8 +213,10 @@ def _project(row, values, facts, file_name, plan) -> None:
         value = _money(wanted) if field_name == "signed_amount" else wanted.isoformat()
         command = {"cmd": "correct", "project": pid, "field": field_name, "value": value, "reason": str(reason)}
         plan.lines.append(Line({**command, "id": _key(command, version)}, row.ref(_column(field_name)), "correct"))
+    plan_cells = {"decide.after_today": row.ref("planned_on"), "decide.project_planned": row.ref("project")}
     for what, command, key in new:
-        plan.lines.append(Line({**command, "id": _key(command, version)}, row.ref(key), what))
+        plan.lines.append(Line({**command, "id": _key(command, version)}, row.ref(key), what,
+                               plan_cells if what == "plan" else {}))
 
 
 def _column(field_name: str) -> str:
