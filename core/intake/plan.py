@@ -188,7 +188,7 @@ def _project(row, values, facts, file_name, plan) -> None:
             return
         if wanted is None or wanted == recorded:
             continue
-        if recorded is None or field_name == "started_on":  # a second start replaces its date (§2)
+        if recorded is None:
             command = {"cmd": cmd, "project": pid, field_name: wanted.isoformat()}
             if cmd == "sign_project":
                 command["amount"] = _money(values["amount"])
@@ -210,6 +210,10 @@ def _project(row, values, facts, file_name, plan) -> None:
     earlier = [f for f in fixes if f[0] != "signed_amount" and f[1] < f[2]]
     later = [f for f in fixes if f[0] != "signed_amount" and f[1] > f[2]][::-1]  # the latest date moves first
     for field_name, wanted, _ in earlier + later + [f for f in fixes if f[0] == "signed_amount"]:
+        if field_name == "started_on":  # a second start replaces its date (§2), in its place among the moves
+            command = {"cmd": "start_construction", "project": pid, "started_on": wanted.isoformat()}
+            plan.lines.append(Line({**command, "id": _key(command, version)}, row.ref(field_name), "stage"))
+            continue
         value = _money(wanted) if field_name == "signed_amount" else wanted.isoformat()
         command = {"cmd": "correct", "project": pid, "field": field_name, "value": value, "reason": str(reason)}
         plan.lines.append(Line({**command, "id": _key(command, version)}, row.ref(_column(field_name)), "correct"))
