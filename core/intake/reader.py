@@ -120,6 +120,8 @@ def read_file(path: str | Path, name: str | None = None) -> Read:
             _rows_of(sheet, title, book[title].iter_rows(values_only=True), found)
         if not known:
             found.problems.append((name, msg("xl.no_sheet", sheets=[s.zh for s in SHEETS])))
+    except Exception as exc:  # a sheet openpyxl cannot read (a truncated or damaged file): said, naming the file
+        found.problems.append((name, msg("xl.not_workbook", error=f"{type(exc).__name__}: {exc}"[:200])))
     finally:
         book.close()
     return found
