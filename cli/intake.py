@@ -78,9 +78,9 @@ def import_(ctx, file, check, unit, actor):
         config.db = ":memory:"  # checking against an empty store creates no files
     platform = platform_of(ctx, "read" if check else "load")
     if check:
-        plan, report = prepare(platform, file, Path(file).name, unit, actor), None
+        plan, report = prepare(platform, file, Path(file).name, unit, actor, lang=out_of(ctx).lang), None
     else:
-        plan, report = import_file(platform, file, Path(file).name, unit, actor)
+        plan, report = import_file(platform, file, Path(file).name, unit, actor, lang=out_of(ctx).lang)
     for ref, problem in plan.problems:
         echo(msg("xl.at", ref=ref, problem=problem))
     counts = {what: sum(1 for line in plan.lines if line.what == what)

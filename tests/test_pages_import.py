@@ -186,7 +186,7 @@ def test_upload_preview_and_confirm_record_the_workbook(office):
     assert rows(html, "new-units") == [("单位!A2", "U03", "三号平台", "平台公司")]
     assert rows(html, "new-targets") == [("目标!A2", "U03", "2023", "5,000.00", "1,000.00 / 2,000.00 / 3,000.00 / "
                                           "5,000.00", "400.00", "5", "2")]
-    assert rows(html, "new-projects") == [("项目!B3", "P0003", "U03", "丙项目", "2023-05-06")]
+    assert rows(html, "new-projects") == [("项目!A3", "P0003", "U03", "丙项目", "2023-05-06")]
     assert rows(html, "new-stages") == [("项目!G2", "P0001", "落地", "2023-04-01", ""),
                                         ("项目!E3", "P0003", "签约", "2023-06-01", "88.50")]
     assert rows(html, "corrections") == [("项目!F2", "P0001", "签约金额", "1,000.00", "1,200.00")]
@@ -331,12 +331,12 @@ def test_an_english_workbook_and_a_csv_import_the_same(sqlite_office):
     admin = logged_in(app, tokens["admin"], "en")
     sheet = [["P0009", "U01", "戊项目", "2023-04-01", None, None, None, None, None, None]]
     html = upload(admin, workbook({"Projects": sheet}), "week.xlsx").get_data(as_text=True)
-    assert rows(html, "new-projects") == [("Projects!B2", "P0009", "U01", "戊项目", "2023-04-01")]
+    assert rows(html, "new-projects") == [("Projects!A2", "P0009", "U01", "戊项目", "2023-04-01")]
     assert "It would record 0 new unit(s), 0 target(s), 1 new project(s), 0 new stage(s) and 0 correction(s)" in html
     text = "\n".join(",".join(map(str, r)) for r in [HEADERS["zh"]["项目"],
                                                      ["P0010", "U01", "己项目", "2023-04-02", "", "", "", "", "", ""]])
     html = upload(admin, text.encode("gb18030"), "week.csv").get_data(as_text=True)
-    assert rows(html, "new-projects") == [("项目!B2", "P0010", "U01", "己项目", "2023-04-02")]
+    assert rows(html, "new-projects") == [("项目!A2", "P0010", "U01", "己项目", "2023-04-02")]
     assert confirm(admin, html).status_code == 302 and project(app, "P0010")["name"] == "己项目"
 
 
@@ -379,7 +379,7 @@ def test_a_units_token_imports_its_own_rows_only(office, uploads):
 
     own = {"项目": [["P0011", "U01", "丁项目", "2023-05-01", "2023-05-03", 20, None, None, None, None]]}
     html = upload(unit, workbook(own)).get_data(as_text=True)
-    assert rows(html, "new-projects") == [("项目!B2", "P0011", "U01", "丁项目", "2023-05-01")]
+    assert rows(html, "new-projects") == [("项目!A2", "P0011", "U01", "丁项目", "2023-05-01")]
     assert confirm(unit, html).status_code == 302
     assert project(app, "P0011")["signed_amount"] == "200000.00"
     recorded_by = [e for _, e in app.extensions["sankao"].app.log() if getattr(e, "project", None) == "P0011"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import io
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for)
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 
 from core.clock import local_date, now
 from core.intake.importer import prepare, record
@@ -114,7 +114,8 @@ def upload():
 def _plan(platform, who, token: str, entry: dict):
     """The kept upload ``token`` planned against the record as it stands (``who``'s unit only, for a unit's token),
     and the projects its corrections change as recorded (the preview shows the value each replaces)."""
-    plan = prepare(platform, kept.path_of(token, entry["suffix"]), entry["name"], who.unit, who.name)
+    plan = prepare(platform, kept.path_of(token, entry["suffix"]), entry["name"], who.unit, who.name,
+                   lang=str(get_locale() or "zh"))
     held = {p["project"]: p for p in platform.queries.projects(who.unit)} if any(
         line.what == "correct" for line in plan.lines) else {}
     return plan, held

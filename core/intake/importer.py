@@ -12,16 +12,16 @@ from core.record.check import LoadReport
 
 
 def prepare(platform, path: str | Path, name: str | None = None, unit: str | None = None,
-            actor: str = "import", judge: bool = True) -> Plan:
+            actor: str = "import", judge: bool = True, lang: str = "zh") -> Plan:
     """What importing the file at ``path`` would record on the record as it stands, or every problem at once
-    (each with its cell): the cells read, the rows against the record, then (``judge``) every command judged
+    (each with its cell; a correction's reason in ``lang``): the cells read, the rows against the record, then (``judge``) every command judged
     by the record's own rules in order (``sankao load --check``), a refusal named by the cell it comes from."""
     name = name or Path(path).name
     read = read_file(path, name)
     ledger = platform.ledger
     ledger.refresh()
     ledger.cache.load(commands_to_load(read))
-    plan = make_plan(read, ledger.facts, name, unit)
+    plan = make_plan(read, ledger.facts, name, unit, lang)
     if judge:
         judged(platform, plan, actor, unit)
     return plan
@@ -37,11 +37,11 @@ def judged(platform, plan: Plan, actor: str, unit: str | None = None) -> Plan:
 
 
 def import_file(platform, path: str | Path, name: str | None = None, unit: str | None = None,
-                actor: str = "import") -> tuple[Plan, LoadReport | None]:
+                actor: str = "import", lang: str = "zh") -> tuple[Plan, LoadReport | None]:
     """Import the file: recorded whole when nothing is wrong, else nothing and every problem by its cell. The
     commands are judged once, as they are recorded; only a refused file is judged line by line to name every
     problem (``judged``)."""
-    plan = prepare(platform, path, name, unit, actor, judge=False)
+    plan = prepare(platform, path, name, unit, actor, judge=False, lang=lang)
     if plan.problems:
         return judged(platform, plan, actor, unit), None
     report = record(platform, plan, actor, unit)

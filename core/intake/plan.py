@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from core.intake import cells
 from core.intake.reader import Read, Row
-from core.messages import msg
+from core.messages import msg, render
 from core.record.commands import Command
 
 ZERO = Decimal(0)
@@ -43,6 +43,7 @@ class Line:
 class Plan:
     lines: list = field(default_factory=list)
     problems: list = field(default_factory=list)  # (reference, Text)
+    lang: str = "zh"  # the language a correction's recorded reason is written in (the importer's)
 
     @property
     def ok(self) -> bool:
@@ -80,10 +81,10 @@ def _required(row: Row, values: dict, keys, plan: Plan) -> bool:
     return not missing
 
 
-def make_plan(read: Read, facts, file_name: str, unit: str | None = None) -> Plan:
+def make_plan(read: Read, facts, file_name: str, unit: str | None = None, lang: str = "zh") -> Plan:
     """The commands ``read`` records on ``facts`` (the ledger's, with every unit and project the rows name
     loaded), or its problems; ``unit``: only that unit's project rows may be imported (a unit's token)."""
-    plan = Plan(problems=list(read.problems))
+    plan = Plan(problems=list(read.problems), lang=lang)
     seen: dict = {}
     for row in read.rows:
         values = typed(row, plan)
@@ -172,7 +173,7 @@ def _project(row, values, facts, file_name, plan) -> None:
     new: list = []
     if held is None:
         new.append(("plan", {"cmd": "plan_project", "project": pid, "unit": values["unit"], "name": values["name"],
-                             "planned_on": values["planned_on"].isoformat()}, "unit"))
+                             "planned_on": values["planned_on"].isoformat()}, "project"))
     else:
         for key, now in (("unit", held.unit), ("name", held.name)):
             if values[key] != now:
@@ -206,7 +207,7 @@ def _project(row, values, facts, file_name, plan) -> None:
             fixes.append((field_name, wanted, recorded))
     if held is not None and held.signed_amount is not None and values["amount"] != held.signed_amount:
         fixes.append(("signed_amount", values["amount"], held.signed_amount))
-    reason = msg("xl.correct_reason", file=file_name, row=row.number, sheet=row.title)
+    reason = render(msg("xl.correct_reason", file=file_name, row=row.number, sheet=row.title), plan.lang)
     earlier = [f for f in fixes if f[0] != "signed_amount" and f[1] < f[2]]
     later = [f for f in fixes if f[0] != "signed_amount" and f[1] > f[2]][::-1]  # the latest date moves first
     for field_name, wanted, _ in earlier + later + [f for f in fixes if f[0] == "signed_amount"]:
@@ -217,7 +218,8 @@ def _project(row, values, facts, file_name, plan) -> None:
         value = _money(wanted) if field_name == "signed_amount" else wanted.isoformat()
         command = {"cmd": "correct", "project": pid, "field": field_name, "value": value, "reason": str(reason)}
         plan.lines.append(Line({**command, "id": _key(command, version)}, row.ref(_column(field_name)), "correct"))
-    plan_cells = {"decide.after_today": row.ref("planned_on"), "decide.project_planned": row.ref("project")}
+    plan_cells = {"decide.after_today": row.ref("planned_on"), "decide.project_planned": row.ref("project"),
+                  "decide.unit_unknown": row.ref("unit")}
     for what, command, key in new:
         plan.lines.append(Line({**command, "id": _key(command, version)}, row.ref(key), what,
                                plan_cells if what == "plan" else {}))
