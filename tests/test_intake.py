@@ -572,7 +572,7 @@ def test_a_plan_made_invalid_before_it_is_recorded_records_nothing(cli, store_ur
     plan = prepare(importer, path, "later.xlsx", None, "clerk")
     assert plan.ok, plan.problems
     assert [(line.what, line.command["cmd"], line.ref) for line in plan.lines] == [
-        ("unit", "register_unit", "单位!A4"), ("plan", "plan_project", "项目!B2"), ("stage", "sign_project", "项目!E2"),
+        ("unit", "register_unit", "单位!A4"), ("plan", "plan_project", "项目!A2"), ("stage", "sign_project", "项目!E2"),
         ("stage", "sign_project", "项目!E5")]
     other = make_platform(store_url)
     other.ledger.load([(1, json.dumps({"cmd": "sign_project", "project": "P3", "signed_on": "2023-04-02",
