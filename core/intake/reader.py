@@ -18,13 +18,17 @@ class Row:
     title: str  # the sheet's title as the file names it
     number: int  # the row's number in the sheet (1: the header)
     cells: dict = field(default_factory=dict)  # column key -> raw value
-    refs: dict = field(default_factory=dict)  # column key -> "项目!F17"
+    letters: dict = field(default_factory=dict)  # column key -> its column's letter (one dict for a sheet's rows)
 
     def ref(self, key: str | None = None) -> str:
         """The cell of column ``key`` (``项目!F17``); without one, the row's first cell (its id)."""
-        if key in self.refs:
-            return self.refs[key]
-        return next(iter(self.refs.values()), f"{self.title}!{self.number}")
+        letter = self.letters.get(key) or next(iter(self.letters.values()), None)
+        return f"{self.title}!{self.number}" if letter is None else f"{self.title}!{letter}{self.number}"
+
+    @property
+    def refs(self) -> dict:
+        """Column key -> its cell (``项目!F17``)."""
+        return {key: f"{self.title}!{letter}{self.number}" for key, letter in self.letters.items()}
 
 
 @dataclass
@@ -58,7 +62,7 @@ def _header(sheet: Sheet, row) -> dict:
 
 def _rows_of(sheet: Sheet, title: str, values, found: Read) -> None:
     """The rows of one sheet below its header row (the first of its first rows naming every column)."""
-    header, best = None, (0, 1, {})
+    header, best, letters = None, (0, 1, {}), None
     for number, row in enumerate(values, start=1):
         if header is None:
             named = _header(sheet, row)
@@ -71,9 +75,10 @@ def _rows_of(sheet: Sheet, title: str, values, found: Read) -> None:
             continue
         if all(v is None or isinstance(v, str) and not v.strip() for v in row):
             continue
+        if letters is None:  # the cells' references are made when a message names one
+            letters = {k: _letter(i) for k, i in header.items()}
         cells = {k: (row[i] if i < len(row) else None) for k, i in header.items()}
-        found.rows.append(Row(sheet, title, number, cells,
-                              {k: f"{title}!{_letter(i)}{number}" for k, i in header.items()}))
+        found.rows.append(Row(sheet, title, number, cells, letters))
     if header is None:
         for column in sheet.columns:
             if column.key not in best[2]:
