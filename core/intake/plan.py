@@ -207,7 +207,9 @@ def _project(row, values, facts, file_name, plan) -> None:
             fixes.append((field_name, wanted, recorded))
     if held is not None and held.signed_amount is not None and values["amount"] != held.signed_amount:
         fixes.append(("signed_amount", values["amount"], held.signed_amount))
-    reason = render(msg("xl.correct_reason", file=file_name, row=row.number, sheet=row.title), plan.lang)
+    reason = None
+    if fixes:  # the reason a correction records, made only for a row that corrects something
+        reason = render(msg("xl.correct_reason", file=file_name, row=row.number, sheet=row.title), plan.lang)
     earlier = [f for f in fixes if f[0] != "signed_amount" and f[1] < f[2]]
     later = [f for f in fixes if f[0] != "signed_amount" and f[1] > f[2]][::-1]  # the latest date moves first
     for field_name, wanted, _ in earlier + later + [f for f in fixes if f[0] == "signed_amount"]:
