@@ -394,10 +394,10 @@ REFUSED = [  # (id, a change of BASE, the lines --check prints in English, in Ch
      "单位!C4: Category: is required", "单位!C4：类别须填写"),
     ("missing-target", change("目标", 0, 9, None), "目标!J2: Projects to land: is required", "目标!J2：落地项目数须填写"),
     ("signing-date-without-amount", add(**SIGNED),
-     "项目!F5: Signed amount (10k yuan): a signing needs both its date and its amount",
-     "项目!F5：签约金额签约须同时填写签约日期与签约金额"),
+     "项目!F5: a signing needs both its date and its amount",
+     "项目!F5：签约须同时填写签约日期与签约金额"),
     ("amount-without-signing-date", add(amount=12),
-     "项目!E5: Signed on: a signing needs both its date and its amount", "项目!E5：签约日期签约须同时填写签约日期与签约金额"),
+     "项目!E5: a signing needs both its date and its amount", "项目!E5：签约须同时填写签约日期与签约金额"),
     ("id-pattern", add(project="P 4"),
      "项目!A5: Project ID: 'P 4'" + NOT_ID_EN, "项目!A5：项目编号'P 4'" + NOT_ID_ZH),
     ("unit-id-pattern", add(unit="一号"),
@@ -530,8 +530,8 @@ def test_a_missing_header_is_named_by_its_row(cli, base, tmp_path):
 
 def test_an_unknown_set_of_sheets_is_refused(cli, base, tmp_path):
     path = write_book(tmp_path / "sheets.xlsx", {"Sheet1": [HEADERS["zh"]["项目"], VALID], "项目表": [VALID]})
-    assert_refused(cli, base, path, ["sheets.xlsx: no sheet named 单位, 目标, 项目"],
-                   ["sheets.xlsx：没有名为 单位, 目标, 项目 的工作表"])
+    assert_refused(cli, base, path, ["sheets.xlsx: no sheet named 单位 (Units), 目标 (Targets), 项目 (Projects)"],
+                   ["sheets.xlsx：没有名为 单位 (Units), 目标 (Targets), 项目 (Projects) 的工作表"])
 
 
 @pytest.mark.parametrize("data", [b"not a workbook", b"PK\x03\x04 a broken zip"])
@@ -552,8 +552,8 @@ def test_a_csv_neither_utf8_nor_gb18030_or_of_no_sheet_is_refused(cli, base, tmp
                    ["latin.csv：.csv 既不是 UTF-8 也不是 GB18030 编码"])
     (tmp_path / "other.csv").write_text(csv_text([["编号", "名称"], ["P5", "戊项目"]]), encoding="utf-8")
     assert_refused(cli, base, tmp_path / "other.csv",
-                   ["other.csv!1: the .csv's first row is not the header of a sheet (单位, 目标, 项目)"],
-                   ["other.csv!1：.csv 的第一行不是任何一张表的表头 (单位, 目标, 项目)"])
+                   ["other.csv!1:1: the .csv's first row is not the header of a sheet (单位 (Units), 目标 (Targets), 项目 (Projects))"],
+                   ["other.csv!1:1：.csv 的第一行不是任何一张表的表头 (单位 (Units), 目标 (Targets), 项目 (Projects))"])
 
 
 # --- atomicity -------------------------------------------------------------------------------------------------

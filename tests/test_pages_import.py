@@ -336,7 +336,7 @@ def test_an_english_workbook_and_a_csv_import_the_same(sqlite_office):
     text = "\n".join(",".join(map(str, r)) for r in [HEADERS["zh"]["项目"],
                                                      ["P0010", "U01", "己项目", "2023-04-02", "", "", "", "", "", ""]])
     html = upload(admin, text.encode("gb18030"), "week.csv").get_data(as_text=True)
-    assert rows(html, "new-projects") == [("项目!A2", "P0010", "U01", "己项目", "2023-04-02")]
+    assert rows(html, "new-projects") == [("week.csv!A2", "P0010", "U01", "己项目", "2023-04-02")]
     assert confirm(admin, html).status_code == 302 and project(app, "P0010")["name"] == "己项目"
 
 

@@ -158,7 +158,7 @@ def _project(row, values, facts, file_name, plan) -> None:
         return
     if (values["signed_on"] is None) != (values["amount"] is None):
         missing = "amount" if values["amount"] is None else "signed_on"
-        plan.problems.append((row.ref(missing), msg("xl.cell", field=_zh(row, missing), problem=msg("xl.sign_pair"))))
+        plan.problems.append((row.ref(missing), msg("xl.sign_pair")))
         return
     if values["amount"] is not None and values["amount"] <= 0:
         plan.problems.append((row.ref("amount"), msg("xl.cell", field=_zh(row, "amount"), problem=msg("xl.positive"))))

@@ -105,9 +105,9 @@ def read_file(path: str | Path, name: str | None = None) -> Read:
         rows = [[cell if cell != "" else None for cell in row] for row in csv.reader(io.StringIO(text))]
         sheet = sheet_of_headers(rows[0]) if rows else None
         if sheet is None:
-            found.problems.append((f"{name}!1", msg("xl.csv_headers", sheets=[s.zh for s in SHEETS])))
+            found.problems.append((f"{name}!1:1", msg("xl.csv_headers", sheets=[f"{s.zh} ({s.en})" for s in SHEETS])))
             return found
-        _rows_of(sheet, sheet.zh, rows, found)
+        _rows_of(sheet, name, rows, found)  # a .csv's cells are named by the file: u01.csv!F17
         return found
     from openpyxl import load_workbook
     try:
@@ -124,7 +124,7 @@ def read_file(path: str | Path, name: str | None = None) -> Read:
             known = True
             _rows_of(sheet, title, book[title].iter_rows(values_only=True), found)
         if not known:
-            found.problems.append((name, msg("xl.no_sheet", sheets=[s.zh for s in SHEETS])))
+            found.problems.append((name, msg("xl.no_sheet", sheets=[f"{s.zh} ({s.en})" for s in SHEETS])))
     except Exception as exc:  # a sheet openpyxl cannot read (a truncated or damaged file): said, naming the file
         found.problems.append((name, msg("xl.not_workbook", error=f"{type(exc).__name__}: {exc}"[:200])))
     finally:
