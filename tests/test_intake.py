@@ -545,6 +545,26 @@ def test_a_file_that_is_not_a_workbook_is_refused(cli, base, tmp_path, data):
     assert_refused(cli, base, path, checked.stdout.splitlines(), zh.stdout.splitlines())
 
 
+def test_every_row_is_read_when_the_saved_used_range_understates_the_sheet(cli, base, tmp_path):
+    """Some tools save a sheet's <dimension> (its used range) as A1 or as the header row only: every row below is
+    still read (openpyxl's read-only mode would stop at the saved range and import nothing)."""
+    import re
+    import zipfile
+    path = write_book(tmp_path / "built.xlsx", {"项目": [VALID]})
+    with zipfile.ZipFile(path) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    for name, data in parts.items():
+        if name.startswith("xl/worksheets/"):
+            parts[name] = re.sub(rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="A1"/>', data)
+    stale = tmp_path / "stale.xlsx"
+    with zipfile.ZipFile(stale, "w") as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+    assert b'<dimension ref="A1"/>' in zipfile.ZipFile(stale).read("xl/worksheets/sheet1.xml")
+    checked = cli(base, "import", str(stale), "--check")
+    assert "1 new project(s), 1 new stage(s)" in checked.stderr, checked.stderr
+
+
 def test_a_csv_neither_utf8_nor_gb18030_or_of_no_sheet_is_refused(cli, base, tmp_path):
     (tmp_path / "latin.csv").write_bytes(csv_text([HEADERS["zh"]["项目"][:1] + ["\x80"]]).encode("utf-8")[:-3]
                                          + b"\xff\xff\n")

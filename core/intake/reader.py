@@ -122,7 +122,9 @@ def read_file(path: str | Path, name: str | None = None) -> Read:
             if sheet is None:
                 continue
             known = True
-            _rows_of(sheet, title, book[title].iter_rows(values_only=True), found)
+            worksheet = book[title]
+            worksheet.reset_dimensions()  # every row and column: some tools save a <dimension> smaller than the sheet
+            _rows_of(sheet, title, worksheet.iter_rows(values_only=True), found)
         if not known:
             found.problems.append((name, msg("xl.no_sheet", sheets=[f"{s.zh} ({s.en})" for s in SHEETS])))
     except Exception as exc:  # a sheet openpyxl cannot read (a truncated or damaged file): said, naming the file
