@@ -545,6 +545,20 @@ def test_a_file_that_is_not_a_workbook_is_refused(cli, base, tmp_path, data):
     assert_refused(cli, base, path, checked.stdout.splitlines(), zh.stdout.splitlines())
 
 
+def test_full_width_digits_are_read_and_other_digits_refused(cli, base, tmp_path):
+    """A Chinese input method's full-width digits (１２３．５, ２０２３／６／１) are read as the number or the date they
+    spell, in amounts, dates and counts alike; a digit of no number here (², ٣) is refused by its cell (was: a
+    count of '²' stopped the import with a ValueError)."""
+    wide = write_book(tmp_path / "wide.xlsx", {
+        "目标": [["U2", "２０２３", "１，０００", "２５０", "５００．５", "７５０．５", "１０００", "８０", "５", "２"]],
+        "项目": [p4(planned_on="２０２３／２／１", signed_on="２０２３-０３-０１", amount="１２３．５")]})
+    checked = cli(base, "import", str(wide), "--check")
+    assert "1 target(s), 1 new project(s), 1 new stage(s)" in checked.stderr, checked.stderr
+    odd = write_book(tmp_path / "odd.xlsx", {"目标": [["U2", 2023, 1000, 250, 500, 750, 1000, 80, "²", "٣"]]})
+    out = cli(base, "import", str(odd), "--check", expect=1).stdout.splitlines()
+    assert [line.split(":")[0] for line in out] == ["目标!I2", "目标!J2"], out
+
+
 def test_every_row_is_read_when_the_saved_used_range_understates_the_sheet(cli, base, tmp_path):
     """Some tools save a sheet's <dimension> (its used range) as A1 or as the header row only: every row below is
     still read (openpyxl's read-only mode would stop at the saved range and import nothing)."""

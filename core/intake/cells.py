@@ -15,8 +15,12 @@ from core.messages import msg
 
 WAN = Decimal(10000)
 _DECIMAL = re.compile(r"[0-9]{1,14}(\.[0-9]{1,6})?")
-_DATES = (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),
-          re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"))
+_DATES = (re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"), re.compile(r"([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})"),
+          re.compile(r"([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日"))
+_WHOLE = re.compile(r"[0-9]+")
+# full-width digits and signs (a Chinese input method's １２３．５, ２０２３／６／１５) read as the ASCII ones; any
+# other digit (², ٣) is not a digit of a number here
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９．，－／", "0123456789.,-/")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
@@ -86,7 +90,7 @@ def whole(value, *, lowest: int = 0, highest: int = 10 ** 9) -> int:
         raise CellProblem(msg("xl.not_whole", value=str(value)))
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and _WHOLE.fullmatch(value.strip()):
         value = int(value.strip())
     if not isinstance(value, int):
         raise CellProblem(msg("xl.not_whole", value=str(value)))
@@ -118,6 +122,8 @@ def read(kind: str, value):
     """A cell of ``kind`` (``columns.Column.kind``) read; None when blank."""
     if blank(value):
         return None
+    if isinstance(value, str) and kind in ("wan", "date", "count", "year"):
+        value = value.translate(_HALF_WIDTH)
     if kind == "wan":
         return wan(value)
     if kind == "date":
