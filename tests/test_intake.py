@@ -579,6 +579,14 @@ def test_every_row_is_read_when_the_saved_used_range_understates_the_sheet(cli, 
     assert "1 new project(s), 1 new stage(s)" in checked.stderr, checked.stderr
 
 
+def test_a_csv_may_open_with_a_title_above_its_header(cli, base, tmp_path):
+    """As a workbook's sheet may: a title row (and a blank one) above the header of a .csv of one sheet."""
+    rows = [["2023年 项目台账"], [], HEADERS["zh"]["项目"], VALID]
+    (tmp_path / "titled.csv").write_text(csv_text(rows), encoding="utf-8-sig")
+    checked = cli(base, "import", str(tmp_path / "titled.csv"), "--check")
+    assert "1 new project(s), 1 new stage(s)" in checked.stderr, checked.stderr
+
+
 def test_a_csv_neither_utf8_nor_gb18030_or_of_no_sheet_is_refused(cli, base, tmp_path):
     (tmp_path / "latin.csv").write_bytes(csv_text([HEADERS["zh"]["项目"][:1] + ["\x80"]]).encode("utf-8")[:-3]
                                          + b"\xff\xff\n")

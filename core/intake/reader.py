@@ -103,7 +103,8 @@ def read_file(path: str | Path, name: str | None = None) -> Read:
             found.problems.append((name, msg("xl.csv_encoding")))
             return found
         rows = [[cell if cell != "" else None for cell in row] for row in csv.reader(io.StringIO(text))]
-        sheet = sheet_of_headers(rows[0]) if rows else None
+        # the sheet whose header row is among the first rows (a title or a note may come first, as in a workbook)
+        sheet = next((found for found in map(sheet_of_headers, rows[:HEADER_ROWS]) if found is not None), None)
         if sheet is None:
             found.problems.append((f"{name}!1:1", msg("xl.csv_headers", sheets=[f"{s.zh} ({s.en})" for s in SHEETS])))
             return found
