@@ -104,7 +104,7 @@ def test_an_admin_imports_a_weeks_workbook(page, office):
     page.click("#import-form button[type=submit]")
     page.wait_for_selector("#preview")
     assert page.locator("#summary").inner_text() == "将一次录入：新单位 0 个、目标 0 条、新项目 1 个、新环节 2 个、更正 1 条。"
-    assert page.locator("#new-projects tbody tr").all_inner_texts() == ["项目!B4\tP9001\tU03\t新材料产业园项目\t2023-11-20"]
+    assert page.locator("#new-projects tbody tr").all_inner_texts() == ["项目!A4\tP9001\tU03\t新材料产业园项目\t2023-11-20"]
     stages = page.locator("#new-stages tbody tr").all_inner_texts()
     assert stages == [f"项目!G2\t{landing['project']}\t落地\t{landed_on}\t", "项目!E4\tP9001\t签约\t2023-11-28\t6,500.00"]
     (correction,) = page.locator("#corrections tbody tr").all_inner_texts()
@@ -154,7 +154,7 @@ def test_a_unit_reads_a_refused_workbooks_problems_by_cell(page, office):
     assert page.locator("#problems tbody tr").all_inner_texts() == [
         "项目!F2\t签约金额-20 为负数: 金额须不小于 0",
         "项目!D3\t谋划日期'2023-11-31' 不是日期 (可写作 2023-06-15、2023/6/15、2023年6月15日, 或 Excel 日期)",
-        "项目!B4\t本令牌只能导入单位 U07 自己的项目行 (此为 项目)",
+        "项目!B4\t此处只能导入单位 U07 自己的项目行 (此为 项目)",
         "项目!C5\t项目名称须填写"]
     assert page.locator("#confirm-form").count() == 0
     page.screenshot(path=str(SHOTS / "zh-import-refused.png"), full_page=True)
@@ -165,6 +165,6 @@ def test_a_unit_reads_a_refused_workbooks_problems_by_cell(page, office):
     page.click("#import-form button[type=submit]")
     page.wait_for_selector("#problems")
     assert page.locator("#problems tbody tr").all_inner_texts()[2:] == [
-        "项目!B4\tthis token imports unit U07's project rows only (this is 项目)", "项目!C5\tProject name: is required"]
+        "项目!B4\tonly unit U07's project rows may be imported here (this is 项目)", "项目!C5\tProject name: is required"]
     page.screenshot(path=str(SHOTS / "en-import-refused.png"), full_page=True)
     assert len(platform.queries.projects()) == before

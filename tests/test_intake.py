@@ -490,10 +490,10 @@ def test_with_unit_a_row_of_another_unit_is_refused(cli, base, tmp_path):
     (U1's and U2's units, U1's targets) are not problems."""
     path = refused_book(tmp_path / "u1.xlsx", lambda book: book["单位"].append(["U3", "三号单位", "platform"]))
     assert_refused(cli, base, path,
-                   ["单位!A4: this token imports unit U1's project rows only (this is 单位)",
-                    "项目!B4: this token imports unit U1's project rows only (this is 项目)"],
-                   ["单位!A4：本令牌只能导入单位 U1 自己的项目行 (此为 单位)",
-                    "项目!B4：本令牌只能导入单位 U1 自己的项目行 (此为 项目)"], "--unit", "U1")
+                   ["单位!A4: only unit U1's project rows may be imported here (this is 单位)",
+                    "项目!B4: only unit U1's project rows may be imported here (this is 项目)"],
+                   ["单位!A4：此处只能导入单位 U1 自己的项目行 (此为 单位)",
+                    "项目!B4：此处只能导入单位 U1 自己的项目行 (此为 项目)"], "--unit", "U1")
     own = write_book(tmp_path / "own.xlsx", {"项目": [BASE["项目"][0], VALID]})
     assert "1 new project(s), 1 new stage(s)" in cli(base, "import", str(own), "--check", "--unit", "U1").stderr
 
@@ -722,3 +722,18 @@ def test_dates_moved_together_are_recorded_in_an_order_the_record_takes(cli, sql
     assert f"{int('started_on' in moved)} new stage(s), {corrections} correction(s)" in done.stderr, done.stderr
     p1 = next(p for p in listing(cli, sqlite_url) if p["project"] == "P1")
     assert {key: p1[key] for key in moved} == {key: value.isoformat() for key, value in moved.items()}
+
+
+def test_a_file_of_more_rows_than_an_import_takes_is_refused_before_anything_is_planned(tmp_path, monkeypatch):
+    """A small upload may unpack into millions of rows: past reader.MAX_ROWS the file is refused, naming the
+    limit, and no row is kept (nothing is planned)."""
+    from core.intake import reader
+    monkeypatch.setattr(reader, "MAX_ROWS", 5)
+    lines = ["项目编号,单位编号,项目名称,谋划日期,签约日期,签约金额（万元）,落地日期,开工日期,退出日期,退出原因"]
+    lines += [f"P{i},U1,项目{i},2023-01-0{1 + i % 9},,,,,," for i in range(8)]
+    path = tmp_path / "many.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = reader.read_file(path)
+    assert found.rows == [] and found.full
+    assert [str(p) for _, p in found.problems] == ["more than 5 rows: split the workbook (an import is recorded in one "
+                                                  "transaction)"]

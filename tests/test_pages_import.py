@@ -371,8 +371,8 @@ def test_a_units_token_imports_its_own_rows_only(office, uploads):
              "项目": [["P0011", "U01", "丁项目", "2023-05-01", None, None, None, None, None, None],
                     ["P0002", "U02", "乙项目", "2023-02-10", "2023-05-02", 10, None, None, None, None]]}
     html = upload(unit, workbook(mixed)).get_data(as_text=True)
-    assert rows(html, "problems") == [("单位!A2", "本令牌只能导入单位 U01 自己的项目行 (此为 单位)"),
-                                      ("项目!B3", "本令牌只能导入单位 U01 自己的项目行 (此为 项目)")]
+    assert rows(html, "problems") == [("单位!A2", "此处只能导入单位 U01 自己的项目行 (此为 单位)"),
+                                      ("项目!B3", "此处只能导入单位 U01 自己的项目行 (此为 项目)")]
     assert 'id="confirm-form"' not in html
     chinese(html, {"四号园区", "周报"})
     assert facts(app) == before and project(app, "P0011") is None and project(app, "P0002")["signed_on"] is None

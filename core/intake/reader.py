@@ -35,6 +35,7 @@ class Row:
 class Read:
     rows: list = field(default_factory=list)
     problems: list = field(default_factory=list)  # (reference, Text)
+    full: bool = False  # more than MAX_ROWS rows: nothing of the file is read further
 
 
 def _letter(index: int) -> str:
@@ -47,6 +48,7 @@ def _letter(index: int) -> str:
 
 
 HEADER_ROWS = 10  # a sheet may open with a title or a note above its header row (an office's habit)
+MAX_ROWS = 100_000  # rows of one file: beyond, the file is refused before anything is planned (split it)
 
 
 def _header(sheet: Sheet, row) -> dict:
@@ -77,6 +79,11 @@ def _rows_of(sheet: Sheet, title: str, values, found: Read) -> None:
             continue
         if letters is None:  # the cells' references are made when a message names one
             letters = {k: _letter(i) for k, i in header.items()}
+        if len(found.rows) >= MAX_ROWS:  # a small upload may unpack into millions of rows: stop reading
+            found.problems.append((title, msg("xl.too_many_rows", limit=MAX_ROWS)))
+            found.rows.clear()
+            found.full = True
+            return
         cells = {k: (row[i] if i < len(row) else None) for k, i in header.items()}
         found.rows.append(Row(sheet, title, number, cells, letters))
     if header is None:
@@ -126,6 +133,8 @@ def read_file(path: str | Path, name: str | None = None) -> Read:
             worksheet = book[title]
             worksheet.reset_dimensions()  # every row and column: some tools save a <dimension> smaller than the sheet
             _rows_of(sheet, title, worksheet.iter_rows(values_only=True), found)
+            if found.full:
+                break
         if not known:
             found.problems.append((name, msg("xl.no_sheet", sheets=[f"{s.zh} ({s.en})" for s in SHEETS])))
     except Exception as exc:  # a sheet openpyxl cannot read (a truncated or damaged file): said, naming the file
