@@ -590,8 +590,8 @@ def test_a_csv_may_open_with_a_title_above_its_header(cli, base, tmp_path):
 def test_a_csv_neither_utf8_nor_gb18030_or_of_no_sheet_is_refused(cli, base, tmp_path):
     (tmp_path / "latin.csv").write_bytes(csv_text([HEADERS["zh"]["项目"][:1] + ["\x80"]]).encode("utf-8")[:-3]
                                          + b"\xff\xff\n")
-    assert_refused(cli, base, tmp_path / "latin.csv", ["latin.csv: the .csv is neither UTF-8 nor GB18030"],
-                   ["latin.csv：.csv 既不是 UTF-8 也不是 GB18030 编码"])
+    assert_refused(cli, base, tmp_path / "latin.csv", ["latin.csv: the .csv is neither UTF-8 nor GB18030: save it as CSV UTF-8, or import the .xlsx"],
+                   ["latin.csv：.csv 既不是 UTF-8 也不是 GB18030 编码: 请另存为 CSV UTF-8, 或直接导入 .xlsx"])
     (tmp_path / "other.csv").write_text(csv_text([["编号", "名称"], ["P5", "戊项目"]]), encoding="utf-8")
     assert_refused(cli, base, tmp_path / "other.csv",
                    ["other.csv!1:1: the .csv's first row is not the header of a sheet (单位 (Units), 目标 (Targets), 项目 (Projects))"],
