@@ -9,7 +9,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from core.bootstrap import Platform
-from cli.app import out_of, platform_of
+from cli.app import config_of, out_of, platform_of
 from core.errors import ConcurrentWrite, StoreBusy, StoreUnavailable
 from core.messages import msg
 
@@ -61,6 +61,16 @@ def finish_scoring(failure: Exception) -> str:
     if isinstance(failure, (StoreUnavailable, StoreBusy, ConcurrentWrite)):
         return msg("cli.finish_store")
     return msg("cli.finish_plugins")
+
+
+def checking_or_loading(ctx, check: bool) -> Platform:
+    """The platform of a command that records, or with ``check`` judges without recording: a check of a store
+    not created yet is made against an empty one in memory (saying so), creating no file."""
+    config = config_of(ctx)
+    if check and not config.location().exists():
+        echo(msg("cli.check_no_store", path=config.location().path), err=True)
+        config.db = ":memory:"  # checking against an empty store creates no files
+    return platform_of(ctx, "read" if check else "load")
 
 
 def queried(ctx) -> Platform:

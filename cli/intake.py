@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from cli.app import config_of, main, out_of, out_options, platform_of
-from cli.common import catch_up, echo
+from cli.app import main, out_of, out_options, platform_of
+from cli.common import catch_up, checking_or_loading, echo
 from cli.options import actor_option
 from core.errors import SankaoError
 from core.messages import msg
@@ -72,11 +72,7 @@ def import_(ctx, file, check, unit, actor):
     their stages, and for rows imported before only what changed (corrections name the file and the row).
     With any problem nothing is recorded."""
     from core.intake.importer import import_file, prepare
-    config = config_of(ctx)
-    if check and not config.location().exists():
-        echo(msg("cli.check_no_store", path=config.location().path), err=True)
-        config.db = ":memory:"  # checking against an empty store creates no files
-    platform = platform_of(ctx, "read" if check else "load")
+    platform = checking_or_loading(ctx, check)
     if check:
         plan, report = prepare(platform, file, Path(file).name, unit, actor, lang=out_of(ctx).lang), None
     else:

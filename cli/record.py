@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from cli.app import config_of, main, platform_of
-from cli.common import catch_up, echo, progress
+from cli.common import catch_up, checking_or_loading, echo, progress
 from cli.options import actor_option
 from core.errors import CommandRejected, SankaoError, StoreBusy, StoreUnavailable
 from core.record.ledger import LoadReport
@@ -73,11 +73,7 @@ def load(ctx, file, check, score, actor):
     lines, undecodable = read_lines(file)
     if undecodable and not check:  # record up to the first line that cannot be read, as for any bad line
         lines = [(number, line) for number, line in lines if number < min(undecodable)]
-    config = config_of(ctx)
-    if check and not config.location().exists():
-        echo(msg("cli.check_no_store", path=config.location().path), err=True)
-        config.db = ":memory:"  # checking against an empty store creates no files
-    platform = platform_of(ctx, "read" if check else "load")
+    platform = checking_or_loading(ctx, check)
     if check:
         result = platform.ledger.check(lines, actor)
         rejected = sorted([*result.rejected, *undecodable.items()])
