@@ -95,6 +95,20 @@ def days_in_year(year: int) -> int:
     return 366 if calendar.isleap(year) else 365
 
 
+@lru_cache(maxsize=4096)
+def month_after(period: str) -> str:
+    """The month after ``period`` (``YYYY-MM``), across a year's end: 2023-12 -> 2024-01."""
+    year, month = parse_period(period)
+    return period_name(year + 1, 1) if month == 12 else period_name(year, month + 1)
+
+
+@lru_cache(maxsize=4096)
+def month_before(period: str) -> str:
+    """The month before ``period`` (``YYYY-MM``), across a year's start: 2024-01 -> 2023-12."""
+    year, month = parse_period(period)
+    return period_name(year - 1, 12) if month == 1 else period_name(year, month - 1)
+
+
 def previous_period(year: int, month: int) -> tuple[int, int] | None:
     """The previous month of the same year, or None for January."""
     return (year, month - 1) if month > 1 else None

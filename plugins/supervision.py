@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from core.clock import month_end, parse_period, period_name
+from core.clock import month_after, month_before, month_end, parse_period
 from core.hookspecs import hookimpl
 from core.model import SupervisionPoints
 
@@ -35,17 +35,10 @@ class Settings(Schema):
     misreport_points = fields.Decimal(load_default=Decimal("3.00"), validate=validate.Range(min=0))
 
 
-@lru_cache(maxsize=256)
-def previous_period(period: str) -> str:
-    year, month = parse_period(period)
-    return period_name(year - 1, 12) if month == 1 else period_name(year, month - 1)
-
-
 @lru_cache(maxsize=1024)
 def due_date(period: str, day: int) -> date:
     """The last day a self-check of ``period`` is on time: day ``day`` of the month after."""
-    year, month = parse_period(period)
-    return date(year + 1, 1, day) if month == 12 else date(year, month + 1, day)
+    return date(*parse_period(month_after(period)), day)
 
 
 class Supervision:
@@ -60,7 +53,7 @@ class Supervision:
         return None if filed is None else filed <= due_date(period, self.s["self_check_day"])
 
     def _self_check_points(self, unit, period, supervision) -> Decimal:
-        before = previous_period(period)
+        before = month_before(period)
         if not supervision.owes(unit, before):
             return ZERO
         return ZERO if self.on_time(before, supervision.self_check(unit, before)) else self.s["self_check_points"]
@@ -73,7 +66,7 @@ class Supervision:
 
     @hookimpl
     def sankao_explain(self, unit, period, supervision):
-        before = previous_period(period)
+        before = month_before(period)
         filed = supervision.self_check(unit, before)
         points = self.sankao_supervision_points(unit, period, supervision)
         end = month_end(*parse_period(period))

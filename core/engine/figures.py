@@ -217,8 +217,7 @@ def supervision_points_of(ps, units, period: str, supervision) -> dict:
             if value is None:
                 continue
             if type(value) is not SupervisionPoints or not all(
-                    isinstance(p, Decimal) and p.is_finite() and p >= 0 for p in (value.self_check, value.misreport,
-                                                                                value.special)):
+                    _amount(p) for p in (value.self_check, value.misreport, value.special)):
                 raise PluginError(msg("plugins.nonsense", plugin=plugin, hook="sankao_supervision_points",
                                       value=repr(value)))
             found[unit] = value

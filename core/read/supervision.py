@@ -16,15 +16,14 @@ from typing import NamedTuple
 from eventsourcing.utils import get_topic
 
 from core import report
-from core.clock import local_date, month_end, month_start, now, parse_period
+from core.clock import local_date, micros, month_after, month_before, month_end, month_start, now, parse_period
 from core.engine.figures import NO_POINTS, supervision_points_of
 from core.messages import msg
 from core.errors import NotFound
 from core.read.reading import Reading
 from core.read.tables import SUPERVISED, SUPERVISION_COLUMNS, supervision_row
-from core.record.supervision import Supervision, next_period, previous_period
+from core.record.supervision import Supervision
 from core.rules.view import SupervisionView
-from core.clock import micros
 from events import facts as ev
 
 TOPICS = tuple(get_topic(cls) for cls in (*SUPERVISED, ev.TargetsSet))
@@ -87,7 +86,7 @@ class SupervisionQueries(Reading):
 
     def _supervision_rows(self, period: str, known_at: datetime | None) -> list[tuple]:
         year = int(period[:4])
-        before = previous_period(period)
+        before = month_before(period)
         bound = micros(known_at) if known_at is not None else None
         if self._current():  # each part by an index but the few requirements and listings (a scan of kind)
             cut = "" if bound is None else " AND recorded_at <= ?"
@@ -185,11 +184,11 @@ class SupervisionQueries(Reading):
         ``period`` (the month after); 5 when it is not in force."""
         if not rules:
             return 5
-        rule = self.rulebook.in_force(rules, month_start(*parse_period(next_period(period))))
+        rule = self.rulebook.in_force(rules, month_start(*parse_period(month_after(period))))
         found = rule.plugins.get("supervision") or {}
         return int((found.get("settings") or {}).get("self_check_day", 5))
 
 
 def _due(period: str, day: int) -> date:
-    year, month = parse_period(next_period(period))
+    year, month = parse_period(month_after(period))
     return date(year, month, day)

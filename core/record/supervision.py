@@ -136,16 +136,6 @@ class Draw:
     findings: dict = field(default_factory=dict)  # project -> (result, date)
 
 
-def next_period(period: str) -> str:
-    year, month = parse_period(period)
-    return period_name(year + 1, 1) if month == 12 else period_name(year, month + 1)
-
-
-def previous_period(period: str) -> str:
-    year, month = parse_period(period)
-    return period_name(year - 1, 12) if month == 1 else period_name(year, month - 1)
-
-
 @dataclass
 class Supervision:
     """What the record says of supervision, or the part this process holds (the units of its partition).
