@@ -3,7 +3,7 @@
 import ``web`` (``sankao serve``) and all of ``core``; nothing imports it. ``app`` (the group, options and
 settings), ``options`` and ``common`` (what several commands share), then one module per area of commands."""
 
-from cli import annual, audit, demo, intake, read, record, rules, sample, serve, supervision, token  # noqa: F401  (each registers its commands on main)
+from cli import annual, audit, deliver, demo, intake, read, record, rules, sample, serve, supervision, token  # noqa: F401  (each registers its commands on main)
 from cli.app import lang_everywhere, main
 
 lang_everywhere(main)

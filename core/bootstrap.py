@@ -22,6 +22,8 @@ from core.read.queries import Queries
 from core.rules.book import RulesBook
 from core.engine.scorer import Scorer
 from core.tree.writer import TreeWriter
+from core.outbox.jobs import Jobs
+from core.outbox.tables import RIDER as OUTBOX
 from core.tree.writer import ddl as tree_ddl
 from core.read.tables import ReadModels
 from core.read.tables import ddl as read_model_ddl
@@ -116,18 +118,20 @@ def _rebuild_read_models(recorder) -> None:
 
 
 RIDERS = (Rider("read models", lambda blob, bigint: read_model_ddl(bigint), _rebuild_read_models),
-          Rider("merkle tree", tree_ddl, lambda recorder: TreeWriter(recorder).catch_up()))
+          Rider("merkle tree", tree_ddl, lambda recorder: TreeWriter(recorder).catch_up()),
+          OUTBOX)
 
 
 def wire(recorder) -> SankaoApplication:
     """The application over ``recorder`` with what rides along with its log: the Merkle tree writer grows the
     tree in each write's transaction (first, so it checks the log is as Sankao left it), and the read models
-    are projected in the same transaction."""
+    are projected in the same transaction, with the outbox's delivery jobs."""
     app = SankaoApplication(recorder)
     app.read_models = ReadModels(recorder, app.mapper)
     app.tree = TreeWriter(recorder)
     recorder.side_writers.append(app.tree)
     app.projectors.append(app.read_models.apply_inline)
+    app.projectors.append(Jobs(recorder).project)  # the delivery jobs of what is recorded (docs/delivery.md)
     return app
 
 

@@ -79,6 +79,14 @@ TERMS: dict[str, tuple[str, str]] = {
     "month_close": ("month close", "月末关账"),
     "year_close": ("year close", "年末关账"),
     "lag": ("lag", "滞后率"),
+    # delivery (docs/delivery.md)
+    "head": ("head of the unit", "主要负责人"),
+    "liaison": ("liaison officer", "联络员"),
+    "result": ("month result", "月考核结果"),
+    "delivered": ("delivered", "已送达"),
+    "pending": ("pending", "待送达"),
+    "failing": ("failing", "送达失败"),
+    "dead": ("dead letter", "无法送达"),
 }
 
 #: a word once used for a glossary term (regular expression) -> the term to use instead

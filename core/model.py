@@ -7,6 +7,6 @@ imports the API from one stable place (docs/plugins.md).
 from core.rules.model import *  # noqa: F401,F403
 
 __all__ = [
-    "BoardEntry", "IndicatorSpec", "Measure", "NoticeDecision", "PersonStanding", "Standing", "SupervisionPoints",
-    "UnitStanding"
+    "BoardEntry", "DeliveryFailed", "IndicatorSpec", "Measure", "NoticeDecision", "Outgoing", "PersonStanding",
+    "Receipt", "Standing", "SupervisionPoints", "UnitStanding"
 ]

@@ -5,6 +5,7 @@ so renaming or moving a class is a data migration (see ``docs/events.md``).
 """
 
 from events.assessment import BoardFrozen, HeadRecorded, NoticeIssued, ScoreChanged, StandingFrozen
+from events.delivery import LetterDelivered
 from events.facts import (
     BatchRecorded,
     ConstructionStarted,
@@ -44,12 +45,17 @@ FACT_TOPICS = _topics(UnitRegistered, TargetsSet, ProjectPlanned, ProjectSigned,
                       SelfChecksRequired, SelfCheckFiled, SpotCheckDrawn, FindingRecorded, SpecialAssessed, UnitListed,
                       UnitDelisted)
 """The stored topics of every fact (what commands record)."""
-CONSEQUENCE_TOPICS = _topics(ScoreChanged, NoticeIssued, BoardFrozen, HeadRecorded, StandingFrozen)
-"""The stored topics of what the engine records. Readers of the facts take every event that is not one
-of these, so that an event whose topic was damaged is reported, not silently passed over."""
+DELIVERY_TOPICS = _topics(LetterDelivered)
+"""The stored topics of the deliverer's receipts (docs/delivery.md)."""
+CONSEQUENCE_TOPICS = _topics(ScoreChanged, NoticeIssued, BoardFrozen, HeadRecorded, StandingFrozen) + DELIVERY_TOPICS
+"""The stored topics of what Sankao's processes record: the engine's consequences and the deliverer's
+receipts. Readers of the facts take every event that is not one of these, so that an event whose topic was
+damaged is reported, not silently passed over."""
 
 __all__ = [
     "CONSEQUENCE_TOPICS",
+    "DELIVERY_TOPICS",
+    "LetterDelivered",
     "FACT_TOPICS",
     "HeadRecorded",
     "PersonRegistered",

@@ -219,6 +219,7 @@ def _compare(recorded: list[dict], facts: list[dict], platform, events: list[dic
     frozen = {e.period: e for e in mine if type(e).__name__ == "BoardFrozen"}
     standings = {e.year: e for e in mine if type(e).__name__ == "StandingFrozen"}
     result = Replay()
+    recorded_positions = {raw["position"] for raw in recorded}
     bundle_mth = None
     notice_index = {}
     for e in notices:
@@ -254,6 +255,10 @@ def _compare(recorded: list[dict], facts: list[dict], platform, events: list[dic
                 bundle_mth = merkle.list_mth([leaf_of(e) for e in events])
             ok = event.size <= len(events) and bundle_mth(0, event.size).hex() == event.root
             what = msg("audit.what_head", label=event.label, size=event.size)
+        elif kind == "LetterDelivered":  # a receipt tells what a receiver answered: no replay makes it again;
+            # it must deliver a consequence of the bundle (or a missed self-check, cause 0)
+            ok = event.cause == 0 or event.cause in recorded_positions
+            what = msg("audit.what_delivery", job=event.job, channel=event.channel, role=event.role)
         else:
             ok, what = False, msg("audit.what_unknown", kind=kind)
         if ok:

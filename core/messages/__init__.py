@@ -315,11 +315,11 @@ def show_setting(value, lang: str = "en") -> str:
     return ("none" if lang != "zh" else "无") if value is None else str(value).lower()
 
 
-from core.messages import audit, cli, intake, read, record, rules, store, supervision  # noqa: E402  (the parts: plain dicts)
+from core.messages import audit, cli, intake, outbox, read, record, rules, store, supervision  # noqa: E402  (the parts: plain dicts)
 
 CATALOG: dict[str, tuple[str, str]] = {
     "_join": ("", ""),
     "rejected": ("{head}: {reason}", "{head}: {reason}"),
     **record.CATALOG, **rules.CATALOG, **store.CATALOG, **read.CATALOG, **cli.CATALOG, **audit.CATALOG,
-    **supervision.CATALOG, **intake.CATALOG,
+    **supervision.CATALOG, **intake.CATALOG, **outbox.CATALOG,
 }

@@ -78,6 +78,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "audit.what_board": ("the frozen board of {period}", "{period} 已冻结的" + zh("board")),
     "audit.what_standing": ("the annual standing of {year}", "{year} 年的" + zh("annual_evaluation")),
     "audit.what_head": ("the head {label} (size {size})", "树头 {label} (规模 {size})"),
+    "audit.what_delivery": ("the delivery of {job} by {channel} to the {role}",
+                            "{job} 经 {channel} 送达 {role} 的回执"),
     "audit.what_unknown": ("a consequence this Sankao does not know how to compare ({kind})",
                            "本版不知道如何比较的结果 ({kind})"),
     "audit.disagreement": ("{kind} {what} (position {position})", "{kind} {what} (第 {position} 条)"),

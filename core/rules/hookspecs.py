@@ -189,3 +189,24 @@ def sankao_explain(unit, period, facts, cases, supervision):
         inputs and how they combine (``{"formula": …, "inputs": {…}}``), or None.
         Every answer is collected, keyed by plugin.
     """
+
+
+@hookspec(firstresult=True)
+def sankao_deliver_notice(channel, message, address, secret):
+    """Deliver one message over the plugin's channel (the ``deliver_notice`` hook, docs/delivery.md).
+
+    A *channel* plugin is registered under the ``sankao.channels`` entry point group (not ``sankao.plugins``:
+    a channel is how letters travel, not a rule of the assessment, and is not effective-dated). Sankao
+    instantiates it once per deliverer with the process's settings (``Channel(settings)``, a mapping of the
+    environment's ``SANKAO_*`` variables), and reads its ``name`` (the channel named in a contact, e.g.
+    ``email``, ``webhook``). It is called by ``sankao deliver`` outside any transaction, once per receiver,
+    for every attempt until one is accepted; it may read the network, never the store.
+
+    :param channel: the channel the contact names; a plugin answers None unless it is its own ``name``.
+    :param message: a ``core.model.Outgoing`` (the delivery key, subject, plain text, printable HTML, data).
+    :param address: the contact's address on the channel (an e-mail address, a URL).
+    :param secret: the contact's secret (a webhook's signing key), or None.
+    :returns: a ``core.model.Receipt`` with what the receiver answered once it accepted the message, or None
+        when ``channel`` is not the plugin's. Raise ``core.model.DeliveryFailed`` (``permanent=True`` when the
+        receiver refused it for good) when it did not accept it. The first answer is taken.
+    """

@@ -152,3 +152,51 @@ class SupervisionPoints:
     @property
     def total(self) -> Decimal:
         return self.self_check + self.misreport + self.special
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """What a channel delivers (the ``deliver_notice`` hook, docs/delivery.md): one letter, sheet, month
+    result, accountability decision or missed self-check, rendered once for every channel.
+
+    :ivar key: the delivery key: the same on every attempt of this delivery, for the receiver to drop a
+        repeat (e-mail: the Message-ID ``<KEY@sankao>`` and ``X-Sankao-Delivery``; a webhook: the
+        ``X-Sankao-Delivery`` header and the body's ``key``).
+    :ivar kind: ``letter``, ``sheet``, ``result``, ``accountability`` or ``self_check``.
+    :ivar unit: the unit's id; ``unit_name`` its name.
+    :ivar role: the receiver's role for the unit (``head``, ``liaison``).
+    :ivar subject: one line, e.g. ``【红色督办函】西岔园区 · 2026-02-02``.
+    :ivar text: the plain-text body.
+    :ivar html: the printable A4 HTML page (a whole document, its style inline).
+    :ivar data: the same as JSON-able values (a webhook's body): ``kind``, ``unit``, dates as ISO strings,
+        amounts and points as decimal strings.
+    :ivar lang: ``zh`` or ``en``.
+    """
+
+    key: str
+    kind: str
+    unit: str
+    unit_name: str
+    role: str
+    subject: str
+    text: str
+    html: str
+    data: dict
+    lang: str = "zh"
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A receiver accepted a delivery: what it answered (an SMTP reply with the queue id, ``HTTP 200``)."""
+
+    answer: str
+
+
+class DeliveryFailed(Exception):
+    """A channel could not deliver. ``permanent``: the receiver refused for good (SMTP 5xx, HTTP 4xx other
+    than 408 and 429): the delivery goes to the dead letters at once; otherwise it is tried again later, with
+    backoff, for up to a day. The message names what failed (never a password)."""
+
+    def __init__(self, message: str, *, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent

@@ -1,0 +1,134 @@
+"""Who receives what (docs/delivery.md): each unit's contacts by role and channel.
+
+Contacts are personal information: they live in the store's ``contacts`` table, outside the immutable log,
+and an administrator changes or deletes them at will (``sankao contacts``, the /contacts page). They never
+appear in an export, a bundle or an event: a receipt names the receiver by role, channel and the contact's
+opaque id. Setting a unit's contacts for a role replaces that role's: an address kept keeps its id (so a
+delivery under way keeps its key).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from core.errors import ConfigError
+from core.messages import msg
+from core.outbox.jobs import KINDS
+
+ROLES = ("head", "liaison")
+LANGS = ("zh", "en")
+EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*"
+                   r"[A-Za-z0-9])?)*$")
+CHANNEL_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: str
+    unit: str
+    role: str
+    channel: str
+    address: str
+    secret: str | None
+    kinds: tuple[str, ...]
+    lang: str
+
+    def receives(self, kind: str) -> bool:
+        return kind in self.kinds
+
+    def shown(self) -> dict:
+        """As listed (``contacts list``): the secret is never shown, only whether there is one."""
+        return {"id": self.id, "unit": self.unit, "role": self.role, "channel": self.channel,
+                "address": self.address, "secret": bool(self.secret), "kinds": list(self.kinds), "lang": self.lang}
+
+
+COLUMNS = "id, unit, role, channel, address, secret, kinds, lang"
+
+
+def _contact(row) -> Contact:
+    return Contact(row[0], row[1], row[2], row[3], row[4], row[5], tuple(row[6].split(",")), row[7])
+
+
+def check_email(address: str) -> str:
+    address = address.strip()
+    if not EMAIL.match(address) or len(address) > 254:
+        raise ConfigError(msg("outbox.bad_email", field="--email", value=address))
+    return address
+
+
+def check_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(msg("outbox.bad_url", field="--webhook", value=url))
+    return url.strip()
+
+
+def check_kinds(kinds) -> tuple[str, ...]:
+    chosen = tuple(k for k in KINDS if k in set(kinds))
+    unknown = sorted(set(kinds) - set(KINDS))
+    if unknown or not chosen:
+        raise ConfigError(msg("outbox.bad_kinds", field="--kinds", value=",".join(unknown) or "-",
+                              known=", ".join(KINDS)))
+    return chosen
+
+
+class Contacts:
+    """The ``contacts`` table of a store."""
+
+    def __init__(self, recorder):
+        self.recorder = recorder
+
+    def of(self, unit: str | None = None) -> list[Contact]:
+        where, params = ("WHERE unit = ?", (unit,)) if unit else ("", ())
+        return [_contact(r) for r in self.recorder.fetch(
+            f"SELECT {COLUMNS} FROM contacts {where} ORDER BY unit, role, channel, address", params)]
+
+    def by_id(self, ids) -> dict[str, Contact]:
+        ids = list(ids)
+        if not ids:
+            return {}
+        rows = self.recorder.fetch(f"SELECT {COLUMNS} FROM contacts WHERE id IN ({', '.join('?' * len(ids))})", ids)
+        return {r[0]: _contact(r) for r in rows}
+
+    def set(self, unit: str, role: str, targets: list[tuple[str, str, str | None]], kinds, lang: str) -> list[Contact]:
+        """Replace ``unit``'s contacts of ``role`` by ``targets`` ``(channel, address, secret)``; an address kept
+        keeps its id. Returns the role's contacts as they now stand."""
+        if role not in ROLES:
+            raise ConfigError(msg("outbox.bad_role", field="--role", value=role, known=", ".join(ROLES)))
+        if lang not in LANGS:
+            raise ConfigError(msg("outbox.bad_lang", field="--lang", value=lang, known=", ".join(LANGS)))
+        kinds = ",".join(check_kinds(kinds))
+        for channel, _, _ in targets:
+            if not CHANNEL_NAME.match(channel):
+                raise ConfigError(msg("outbox.bad_channel", field="--to", value=channel))
+        now, q = time.time(), self.recorder.q
+        with self.recorder.transaction() as cur:
+            cur.execute(q("SELECT id, channel, address FROM contacts WHERE unit = ? AND role = ?"), (unit, role))
+            held = {(r[1], r[2]): r[0] for r in cur.fetchall()}
+            keep = set()
+            for channel, address, secret in targets:
+                existing = held.get((channel, address))
+                if existing:
+                    keep.add(existing)
+                    cur.execute(q("UPDATE contacts SET secret = ?, kinds = ?, lang = ?, updated = ? WHERE id = ?"),
+                                (secret, kinds, lang, now, existing))
+                else:
+                    cur.execute(q(f"INSERT INTO contacts ({COLUMNS}, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                                (secrets.token_hex(6), unit, role, channel, address, secret, kinds, lang, now))
+            for gone in set(held.values()) - keep:
+                cur.execute(q("DELETE FROM contacts WHERE id = ?"), (gone,))
+        return [c for c in self.of(unit) if c.role == role]
+
+    def delete(self, unit: str, role: str | None = None) -> int:
+        """Delete ``unit``'s contacts (of ``role`` only, if given); returns how many."""
+        q = self.recorder.q
+        with self.recorder.transaction() as cur:
+            if role:
+                cur.execute(q("DELETE FROM contacts WHERE unit = ? AND role = ?"), (unit, role))
+            else:
+                cur.execute(q("DELETE FROM contacts WHERE unit = ?"), (unit,))
+            return cur.rowcount

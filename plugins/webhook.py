@@ -1,0 +1,77 @@
+"""Channel ``webhook``: letters as a signed JSON POST (docs/delivery.md), with the standard library's
+``http.client``; a WeCom (企业微信) or DingTalk (钉钉) group robot shows the ``markdown`` part.
+
+The body (UTF-8 JSON): ``key`` (the delivery key), ``kind``, ``unit``, ``unit_name``, ``role``, ``subject``,
+``text``, ``data`` (the letter's values) and ``msgtype``/``markdown`` for a group robot. Headers:
+``X-Sankao-Delivery`` (the key, the same on every attempt: drop a repeat), ``X-Sankao-Timestamp`` (Unix
+seconds), and, when the contact has a secret (``--secret``, else ``SANKAO_WEBHOOK_SECRET``),
+``X-Sankao-Signature: sha256=HEX``, the HMAC-SHA256 of ``TIMESTAMP.BODY`` under the secret (as Stripe signs):
+a receiver recomputes it, compares in constant time and refuses a timestamp more than five minutes old.
+
+A 2xx answer is a receipt; 408, 429, 5xx and a connection that fails are tried again later; any other answer
+(a 4xx, a redirect) is a refusal for good. ``SANKAO_WEBHOOK_TIMEOUT``: seconds, default 10.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import http.client
+import json
+import time
+from urllib.parse import urlsplit
+
+from core.hookspecs import hookimpl
+from core.model import DeliveryFailed, Receipt
+
+TEMPORARY = {408, 425, 429}
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    """``sha256=HEX``: the HMAC-SHA256 of ``TIMESTAMP.BODY`` (what a receiver recomputes)."""
+    return "sha256=" + hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+def body_of(message) -> bytes:
+    return json.dumps({"key": message.key, "kind": message.kind, "unit": message.unit,
+                       "unit_name": message.unit_name, "role": message.role, "subject": message.subject,
+                       "text": message.text, "data": message.data, "msgtype": "markdown",
+                       "markdown": {"title": message.subject, "content": f"**{message.subject}**\n\n{message.text}"}},
+                      ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+class Webhook:
+    name = "webhook"
+
+    def __init__(self, settings):
+        self.secret = settings.get("SANKAO_WEBHOOK_SECRET") or None
+        self.timeout = float(settings.get("SANKAO_WEBHOOK_TIMEOUT") or 10)
+
+    @hookimpl
+    def sankao_deliver_notice(self, channel, message, address, secret):
+        if channel != self.name:
+            return None
+        body = body_of(message)
+        stamp = str(int(time.time()))
+        headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "sankao",
+                   "X-Sankao-Delivery": message.key, "X-Sankao-Timestamp": stamp}
+        key = secret or self.secret
+        if key:
+            headers["X-Sankao-Signature"] = signature(key, stamp, body)
+        parts = urlsplit(address)
+        connect = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        try:
+            conn = connect(parts.hostname, parts.port, timeout=self.timeout)
+            try:
+                conn.request("POST", target, body=body, headers=headers)
+                answer = conn.getresponse()
+                said = answer.read(2000).decode("utf-8", "replace").strip()
+            finally:
+                conn.close()
+        except (OSError, http.client.HTTPException) as exc:
+            raise DeliveryFailed(f"POST {parts.scheme}://{parts.hostname}: {type(exc).__name__}: {exc}") from None
+        status = f"HTTP {answer.status}" + (f" {said[:200]}" if said else "")
+        if 200 <= answer.status < 300:
+            return Receipt(status)
+        raise DeliveryFailed(status, permanent=not (answer.status >= 500 or answer.status in TEMPORARY))
