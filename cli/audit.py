@@ -52,7 +52,9 @@ def explain(ctx, unit, period, known_at, restated, as_json):
             raise click.BadParameter(msg("cli.person_restated"), param_hint="--restated")
         show_person(ctx, queried(ctx).queries.person(unit, int(period), known_at), as_json)
         return
-    answer = explain_score(queried(ctx), unit, period, known_at, restated)
+    platform = queried(ctx)
+    answer = explain_score(platform, unit, period, known_at, restated)
+    answer["deliveries"] = _deliveries(platform, unit, period, known_at)
     if as_json:
         print_json(answer)
         return
@@ -97,10 +99,34 @@ def explain(ctx, unit, period, known_at, restated, as_json):
                           effective=rules["effective"] or out.t("explain_from_start"), recorded=recorded,
                           actor=rules["actor"], plugins=", ".join(f"{out.name(n)} {p['version']}"
                                                                   for n, p in rules["plugins"].items())))
+    if answer["deliveries"]:
+        out.line("\n" + out.t("explain_deliveries", zone=out.zone))
+    for d in answer["deliveries"]:
+        what = out.t(f"kind_{d['kind']}") + (f" {d['date']} {out.word(d['level'])}" if d.get("date") else "")
+        if not d["receipts"]:
+            out.line(f"  {what}: {out.t('delivery_' + d['state'])}" + (f" ({d['error']})" if d["error"] else ""))
+        for r in d["receipts"]:
+            out.line(f"  {what} → {out.t(r['role'])} {r['channel']} {out.instant(r['at'])} · {r['answer']} "
+                     f"· {out.t('log_position')} {r['position']}")
     checks = answer["checks"]
     out.line(out.t("explain_checks", checks=", ".join(f"{out.t(k) if out.lang == 'zh' else k.replace('_', ' ')}: "
                                                       f"{out.t('yes') if v else out.t('no')}"
                                                       for k, v in checks.items())))
+
+
+def _deliveries(platform, unit: str, period: str, known_at) -> list[dict]:
+    """What reached UNIT about PERIOD (docs/delivery.md), each with its receipts from the log; as known at
+    ``known_at``, the receipts recorded by then."""
+    from core.outbox.status import Status
+    status = Status(platform.app)
+    if not status.available():
+        return []
+    found = status.of_month(unit, period)
+    if known_at is not None:
+        moment = known_at.isoformat()
+        for d in found:
+            d["receipts"] = [r for r in d["receipts"] if r["at"] <= moment]
+    return found
 
 
 def _base_step(out, answer: dict) -> str:

@@ -272,6 +272,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "detail": ("detail", "详情"),
     "head": _term("head"),
     "liaison": _term("liaison"),
+    "explain_deliveries": ("Delivered (to whom by role; times {zone}):", "送达 (按角色; 时间 {zone}):"),
+    "log_position": ("log position", "日志位置"),
     "kind_letter": ("letter", "函"),
     "kind_sheet": _term("feedback"),
     "kind_result": _term("result"),

@@ -247,3 +247,70 @@ def test_contacts_set_replaces_a_role_keeps_ids_and_delete_forgets(year, sqlite_
     assert '"secret": true' in listed and '"k"' not in listed
     cli(sqlite_url, "contacts", "delete", "U01")
     assert Contacts(platform.app.recorder).of() == []
+
+
+def test_a_missed_self_check_deadline_is_delivered_once(cli, make_platform, sqlite_url, tmp_path):
+    """§9: a unit that owed a self-check of a month and filed none by the deadline is told, once, when the day
+    after the deadline has begun; a unit that filed on time is not."""
+    from datetime import date
+
+    from core.clock import local_date, month_after, month_before, now, parse_period
+    from conftest import write_lines
+    from zoneinfo import ZoneInfo
+    today = local_date(now(), ZoneInfo("Asia/Shanghai"))
+    current = f"{today.year:04d}-{today.month:02d}"
+    older, last = month_before(month_before(current)), month_before(current)
+    y, m = parse_period(older)
+    at = f"{older}-01T09:00:00+08:00"
+    lines = [{"cmd": "register_unit", "unit": u, "name": f"Unit {u}", "category": "park", "at": at} for u in ("A1", "B2")]
+    for year in sorted({y, today.year}):
+        lines += [{"cmd": "set_targets", "unit": u, "year": year, "annual": "1200000000",
+                   "quarterly": ["300000000", "600000000", "900000000", "1200000000"], "monthly": "100000000",
+                   "planned": 4, "landed": 2, "at": at} for u in ("A1", "B2")]
+    lines.append({"cmd": "require_self_checks", "from": older, "at": at})
+    due = date(*parse_period(month_after(older)), 5)
+    lines.append({"cmd": "self_check", "unit": "A1", "period": older, "date": due.isoformat(),
+                  "at": f"{due.isoformat()}T10:00:00+08:00"})
+    cli(sqlite_url, "load", str(write_lines(tmp_path / "sv.jsonl", lines)))
+    platform = make_platform(sqlite_url)
+    with Smtp() as smtp:
+        for unit in ("A1", "B2"):
+            Contacts(platform.app.recorder).set(unit, "head", [("email", f"h@{unit.lower()}.example", None)],
+                                                ALL_KINDS, "zh")
+        deliverer(platform, smtp).run_once()
+        deliverer(platform, smtp).run_once()  # the sweep again: nothing twice
+    missed = sorted(j["key"] for j in Status(platform.app).jobs() if j["kind"] == "self_check")
+    expected = ["selfcheck.%s.B2" % older]
+    if today > date(*parse_period(current), 5):
+        expected += [f"selfcheck.{last}.A1", f"selfcheck.{last}.B2"]
+    assert missed == sorted(expected)
+    subjects = sorted(m["subject"] for m in smtp.received if m["kind"] == "self_check")
+    assert f"【定期自查逾期】Unit B2 · {older}" in subjects and len(subjects) == len(expected)
+
+
+def test_the_pages_show_each_letters_delivery_and_the_letter_whom_it_reached(year, sqlite_url):
+    import re
+
+    from core.bootstrap import Config
+    from web import create_app
+    platform = year(sqlite_url)
+    token = platform.ledger.issue_token("office", "admin", "test")
+    with Smtp() as smtp:
+        Contacts(platform.app.recorder).set("U01", "head", [("email", "h@u01.example", None)], ALL_KINDS, "zh")
+        deliverer(platform, smtp).run_once()
+    app = create_app(Config(db=sqlite_url))
+    try:
+        client = app.test_client()
+        page = client.get("/login").get_data(as_text=True)
+        csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        assert client.post("/login", data={"token": token, "csrf_token": csrf}).status_code == 302
+        notices = client.get("/notices").get_data(as_text=True)
+        assert notices.count('class="delivery delivered"') == 1  # U01's one letter, its red supervision letter
+        assert 'class="delivery failing"' in notices  # the others have no contact: tried, failing
+        letter = client.get("/notices/U01-2023-1/1").get_data(as_text=True)
+        assert 'id="delivery"' in letter and "主要负责人" in letter and "queued as" in letter
+        assert "h@u01.example" not in letter  # by role, never the address
+        unit = client.get("/units/U01?month=2023-02").get_data(as_text=True)
+        assert "已送达" in unit
+    finally:
+        app.extensions["sankao"].close()

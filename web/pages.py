@@ -22,7 +22,7 @@ from core.clock import local_date, now
 from core.errors import NotFound
 from core.report import CENT, SCALES
 from core.read import office
-from web import asked, charts, forms, supervision_view, words
+from web import asked, charts, delivery_view, forms, supervision_view, words
 from web.api.base import current_platform as _platform, turn as _turn
 from web.security import now_us, same_site_path
 
@@ -182,6 +182,7 @@ def unit_page(unit):
         period = asked.month(asked.asked_month(months, known_at), known_at)
         asked.registered(unit)
         view = office.unit_view(_platform(), unit, period, known_at)
+        delivery_view.attach(_platform(), view.get("cases") or [])
         listed = supervision_view.listing(_platform(), unit, period, known_at)
         deduction = supervision_view.unit_deduction(_platform(), unit, period, known_at)
     return render_template("unit.html", view=view, months=months, known_at=asked.known_day(known_at),
@@ -212,6 +213,7 @@ def notices_page():
         if unit is not None:
             asked.registered(unit)
         view = office.notices_view(_platform(), unit, asked.known_at())
+        delivery_view.attach(_platform(), view["open"] + view["closed"])
     return render_template("notices.html", view=view)
 
 
@@ -225,6 +227,7 @@ def notice_page(case, number):
         except NotFound:
             abort(404, _("Case %(case)s has no letter or sheet %(number)s.", case=case, number=number))
         days = office.rectify_days(_platform())
+        delivery_view.attach(_platform(), [document["case"]])
     return render_template("letter.html", d=document, rectify_days=days)
 
 

@@ -58,6 +58,7 @@ def _labels() -> dict[str, str]:
             "park": _("park"), "department": _("department"), "platform": _("platform company"),
             "planned": _("planned"), "signed": _("signed"), "landed": _("landed"),
             "started": _("construction started"), "withdrawn": _("withdrawn"),
+            "head": _("head of the unit"), "liaison": _("liaison officer"),
             "excellent": _("excellent"), "competent": _("competent"), "poor": _("poor"),
             "restored": _("restored"), "confirmed": _("deduction confirmed"),
             "assessment": _("assessment talk"), "organizational": _("organizational handling"),

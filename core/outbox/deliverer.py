@@ -232,16 +232,27 @@ class Deliverer:
         self.sweep()
         start = self.clock()
         while not stop():
+            claimed = self.clock()
             jobs = self.claim(due_by=start)
             if not jobs:
                 break
             for job in jobs:
                 if stop():
                     break
+                if self.clock() - claimed > self.policy.lease / 2:  # a slow batch: hold each job afresh
+                    if not self.renew(job):
+                        continue  # its lease ran out and another deliverer has it
                 counts.jobs += 1
                 self.attempt(job, counts)
         self.release()
         return counts
+
+    def renew(self, job: Job) -> bool:
+        """Hold ``job`` for another ``lease`` seconds from now; False when this deliverer no longer holds it."""
+        with self.recorder.transaction() as cur:
+            cur.execute(self.recorder.q("UPDATE outbox SET lease = ? WHERE key = ? AND owner = ? AND state = "
+                                        "'pending'"), (self.clock() + self.policy.lease, job.key, self.name))
+            return cur.rowcount == 1
 
     def release(self) -> None:
         """Give back the jobs this deliverer holds and has not tried (stopping): they are due again at once."""

@@ -65,6 +65,44 @@ class Status:
                 found[(job["position"], job["unit"], job["kind"])] = job
         return found
 
+    def letters(self, units=None) -> dict[tuple[str, str], dict[str, list]]:
+        """The letter and sheet jobs by ``(unit, case)``: ``{"letter": [jobs in recorded order], "sheet": [...]}``
+        (a case's letters and its sheet, in the order the notices list them)."""
+        where, params = "WHERE kind IN ('letter', 'sheet')", []
+        if units is not None:
+            units = sorted(units)
+            if not units:
+                return {}
+            if len(units) <= 500:
+                where += f" AND unit IN ({', '.join('?' * len(units))})"
+                params = units
+        found: dict = {}
+        wanted = set(units) if units is not None else None
+        for job in self._rows(where, params):
+            if wanted is None or job["unit"] in wanted:
+                found.setdefault((job["unit"], job["ref"]), {"letter": [], "sheet": []})[job["kind"]].append(job)
+        return found
+
+    def of_month(self, unit: str, period: str) -> list[dict]:
+        """What was delivered to ``unit`` about ``period`` (``sankao explain``): the letters and sheets dated in
+        it, its month result and accountability decision, the missed self-check deducted in it; each with its
+        receipts read from the log."""
+        from core.clock import month_before
+        found = []
+        for job in self.jobs(unit, limit=None):
+            if job["kind"] in ("letter", "sheet"):
+                event = self.app.mapper.to_domain_event(self.recorder.select_positions([job["cause"]])[0])
+                if event.date.isoformat()[:7] != period:
+                    continue
+                job = {**job, "date": event.date.isoformat(), "level": event.level}
+            elif job["kind"] == "self_check":
+                if job["ref"] != month_before(period):
+                    continue
+            elif job["ref"] != period:
+                continue
+            found.append({**job, "receipts": self.receipts(job["key"])})
+        return found
+
     def counts(self) -> dict[str, int]:
         rows = self.recorder.fetch("SELECT state, attempts > 0, count(*) FROM outbox GROUP BY state, attempts > 0")
         out = {"pending": 0, "failing": 0, "delivered": 0, "dead": 0}
