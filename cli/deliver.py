@@ -43,7 +43,8 @@ def _registered(platform, unit: str) -> None:
 
 @contacts.command("set")
 @click.argument("unit")
-@click.option("--role", default="head", show_default=True, help="head (主要负责人) or liaison (联络员).")
+@click.option("--role", type=click.Choice(["head", "liaison"]), default="head", show_default=True,
+              help="The role: the unit's head (主要负责人) or its liaison officer (联络员).")
 @click.option("--email", "emails", multiple=True, metavar="ADDR", help="An e-mail address (repeat for more).")
 @click.option("--webhook", "webhooks", multiple=True, metavar="URL",
               help="A webhook URL, e.g. a WeCom or DingTalk group robot (repeat for more).")
@@ -51,8 +52,9 @@ def _registered(platform, unit: str) -> None:
               "SANKAO_WEBHOOK_SECRET.")
 @click.option("--to", "others", multiple=True, metavar="CHANNEL=ADDRESS",
               help="An address on another channel plugin's channel.")
-@click.option("--kinds", default="letter,sheet,result,accountability,self_check", show_default=True,
-              help="What this role receives, comma-separated.")
+@click.option("--kinds", default="letter,sheet,result,accountability,self_check",
+              help="What this role receives, comma-separated: letter, sheet, result, accountability, self_check "
+                   "(default: all).")
 @click.option("--lang", "language", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="The language of what this role receives.")
 @json_option

@@ -18,6 +18,8 @@ import unicodedata
 import click
 from click.formatting import HelpFormatter, iter_rows, measure_table
 
+from cli import help_zh_delivery as delivery, help_zh_intake as intake
+
 _KNOWN_AT = "只按 TIME 及之前录入的指令作答, 如同之后的都不存在 (带时区偏移的 ISO 8601 时间, 或本地日期 YYYY-MM-DD, 指其当日结束)。"
 _JSON = "输出 JSON。"
 _JSON_CONTRACT = "输出契约规定的 JSON (docs/assessment.md §7)。"
@@ -26,6 +28,7 @@ _ACTOR = "录入人 (写在每条事件上)。"
 
 #: command path -> its description (the first sentence, up to 。, is its line in the list of commands)
 HELP: dict[str, str] = {
+    **delivery.HELP, **intake.HELP,
     "": "三考 (Sankao): 考核各单位的招商引资工作。\n\n"
         "录入各单位和考核办的所为 (load), 保持得分最新 (worker), 并按任意一天所知查看形象清单、得分、三函一单和记录本身。",
     "init": "创建数据库。PostgreSQL 上需执行一次; SQLite 文件由第一次 load 创建。",
@@ -59,12 +62,6 @@ HELP: dict[str, str] = {
     "draw": "抽取 PERIOD 的随机抽查: 从该月签约或落地的项目中随机抽取 --size 所给数目的项目。种子无人能选: 默认为该月月末关账时录入的默克尔树头 "
             "(规模:根哈希), 该月尚未关账时为当前树头; 录入为一条 draw_spot_check 指令。"
             "任何人都可用 `sankao audit draw` 重算核验。",
-    "template": "写出待填写的工作簿 FILE.xlsx: 说明、单位、目标、项目四张表, 表头冻结, 带数据验证 (单位下拉、日期、金额不小于 0、整数); "
-                "已登记的单位预先填在单位表中供下拉选择。表头默认为中文, --lang en 时为英文 (docs/intake.md)。",
-    "import": "录入工作簿 FILE (.xlsx, 或单张表的 .csv) 所载内容: 新单位、目标、项目及其各环节; 曾导入过的行只录入改动 "
-              "(新填的环节, 或日期、金额的更正, 更正原因写明文件与行号)。有任何问题时整份文件都不录入, 每个问题注明其单元格。",
-    "export": "按办公室自己的格式写出记录中的内容。",
-    "export projects": "按模板格式写出项目的现状 (FILE.xlsx): 修改后再导入, 只录入所作的改动。",
     "audit": "证明记录未被改动: 树头、证明、核验、数据包。包括默克尔树头、证明、全面核验, 以及供外部核查的数据包。",
     "audit head": "显示日志默克尔树的规模和根哈希, 供公布。同时列出关账时录入的树头。",
     "audit prove": "打印 POSITION 处事件的包含证明 (JSON)。导出数据包中的 verify.py 可核验它。",
@@ -117,6 +114,7 @@ SHARED: dict[str, str] = {
 
 #: command path -> option -> its Chinese, where it differs from ``SHARED``
 OPTIONS: dict[str, dict[str, str]] = {
+    **delivery.OPTIONS, **intake.OPTIONS,
     "": {
         "--db": "数据库: 一个 SQLite 文件, 或 postgresql://user@host:5432/dbname 形式的地址。",
         "--tz": "考核时区 (业务日期都是该时区的本地日期)。",
@@ -160,10 +158,6 @@ OPTIONS: dict[str, dict[str, str]] = {
     "audit prove": {"--head": "在这个规模的树中 (之前公布的树头); 默认: 现在的树。"},
     "audit export": {"--until": "只导出截至 TIME 及之前录入的最后一条事实的日志。"},
     "supervision": {"--json": "输出契约规定的 JSON (docs/assessment.md §9)。"},
-    "template": {"--lang": "工作簿的表头和提示的语言: zh (默认) 或 en。"},
-    "import": {"--check": "列出所有问题, 每个注明其单元格; 不录入任何内容。",
-               "--unit": "只导入单位 U 的项目行 (其它行都算问题)。"},
-    "export projects": {"--unit": "只写出单位 U 的项目。", "--lang": "工作簿的表头和提示的语言: zh (默认) 或 en。"},
     "draw": {
         "--size": "抽取多少个项目 (1..1000)。",
         "--seed": "种子; 默认: 该月月末关账时冻结的日志默克尔树头 (规模:根哈希), 或当前树头: 无人选择, 任何人都可核验。",

@@ -34,7 +34,7 @@ def create_app(config: Config | None = None, *, platform: Platform | None = None
     answer, commands are refused (403 saying the store is read-only)."""
     import threading
 
-    from web import api, errors, import_pages, pages, security, supervision_pages
+    from web import api, contacts_pages, errors, import_pages, pages, security, supervision_pages
 
     if read_only is None:
         read_only = os.environ.get("SANKAO_READ_ONLY") == "1"
@@ -71,6 +71,7 @@ def create_app(config: Config | None = None, *, platform: Platform | None = None
     app.register_blueprint(pages.pages)
     app.register_blueprint(supervision_pages.supervision_pages)  # 督查: /supervision and its forms
     app.register_blueprint(import_pages.import_pages)  # Excel in: /import, the template, the projects' export
+    app.register_blueprint(contacts_pages.contacts_pages)  # delivery: /contacts, the dead letters
     errors.register(app)
     app.after_request(api.scoring_lag_header)
     app.after_request(api.verified_headers)
