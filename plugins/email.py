@@ -3,7 +3,9 @@
 Settings (the environment): ``SANKAO_SMTP=smtp://HOST:PORT`` (or ``smtps://HOST:PORT``: TLS from the first
 byte), ``SANKAO_SMTP_USER`` and ``SANKAO_SMTP_PASSWORD`` (or in the URL, ``smtp://USER:PASSWORD@HOST:PORT``),
 ``SANKAO_SMTP_STARTTLS`` (``auto``, the default: when the server offers it; ``require``; ``off``),
-``SANKAO_SMTP_FROM`` (the sender, default ``sankao@localhost``), ``SANKAO_SMTP_TIMEOUT`` (seconds, default 30).
+``SANKAO_SMTP_FROM`` (the sender, default ``sankao@localhost``), ``SANKAO_SMTP_TIMEOUT`` (seconds, default 30),
+``SANKAO_SMTP_CAFILE`` (the certificates that sign the server's, for a server under an office's own certificate
+authority; default the system's). The server's certificate is always verified.
 
 Each message is the printable A4 letter as HTML with a plain-text part, the subject in the receiver's language
 (``【红色督办函】西岔园区 · 2026-02-02``), the delivery key as its ``Message-ID`` (``<KEY@sankao>``) and in
@@ -41,6 +43,12 @@ class Email:
         except ValueError:
             raise ConfigError(msg("outbox.smtp_setting", setting="SANKAO_SMTP_TIMEOUT",
                                   value=settings.get("SANKAO_SMTP_TIMEOUT"))) from None
+        cafile = settings.get("SANKAO_SMTP_CAFILE") or None
+        try:
+            self.tls_context = ssl.create_default_context(cafile=cafile)
+        except (OSError, ssl.SSLError) as exc:
+            raise ConfigError(msg("outbox.smtp_setting", setting="SANKAO_SMTP_CAFILE", value=f"{cafile} ({exc})")) \
+                from None
         self.host = None
         if url:
             parts = urlsplit(url)
@@ -77,12 +85,12 @@ class Email:
         data = self.message(message, address).as_bytes(policy=SMTP_POLICY)
         try:
             connect = smtplib.SMTP_SSL if self.tls else smtplib.SMTP
-            kwargs = {"context": ssl.create_default_context()} if self.tls else {}
+            kwargs = {"context": self.tls_context} if self.tls else {}
             with connect(self.host, self.port, timeout=self.timeout, **kwargs) as smtp:
                 smtp.ehlo()
                 if not self.tls and self.starttls != "off" and (smtp.has_extn("starttls") or
                                                               self.starttls == "require"):
-                    smtp.starttls(context=ssl.create_default_context())
+                    smtp.starttls(context=self.tls_context)
                     smtp.ehlo()
                 if self.user:
                     smtp.login(self.user, self.password or "")

@@ -23,18 +23,34 @@ def free_port() -> int:
 class Smtp:
     """``answer(rcpts)`` says the SMTP reply to a message (default ``250 … queued as Qn``)."""
 
-    def __init__(self, port: int | None = None):
+    def __init__(self, port: int | None = None, tls=None, login: tuple[str, str] | None = None):
+        """``tls``: an ``ssl.SSLContext`` offered by STARTTLS, then required; ``login``: the (user, password) the
+        server requires (after STARTTLS)."""
         from aiosmtpd.controller import Controller
+        from aiosmtpd.smtp import AuthResult, LoginPassword
         self.port = port or free_port()
         self.received: list[dict] = []
         self.answer = None
+        self.logins: list[str] = []
         self.lock = threading.Lock()
         outer = self
 
         class Handler:
             async def handle_DATA(self, server, session, envelope):
                 return outer._data(envelope)
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = isinstance(auth_data, LoginPassword) and login is not None and \
+                (auth_data.login.decode(), auth_data.password.decode()) == login
+            if ok:
+                outer.logins.append(auth_data.login.decode())
+            return AuthResult(success=ok)
+        extra = {}
+        if tls is not None:
+            extra.update(tls_context=tls, require_starttls=True)
+        if login is not None:
+            extra.update(authenticator=authenticator, auth_required=True, auth_require_tls=tls is not None)
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **extra)
 
     def _data(self, envelope) -> str:
         with self.lock:
