@@ -88,10 +88,15 @@ class Email:
             kwargs = {"context": self.tls_context} if self.tls else {}
             with connect(self.host, self.port, timeout=self.timeout, **kwargs) as smtp:
                 smtp.ehlo()
+                secure = self.tls
                 if not self.tls and self.starttls != "off" and (smtp.has_extn("starttls") or
                                                               self.starttls == "require"):
                     smtp.starttls(context=self.tls_context)
                     smtp.ehlo()
+                    secure = True
+                if self.user and not secure and self.starttls != "off":
+                    raise DeliveryFailed(f"SMTP {self.host}:{self.port} offers no STARTTLS: the password is not sent "
+                                         "in clear (SANKAO_SMTP_STARTTLS=off allows it)")
                 if self.user:
                     smtp.login(self.user, self.password or "")
                 _expect(smtp.mail(self.sender), "MAIL FROM", (250,))

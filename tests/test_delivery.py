@@ -380,3 +380,12 @@ def test_email_over_starttls_with_a_login_and_the_servers_certificate_checked(ye
         trusted = Deliverer(platform, Channels({**settings, "SANKAO_SMTP_CAFILE": str(cert)}), Renderer(platform),
                             Policy(backoff=0.01)).run_once()
     assert trusted.delivered == 1 and len(smtp.received) == 1 and smtp.logins == ["kaohe"]
+
+
+def test_a_password_is_never_sent_to_a_server_without_starttls(year, sqlite_url):
+    platform = year(sqlite_url)
+    Contacts(platform.app.recorder).set("U01", "head", [("email", "h@u01.example", None)], ["letter"], "zh")
+    with Smtp() as smtp:  # no TLS offered
+        settings = {"SANKAO_SMTP": smtp.url, "SANKAO_SMTP_USER": "kaohe", "SANKAO_SMTP_PASSWORD": "pa55"}
+        counts = Deliverer(platform, Channels(settings), Renderer(platform), Policy()).run_once()
+    assert counts.delivered == 0 and "not sent in clear" in " ".join(counts.errors) and not smtp.received
