@@ -303,6 +303,11 @@ def test_the_pages_show_each_letters_delivery_and_the_letter_whom_it_reached(yea
     from web import create_app
     platform = year(sqlite_url)
     token = platform.ledger.issue_token("office", "admin", "test")
+    app = create_app(Config(db=sqlite_url))
+    try:  # an office that delivers nothing sees no delivery state
+        assert 'class="delivery' not in logged_in(app, token).get("/notices").get_data(as_text=True)
+    finally:
+        app.extensions["sankao"].close()
     with Smtp() as smtp:
         Contacts(platform.app.recorder).set("U01", "head", [("email", "h@u01.example", None)], ALL_KINDS, "zh")
         deliverer(platform, smtp).run_once()

@@ -31,6 +31,12 @@ class Status:
         except Exception:  # no such table: an older store opened read-only
             return False
 
+    def in_use(self) -> bool:
+        """Whether delivery is in use here: some contact is set, or some receiver ever accepted or refused a job
+        (a store whose office delivers nothing shows no delivery state)."""
+        return self.available() and bool(self.recorder.fetch("SELECT 1 FROM contacts LIMIT 1") or
+                                         self.recorder.fetch("SELECT 1 FROM outbox_targets LIMIT 1"))
+
     def _rows(self, where: str = "", params=(), limit: int | None = None) -> list[dict]:
         sql = f"SELECT {COLUMNS} FROM outbox {where} ORDER BY position, unit, kind"
         if limit:
