@@ -12,7 +12,7 @@ from cli.app import main, out_of, platform_of
 from cli.common import echo
 from cli.options import json_option
 from cli.render import print_json
-from core.errors import ConfigError, NotFound, StoreReadOnly
+from core.errors import ConfigError, NotFound, StoreBusy, StoreReadOnly, StoreUnavailable
 from core.messages import msg
 
 
@@ -159,9 +159,13 @@ def deliver(ctx, once, poll, lease, backoff, give_up):
         if once:
             said(deliverer.run_once(stop=lambda: bool(stopping)))
             return
-        deliverer.run(stop=lambda: bool(stopping), poll=poll, report=said)
+        deliverer.run(stop=lambda: bool(stopping), poll=poll, report=said,
+                      trouble=lambda exc: echo(msg("cli.deliver_trouble", error=exc), err=True))
     finally:
-        deliverer.release()
+        try:
+            deliverer.release()
+        except (StoreUnavailable, StoreBusy):
+            pass  # the leases run out on their own
 
 
 @main.command()

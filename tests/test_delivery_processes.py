@@ -99,3 +99,52 @@ def test_two_deliverers_on_postgres_send_no_job_twice(cli, make_platform, pg_sto
     writers = Counter(n.originator_id for n in platform.app.recorder.select_notifications(
         start=1, limit=10 ** 9) if "LetterDelivered" in n.topic)
     assert sum(writers.values()) == 252
+
+
+@pytest.mark.postgres
+def test_a_deliverer_rides_out_postgres_going_away_and_coming_back(cli, make_platform, cuttable_pg):
+    """The connection cut mid-run (as a server restarting would) and back a few seconds later: the deliverer says
+    so, keeps going, and everything is delivered once per receiver."""
+    import socket
+    import threading
+
+    from conftest import PgRelay
+
+    class Relay(PgRelay):  # listening on a port of our choosing, so that a second one can take it back
+        def __init__(self, listen: int):
+            self.listener = socket.create_server(("127.0.0.1", listen))
+            self.port, self.target, self.sockets, self.open = listen, 5432, [], True
+            self.lock = threading.Lock()
+            threading.Thread(target=self._accept, daemon=True).start()
+
+    from core.bootstrap import Config, init_store
+    init_store(Config(db=cuttable_pg.direct, plugins=str(ROOT / "plugins.toml"))).close()
+    cli(cuttable_pg.direct, "load", str(YEAR))
+    platform = make_platform(cuttable_pg.direct)
+    port = int(cuttable_pg.relayed.split(":")[2].split("/")[0])
+    with Smtp() as smtp, Hooks() as hooks:
+        smtp.answer = lambda rcpts: time.sleep(0.02)
+        contacts_for_all(platform, smtp, hooks)
+        process = deliver(cuttable_pg.relayed, smtp)
+        try:
+            deadline = time.monotonic() + 60
+            while len(receipts(platform)) < 30 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            cuttable_pg.cut()
+            time.sleep(3)
+            assert process.poll() is None, "the deliverer ended when the store went away"
+            relay = Relay(port)
+            try:
+                wait_delivered(platform, 90)
+                assert process.poll() is None
+            finally:
+                process.terminate()
+                assert process.wait(timeout=30) == 0
+                relay.cut()
+        finally:
+            if process.poll() is None:
+                process.kill()
+        sent = [m["key"] for m in smtp.received] + [h["key"] for h in hooks.received]
+    recorded = receipts(platform)
+    assert len(recorded) == 252 == len({(r.job, r.receiver) for r in recorded})
+    assert set(sent) == {r.key for r in recorded}

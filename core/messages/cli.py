@@ -157,4 +157,5 @@ CATALOG: dict[str, tuple[str, str]] = {
                       "{dead} dead", "送达: 尝试 {jobs} 项任务, 记录回执 {delivered} 份, 待重试 {failed} 项, "
                       "无法送达 {dead} 项"),
     "cli.retried": ("{count} job(s) will be sent again", "{count} 项任务将重新送达"),
+    "cli.deliver_trouble": ("the store failed ({error}): trying again shortly", "存储出错 ({error}): 稍后重试"),
 }

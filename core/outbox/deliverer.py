@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from eventsourcing.persistence import IntegrityError
 
 from core.clock import local_date, month_before, now as clock_now, period_name
-from core.errors import SankaoError
+from core.errors import SankaoError, StoreBusy, StoreUnavailable
 from core.messages import msg, text_of
 from core.model import DeliveryFailed, Outgoing
 from core.outbox.contacts import Contacts
@@ -260,10 +260,21 @@ class Deliverer:
             cur.execute(self.recorder.q("UPDATE outbox SET lease = NULL, owner = NULL WHERE owner = ? AND "
                                         "state = 'pending'"), (self.name,))
 
-    def run(self, stop=lambda: False, poll: float = 1.0, report=None) -> None:
-        """Deliver until ``stop()``: whatever is due, then wait ``poll`` seconds for more."""
+    def run(self, stop=lambda: False, poll: float = 1.0, report=None, trouble=None) -> None:
+        """Deliver until ``stop()``: whatever is due, then wait ``poll`` seconds for more. A store that fails
+        (PostgreSQL restarting, a lock held too long) is said (``trouble(exc)``) and tried again after a pause;
+        what was sent and not yet recorded is sent again, under the same keys, when its lease runs out."""
+        pause = poll
         while not stop():
-            counts = self.run_once(stop)
+            try:
+                counts = self.run_once(stop)
+            except (StoreUnavailable, StoreBusy) as exc:
+                if trouble:
+                    trouble(exc)
+                time.sleep(pause)
+                pause = min(pause * 2, 30.0)
+                continue
+            pause = poll
             if report and counts.jobs:
                 report(counts)
             if not counts.jobs:
