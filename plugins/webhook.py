@@ -33,10 +33,13 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def body_of(message) -> bytes:
+    """The JSON body: Sankao's fields, and ``markdown`` with ``content`` (WeCom's) and ``title``/``text``
+    (DingTalk's) for a group robot."""
+    markdown = f"**{message.subject}**\n\n{message.text}"
     return json.dumps({"key": message.key, "kind": message.kind, "unit": message.unit,
                        "unit_name": message.unit_name, "role": message.role, "subject": message.subject,
                        "text": message.text, "data": message.data, "msgtype": "markdown",
-                       "markdown": {"title": message.subject, "content": f"**{message.subject}**\n\n{message.text}"}},
+                       "markdown": {"title": message.subject, "content": markdown, "text": markdown}},
                       ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
