@@ -171,7 +171,7 @@ def deliver(ctx, once, poll, lease, backoff, give_up):
 @main.command()
 @click.option("--failed", is_flag=True, help="Only the failing and the dead letters.")
 @click.option("--unit", default=None, help="Only this unit's.")
-@click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True, help="At most this many.")
+@click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True, help="At most this many: the latest.")
 @click.option("--retry", "retry", multiple=True, metavar="JOB", help="Send JOB again (dead or failing), now.")
 @click.option("--retry-dead", is_flag=True, help="Send every dead letter again, now.")
 @json_option

@@ -35,7 +35,7 @@ OPTIONS: dict[str, dict[str, str]] = {
     "deliveries": {
         "--failed": "只列出送达失败和无法送达的。",
         "--unit": "只列出该单位的。",
-        "--limit": "至多列出这么多。",
+        "--limit": "至多列出这么多 (最近的)。",
         "--retry": "立即重新送达 JOB (无法送达或送达失败的)。",
         "--retry-dead": "立即重新送达所有无法送达的。",
         "--json": "输出 JSON。",

@@ -38,10 +38,12 @@ class Status:
                                          self.recorder.fetch("SELECT 1 FROM outbox_targets LIMIT 1"))
 
     def _rows(self, where: str = "", params=(), limit: int | None = None) -> list[dict]:
-        sql = f"SELECT {COLUMNS} FROM outbox {where} ORDER BY position, unit, kind"
-        if limit:
-            sql += f" LIMIT {int(limit)}"
-        jobs = [dict(zip(COLUMNS.split(", "), r)) for r in self.recorder.fetch(sql, params)]
+        if limit:  # the latest ``limit``, oldest first
+            sql = f"SELECT {COLUMNS} FROM outbox {where} ORDER BY position DESC, unit DESC, kind DESC LIMIT {int(limit)}"
+            jobs = [dict(zip(COLUMNS.split(", "), r)) for r in reversed(self.recorder.fetch(sql, params))]
+        else:
+            sql = f"SELECT {COLUMNS} FROM outbox {where} ORDER BY position, unit, kind"
+            jobs = [dict(zip(COLUMNS.split(", "), r)) for r in self.recorder.fetch(sql, params)]
         targets: dict[str, list] = {}
         keys = [j["key"] for j in jobs]
         for i in range(0, len(keys), 500):
@@ -54,6 +56,7 @@ class Status:
         return [shown(j, targets.get(j["key"], [])) for j in jobs]
 
     def jobs(self, unit: str | None = None, failed: bool = False, limit: int | None = 500) -> list[dict]:
+        """The jobs (of ``unit``; only the failing and dead with ``failed``): the latest ``limit``, oldest first."""
         where, params = [], []
         if unit:
             where.append("unit = ?")
