@@ -10,10 +10,11 @@ CPU, most of it Sankao's side and the bare e-mail loop's ``email`` package), so 
 
 The servers run in processes of their own (their CPU does not count against the measured process, on either
 side): an aiosmtpd SMTP server (``250 OK queued as …`` to every message) and a stdlib ``ThreadingHTTPServer``
-webhook receiver (``200 ok`` to every POST); both count the messages and bytes they receive, which are checked
-against what each side sent. On a machine of few cores under other load a receiver waiting for a core is charged
-to the side that keeps its own core busy between sends (Sankao): on 2 loaded cores a POST after 10 ms of work took
-4.7 ms, 2.1 ms in a tight loop; run it on a quiet machine.
+webhook receiver (``200 ok`` to every POST); both count the messages and bytes they receive: the count is checked
+against what each side sent, and a warning printed when the bare loop's messages are not the plugin's in size. On
+a machine of few cores under other load, a receiver waiting for a core is charged to the side that keeps its own
+core busy between sends (Sankao): on 2 loaded cores a POST after 10 ms of work took 4.7 ms, 2.1 ms in a tight
+loop; run it on a quiet machine.
 
 The store: the sample year ``year2023`` (8 units, 126 delivery jobs: month results, accountability decisions,
 letters, sheets) loaded and scored once; then one store per channel whose outbox holds half the letters each
@@ -260,10 +261,11 @@ def bare_webhook(messages: list[dict], port: int) -> None:
     for m in messages:
         body, contact = m["body"], m["contact"]
         subject, text = body["subject"], body["text"]
+        markdown = f"**{subject}**\n\n{text}"
         data = json.dumps({"key": m["key"], "kind": m["kind"], "unit": m["unit"], "unit_name": body["unit_name"],
                            "role": contact.role, "subject": subject, "text": text,
                            "data": {**body["data"], "key": m["key"], "role": contact.role}, "msgtype": "markdown",
-                           "markdown": {"title": subject, "content": f"**{subject}**\n\n{text}"}},
+                           "markdown": {"title": subject, "content": markdown, "text": markdown}},
                           ensure_ascii=False, sort_keys=True).encode("utf-8")
         stamp = str(int(time.time()))
         signed = hmac.new(contact.secret.encode(), stamp.encode() + b"." + data, hashlib.sha256).hexdigest()
@@ -341,11 +343,12 @@ def one_run(n: int, folder: Path, stores: dict, messages: dict, receivers: Recei
             got[side] = (after[0] - before[0], after[1] - before[1])
             assert got[side][0] == letters, f"{channel} {side}: the receiver got {got[side][0]} of {letters}"
             out[channel, side] = seconds
-        apart = abs(got["sankao"][1] - got["bare"][1]) / max(got["bare"][1], 1)
-        assert apart < 0.01, f"{channel}: Sankao sent {got['sankao'][1]} bytes, the bare loop {got['bare'][1]}"
-        out[channel, "bytes"] = got["sankao"][1]
         print(f"  run {n + 1} {channel:7s}: Sankao {out[channel, 'sankao']:7.2f} s, bare "
               f"{out[channel, 'bare']:7.2f} s, ×{out[channel, 'sankao'] / out[channel, 'bare']:.2f}", flush=True)
+        if abs(got["sankao"][1] - got["bare"][1]) > 0.01 * got["bare"][1]:  # the plugin's message has changed
+            print(f"  WARNING: the {channel} receiver got {got['sankao'][1] / letters:,.0f} bytes a letter from "
+                  f"Sankao, {got['bare'][1] / letters:,.0f} from the bare loop: bring bare_{channel} in line with "
+                  f"plugins/{channel}.py", flush=True)
     for side in ("sankao", "bare"):
         out["both", side] = sum(out[c, side] for c in CHANNELS)
     return out
