@@ -417,8 +417,8 @@ def test_demo_names_its_roles_as_token_list_does(tmp_path):
 
 def test_the_catalogs_parts_share_no_key():
     """core.messages' catalog is assembled from its parts by area: a key in two parts would silently lose one."""
-    from core.messages import CATALOG, audit, cli, intake, read, record, rules, store, supervision
-    parts = [audit, cli, intake, read, record, rules, store, supervision]
+    from core.messages import CATALOG, audit, cli, intake, outbox, read, record, rules, store, supervision
+    parts = [audit, cli, intake, outbox, read, record, rules, store, supervision]
     keys = [key for part in parts for key in part.CATALOG]
     assert len(keys) == len(set(keys)), sorted({k for k in keys if keys.count(k) > 1})
     assert set(CATALOG) == set(keys) | {"_join", "rejected"}

@@ -10,8 +10,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from flask import render_template
+from babel.support import Translations
+from flask import g
 from flask_babel import force_locale, gettext as _
+from markupsafe import Markup
 
 from core import report
 from core.clock import month_after
@@ -20,6 +22,24 @@ from core.messages import msg
 from core.read import office
 
 CSS = Path(__file__).parent / "static" / "sankao.css"
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+class _Words:
+    """The templates' ``_`` for one language, straight from its catalog: ``html`` as Jinja's new-style gettext
+    does under autoescape (the message is markup, its values are escaped unless they are markup), ``text``
+    plain."""
+
+    def __init__(self, translations):
+        self.gettext = translations.gettext
+
+    def html(self, message: str, **values):
+        said = Markup(self.gettext(message))
+        return said % values if values else said
+
+    def text(self, message: str, **values):
+        said = self.gettext(message)
+        return said % values if values else said
 
 
 class Renderer:
@@ -29,15 +49,29 @@ class Renderer:
             app = create_app(platform=platform)
         self.platform, self.app = platform, app
         self.css = CSS.read_text(encoding="utf-8")
+        self._words: dict = {}
+        self._labels: dict = {}
 
     def __call__(self, job, lang: str) -> dict:
+        """The message of ``job`` in ``lang``. The templates' words come from the catalog loaded once per
+        language, and the glossary's labels are worked out once per process: a deliverer renders thousands."""
+        said = self._said(lang)
         with self.app.test_request_context("/"), force_locale(lang):
+            g.labels = self._labels  # web.words.label's cache, kept across letters
             context = self.context(job)
             subject = self.subject(job.kind, context)
-            text = render_template("mail/message.txt", subject=subject, lang=lang, **context)
-            html = render_template(f"mail/{job.kind}.html", subject=subject, lang=lang, css=self.css, **context)
+            env = self.app.jinja_env
+            text = env.get_template("mail/message.txt").render(subject=subject, lang=lang, _=said.text, **context)
+            html = env.get_template(f"mail/{job.kind}.html").render(subject=subject, lang=lang, css=self.css,
+                                                                      _=said.html, **context)
         return {"subject": subject, "text": text, "html": html, "data": context["data"],
                 "unit_name": context["name"]}
+
+    def _said(self, lang: str):
+        found = self._words.get(lang)
+        if found is None:
+            found = self._words[lang] = _Words(Translations.load(str(TRANSLATIONS), [lang]))
+        return found
 
     def subject(self, kind: str, c: dict) -> str:
         if kind in ("letter", "sheet"):

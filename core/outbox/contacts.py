@@ -87,6 +87,16 @@ class Contacts:
         return [_contact(r) for r in self.recorder.fetch(
             f"SELECT {COLUMNS} FROM contacts {where} ORDER BY unit, role, channel, address", params)]
 
+    def of_units(self, units) -> list[Contact]:
+        """The contacts of ``units``."""
+        units, found = sorted(units), []
+        for i in range(0, len(units), 500):
+            chunk = units[i:i + 500]
+            found += [_contact(r) for r in self.recorder.fetch(
+                f"SELECT {COLUMNS} FROM contacts WHERE unit IN ({', '.join('?' * len(chunk))}) "
+                "ORDER BY unit, role, channel, address", chunk)]
+        return found
+
     def by_id(self, ids) -> dict[str, Contact]:
         ids = list(ids)
         if not ids:

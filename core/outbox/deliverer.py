@@ -105,10 +105,12 @@ class Deliverer:
             return [Job(*r) for r in cur.fetchall()]
 
     # -- one job -----------------------------------------------------------------------------------------------
-    def attempt(self, job: Job, counts: Counts) -> None:
-        done = {r[0]: r[1] for r in self.recorder.fetch(
-            "SELECT receiver, state FROM outbox_targets WHERE job = ?", (job.key,))}
-        receivers = [c for c in self.contacts.of(job.unit) if c.receives(job.kind)]
+    def attempt(self, job: Job, counts: Counts, known: tuple[dict, dict] | None = None) -> None:
+        """Send ``job`` to each of its receivers that has not accepted it yet; ``known``: the contacts by unit and
+        the receivers done by job, read for a whole claim at once (else read here)."""
+        contacts, done_by_job = known or self.known([job])
+        done = done_by_job.get(job.key, {})
+        receivers = [c for c in contacts.get(job.unit, []) if c.receives(job.kind)]
         todo = [c for c in receivers if c.id not in done]
         temporary, dead, rendered = [], [], {}
         if not receivers and not done:
@@ -136,13 +138,37 @@ class Deliverer:
             except Exception as exc:  # a defect in rendering: named, tried later, never the deliverer's end
                 temporary.append(f"{contact.role} {contact.channel}: {type(exc).__name__}: {exc}")
                 continue
-            if self.record(job, contact, key, receipt.answer):
+            last = contact is todo[-1] and not temporary and not dead and not any(v == "dead" for v in done.values())
+            recorded = self.record(job, contact, key, receipt.answer, settle=last)
+            if recorded:
                 counts.delivered += 1
+            if last and recorded:  # the job is delivered: settled in its last receipt's transaction
+                return
         self.finish(job, temporary, dead, counts)
 
-    def record(self, job: Job, contact, key: str, answer: str) -> bool:
+    def known(self, jobs: list[Job]) -> tuple[dict, dict]:
+        """The contacts of the jobs' units, by unit, and the receivers that accepted or refused each job."""
+        contacts: dict[str, list] = {}
+        for contact in self.contacts.of_units({j.unit for j in jobs}):
+            contacts.setdefault(contact.unit, []).append(contact)
+        keys = [j.key for j in jobs]
+        done: dict[str, dict] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            for key, receiver, state in self.recorder.fetch(
+                    f"SELECT job, receiver, state FROM outbox_targets WHERE job IN ({', '.join('?' * len(chunk))})",
+                    chunk):
+                done.setdefault(key, {})[receiver] = state
+        return contacts, done
+
+    def record(self, job: Job, contact, key: str, answer: str, settle: bool = False) -> bool:
         """Record the receipt (a ``LetterDelivered`` on the job's stream, its ``outbox_targets`` row in the same
-        transaction); False when this receiver's receipt was recorded already (by another deliverer)."""
+        transaction; with ``settle``, the job delivered too, if this deliverer still holds it); False when this
+        receiver's receipt was recorded already (by another deliverer)."""
+        def delivered(cur):
+            cur.execute(self.recorder.q("UPDATE outbox SET state = 'delivered', attempts = ?, first_try = ?, "
+                                        "error = NULL, lease = NULL, owner = NULL, done = ? WHERE key = ? AND owner = ?"),
+                        (job.attempts + 1, job.first_try or now, now, job.key, self.name))
         stream = stream_id("delivery", job.key)
         for _ in range(5):
             last = self.recorder.select_last(stream, upto=2 ** 62)
@@ -151,8 +177,9 @@ class Deliverer:
                                     cause=job.position, unit=job.unit, kind=job.kind, channel=contact.channel,
                                     role=contact.role, receiver=contact.id, key=key, answer=answer[:500],
                                     attempts=job.attempts + 1)
+            now = self.clock()
             try:
-                self.platform.app.record([event])
+                self.platform.app.record([event], also=delivered if settle else None)
                 return True
             except IntegrityError:
                 if self.recorder.fetch("SELECT 1 FROM outbox_targets WHERE job = ? AND receiver = ?",
@@ -236,14 +263,16 @@ class Deliverer:
             jobs = self.claim(due_by=start)
             if not jobs:
                 break
+            known = self.known(jobs)
             for job in jobs:
                 if stop():
                     break
                 if self.clock() - claimed > self.policy.lease / 2:  # a slow batch: hold each job afresh
                     if not self.renew(job):
                         continue  # its lease ran out and another deliverer has it
+                    known = self.known(jobs)  # and look again at who has it
                 counts.jobs += 1
-                self.attempt(job, counts)
+                self.attempt(job, counts, known)
         self.release()
         return counts
 

@@ -95,11 +95,14 @@ class SankaoApplication(Application):
         event = self.recent.pop(notification.id, None)
         return event if event is not None else self.mapper.to_domain_event(notification)
 
-    def record(self, events: list, **kwargs) -> list[int]:
-        """Save ``events`` in one transaction, with the read model rows they project; returns
-        their log positions. ``kwargs`` go to ``Recorder.insert_events`` (tracking, command ids)."""
+    def record(self, events: list, also=None, **kwargs) -> list[int]:
+        """Save ``events`` in one transaction, with the read model rows they project (and what ``also(cur)``
+        writes beside them); returns their log positions. ``kwargs`` go to ``Recorder.insert_events`` (tracking,
+        command ids)."""
         def after(cur, rows):
             self.project(cur, [(row[0], event, row[4]) for row, event in zip(rows, events)])
+            if also is not None:
+                also(cur)
         recordings = self.events.put(events, after=after, **kwargs)
         positions = [r.notification.id for r in recordings]
         if kwargs.get("commands"):  # facts: the scoring process of this same process will read them next
