@@ -116,17 +116,21 @@ def explain(ctx, unit, period, known_at, restated, as_json):
 
 def _deliveries(platform, unit: str, period: str, known_at) -> list[dict]:
     """What reached UNIT about PERIOD (docs/delivery.md), each with its receipts from the log; as known at
-    ``known_at``, the receipts recorded by then."""
+    ``known_at``, only what had been received by then."""
     from core.outbox.status import Status
     status = Status(platform.app)
     if not status.available():
         return []
+    from datetime import datetime
     found = status.of_month(unit, period)
-    if known_at is not None:
-        moment = known_at.isoformat()
-        for d in found:
-            d["receipts"] = [r for r in d["receipts"] if r["at"] <= moment]
-    return found
+    if known_at is None:
+        return found
+    kept = []  # as known then: what had been received by then, by its receipts (the outbox's states are now's)
+    for d in found:
+        d["receipts"] = [r for r in d["receipts"] if datetime.fromisoformat(r["at"]) <= known_at]
+        if d["receipts"]:
+            kept.append({**d, "state": "delivered", "error": None, "next": None})
+    return kept
 
 
 def _base_step(out, answer: dict) -> str:

@@ -23,14 +23,14 @@ def contacts():
 
 
 def _targets(emails, webhooks, secret, others) -> list[tuple[str, str, str | None]]:
-    from core.outbox.contacts import check_email, check_url
+    from core.outbox.contacts import check_address, check_email, check_url
     found = [("email", check_email(a), None) for a in emails]
     found += [("webhook", check_url(u), secret) for u in webhooks]
     for other in others:
         channel, sep, address = other.partition("=")
         if not sep or not channel or not address.strip():
             raise ConfigError(msg("outbox.bad_to", field="--to", value=other))
-        found.append((channel.strip(), address.strip(), secret))
+        found.append((channel.strip(), check_address(channel.strip(), address), secret))
     if not found:
         raise ConfigError(msg("outbox.no_targets"))
     return found
@@ -49,7 +49,7 @@ def _registered(platform, unit: str) -> None:
 @click.option("--webhook", "webhooks", multiple=True, metavar="URL",
               help="A webhook URL, e.g. a WeCom or DingTalk group robot (repeat for more).")
 @click.option("--secret", default=None, help="The key that signs the webhooks' bodies (HMAC-SHA256); default "
-              "SANKAO_WEBHOOK_SECRET.")
+              "SANKAO_WEBHOOK_SECRET. A webhook set again keeps its secret unless one is given ('' removes it).")
 @click.option("--to", "others", multiple=True, metavar="CHANNEL=ADDRESS",
               help="An address on another channel plugin's channel.")
 @click.option("--kinds", default="letter,sheet,result,accountability,self_check",
@@ -82,9 +82,13 @@ def contacts_set(ctx, unit, role, emails, webhooks, secret, others, kinds, langu
 def contacts_list(ctx, unit, as_json):
     """List the contacts (with their addresses: personal information, for the office's eyes)."""
     from core.outbox.contacts import Contacts
+    from core.outbox.status import Status
     platform = platform_of(ctx)
     if unit:
         _registered(platform, unit)
+    if not Status(platform.app).available():
+        echo(msg("outbox.not_yet"), err=True)
+        return
     found = Contacts(platform.app.recorder).of(unit)
     if as_json:
         print_json([c.shown() for c in found])
@@ -103,12 +107,14 @@ def _show(ctx, found) -> None:
 
 @contacts.command("delete")
 @click.argument("unit")
-@click.option("--role", default=None, help="Only this role's (default: all of UNIT's).")
+@click.option("--role", type=click.Choice(["head", "liaison"]), default=None,
+              help="Only this role's (default: all of UNIT's).")
 @click.pass_context
 def contacts_delete(ctx, unit, role):
     """Delete UNIT's contacts (the receipts already recorded keep only role and channel)."""
     from core.outbox.contacts import Contacts
     platform = platform_of(ctx, "write")
+    _registered(platform, unit)
     gone = Contacts(platform.app.recorder).delete(unit, role)
     echo(msg("cli.contacts_deleted", count=gone, unit=unit))
 
@@ -134,6 +140,12 @@ def _policy(lease, backoff, give_up):
 def deliver(ctx, once, poll, lease, backoff, give_up):
     """Deliver the letters, sheets, month results, accountability decisions and missed self-checks to the
     units' contacts (e-mail: SANKAO_SMTP=smtp://HOST:PORT; webhooks), recording each receipt."""
+    stopping = []
+
+    def stop(*_):
+        stopping.append(True)
+    signal.signal(signal.SIGTERM, stop)  # stop after the job being sent, giving back the jobs held
+    signal.signal(signal.SIGINT, stop)
     from core.outbox.channels import Channels
     from core.outbox.deliverer import Deliverer
     from web.letters import Renderer
@@ -142,17 +154,10 @@ def deliver(ctx, once, poll, lease, backoff, give_up):
         raise StoreReadOnly(msg("outbox.read_only"))
     channels = Channels({k: v for k, v in os.environ.items() if k.startswith("SANKAO_")})
     deliverer = Deliverer(platform, channels, Renderer(platform), _policy(lease, backoff, give_up))
-    stopping = []
-
-    def stop(*_):
-        stopping.append(True)
-    if not once:
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
 
     def said(counts):
         echo(msg("cli.delivered", jobs=counts.jobs, delivered=counts.delivered, failed=counts.failed,
-                 dead=counts.dead), err=True)
+                 dead=counts.dead, skipped=counts.skipped), err=True)
         for error in counts.errors[:20]:
             echo("  " + error, err=True)
     try:
@@ -181,6 +186,8 @@ def deliveries(ctx, failed, unit, limit, retry, retry_dead, as_json):
     last error, delivered to whom by role, dead) and its receipts."""
     from core.outbox.status import Status
     platform = platform_of(ctx, "write" if retry or retry_dead else "read")
+    if unit:
+        _registered(platform, unit)
     status = Status(platform.app)
     if retry or retry_dead:
         for key in retry:
@@ -190,7 +197,7 @@ def deliveries(ctx, failed, unit, limit, retry, retry_dead, as_json):
         return
     found = status.jobs(unit, failed, limit) if status.available() else []
     if as_json:
-        print_json({"counts": status.counts() if status.available() else {}, "jobs": found})
+        print_json({"counts": status.counts(unit) if status.available() else {}, "jobs": found})
         return
     out = out_of(ctx)
     out.table(None, [(out.t("job"), "left"), (out.t("unit"), "left"), (out.t("kind"), "left"),
@@ -198,8 +205,10 @@ def deliveries(ctx, failed, unit, limit, retry, retry_dead, as_json):
                      (out.t("detail"), "left")],
               [[j["key"], j["unit"], out.t(f"kind_{j['kind']}"), out.t(f"delivery_{j['state']}"), str(j["attempts"]),
                 out.moment(j["done"] or j["next"] or j["created"]), _detail(out, j)] for j in found])
-    if status.available():
-        counts = status.counts()
+    if not status.available():
+        echo(msg("outbox.not_yet"), err=True)
+    else:
+        counts = status.counts(unit)
         out.line(" · ".join(f"{out.t('delivery_' + k)} {v}" for k, v in counts.items()))
 
 

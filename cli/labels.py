@@ -283,6 +283,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "delivery_failing": _term("failing"),
     "delivery_delivered": _term("delivered"),
     "delivery_dead": _term("dead"),
+    "delivery_skipped": _term("skipped"),
 }
 
 

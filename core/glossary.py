@@ -87,6 +87,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "pending": ("pending", "待送达"),
     "failing": ("failing", "送达失败"),
     "dead": ("dead letter", "无法送达"),
+    "skipped": ("not subscribed", "无人订阅"),
 }
 
 #: a word once used for a glossary term (regular expression) -> the term to use instead

@@ -96,5 +96,5 @@ def event_row(position: int, event) -> dict:
             if k not in ("originator_id", "originator_version", "timestamp", "command_id", "actor", "position")}
     kind = type(event).__name__
     return {"position": position, "type": kind, "recorded_at": event.timestamp.isoformat(),
-            "actor": getattr(event, "actor", None), "command_id": event.command_id,
+            "actor": getattr(event, "actor", None), "command_id": getattr(event, "command_id", None),
             "data": plain_value(redacted(kind, data))}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+import threading
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import formatdate
@@ -26,6 +27,7 @@ from core.errors import ConfigError
 from core.hookspecs import hookimpl
 from core.messages import msg
 from core.model import DeliveryFailed, Receipt
+from plugins.webhook import _cut_socket, seconds
 
 
 class Email:
@@ -37,18 +39,15 @@ class Email:
         self.sender = settings.get("SANKAO_SMTP_FROM") or "sankao@localhost"
         self.starttls = (settings.get("SANKAO_SMTP_STARTTLS") or "auto").lower()
         if self.starttls not in ("auto", "require", "off"):
-            raise ConfigError(msg("outbox.smtp_setting", setting="SANKAO_SMTP_STARTTLS", value=self.starttls))
-        try:
-            self.timeout = float(settings.get("SANKAO_SMTP_TIMEOUT") or 30)
-        except ValueError:
-            raise ConfigError(msg("outbox.smtp_setting", setting="SANKAO_SMTP_TIMEOUT",
-                                  value=settings.get("SANKAO_SMTP_TIMEOUT"))) from None
+            raise ConfigError(msg("outbox.choice_setting", setting="SANKAO_SMTP_STARTTLS", value=self.starttls,
+                                  known="auto, require, off"))
+        self.timeout = seconds(settings, "SANKAO_SMTP_TIMEOUT", 30.0)
         cafile = settings.get("SANKAO_SMTP_CAFILE") or None
         try:
             self.tls_context = ssl.create_default_context(cafile=cafile)
         except (OSError, ssl.SSLError) as exc:
-            raise ConfigError(msg("outbox.smtp_setting", setting="SANKAO_SMTP_CAFILE", value=f"{cafile} ({exc})")) \
-                from None
+            raise ConfigError(msg("outbox.file_setting", setting="SANKAO_SMTP_CAFILE", value=cafile,
+                                  error=getattr(exc, "strerror", None) or str(exc))) from None
         self.host = None
         if url:
             parts = urlsplit(url)
@@ -57,7 +56,8 @@ class Email:
             except ValueError:
                 port = -1
             if parts.scheme not in ("smtp", "smtps") or not parts.hostname or port == -1:
-                raise ConfigError(msg("outbox.smtp_setting", setting="SANKAO_SMTP", value=url))
+                shown = url.replace(f":{parts.password}@", ":***@") if parts.password else url
+                raise ConfigError(msg("outbox.smtp_setting", setting="SANKAO_SMTP", value=shown))
             self.tls = parts.scheme == "smtps"
             self.host, self.port = parts.hostname, port or (465 if self.tls else 25)
             self.user = unquote(parts.username) if parts.username else settings.get("SANKAO_SMTP_USER")
@@ -76,6 +76,25 @@ class Email:
         mail.add_alternative(message.html, subtype="html")
         return mail
 
+    def _send(self, smtp, address: str, data: bytes) -> Receipt:
+        smtp.ehlo()
+        secure = self.tls
+        if not self.tls and self.starttls != "off" and (smtp.has_extn("starttls") or
+                                                      self.starttls == "require"):
+            smtp.starttls(context=self.tls_context)
+            smtp.ehlo()
+            secure = True
+        if self.user and not secure and self.starttls != "off":
+            raise DeliveryFailed(f"SMTP {self.host}:{self.port} offers no STARTTLS: the password is not sent "
+                                 "in clear (SANKAO_SMTP_STARTTLS=off allows it)")
+        if self.user:
+            smtp.login(self.user, self.password or "")
+        _expect(smtp.mail(self.sender), "MAIL FROM", (250,))
+        _expect(smtp.rcpt(address), "RCPT TO", (250, 251))
+        code, answer = smtp.data(data)
+        _expect((code, answer), "DATA", (250,))
+        return Receipt(f"{code} {answer.decode('utf-8', 'replace')}")
+
     @hookimpl
     def sankao_deliver_notice(self, channel, message, address, secret):
         if channel != self.name:
@@ -87,23 +106,12 @@ class Email:
             connect = smtplib.SMTP_SSL if self.tls else smtplib.SMTP
             kwargs = {"context": self.tls_context} if self.tls else {}
             with connect(self.host, self.port, timeout=self.timeout, **kwargs) as smtp:
-                smtp.ehlo()
-                secure = self.tls
-                if not self.tls and self.starttls != "off" and (smtp.has_extn("starttls") or
-                                                              self.starttls == "require"):
-                    smtp.starttls(context=self.tls_context)
-                    smtp.ehlo()
-                    secure = True
-                if self.user and not secure and self.starttls != "off":
-                    raise DeliveryFailed(f"SMTP {self.host}:{self.port} offers no STARTTLS: the password is not sent "
-                                         "in clear (SANKAO_SMTP_STARTTLS=off allows it)")
-                if self.user:
-                    smtp.login(self.user, self.password or "")
-                _expect(smtp.mail(self.sender), "MAIL FROM", (250,))
-                _expect(smtp.rcpt(address), "RCPT TO", (250, 251))
-                code, answer = smtp.data(data)
-                _expect((code, answer), "DATA", (250,))
-                return Receipt(f"{code} {answer.decode('utf-8', 'replace')}")
+                watchdog = threading.Timer(3 * self.timeout, lambda: _cut_socket(smtp.sock))  # a trickle is cut off
+                watchdog.start()
+                try:
+                    return self._send(smtp, address, data)
+                finally:
+                    watchdog.cancel()
         except smtplib.SMTPResponseException as exc:
             text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
             raise DeliveryFailed(f"SMTP {exc.smtp_code} {text}", permanent=500 <= exc.smtp_code < 600) from None

@@ -9,7 +9,8 @@ seconds), and, when the contact has a secret (``--secret``, else ``SANKAO_WEBHOO
 a receiver recomputes it, compares in constant time and refuses a timestamp more than five minutes old.
 
 A 2xx answer is a receipt; 408, 429, 5xx and a connection that fails are tried again later; any other answer
-(a 4xx, a redirect) is a refusal for good. ``SANKAO_WEBHOOK_TIMEOUT``: seconds, default 10.
+(a 4xx, a redirect) is a refusal for good. ``SANKAO_WEBHOOK_TIMEOUT``: seconds for each step (connect, each
+read), default 10; a request that takes three times that in all is cut off and tried again later.
 """
 
 from __future__ import annotations
@@ -18,10 +19,14 @@ import hashlib
 import hmac
 import http.client
 import json
+import socket
+import threading
 import time
 from urllib.parse import urlsplit
 
+from core.errors import ConfigError
 from core.hookspecs import hookimpl
+from core.messages import msg
 from core.model import DeliveryFailed, Receipt
 
 TEMPORARY = {408, 425, 429}
@@ -35,7 +40,8 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 def body_of(message) -> bytes:
     """The JSON body: Sankao's fields, and ``markdown`` with ``content`` (WeCom's) and ``title``/``text``
     (DingTalk's) for a group robot."""
-    markdown = f"**{message.subject}**\n\n{message.text}"
+    rest = message.text.split("\n\n", 1)[1] if message.text.startswith(message.subject + "\n\n") else message.text
+    markdown = f"**{message.subject}**\n\n{rest}"
     return json.dumps({"key": message.key, "kind": message.kind, "unit": message.unit,
                        "unit_name": message.unit_name, "role": message.role, "subject": message.subject,
                        "text": message.text, "data": message.data, "msgtype": "markdown",
@@ -43,12 +49,37 @@ def body_of(message) -> bytes:
                       ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
+def _cut(conn) -> None:
+    """End a request that has taken too long in all (each read has its own timeout; a trickle would not end)."""
+    _cut_socket(conn.sock)
+
+
+def _cut_socket(sock) -> None:
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+def seconds(settings, name: str, default: float) -> float:
+    """A positive, finite number of seconds from the setting ``name``, else ``ConfigError`` naming it."""
+    text = settings.get(name)
+    try:
+        value = float(text) if text else default
+    except ValueError:
+        value = -1.0
+    if not (0 < value < 86400):
+        raise ConfigError(msg("outbox.seconds_setting", setting=name, value=text))
+    return value
+
+
 class Webhook:
     name = "webhook"
 
     def __init__(self, settings):
         self.secret = settings.get("SANKAO_WEBHOOK_SECRET") or None
-        self.timeout = float(settings.get("SANKAO_WEBHOOK_TIMEOUT") or 10)
+        self.timeout = seconds(settings, "SANKAO_WEBHOOK_TIMEOUT", 10.0)
 
     @hookimpl
     def sankao_deliver_notice(self, channel, message, address, secret):
@@ -63,17 +94,22 @@ class Webhook:
             headers["X-Sankao-Signature"] = signature(key, stamp, body)
         parts = urlsplit(address)
         connect = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        default_port = 443 if parts.scheme == "https" else 80
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         try:
             conn = connect(parts.hostname, parts.port, timeout=self.timeout)
+            watchdog = threading.Timer(3 * self.timeout, _cut, (conn,))  # a receiver that trickles is cut off
+            watchdog.start()
             try:
                 conn.request("POST", target, body=body, headers=headers)
                 answer = conn.getresponse()
                 said = answer.read(2000).decode("utf-8", "replace").strip()
             finally:
+                watchdog.cancel()
                 conn.close()
         except (OSError, http.client.HTTPException) as exc:
-            raise DeliveryFailed(f"POST {parts.scheme}://{parts.hostname}: {type(exc).__name__}: {exc}") from None
+            raise DeliveryFailed(f"POST {parts.scheme}://{parts.hostname}:{parts.port or default_port}: "
+                                 f"{type(exc).__name__}: {exc}") from None
         status = f"HTTP {answer.status}" + (f" {said[:200]}" if said else "")
         if 200 <= answer.status < 300:
             return Receipt(status)

@@ -83,7 +83,7 @@ def test_every_letter_of_the_year_is_delivered_once_per_key(year, store_url, cli
     recorded = receipts(platform)
     assert sorted(r.key for r in recorded) == sorted(mail_keys + hook_keys)
     assert {r.role for r in recorded} == {"head", "liaison"}
-    assert Status(platform.app).counts() == {"pending": 0, "failing": 0, "delivered": 126, "dead": 0}
+    assert Status(platform.app).counts() == {"pending": 0, "failing": 0, "delivered": 126, "dead": 0, "skipped": 0}
     red = next(m for m in smtp.received if m["subject"].startswith("【红色督办函】"))
     assert red["subject"] == "【红色督办函】Unit U01 · 2023-02-06"
     html = red["mail"].get_body(("html",)).get_content()
@@ -394,3 +394,175 @@ def test_a_password_is_never_sent_to_a_server_without_starttls(year, sqlite_url)
         settings = {"SANKAO_SMTP": smtp.url, "SANKAO_SMTP_USER": "kaohe", "SANKAO_SMTP_PASSWORD": "pa55"}
         counts = Deliverer(platform, Channels(settings), Renderer(platform), Policy()).run_once()
     assert counts.delivered == 0 and "not sent in clear" in " ".join(counts.errors) and not smtp.received
+
+
+def test_what_a_receiver_says_of_an_address_is_kept_without_it(year, sqlite_url, cli):
+    platform = year(sqlite_url)
+    Contacts(platform.app.recorder).set("U02", "head", [("email", "zhang@u02.example", None)], ALL_KINDS, "zh")
+    with Smtp() as smtp:
+        smtp.answer = lambda rcpts: "550 5.1.1 <zhang@u02.example>: Recipient address rejected"
+        deliverer(platform, smtp).run_once()
+    errors = [j["error"] for j in Status(platform.app).jobs("U02")]
+    assert errors and all("Recipient address rejected" in e and "zhang" not in e for e in errors)
+    assert "zhang" not in cli(sqlite_url, "deliveries", "--unit", "U02", "--json").output
+
+
+def test_the_log_reads_with_receipts_in_it(year, sqlite_url, cli):
+    """sankao events (and the API's feed, which writes the same rows) with LetterDelivered among the events."""
+    import json
+    platform = year(sqlite_url)
+    with Smtp() as smtp:
+        Contacts(platform.app.recorder).set("U01", "head", [("email", "h@u01.example", None)], ALL_KINDS, "zh")
+        deliverer(platform, smtp).run_once()
+    rows = json.loads(cli(sqlite_url, "events", "--type", "LetterDelivered", "--json").output)
+    assert rows and all(r["type"] == "LetterDelivered" and r["command_id"] is None for r in rows)
+    assert all("h@u01" not in json.dumps(r) for r in rows)
+    cli(sqlite_url, "events", "--unit", "U01", "--consequences")
+
+
+def test_a_kind_no_contact_takes_is_not_subscribed_not_dead(year, sqlite_url):
+    platform = year(sqlite_url)
+    with Hooks() as hooks:
+        Contacts(platform.app.recorder).set("U02", "liaison", [("webhook", hooks.url, None)], ["letter", "sheet"], "en")
+        deliverer(platform).run_once()
+    u02 = Status(platform.app).jobs("U02")
+    assert {j["state"] for j in u02 if j["kind"] in ("result", "accountability")} == {"skipped"}
+    assert {j["state"] for j in u02 if j["kind"] in ("letter", "sheet")} == {"delivered"}
+    assert Status(platform.app).counts("U02")["skipped"] == sum(1 for j in u02 if j["kind"] not in ("letter", "sheet"))
+
+
+def test_a_trickling_webhook_is_cut_off(year, sqlite_url):
+    """A receiver that answers a byte at a time (each read within its timeout) is cut off at three times the
+    timeout in all: one slow receiver does not hold the deliverer."""
+    import socket
+    import threading
+    platform = year(sqlite_url)
+    server = socket.create_server(("127.0.0.1", 0))
+    port, done = server.getsockname()[1], threading.Event()
+
+    def trickle():
+        conn, _ = server.accept()
+        try:
+            conn.recv(65536)
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + b"x" * 1000:
+                if done.is_set():
+                    break
+                conn.send(bytes([byte]))
+                time.sleep(0.3)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    Contacts(platform.app.recorder).set("U01", "head", [("webhook", f"http://127.0.0.1:{port}/h", None)], ["letter"],
+                                        "zh")
+    started = time.monotonic()
+    Deliverer(platform, Channels({"SANKAO_WEBHOOK_TIMEOUT": "1"}), Renderer(platform), Policy()).run_once()
+    took = time.monotonic() - started
+    done.set()
+    thread.join(5)
+    server.close()
+    (letter,) = [j for j in Status(platform.app).jobs("U01") if j["kind"] == "letter"]
+    assert took < 10 and letter["state"] == "failing" and "POST http://127.0.0.1" in letter["error"]
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["contacts", "set", "U01", "--to", "email=a@b.example,evil@x.example"], "--to"),
+    (["contacts", "set", "U01", "--to", "webhook=file:///etc/passwd"], "--to"),
+    (["contacts", "set", "U01", "--webhook", "http://x.example:99999/"], "--webhook"),
+    (["contacts", "set", "U01", "--webhook", "http://x.example/\r\nX-Evil: 1"], "--webhook"),
+    (["contacts", "set", "U01", "--email", "张三@u08.example"], "SMTPUTF8"),
+    (["contacts", "delete", "U99"], "U99"),
+    (["deliveries", "--unit", "U99"], "U99"),
+])
+def test_addresses_are_checked_whatever_option_carries_them(year, sqlite_url, cli, argv, said):
+    platform = year(sqlite_url)
+    argv = [a.replace("\\r\\n", "\r\n") for a in argv]
+    result = cli(sqlite_url, *argv, expect=None)
+    assert result.exit_code in (1, 2) and said in result.stderr, result.stderr
+    assert Contacts(platform.app.recorder).of() == []
+
+
+@pytest.mark.parametrize("settings, said", [
+    ({"SANKAO_SMTP": "smtp://kaohe:Pa55word@mail.example.org:bad"}, "SANKAO_SMTP"),
+    ({"SANKAO_SMTP_STARTTLS": "bogus"}, "SANKAO_SMTP_STARTTLS"),
+    ({"SANKAO_SMTP_TIMEOUT": "abc"}, "SANKAO_SMTP_TIMEOUT"),
+    ({"SANKAO_SMTP_TIMEOUT": "-1"}, "SANKAO_SMTP_TIMEOUT"),
+    ({"SANKAO_SMTP_TIMEOUT": "nan"}, "SANKAO_SMTP_TIMEOUT"),
+    ({"SANKAO_WEBHOOK_TIMEOUT": "0"}, "SANKAO_WEBHOOK_TIMEOUT"),
+    ({"SANKAO_SMTP_CAFILE": "/nonexistent/ca.pem"}, "SANKAO_SMTP_CAFILE"),
+])
+def test_a_wrong_delivery_setting_is_named_before_anything_is_sent(settings, said):
+    from core.errors import ConfigError
+    from core.messages import text_of
+    with pytest.raises(ConfigError) as refused:
+        Channels(settings)
+    assert said in text_of(refused.value) and "Pa55word" not in text_of(refused.value)
+
+
+def test_an_address_given_twice_is_one_contact_and_a_secret_is_kept(year, sqlite_url, cli):
+    platform = year(sqlite_url)
+    cli(sqlite_url, "contacts", "set", "U06", "--email", "dup@u06.example", "--email", "dup@u06.example",
+        "--webhook", "https://hooks.example/u06", "--secret", "k1")
+    assert len(Contacts(platform.app.recorder).of("U06")) == 2
+    cli(sqlite_url, "contacts", "set", "U06", "--webhook", "https://hooks.example/u06", "--kinds", "letter")
+    (hook,) = Contacts(platform.app.recorder).of("U06")
+    assert hook.secret == "k1" and hook.kinds == ("letter",)
+    cli(sqlite_url, "contacts", "set", "U06", "--webhook", "https://hooks.example/u06", "--secret", "")
+    assert Contacts(platform.app.recorder).of("U06")[0].secret is None
+
+
+def test_the_state_is_put_on_the_right_letter_and_only_as_known_now(year, sqlite_url, cli):
+    """A letter from before the outbox (its job never made) leaves the others' marks where they belong; as known
+    at another day the pages show no state, and explain only what had been received by then."""
+    import json
+
+    from core.bootstrap import Config
+    from web import create_app
+    platform = year(sqlite_url)
+    first = min((j for j in Status(platform.app).jobs("U08") if j["kind"] == "letter"), key=lambda j: j["cause"])
+    with platform.app.recorder.transaction() as cur:
+        cur.execute("DELETE FROM outbox WHERE key = ?", (first["key"],))
+    with Smtp() as smtp:
+        Contacts(platform.app.recorder).set("U08", "head", [("email", "h@u08.example", None)], ALL_KINDS, "zh")
+        deliverer(platform, smtp).run_once()
+    token = platform.ledger.issue_token("office", "admin", "test")
+    app = create_app(Config(db=sqlite_url))
+    try:
+        client = logged_in(app, token)
+        cases = client.get("/notices?unit=U08").get_data(as_text=True)
+        first_day = first["ref"].split(" ")[2]
+        import re
+        links = re.findall(r'">(\d{4}-\d\d-\d\d) [^<]*</a>( <small class="delivery (\w+))?', cases)
+        assert [(day, state) for day, _, state in links if day == first_day] == [(first_day, "")]  # no job, no mark
+        assert all(state == "delivered" for day, _, state in links if day != first_day)
+        assert cases.count('class="delivery delivered"') == sum(
+            1 for j in Status(platform.app).jobs("U08") if j["kind"] in ("letter", "sheet"))
+        assert 'class="delivery' not in client.get("/notices?unit=U08&known_at=2023-12-31").get_data(as_text=True)
+    finally:
+        app.extensions["sankao"].close()
+    then = json.loads(cli(sqlite_url, "explain", "U08", "2023-12", "--known-at", "2024-01-10", "--json").output)
+    assert then["deliveries"] == []
+    now = json.loads(cli(sqlite_url, "explain", "U08", "2023-12", "--json").output)
+    assert now["deliveries"] and all(d["receipts"] for d in now["deliveries"])
+
+
+def test_audit_verify_names_a_letter_marked_delivered_without_its_receipt(year, sqlite_url, cli):
+    """The outbox is state beside the log: a row edited to say a letter was delivered (never sent) is named by
+    audit verify, which checks every delivered row against the receipts in the log."""
+    import sqlite3
+    platform = year(sqlite_url)
+    with Smtp() as smtp:
+        Contacts(platform.app.recorder).set("U01", "head", [("email", "h@u01.example", None)], ALL_KINDS, "zh")
+        deliverer(platform, smtp).run_once()
+    cli(sqlite_url, "audit", "verify")
+    (u01,) = Contacts(platform.app.recorder).of("U01")
+    forged = next(j["key"] for j in Status(platform.app).jobs("U03"))
+    with sqlite3.connect(sqlite_url) as db:
+        db.execute("UPDATE outbox SET state = 'delivered' WHERE key = ?", (forged,))
+        db.execute("INSERT INTO outbox_targets VALUES (?, ?, 'email', 'head', 'delivered', 0, '250 forged')",
+                   ("525.U04.letter", u01.id))
+    said = cli(sqlite_url, "audit", "verify", expect=1).output
+    assert f"the outbox says {forged} was delivered, but no receiver accepted it" in said
+    assert "525.U04.letter reached receiver" in said and "no receipt" in said

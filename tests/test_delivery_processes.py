@@ -148,3 +148,21 @@ def test_a_deliverer_rides_out_postgres_going_away_and_coming_back(cli, make_pla
     recorded = receipts(platform)
     assert len(recorded) == 252 == len({(r.job, r.receiver) for r in recorded})
     assert set(sent) == {r.key for r in recorded}
+
+
+def test_sigterm_stops_deliver_once_after_the_job_it_sends_and_gives_back_the_rest(cli, make_platform, sqlite_url):
+    cli(sqlite_url, "load", str(YEAR))
+    platform = make_platform(sqlite_url)
+    with Smtp() as smtp, Hooks() as hooks:
+        smtp.answer = lambda rcpts: time.sleep(0.05)
+        contacts_for_all(platform, smtp, hooks)
+        process = deliver(sqlite_url, smtp, "--once", "--lease", "300")
+        deadline = time.monotonic() + 60
+        while len(smtp.received) < 5 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+        held = platform.app.recorder.fetch("SELECT count(*) FROM outbox WHERE owner IS NOT NULL")[0][0]
+        sent = len(smtp.received)
+    assert held == 0 and 0 < sent < 126  # stopped part-way, nothing left leased
+    assert Status(platform.app).counts()["pending"] > 0

@@ -32,8 +32,10 @@ def _writable() -> None:
         abort(403, _("This store is read-only here (a copy): nothing can be recorded."))
 
 
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in (text or "").replace(",", "\n").splitlines() if line.strip()]
+def _lines(text: str, commas: bool = True) -> list[str]:
+    """A field's entries: one a line (e-mail addresses may also be separated by commas; a URL may hold one)."""
+    text = (text or "").replace(",", "\n") if commas else (text or "")
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def _page(errors: dict | None = None, status: int = 200):
@@ -68,10 +70,12 @@ def set_contacts():
         errors["unit"] = _("Choose a registered unit.")
     if role not in ROLES:
         errors["role"] = _("Choose a role.")
+    labels = {"emails": _("E-mail addresses (one a line)"), "webhooks": _("Webhook URLs (one a line)")}
     for field, check, channel in (("emails", check_email, "email"), ("webhooks", check_url, "webhook")):
-        for value in _lines(form.get(field, "")):
+        for value in _lines(form.get(field, ""), commas=channel == "email"):
             try:
-                targets.append((channel, check(value), form.get("secret") or None if channel == "webhook" else None))
+                targets.append((channel, check(value, labels[field]),
+                                (form.get("secret") or None) if channel == "webhook" else None))
             except ConfigError as exc:
                 errors[field] = render(exc, lang)
     if not targets and "emails" not in errors and "webhooks" not in errors:

@@ -82,7 +82,7 @@ class Renderer:
         else:
             what, when = c["heading"], f"{c['r']['period']} · " + _("rank %(rank)s of %(of)s", rank=c["r"]["rank"],
                                                                       of=c["r"]["of"])
-        return _("[%(what)s] %(name)s · %(when)s", what=what, name=c["name"], when=when)
+        return " ".join(_("[%(what)s] %(name)s · %(when)s", what=what, name=c["name"], when=when).split())  # one line
 
     def context(self, job) -> dict:
         platform, unit = self.platform, job.unit

@@ -182,7 +182,7 @@ def unit_page(unit):
         period = asked.month(asked.asked_month(months, known_at), known_at)
         asked.registered(unit)
         view = office.unit_view(_platform(), unit, period, known_at)
-        delivery_view.attach(_platform(), view.get("cases") or [])
+        delivery_view.attach(_platform(), view.get("cases") or [], known_at, errors=principal().may("admin"))
         listed = supervision_view.listing(_platform(), unit, period, known_at)
         deduction = supervision_view.unit_deduction(_platform(), unit, period, known_at)
     return render_template("unit.html", view=view, months=months, known_at=asked.known_day(known_at),
@@ -213,7 +213,7 @@ def notices_page():
         if unit is not None:
             asked.registered(unit)
         view = office.notices_view(_platform(), unit, asked.known_at())
-        delivery_view.attach(_platform(), view["open"] + view["closed"])
+        delivery_view.attach(_platform(), view["open"] + view["closed"], asked.known_at(), errors=who.may("admin"))
     return render_template("notices.html", view=view)
 
 
@@ -227,7 +227,7 @@ def notice_page(case, number):
         except NotFound:
             abort(404, _("Case %(case)s has no letter or sheet %(number)s.", case=case, number=number))
         days = office.rectify_days(_platform())
-        delivery_view.attach(_platform(), [document["case"]])
+        delivery_view.attach(_platform(), [document["case"]], asked.known_at(), errors=principal().may("admin"))
     return render_template("letter.html", d=document, rectify_days=days)
 
 

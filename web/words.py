@@ -60,6 +60,7 @@ def _labels() -> dict[str, str]:
             "started": _("construction started"), "withdrawn": _("withdrawn"),
             "head": _("head of the unit"), "liaison": _("liaison officer"),
             "delivered": _("delivered"), "pending": _("pending"), "failing": _("failing"), "dead": _("dead letter"),
+            "skipped": _("not subscribed"),
             "kind_letter": _("letter"), "kind_sheet": _("result feedback sheet"), "kind_result": _("month result"),
             "kind_accountability": _("accountability decision"), "kind_self_check": _("missed self-check"),
             "excellent": _("excellent"), "competent": _("competent"), "poor": _("poor"),

@@ -162,8 +162,30 @@ def verify(app, progress=None, block: int = BLOCK, workers: int | None = None) -
         _verify(app, recorder, verdict, models, Nodes(), Times(), progress, block, workers)
     finally:
         models.close()
+    _receipts(app, verdict)
     verdict.problems.sort(key=lambda p: p[0])
     return verdict
+
+
+def _receipts(app, verdict: Verdict) -> None:
+    """The outbox (operational state beside the log, docs/delivery.md) says a letter reached a receiver only
+    where the log holds its receipt: a ``delivered`` row without its ``LetterDelivered``, or a job marked
+    delivered that no receiver accepted, is named (an edited table would show a letter as delivered that was
+    never sent)."""
+    from events import DELIVERY_TOPICS
+    recorder = app.recorder
+    try:
+        rows = recorder.fetch("SELECT job, receiver FROM outbox_targets WHERE state = 'delivered'")
+        settled = recorder.fetch("SELECT key FROM outbox WHERE state = 'delivered'")
+    except Exception:  # a store from before delivery, read as it is: nothing to compare
+        return
+    proved = {(e.job, e.receiver) for _, e in app.log(topics=DELIVERY_TOPICS)}
+    for job, receiver in sorted(set(rows) - proved):
+        verdict.problems.append((0, "outbox", msg("audit.outbox_unproved", job=job, receiver=receiver)))
+    received = {job for job, _ in rows}
+    for (job,) in settled:
+        if job not in received:
+            verdict.problems.append((0, "outbox", msg("audit.outbox_no_receiver", job=job)))
 
 
 QUIET = ("changed", "reordered", "missing", "inserted", "tree", "unreadable")

@@ -78,6 +78,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "audit.what_board": ("the frozen board of {period}", "{period} 已冻结的" + zh("board")),
     "audit.what_standing": ("the annual standing of {year}", "{year} 年的" + zh("annual_evaluation")),
     "audit.what_head": ("the head {label} (size {size})", "树头 {label} (规模 {size})"),
+    "audit.outbox_unproved": ("the outbox says {job} reached receiver {receiver}, but the log holds no receipt of it "
+                              "(a LetterDelivered): the table was changed around Sankao",
+                              "发件箱称 {job} 已送达接收人 {receiver}, 但日志中没有其回执 (LetterDelivered): 该表在三考之外被改动"),
+    "audit.outbox_no_receiver": ("the outbox says {job} was delivered, but no receiver accepted it",
+                                 "发件箱称 {job} 已送达, 但没有接收人接收它"),
     "audit.what_delivery": ("the delivery of {job} by {channel} to the {role}",
                             "{job} 经 {channel} 送达 {role} 的回执"),
     "audit.what_unknown": ("a consequence this Sankao does not know how to compare ({kind})",

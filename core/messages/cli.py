@@ -154,8 +154,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.token_revoked": ("revoked token {name}", "已吊销令牌 {name}"),
     "cli.contacts_deleted": ("deleted {count} contact(s) of {unit}", "已删除 {unit} 的 {count} 个联系人"),
     "cli.delivered": ("deliveries: {jobs} job(s) tried, {delivered} receipt(s) recorded, {failed} to try again, "
-                      "{dead} dead", "送达: 尝试 {jobs} 项任务, 记录回执 {delivered} 份, 待重试 {failed} 项, "
-                      "无法送达 {dead} 项"),
+                      "{dead} dead, {skipped} not subscribed", "送达: 尝试 {jobs} 项任务, 记录回执 {delivered} 份, "
+                      "待重试 {failed} 项, 无法送达 {dead} 项, 无人订阅 {skipped} 项"),
     "cli.retried": ("{count} job(s) will be sent again", "{count} 项任务将重新送达"),
     "cli.deliver_trouble": ("the store failed ({error}): trying again shortly", "存储出错 ({error}): 稍后重试"),
 }

@@ -23,6 +23,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "outbox.unknown_unit": ("unit {unit!r} is not registered", "单位 {unit!r} 未登记"),
     "outbox.no_contact": ("no contact of {unit} receives {kind} (set one with `sankao contacts set {unit} --email …`)",
                           "{unit} 没有接收 {kind} 的联系人 (用 `sankao contacts set {unit} --email …` 设置)"),
+    "outbox.not_subscribed": ("no contact of {unit} receives {kind}: not sent", "{unit} 没有联系人接收 {kind}: 不发送"),
     "outbox.no_channel": ("no channel plugin named {channel!r} is installed (installed: {known})",
                           "未安装名为 {channel!r} 的渠道插件 (已安装: {known})"),
     "outbox.channel_failed": ("the {channel} channel failed: {error}", "{channel} 渠道出错: {error}"),
@@ -33,6 +34,16 @@ CATALOG: dict[str, tuple[str, str]] = {
                             "渠道插件 {plugin} 没有唯一的名称 (name {name!r}: 缺少或重复)"),
     "outbox.smtp_setting": ("{setting}: {value!r} is not smtp://HOST:PORT or smtps://HOST:PORT",
                             "{setting}: {value!r} 不是 smtp://主机:端口 或 smtps://主机:端口"),
+    "outbox.seconds_setting": ("{setting}: {value!r} is not a number of seconds (more than 0, less than a day)",
+                               "{setting}: {value!r} 不是秒数 (须大于 0 且小于一天)"),
+    "outbox.choice_setting": ("{setting}: {value!r} is not one of {known}", "{setting}: {value!r} 不是 {known} 之一"),
+    "outbox.file_setting": ("{setting}: {value!r} cannot be read: {error}", "{setting}: 无法读取 {value!r}: {error}"),
+    "outbox.non_ascii_email": ("{field}: {value!r} has characters other than ASCII: such an address needs SMTPUTF8, "
+                               "which Sankao does not send; give its ASCII form", "{field}: {value!r} 含有非 ASCII 字符: "
+                               "这样的地址需要 SMTPUTF8, 三考不发送; 请给出其 ASCII 形式"),
+    "outbox.not_yet": ("this store is from before delivery: it has no contacts nor delivery jobs yet (it is brought "
+                       "up to date the next time it is opened for writing, e.g. by `sankao contacts set`)",
+                       "此存储早于送达功能: 尚无联系人和送达任务 (下次以写方式打开时升级, 如 `sankao contacts set`)"),
     "outbox.no_smtp": ("SANKAO_SMTP is not set: e-mail cannot be sent (SANKAO_SMTP=smtp://HOST:PORT)",
                        "未设置 SANKAO_SMTP: 无法发送电子邮件 (SANKAO_SMTP=smtp://主机:端口)"),
     "outbox.no_job": ("no delivery job {key!r}", "没有送达任务 {key!r}"),

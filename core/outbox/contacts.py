@@ -53,18 +53,38 @@ def _contact(row) -> Contact:
     return Contact(row[0], row[1], row[2], row[3], row[4], row[5], tuple(row[6].split(",")), row[7])
 
 
-def check_email(address: str) -> str:
+def check_email(address: str, field: str = "--email") -> str:
     address = address.strip()
+    if not address.isascii() and "@" in address:
+        raise ConfigError(msg("outbox.non_ascii_email", field=field, value=address))
     if not EMAIL.match(address) or len(address) > 254:
-        raise ConfigError(msg("outbox.bad_email", field="--email", value=address))
+        raise ConfigError(msg("outbox.bad_email", field=field, value=address))
     return address
 
 
-def check_url(url: str) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(msg("outbox.bad_url", field="--webhook", value=url))
-    return url.strip()
+def check_url(url: str, field: str = "--webhook") -> str:
+    url = url.strip()
+    parts = urlsplit(url)
+    try:
+        parts.port
+        good = parts.scheme in ("http", "https") and bool(parts.hostname) and url.isprintable() and " " not in url
+    except ValueError:  # a port out of range
+        good = False
+    if not good or len(url) > 2000:
+        raise ConfigError(msg("outbox.bad_url", field=field, value=url))
+    return url
+
+
+def check_address(channel: str, address: str, field: str = "--to") -> str:
+    """An address on ``channel``: an e-mail's and a webhook's by their rules, another's printable and one line."""
+    if channel == "email":
+        return check_email(address, field)
+    if channel == "webhook":
+        return check_url(address, field)
+    address = address.strip()
+    if not address or not address.isprintable() or len(address) > 2000:
+        raise ConfigError(msg("outbox.bad_to", field=field, value=address))
+    return address
 
 
 def check_kinds(kinds) -> tuple[str, ...]:
@@ -106,7 +126,8 @@ class Contacts:
 
     def set(self, unit: str, role: str, targets: list[tuple[str, str, str | None]], kinds, lang: str) -> list[Contact]:
         """Replace ``unit``'s contacts of ``role`` by ``targets`` ``(channel, address, secret)``; an address kept
-        keeps its id. Returns the role's contacts as they now stand."""
+        keeps its id, and its secret unless one is given (``""`` removes it). Returns the role's contacts as they
+        now stand."""
         if role not in ROLES:
             raise ConfigError(msg("outbox.bad_role", field="--role", value=role, known=", ".join(ROLES)))
         if lang not in LANGS:
@@ -120,15 +141,19 @@ class Contacts:
             cur.execute(q("SELECT id, channel, address FROM contacts WHERE unit = ? AND role = ?"), (unit, role))
             held = {(r[1], r[2]): r[0] for r in cur.fetchall()}
             keep = set()
-            for channel, address, secret in targets:
+            for channel, address, secret in dict.fromkeys(targets):  # an address given twice is one contact
                 existing = held.get((channel, address))
                 if existing:
                     keep.add(existing)
-                    cur.execute(q("UPDATE contacts SET secret = ?, kinds = ?, lang = ?, updated = ? WHERE id = ?"),
-                                (secret, kinds, lang, now, existing))
+                    if secret is None:  # kept
+                        cur.execute(q("UPDATE contacts SET kinds = ?, lang = ?, updated = ? WHERE id = ?"),
+                                    (kinds, lang, now, existing))
+                    else:
+                        cur.execute(q("UPDATE contacts SET secret = ?, kinds = ?, lang = ?, updated = ? WHERE id = ?"),
+                                    (secret or None, kinds, lang, now, existing))
                 else:
                     cur.execute(q(f"INSERT INTO contacts ({COLUMNS}, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                                (secrets.token_hex(6), unit, role, channel, address, secret, kinds, lang, now))
+                                (secrets.token_hex(6), unit, role, channel, address, secret or None, kinds, lang, now))
             for gone in set(held.values()) - keep:
                 cur.execute(q("DELETE FROM contacts WHERE id = ?"), (gone,))
         return [c for c in self.of(unit) if c.role == role]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import socket
 import time
 from dataclasses import dataclass, field
@@ -63,8 +64,20 @@ class Counts:
     delivered: int = 0
     failed: int = 0
     dead: int = 0
+    skipped: int = 0
     jobs: int = 0
     errors: list = field(default_factory=list)
+
+
+ADDRESS = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+")
+
+
+def scrubbed(error: str, address: str) -> str:
+    """An error as kept with its job: without the receiver's address, nor anything that looks like an e-mail
+    address (an SMTP server's refusal usually quotes it): errors are shown where addresses may not be."""
+    if address:
+        error = error.replace(address, "<address>")
+    return ADDRESS.sub("<address>", error)
 
 
 def delivery_key(job: str, receiver: str) -> str:
@@ -114,6 +127,10 @@ class Deliverer:
         todo = [c for c in receivers if c.id not in done]
         temporary, dead, rendered = [], [], {}
         if not receivers and not done:
+            if contacts.get(job.unit):  # the unit's contacts take other kinds: an office's choice, not a failure
+                self.skip(job, str(msg("outbox.not_subscribed", unit=job.unit, kind=job.kind)))
+                counts.skipped += 1
+                return
             temporary.append(str(msg("outbox.no_contact", unit=job.unit, kind=job.kind)))
         for contact in todo:
             key = delivery_key(job.key, contact.id)
@@ -126,7 +143,7 @@ class Deliverer:
                                    data={**body["data"], "key": key, "role": contact.role}, lang=contact.lang)
                 receipt = self.channels.deliver(contact.channel, message, contact.address, contact.secret)
             except DeliveryFailed as failed:
-                where = f"{contact.role} {contact.channel}: {failed}"
+                where = f"{contact.role} {contact.channel}: {scrubbed(str(failed), contact.address)}"
                 if failed.permanent:
                     dead.append((contact, where))
                 else:
@@ -136,7 +153,8 @@ class Deliverer:
                 temporary.append(f"{contact.role} {contact.channel}: {text_of(exc)}")
                 continue
             except Exception as exc:  # a defect in rendering: named, tried later, never the deliverer's end
-                temporary.append(f"{contact.role} {contact.channel}: {type(exc).__name__}: {exc}")
+                temporary.append(f"{contact.role} {contact.channel}: "
+                                 f"{scrubbed(f'{type(exc).__name__}: {exc}', contact.address)}")
                 continue
             last = contact is todo[-1] and not temporary and not dead and not any(v == "dead" for v in done.values())
             recorded = self.record(job, contact, key, receipt.answer, settle=last)
@@ -186,6 +204,14 @@ class Deliverer:
                                        (job.key, contact.id)):
                     return False
         raise IntegrityError(f"delivery {key}: the job's stream kept moving")
+
+    def skip(self, job: Job, why: str) -> None:
+        """Settle a job no contact of its unit subscribes to (``skipped``; sent if one does by ``--retry``)."""
+        now, q = self.clock(), self.recorder.q
+        with self.recorder.transaction() as cur:
+            cur.execute(q("UPDATE outbox SET state = 'skipped', attempts = ?, first_try = ?, error = ?, lease = NULL, "
+                          "owner = NULL, done = ? WHERE key = ? AND owner = ?"),
+                        (job.attempts + 1, job.first_try or now, why, now, job.key, self.name))
 
     def finish(self, job: Job, temporary: list[str], dead: list, counts: Counts) -> None:
         """The job's state after an attempt, if this deliverer still holds it."""

@@ -34,7 +34,8 @@ def jobs_of(position: int, event) -> list[tuple[str, int, str, str, str | None]]
     """The jobs ``(key, position, unit, kind, ref)`` an event recorded at ``position`` makes."""
     if isinstance(event, out.NoticeIssued):
         kind = "letter" if event.level in LETTERS else "sheet"
-        return [(job_key(position, event.unit, kind), position, event.unit, kind, event.case)]
+        return [(job_key(position, event.unit, kind), position, event.unit, kind,
+                 f"{event.case} {event.level} {event.date.isoformat()}")]
     if isinstance(event, out.BoardFrozen):
         found = []
         for entry in event.entries:

@@ -1,6 +1,7 @@
 """Each delivery job's state, for the pages, ``sankao deliveries`` and ``sankao explain`` (docs/delivery.md).
 
-A job is ``pending`` (not tried yet), ``failing`` (tried, to be tried again: its last error and when), ``delivered``
+A job is ``skipped`` when its unit has contacts and none of them receives its kind (an office's choice), else
+``pending`` (not tried yet), ``failing`` (tried, to be tried again: its last error and when), ``delivered``
 (every receiver accepted it: when, to whom by role) or ``dead`` (refused for good, or still failing a day after
 its first attempt). The receipts themselves are events (``LetterDelivered``, on the job's stream): ``receipts``
 reads them from the log.
@@ -74,9 +75,8 @@ class Status:
                 found[(job["position"], job["unit"], job["kind"])] = job
         return found
 
-    def letters(self, units=None) -> dict[tuple[str, str], dict[str, list]]:
-        """The letter and sheet jobs by ``(unit, case)``: ``{"letter": [jobs in recorded order], "sheet": [...]}``
-        (a case's letters and its sheet, in the order the notices list them)."""
+    def letters(self, units=None) -> dict[tuple[str, str, str, str], dict]:
+        """The letter and sheet jobs by ``(unit, case, level, date)`` (a case has one letter a dispatch)."""
         where, params = "WHERE kind IN ('letter', 'sheet')", []
         if units is not None:
             units = sorted(units)
@@ -89,7 +89,9 @@ class Status:
         wanted = set(units) if units is not None else None
         for job in self._rows(where, params):
             if wanted is None or job["unit"] in wanted:
-                found.setdefault((job["unit"], job["ref"]), {"letter": [], "sheet": []})[job["kind"]].append(job)
+                case, _, rest = (job["ref"] or "").partition(" ")
+                level, _, day = rest.partition(" ")
+                found[(job["unit"], case, level, day)] = job
         return found
 
     def of_month(self, unit: str, period: str) -> list[dict]:
@@ -112,9 +114,12 @@ class Status:
             found.append({**job, "receipts": self.receipts(job["key"])})
         return found
 
-    def counts(self) -> dict[str, int]:
-        rows = self.recorder.fetch("SELECT state, attempts > 0, count(*) FROM outbox GROUP BY state, attempts > 0")
-        out = {"pending": 0, "failing": 0, "delivered": 0, "dead": 0}
+    def counts(self, unit: str | None = None) -> dict[str, int]:
+        """How many jobs are pending, failing, delivered, dead (of ``unit``)."""
+        where, params = ("WHERE unit = ?", (unit,)) if unit else ("", ())
+        rows = self.recorder.fetch(f"SELECT state, attempts > 0, count(*) FROM outbox {where} GROUP BY state, "
+                                   "attempts > 0", params)
+        out = {"pending": 0, "failing": 0, "delivered": 0, "dead": 0, "skipped": 0}
         for state, tried, n in rows:
             out["failing" if state == "pending" and tried else state] += n
         return out
@@ -135,7 +140,7 @@ class Status:
                 cur.execute(q("DELETE FROM outbox_targets WHERE state = 'dead' AND job = ?"), (key,))
                 cur.execute(q("UPDATE outbox SET state = 'pending', attempts = 0, first_try = NULL, due = ?, "
                               "lease = NULL, owner = NULL, done = NULL WHERE key = ? AND state <> 'delivered'"),
-                            (now, key))
+                            (now, key))  # dead, failing or skipped
                 done += cur.rowcount
         return done
 
