@@ -334,3 +334,14 @@ def test_every_check_holds_when_verify_reads_in_blocks_by_workers(sqlite_url, cl
     platform = make_platform(sqlite_url, mode="read")
     problems = log.verify(platform.app, block=block, workers=workers).problems
     assert [p[:2] for p in problems] == sorted([(513, "node"), (_signing_of(sqlite_url, "P0128"), "read_model")])
+
+
+@pytest.mark.postgres
+def test_verify_reads_in_worker_processes_on_postgres(pg_store_url, cli, loaded_copy, make_platform):
+    """The worker processes of audit verify each open the store: on PostgreSQL their pools must stay open (a
+    throwaway application closed them: every log of more than four blocks failed to verify)."""
+    from core.audit import log
+    loaded_copy(pg_store_url, str(SCENARIO / "commands.jsonl"), "--actor", "office")
+    platform = make_platform(pg_store_url, mode="read")
+    verdict = log.verify(platform.app, block=256, workers=2)
+    assert verdict.problems == [] and verdict.size == platform.app.recorder.max_notification_id()

@@ -332,9 +332,11 @@ def _scan_in_worker(url: str, start: int, stop: int, stored_size: int, models_at
     global _worker_recorder, _worker_mapper
     if _worker_recorder is None:
         from core.store import StoreLocation, open_recorder
-        from core.store.app import SankaoApplication
+        from core.store.app import standalone_mapper
         _worker_recorder = open_recorder(StoreLocation(url), "audit").recorder
-        _worker_mapper = SankaoApplication(_worker_recorder).mapper
+        # not a SankaoApplication's mapper: the application, thrown away, would close the recorder's pool on its
+        # end (on PostgreSQL every worker then failed: "the pool 'sankao' is already closed")
+        _worker_mapper = standalone_mapper()
     return _scan(_worker_recorder.fetch(SCAN_SQL, (start, stop)), start, stop, stored_size, models_at, _worker_mapper)
 
 
