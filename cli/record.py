@@ -152,21 +152,37 @@ def worker(ctx, interval, once, partition):
     config_of(ctx).partition = partition
     platform = platform_of(ctx, "write")
     platform.claim_partitions(partition[1])
+    pause = interval
     while True:
-        behind = platform.scorer.behind()
-        started = time.monotonic()
-        if behind:
-            with progress(behind, "scoring") as bar:
-                task = bar.add_task("scoring", total=behind)
-                done = platform.scorer.run(progress=lambda n: bar.advance(task, n))
-            name = platform.scorer.name  # scorer, or scorer:1/2
-            echo(msg("cli.scored", name=name, part=" " + name.partition(":")[2] if ":" in name else "", done=done,
-                      seconds=f"{time.monotonic() - started:.1f}", behind=platform.scorer.behind()), err=True)
-        else:
-            platform.scorer.run()  # opens a month that has begun, freezes what can be frozen
+        try:
+            _score(platform)
+        except (StoreUnavailable, StoreBusy) as exc:
+            if once:
+                raise
+            # PostgreSQL restarting, a lock held too long: what was scored is kept (each chunk is one transaction
+            # with the position reached); say so and go on from there
+            echo(msg("cli.worker_trouble", error=exc), err=True)
+            time.sleep(pause)
+            pause = min(pause * 2, 30.0)
+            continue
+        pause = interval
         if once:
             return
         time.sleep(interval)
+
+
+def _score(platform) -> None:
+    behind = platform.scorer.behind()
+    started = time.monotonic()
+    if behind:
+        with progress(behind, "scoring") as bar:
+            task = bar.add_task("scoring", total=behind)
+            done = platform.scorer.run(progress=lambda n: bar.advance(task, n))
+        name = platform.scorer.name  # scorer, or scorer:1/2
+        echo(msg("cli.scored", name=name, part=" " + name.partition(":")[2] if ":" in name else "", done=done,
+                  seconds=f"{time.monotonic() - started:.1f}", behind=platform.scorer.behind()), err=True)
+    else:
+        platform.scorer.run()  # opens a month that has begun, freezes what can be frozen
 
 
 @main.command()

@@ -267,10 +267,11 @@ def web_app_with(folder: Path, commands: Path):
 
 
 class PgRelay:
-    """A TCP relay to PostgreSQL that can be cut, as a server stopping mid-way would cut it."""
+    """A TCP relay to PostgreSQL that can be cut, as a server stopping mid-way would cut it; ``listen``: the port
+    to listen on (a relay started again on a cut one's port is the server back)."""
 
-    def __init__(self, port: int = 5432):
-        self.listener = socket.create_server(("127.0.0.1", 0))
+    def __init__(self, port: int = 5432, listen: int = 0):
+        self.listener = socket.create_server(("127.0.0.1", listen))
         self.port, self.target, self.sockets, self.open = self.listener.getsockname()[1], port, [], True
         self.lock = threading.Lock()
         threading.Thread(target=self._accept, daemon=True).start()

@@ -105,18 +105,7 @@ def test_two_deliverers_on_postgres_send_no_job_twice(cli, make_platform, pg_sto
 def test_a_deliverer_rides_out_postgres_going_away_and_coming_back(cli, make_platform, cuttable_pg):
     """The connection cut mid-run (as a server restarting would) and back a few seconds later: the deliverer says
     so, keeps going, and everything is delivered once per receiver."""
-    import socket
-    import threading
-
     from conftest import PgRelay
-
-    class Relay(PgRelay):  # listening on a port of our choosing, so that a second one can take it back
-        def __init__(self, listen: int):
-            self.listener = socket.create_server(("127.0.0.1", listen))
-            self.port, self.target, self.sockets, self.open = listen, 5432, [], True
-            self.lock = threading.Lock()
-            threading.Thread(target=self._accept, daemon=True).start()
-
     from core.bootstrap import Config, init_store
     init_store(Config(db=cuttable_pg.direct, plugins=str(ROOT / "plugins.toml"))).close()
     cli(cuttable_pg.direct, "load", str(YEAR))
@@ -133,7 +122,7 @@ def test_a_deliverer_rides_out_postgres_going_away_and_coming_back(cli, make_pla
             cuttable_pg.cut()
             time.sleep(3)
             assert process.poll() is None, "the deliverer ended when the store went away"
-            relay = Relay(port)
+            relay = PgRelay(listen=port)
             try:
                 wait_delivered(platform, 90)
                 assert process.poll() is None

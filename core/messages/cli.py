@@ -158,4 +158,6 @@ CATALOG: dict[str, tuple[str, str]] = {
                       "待重试 {failed} 项, 无法送达 {dead} 项, 无人订阅 {skipped} 项"),
     "cli.retried": ("{count} job(s) will be sent again", "{count} 项任务将重新送达"),
     "cli.deliver_trouble": ("the store failed ({error}): trying again shortly", "存储出错 ({error}): 稍后重试"),
+    "cli.worker_trouble": ("the store failed ({error}): what was scored is kept; trying again shortly",
+                           "存储出错 ({error}): 已计的分都保留; 稍后重试"),
 }
