@@ -261,7 +261,8 @@ def bare_webhook(messages: list[dict], port: int) -> None:
     for m in messages:
         body, contact = m["body"], m["contact"]
         subject, text = body["subject"], body["text"]
-        markdown = f"**{subject}**\n\n{text}"
+        rest = text.split("\n\n", 1)[1] if text.startswith(subject + "\n\n") else text  # as plugins/webhook.py
+        markdown = f"**{subject}**\n\n{rest}"
         data = json.dumps({"key": m["key"], "kind": m["kind"], "unit": m["unit"], "unit_name": body["unit_name"],
                            "role": contact.role, "subject": subject, "text": text,
                            "data": {**body["data"], "key": m["key"], "role": contact.role}, "msgtype": "markdown",
