@@ -23,6 +23,7 @@ from core.read import office
 
 CSS = Path(__file__).parent / "static" / "sankao.css"
 TRANSLATIONS = Path(__file__).parent / "translations"
+TEMPLATES = {"sheet": "letter", "accountability": "result"}  # a kind's template, where it shares another's
 
 
 class _Words:
@@ -62,7 +63,7 @@ class Renderer:
             subject = self.subject(job.kind, context)
             env = self.app.jinja_env
             text = env.get_template("mail/message.txt").render(subject=subject, lang=lang, _=said.text, **context)
-            html = env.get_template(f"mail/{job.kind}.html").render(subject=subject, lang=lang, css=self.css,
+            html = env.get_template(f"mail/{TEMPLATES.get(job.kind, job.kind)}.html").render(subject=subject, lang=lang, css=self.css,
                                                                       _=said.html, **context)
         return {"subject": subject, "text": text, "html": html, "data": context["data"],
                 "unit_name": context["name"]}
