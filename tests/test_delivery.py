@@ -404,6 +404,12 @@ def test_what_a_receiver_says_of_an_address_is_kept_without_it(year, sqlite_url,
         deliverer(platform, smtp).run_once()
     errors = [j["error"] for j in Status(platform.app).jobs("U02")]
     assert errors and all("Recipient address rejected" in e and "zhang" not in e for e in errors)
+    Contacts(platform.app.recorder).set("U03", "head", [("email", "li@u03.example", None)], ["letter"], "zh")
+    with Smtp() as smtp:  # a server that quotes the address in its acceptance: the receipt in the log does not
+        smtp.answer = lambda rcpts: "250 2.0.0 <li@u03.example> Ok: queued as Q1" if rcpts == ["li@u03.example"] else None
+        deliverer(platform, smtp).run_once()
+    (receipt,) = [r for r in receipts(platform) if r.unit == "U03"]
+    assert receipt.answer == "250 2.0.0 <<address>> Ok: queued as Q1"
     assert "zhang" not in cli(sqlite_url, "deliveries", "--unit", "U02", "--json").output
 
 

@@ -193,7 +193,8 @@ class Deliverer:
             event = LetterDelivered(originator_id=stream, originator_version=(last.originator_version if last else 0) + 1,
                                     timestamp=datetime.fromtimestamp(self.clock(), timezone.utc), job=job.key,
                                     cause=job.position, unit=job.unit, kind=job.kind, channel=contact.channel,
-                                    role=contact.role, receiver=contact.id, key=key, answer=answer[:500],
+                                    role=contact.role, receiver=contact.id, key=key,
+                                    answer=scrubbed(answer, contact.address)[:500],  # the log never holds an address
                                     attempts=job.attempts + 1)
             now = self.clock()
             try:
