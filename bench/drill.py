@@ -57,6 +57,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
+from ingest import drop_pg_schema as drop_schema, pg_store as new_schema  # noqa: E402
 from province import generate  # noqa: E402
 
 KINDS = ("web", "scorer", "deliverer")
@@ -67,20 +68,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def new_schema(pg: str) -> tuple[str, str]:
-    import psycopg
-    schema = f"drill_{os.urandom(4).hex()}"
-    with psycopg.connect(pg.split("?")[0], autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    return f"{pg.split('?')[0]}?schema={schema}", schema
-
-
-def drop_schema(pg: str, schema: str) -> None:
-    import psycopg
-    with psycopg.connect(pg.split("?")[0], autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
 def digest(value) -> str:
