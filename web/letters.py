@@ -20,6 +20,7 @@ from core.clock import month_after
 from core.errors import NotFound
 from core.messages import msg
 from core.read import office
+from web.words import level_name
 
 CSS = Path(__file__).parent / "static" / "sankao.css"
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -77,7 +78,7 @@ class Renderer:
     def subject(self, kind: str, c: dict) -> str:
         if kind in ("letter", "sheet"):
             doc = c["d"]["document"]
-            what, when = office_level(doc["level"]), doc["date"]
+            what, when = level_name(doc["level"]), doc["date"]
         elif kind == "self_check":
             what, when = c["heading"], c["r"]["period"]
         else:
@@ -123,11 +124,6 @@ class Renderer:
     def _event(self, position: int):
         app = self.platform.app
         return app.mapper.to_domain_event(app.recorder.select_positions([position])[0])
-
-
-def office_level(level: str) -> str:
-    from web.words import level_name
-    return level_name(level)
 
 
 __all__ = ["Renderer"]

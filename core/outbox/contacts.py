@@ -117,13 +117,6 @@ class Contacts:
                 "ORDER BY unit, role, channel, address", chunk)]
         return found
 
-    def by_id(self, ids) -> dict[str, Contact]:
-        ids = list(ids)
-        if not ids:
-            return {}
-        rows = self.recorder.fetch(f"SELECT {COLUMNS} FROM contacts WHERE id IN ({', '.join('?' * len(ids))})", ids)
-        return {r[0]: _contact(r) for r in rows}
-
     def set(self, unit: str, role: str, targets: list[tuple[str, str, str | None]], kinds, lang: str) -> list[Contact]:
         """Replace ``unit``'s contacts of ``role`` by ``targets`` ``(channel, address, secret)``; an address kept
         keeps its id, and its secret unless one is given (``""`` removes it). Returns the role's contacts as they

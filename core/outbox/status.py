@@ -39,12 +39,10 @@ class Status:
                                          self.recorder.fetch("SELECT 1 FROM outbox_targets LIMIT 1"))
 
     def _rows(self, where: str = "", params=(), limit: int | None = None) -> list[dict]:
-        if limit:  # the latest ``limit``, oldest first
-            sql = f"SELECT {COLUMNS} FROM outbox {where} ORDER BY position DESC, unit DESC, kind DESC LIMIT {int(limit)}"
-            jobs = [dict(zip(COLUMNS.split(", "), r)) for r in reversed(self.recorder.fetch(sql, params))]
-        else:
-            sql = f"SELECT {COLUMNS} FROM outbox {where} ORDER BY position, unit, kind"
-            jobs = [dict(zip(COLUMNS.split(", "), r)) for r in self.recorder.fetch(sql, params)]
+        order = " DESC" if limit else ""  # with a limit, the latest ``limit``, then oldest first
+        sql = f"SELECT {COLUMNS} FROM outbox {where} ORDER BY position{order}, unit{order}, kind{order}"
+        rows = self.recorder.fetch(sql + (f" LIMIT {int(limit)}" if limit else ""), params)
+        jobs = [dict(zip(COLUMNS.split(", "), r)) for r in (reversed(rows) if limit else rows)]
         targets: dict[str, list] = {}
         keys = [j["key"] for j in jobs]
         for i in range(0, len(keys), 500):
@@ -65,15 +63,6 @@ class Status:
         if failed:
             where.append("(state = 'dead' OR (state = 'pending' AND attempts > 0))")
         return self._rows("WHERE " + " AND ".join(where) if where else "", params, limit)
-
-    def of_positions(self, positions) -> dict[tuple[int, str, str], dict]:
-        """The jobs of the consequences at ``positions``, by ``(position, unit, kind)``."""
-        found, positions = {}, sorted(set(positions))
-        for i in range(0, len(positions), 500):
-            chunk = positions[i:i + 500]
-            for job in self._rows(f"WHERE position IN ({', '.join('?' * len(chunk))})", chunk):
-                found[(job["position"], job["unit"], job["kind"])] = job
-        return found
 
     def letters(self, units=None) -> dict[tuple[str, str, str, str], dict]:
         """The letter and sheet jobs by ``(unit, case, level, date)`` (a case has one letter a dispatch)."""
