@@ -44,7 +44,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -57,17 +56,12 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
+from api import free_port  # noqa: E402
 from ingest import drop_pg_schema as drop_schema, pg_store as new_schema  # noqa: E402
 from province import generate  # noqa: E402
 
 KINDS = ("web", "scorer", "deliverer")
 SHARDS = 2  # scoring partitions, and deliverers
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def digest(value) -> str:

@@ -266,6 +266,13 @@ def web_app_with(folder: Path, commands: Path):
     return app, db
 
 
+def free_port() -> int:
+    """A local TCP port nothing listens on (for a server a test starts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 class PgRelay:
     """A TCP relay to PostgreSQL that can be cut, as a server stopping mid-way would cut it; ``listen``: the port
     to listen on (a relay started again on a cut one's port is the server back)."""

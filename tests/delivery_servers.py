@@ -8,16 +8,13 @@ import email.policy
 import hashlib
 import hmac
 import json
-import socket
 import threading
 from email.header import decode_header, make_header
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from conftest import free_port
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+__all__ = ["Hooks", "Smtp", "free_port"]
 
 
 class Smtp:

@@ -19,16 +19,8 @@ import pytest
 
 from core.bootstrap import Config, Platform
 
-# The interface (issue #21): the headers an office fills in, spelled out here.
-HEADERS = {
-    "zh": {"单位": ["单位编号", "单位名称", "类别"],
-           "目标": ["单位编号", "年度", "年度目标（万元）", "一季度累计（万元）", "二季度累计（万元）", "三季度累计（万元）",
-                  "四季度累计（万元）", "月度目标（万元）", "谋划项目数", "落地项目数"],
-           "项目": ["项目编号", "单位编号", "项目名称", "谋划日期", "签约日期", "签约金额（万元）", "落地日期", "开工日期",
-                  "退出日期", "退出原因"]},
-    "en": {"Projects": ["Project ID", "Unit ID", "Project name", "Planned on", "Signed on", "Signed amount (10k yuan)",
-                        "Landed on", "Construction started on", "Withdrawn on", "Withdrawal reason"]},
-}
+from test_intake import HEADERS  # the interface (issue #21), spelled out there
+
 COMMANDS = [
     {"cmd": "register_unit", "unit": "U01", "name": "一号园区", "category": "park"},
     {"cmd": "register_unit", "unit": "U02", "name": "二号部门", "category": "department"},

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_lines
+from conftest import free_port, write_lines
 from core.bootstrap import Config, Platform, init_store
 
 BIN = Path(sys.executable).parent
@@ -44,12 +43,6 @@ def commands_of(thread: int, today: date) -> list[dict]:
             out.append({"cmd": "sign_project", "project": f"{unit}-P{n:03d}", "signed_on": day.isoformat(),
                         "amount": str(1_000_000 * (n % 17 + 1))})
     return [{**c, "id": f"w{thread:02d}-{i:03d}"} for i, c in enumerate(out)]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def post(url: str, token: str, command: dict) -> int:
